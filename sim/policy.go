@@ -1,0 +1,278 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// Bots plays seats for whoever is absent: personas for the executive, styles
+// for managers. It decides from each seat's View only, so a bot can never
+// use what the seat could not see. Its randomness is its own, apart from the
+// game's, so a bot's choices are commands like any other and replay from
+// the log.
+type Bots struct {
+	rng     *rand.Rand
+	view    View
+	persona *Persona
+	styles  []*Style // per manager seat
+}
+
+// NewBots prepares the policies named in the game's Config.
+func NewBots(s *State, seed uint64) (*Bots, error) {
+	b := &Bots{rng: rand.New(rand.NewPCG(seed, seed^0x5851f42d4c957f2d))}
+	b.persona = s.Scn.Persona(s.Cfg.Persona)
+	if b.persona == nil {
+		return nil, fmt.Errorf("%w: no persona %q in scenario %q", ErrBadCommand, s.Cfg.Persona, s.Scn.ID)
+	}
+	b.styles = make([]*Style, len(s.Cfg.Managers))
+	for i, m := range s.Cfg.Managers {
+		b.styles[i] = s.Scn.Style(m.Style)
+		if b.styles[i] == nil {
+			return nil, fmt.Errorf("%w: no bot style %q in scenario %q", ErrBadCommand, m.Style, s.Scn.ID)
+		}
+	}
+	return b, nil
+}
+
+// Persona finds a persona by ID, or nil.
+func (scn *Scenario) Persona(id string) *Persona {
+	for i := range scn.Personas {
+		if scn.Personas[i].ID == id {
+			return &scn.Personas[i]
+		}
+	}
+	return nil
+}
+
+// Style finds a bot style by ID, or nil.
+func (scn *Scenario) Style(id string) *Style {
+	for i := range scn.Styles {
+		if scn.Styles[i].ID == id {
+			return &scn.Styles[i]
+		}
+	}
+	return nil
+}
+
+// Decide returns the command the bot for seat would send now, if the seat
+// owes one.
+func (b *Bots) Decide(s *State, seat Seat) (Command, bool) {
+	if !s.Pending(seat) {
+		return Command{}, false
+	}
+	s.ViewInto(&b.view, seat)
+	if seat == Executive {
+		return PersonaMove(b.persona, s.Scn, &b.view, b.rng), true
+	}
+	return StyleMove(b.styles[seat-1], s.Scn, &b.view, b.rng), true
+}
+
+// Run plays every seat by bot until the game ends; for bot-only games,
+// simulate and benchmarks.
+func (b *Bots) Run(s *State) error {
+	for s.Phase != PhaseOver {
+		moved := false
+		for seat := Executive; int(seat) <= len(s.Teams); seat++ {
+			if c, ok := b.Decide(s, seat); ok {
+				if err := s.Apply(c); err != nil {
+					return fmt.Errorf("bot seat %d: %w", seat, err)
+				}
+				moved = true
+			}
+		}
+		if !moved {
+			return fmt.Errorf("%w: no seat can move in %s", ErrBadCommand, s.Phase)
+		}
+	}
+	return nil
+}
+
+// PersonaMove is a scripted executive's decision from the executive's view.
+func PersonaMove(p *Persona, scn *Scenario, v *View, r *rand.Rand) Command {
+	c := Command{Seat: Executive}
+	switch v.Phase {
+	case PhaseMandate:
+		if p.VisitEvery > 0 && v.Turn%p.VisitEvery == 0 && v.Visit == 0 {
+			c.Kind, c.Target = CmdVisit, lowest(v, func(m *ManagerView) int { return m.Pulse })
+			return c
+		}
+		c.Kind = CmdMandate
+		card, target := personaCard(p, v)
+		c.Card = scn.Mandates[card].ID
+		switch target {
+		case TargetLowestQuota:
+			c.Target = lowest(v, func(m *ManagerView) int { return m.Meters.Quota })
+		case TargetLowestStanding:
+			c.Target = lowest(v, func(m *ManagerView) int { return m.Meters.Standing })
+		}
+	case PhaseRuling:
+		c.Kind = CmdRule
+		for i := range v.Managers {
+			m := &v.Managers[i]
+			if !m.Response.Voiced() || m.Verdict != VerdictPending {
+				continue
+			}
+			card := v.Card
+			if m.Response == ResponseEscalate {
+				card = m.Escalate
+			}
+			mand := &scn.Mandates[card]
+			x := Persuasion(p, mand, &scn.Coeff, m.Case, m.Meters.Standing, v.Company.Pressure)
+			if m.Response == ResponseEscalate {
+				x *= math.Pow(scn.Coeff.LateFactor, float64(v.Turn-v.Played[card]))
+			}
+			x += (r.Float64() - 0.5) * 0.2
+			c.Target, c.Verdict = m.Seat, VerdictUphold
+			switch {
+			case x >= 0.55 && m.Response != ResponseNegotiate:
+				c.Verdict = VerdictWithdraw
+			case x >= 0.38 || (m.Response == ResponseNegotiate && x >= 0.3):
+				c.Verdict = VerdictAmend
+			}
+			return c
+		}
+	case PhaseReveal:
+		c.Kind = CmdReady
+	}
+	return c
+}
+
+// personaCard walks the persona's rules in order and plays the first unplayed
+// card of the first rule that holds; with none, the first card in hand.
+func personaCard(p *Persona, v *View) (int, Target) {
+	for _, rule := range p.Rules {
+		if rule.PressureAtLeast > 0 && v.Company.Pressure < rule.PressureAtLeast ||
+			rule.PressureBelow > 0 && v.Company.Pressure >= rule.PressureBelow ||
+			rule.RevenueBelow > 0 && v.Company.Revenue >= rule.RevenueBelow ||
+			rule.FromTurn > 0 && v.Turn < rule.FromTurn {
+			continue
+		}
+		for _, card := range rule.Mandates {
+			if v.Played[card] == 0 {
+				return card, rule.Target
+			}
+		}
+	}
+	return v.Hand[0], TargetAll
+}
+
+func lowest(v *View, f func(*ManagerView) int) Seat {
+	best := Seat(1)
+	for i := range v.Managers {
+		if f(&v.Managers[i]) < f(&v.Managers[best-1]) {
+			best = v.Managers[i].Seat
+		}
+	}
+	return best
+}
+
+// StyleMove is a bot manager's decision from the manager's view.
+func StyleMove(st *Style, scn *Scenario, v *View, r *rand.Rand) Command {
+	c := Command{Seat: v.Seat}
+	switch v.Phase {
+	case PhaseResponse:
+		c.Kind, c.Action = CmdRespond, st.Action
+		me := &v.Managers[v.Seat-1]
+		if st.EscalateAfter > 0 {
+			for _, card := range me.InForce {
+				if v.Turn-v.Played[card] == st.EscalateAfter && scn.Mandates[card].Harm >= 0.5 {
+					c.Response, c.Card = ResponseEscalate, scn.Mandates[card].ID
+					c.Case = buildCase(st, &scn.Mandates[card], r)
+					if st.Tell {
+						c.Action = ActionCandid
+					}
+					return c
+				}
+			}
+		}
+		if v.Card < 0 || (v.Target != 0 && v.Target != v.Seat) {
+			return c
+		}
+		m := &scn.Mandates[v.Card]
+		harm := m.Harm + (1-st.Skill)*(r.Float64()-0.5)*0.6
+		switch {
+		case harm >= st.PushAbove:
+			c.Response = ResponsePushBack
+		case harm >= st.NegotiateAbove:
+			c.Response = ResponseNegotiate
+		case harm >= st.ShieldAbove:
+			c.Response = ResponseShield
+		case st.Explain:
+			c.Response = ResponseExplain
+		default:
+			c.Response = ResponseRelay
+		}
+		if c.Response.Voiced() {
+			c.Case = buildCase(st, m, r)
+			if st.Tell {
+				c.Action = ActionCandid
+			}
+		}
+	case PhaseReveal:
+		c.Kind = CmdReady
+	}
+	return c
+}
+
+// buildCase picks levers: a skilled bot the card's two strongest, an
+// unskilled one at random; skill also brings an alternative and a fitting ask.
+func buildCase(st *Style, m *Mandate, r *rand.Rand) Case {
+	var k Case
+	if r.Float64() < st.Skill {
+		k.Data, k.Impact = bestTwo(m)
+	} else {
+		k.Data = Lever(1 + r.IntN(int(NumLevers)-1))
+		k.Impact = Lever(1 + r.IntN(int(NumLevers)-1))
+	}
+	k.Ask = AskWithdraw
+	if st.Skill >= 0.5 {
+		k.Alternative = "pilot it with one team for a month, then decide on the numbers"
+		if m.Harm < 0.6 {
+			k.Ask = AskAmend
+		}
+	}
+	return k
+}
+
+func bestTwo(m *Mandate) (Lever, Lever) {
+	a, b := Lever(1), Lever(2)
+	if m.Arguments[b] > m.Arguments[a] {
+		a, b = b, a
+	}
+	for l := Lever(3); l < NumLevers; l++ {
+		switch {
+		case m.Arguments[l] > m.Arguments[a]:
+			a, b = l, a
+		case m.Arguments[l] > m.Arguments[b]:
+			b = l
+		}
+	}
+	return a, b
+}
+
+// BuiltinStyles are the manager styles every scenario has unless it
+// redefines one by ID: the four characters of GAME.md and the fixed
+// policies the balance tests compare against.
+func BuiltinStyles() []Style {
+	return []Style{
+		{ID: "yes-man", Name: "Yes-man", Summary: "relays everything as-is and keeps the boss happy",
+			PushAbove: 2, NegotiateAbove: 2, ShieldAbove: 2, Skill: 0.3, Action: ActionCelebrate},
+		{ID: "firebrand", Name: "Firebrand", Summary: "pushes back on everything, with whatever argument is at hand",
+			PushAbove: -1, NegotiateAbove: 2, ShieldAbove: 2, Skill: 0.2, Tell: true, Action: ActionCoach},
+		{ID: "diplomat", Name: "Diplomat", Summary: "negotiates a compromise on every mandate and explains it",
+			PushAbove: 2, NegotiateAbove: -1, ShieldAbove: 2, Explain: true, Skill: 0.6, Action: ActionCoach},
+		{ID: "advocate", Name: "Advocate", Summary: "pushes back early on harmful mandates with strong cases, explains what is relayed, tells the team",
+			PushAbove: 0.55, NegotiateAbove: 0.4, ShieldAbove: 2, Explain: true, Tell: true, Skill: 0.9, Action: ActionCoach},
+		{ID: "always-relay", Name: "Always relay", Summary: "fixed policy: relay as-is",
+			PushAbove: 2, NegotiateAbove: 2, ShieldAbove: 2, Skill: 0.9, Action: ActionCoach},
+		{ID: "always-explain", Name: "Always explain", Summary: "fixed policy: relay with context",
+			PushAbove: 2, NegotiateAbove: 2, ShieldAbove: 2, Explain: true, Skill: 0.9, Action: ActionCoach},
+		{ID: "always-pushback", Name: "Always push back", Summary: "fixed policy: push back with a strong case and tell the team",
+			PushAbove: -1, NegotiateAbove: 2, ShieldAbove: 2, Tell: true, Skill: 0.9, Action: ActionCoach},
+		{ID: "always-shield", Name: "Always shield", Summary: "fixed policy: quietly shield the team",
+			PushAbove: 2, NegotiateAbove: 2, ShieldAbove: -1, Skill: 0.9, Action: ActionCoach},
+		{ID: "late-escalator", Name: "Late escalator", Summary: "relays now, objects two turns later",
+			PushAbove: 2, NegotiateAbove: 2, ShieldAbove: 2, Tell: true, Skill: 0.9, Action: ActionCoach, EscalateAfter: 2},
+	}
+}

@@ -1,0 +1,337 @@
+package sim
+
+import (
+	"fmt"
+	"math/rand/v2"
+)
+
+// Meter names a gauge: the four per manager, then the company's.
+type Meter uint8
+
+// The meters.
+const (
+	MeterMorale Meter = iota
+	MeterTrust
+	MeterQuota
+	MeterStanding
+	MeterRevenue
+	MeterCost
+	MeterPressure
+	NumMeters
+)
+
+var meterNames = [NumMeters]string{"Morale", "Trust", "Quota", "Standing", "Revenue", "Cost", "Board pressure"}
+
+func (m Meter) String() string {
+	if m < NumMeters {
+		return meterNames[m]
+	}
+	return "meter?"
+}
+
+// Meters are one team's gauges, each 0..100.
+type Meters struct {
+	Morale   int `msgpack:"morale"`
+	Trust    int `msgpack:"trust"`
+	Quota    int `msgpack:"quota"`
+	Standing int `msgpack:"standing"`
+}
+
+// Get returns the meter by name; m must be one of the four team meters.
+func (t *Meters) Get(m Meter) int {
+	return *t.ptr(m)
+}
+
+func (t *Meters) ptr(m Meter) *int {
+	switch m {
+	case MeterMorale:
+		return &t.Morale
+	case MeterTrust:
+		return &t.Trust
+	case MeterQuota:
+		return &t.Quota
+	default:
+		return &t.Standing
+	}
+}
+
+// Company is the executive's dashboard.
+type Company struct {
+	Revenue  int `msgpack:"revenue"`  // % of plan
+	Cost     int `msgpack:"cost"`     // index, 100 = budget
+	Pressure int `msgpack:"pressure"` // board pressure 0..100
+	Market   int `msgpack:"market"`   // demand index, 100 = normal
+}
+
+// SeatConfig describes a manager seat when the game is created.
+type SeatConfig struct {
+	Name  string
+	Style string // the bot style that plays the seat when no person does
+	Bot   bool   // no person is expected in this seat
+}
+
+// Config is who sits where; the game does not care whether a seat is a
+// person or a bot at any moment (the room decides), but keeps the plan.
+type Config struct {
+	Persona      string // the persona that plays the executive when no person does
+	ExecutiveBot bool
+	Managers     []SeatConfig
+}
+
+// Force is a mandate in force on a team, with the share that landed.
+type Force struct {
+	Card int
+	Eff  float64
+	Turn int
+}
+
+// Team is one manager's state.
+type Team struct {
+	Meters
+	Pulse        int // the executive's lagging, noisy survey of morale
+	Resignations int
+	// This turn's answer.
+	Answered bool
+	Response ResponseKind
+	Case     Case
+	Action   TeamAction
+	Escalate int // in-force card escalated, or -1
+	Verdict  Verdict
+	Ready    bool
+	// What the executive saw on a visit (the truth at that moment).
+	VisitTurn  int
+	SeenMorale int
+	SeenTrust  int
+	Discovered int // shields discovered so far
+	InForce    []Force
+}
+
+// Delta is one meter change with its cause; Text renders it in words.
+type Delta struct {
+	Turn   int   `msgpack:"turn"`
+	Seat   Seat  `msgpack:"seat"` // the manager; Executive for company meters
+	Meter  Meter `msgpack:"meter"`
+	Amount int   `msgpack:"amount"`
+	Cause  Cause `msgpack:"cause"`
+	Ref    int   `msgpack:"ref"` // card or event index, -1 for none
+}
+
+// Snapshot is every meter at the end of a turn (turn 0: the start).
+type Snapshot struct {
+	Turn    int      `msgpack:"turn"`
+	Teams   []Meters `msgpack:"teams"`
+	Pulse   []int    `msgpack:"pulse"`
+	Company Company  `msgpack:"company"`
+}
+
+// Decision is what happened to one manager in one turn, for the debrief.
+type Decision struct {
+	Turn       int          `msgpack:"turn"`
+	Seat       Seat         `msgpack:"seat"`
+	Card       int          `msgpack:"card"` // the mandate, -1 if none targeted this seat
+	Response   ResponseKind `msgpack:"response"`
+	Case       Case         `msgpack:"case"`
+	Quality    float64      `msgpack:"quality"`
+	Action     TeamAction   `msgpack:"action"`
+	Verdict    Verdict      `msgpack:"verdict"`
+	Escalated  int          `msgpack:"escalated"` // card escalated, -1 for none
+	Discovered bool         `msgpack:"discovered"`
+}
+
+// State is a whole game. Only Apply changes it.
+type State struct {
+	Scn        *Scenario
+	Cfg        Config
+	Seed       uint64
+	rng        rand.PCG
+	Version    uint64 // commands applied so far
+	Turn       int    // 1-based
+	Phase      Phase
+	Company    Company
+	Teams      []Team
+	PlayedTurn []int // per mandate card, the turn it was played (0 not yet)
+	deck       []int
+	deckPos    int
+	// This turn.
+	Card      int // mandate index, -1 none
+	Target    Seat
+	Framing   string
+	Visit     Seat // visited manager, 0 none
+	ExecReady bool
+	News      []int
+	// The record.
+	Deltas    []Delta
+	History   []Snapshot
+	Decisions []Decision
+	Scores    *Scores
+}
+
+// Scores are the final balanced scorecards.
+type Scores struct {
+	Managers  []int `msgpack:"managers"`
+	Executive int   `msgpack:"executive"`
+}
+
+// New starts a game at turn 1, news drawn, waiting for the mandate.
+func New(scn *Scenario, cfg Config, seed uint64) (*State, error) {
+	n := len(cfg.Managers)
+	if n < 1 || n > MaxManagers {
+		return nil, fmt.Errorf("%w: %d managers (1..%d)", ErrBadCommand, n, MaxManagers)
+	}
+	if scn.Turns < 1 || len(scn.Mandates) == 0 {
+		return nil, fmt.Errorf("%w: scenario %q has no turns or no mandates", ErrBadCommand, scn.ID)
+	}
+	s := &State{
+		Scn:  scn,
+		Cfg:  cfg,
+		Seed: seed,
+		rng:  *rand.NewPCG(seed, seed^0x9e3779b97f4a7c15),
+		Turn: 1,
+		Card: -1,
+		Company: Company{
+			Revenue: scn.Start.Revenue, Cost: scn.Start.Cost,
+			Pressure: scn.Start.Pressure, Market: scn.Start.Market,
+		},
+		Teams:      make([]Team, n),
+		PlayedTurn: make([]int, len(scn.Mandates)),
+		deck:       make([]int, len(scn.Events)),
+		News:       make([]int, 0, 4),
+		Deltas:     make([]Delta, 0, scn.Turns*n*12+16),
+		History:    make([]Snapshot, 0, scn.Turns+1),
+		Decisions:  make([]Decision, 0, scn.Turns*n),
+	}
+	forces := make([]Force, n*scn.Turns)
+	for i := range s.Teams {
+		t := &s.Teams[i]
+		t.Meters = Meters{scn.Start.Morale, scn.Start.Trust, scn.Start.Quota, scn.Start.Standing}
+		t.Pulse = scn.Start.Morale
+		t.Escalate = -1
+		t.InForce = forces[i*scn.Turns : i*scn.Turns : (i+1)*scn.Turns]
+	}
+	for i := range s.deck {
+		s.deck[i] = i
+	}
+	s.shuffle()
+	s.snapshot()
+	s.startTurn()
+	return s, nil
+}
+
+// Managers is the number of manager seats.
+func (s *State) Managers() int { return len(s.Teams) }
+
+// Team returns a manager seat's team; seat must be 1..Managers.
+func (s *State) Team(seat Seat) *Team { return &s.Teams[seat-1] }
+
+func (s *State) float() float64 { return float64(s.rng.Uint64()>>11) / (1 << 53) }
+
+func (s *State) shuffle() {
+	for i := len(s.deck) - 1; i > 0; i-- {
+		j := int(s.rng.Uint64() % uint64(i+1))
+		s.deck[i], s.deck[j] = s.deck[j], s.deck[i]
+	}
+	s.deckPos = 0
+}
+
+func (s *State) startTurn() {
+	s.Phase = PhaseNews
+	s.Card, s.Target, s.Framing, s.Visit, s.ExecReady = -1, 0, "", 0, false
+	s.News = s.News[:0]
+	for i := range s.Teams {
+		t := &s.Teams[i]
+		t.Answered, t.Response, t.Case, t.Action, t.Escalate, t.Verdict, t.Ready = false, ResponseNone, Case{}, ActionNone, -1, VerdictPending, false
+	}
+	if len(s.deck) > 0 {
+		if s.deckPos == len(s.deck) {
+			s.shuffle()
+		}
+		s.applyEvent(s.deck[s.deckPos])
+		s.deckPos++
+	}
+	s.Phase = PhaseMandate
+}
+
+func (s *State) applyEvent(e int) {
+	ev := &s.Scn.Events[e]
+	s.News = append(s.News, e)
+	s.Company.Market = clamp(s.Company.Market+ev.Market, 20, 150)
+	s.company(MeterPressure, ev.Pressure, CauseNews, e)
+	if ev.Morale != 0 {
+		for i := range s.Teams {
+			s.team(Seat(i+1), MeterMorale, ev.Morale, CauseNews, e)
+		}
+	}
+}
+
+// Targeted reports whether this turn's mandate is addressed to seat.
+func (s *State) Targeted(seat Seat) bool {
+	return s.Card >= 0 && (s.Target == 0 || s.Target == seat)
+}
+
+// Hand lists the mandate cards the executive can still play.
+func (s *State) Hand(dst []int) []int {
+	dst = dst[:0]
+	for i, p := range s.PlayedTurn {
+		if p == 0 {
+			dst = append(dst, i)
+		}
+	}
+	return dst
+}
+
+// MandateIndex finds a card by ID.
+func (s *State) MandateIndex(id string) int {
+	for i := range s.Scn.Mandates {
+		if s.Scn.Mandates[i].ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// EventIndex finds a market event by ID.
+func (s *State) EventIndex(id string) int {
+	for i := range s.Scn.Events {
+		if s.Scn.Events[i].ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// Pending reports whether seat owes a command in the current phase: the
+// room and the bot driver ask this, and defaults fill exactly these seats.
+func (s *State) Pending(seat Seat) bool {
+	switch s.Phase {
+	case PhaseMandate:
+		return seat == Executive
+	case PhaseResponse:
+		return seat >= 1 && int(seat) <= len(s.Teams) && !s.Team(seat).Answered
+	case PhaseRuling:
+		if seat != Executive {
+			return false
+		}
+		for i := range s.Teams {
+			if s.Teams[i].Response.Voiced() && s.Teams[i].Verdict == VerdictPending {
+				return true
+			}
+		}
+		return false
+	case PhaseReveal:
+		if seat == Executive {
+			return !s.ExecReady
+		}
+		return seat >= 1 && int(seat) <= len(s.Teams) && !s.Team(seat).Ready
+	}
+	return false
+}
+
+func clamp(v, lo, hi int) int {
+	if v < lo {
+		return lo
+	}
+	if v > hi {
+		return hi
+	}
+	return v
+}

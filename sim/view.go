@@ -1,0 +1,168 @@
+package sim
+
+// Hidden marks a number a seat may not see. Views use it rather than
+// omitting fields so that a client can tell "hidden" from "zero".
+const Hidden = -1
+
+// View is what one seat may know of the game, and all a bot or a client
+// gets. It is made only by State.View, which is where hidden information is
+// enforced: the facilitator sees everything; a manager sees their own team
+// in full and only quotas and public decisions of peers, after the reveal;
+// the executive sees the dashboard, quotas and standing, and morale and
+// trust only as a lagging pulse or as they were on a front-line visit.
+type View struct {
+	Seat     Seat          `msgpack:"seat"`
+	Turn     int           `msgpack:"turn"`
+	Turns    int           `msgpack:"turns"`
+	Phase    Phase         `msgpack:"phase"`
+	Version  uint64        `msgpack:"version"`
+	Card     int           `msgpack:"card"` // this turn's mandate, -1 none yet
+	Target   Seat          `msgpack:"target"`
+	Framing  string        `msgpack:"framing"`
+	Visit    Seat          `msgpack:"visit"`
+	News     []int         `msgpack:"news"`
+	Played   []int         `msgpack:"played"` // per mandate card, the turn it was played (0 not yet)
+	Hand     []int         `msgpack:"hand"`   // executive and facilitator
+	Company  Company       `msgpack:"company"`
+	Managers []ManagerView `msgpack:"managers"`
+	Deltas   []Delta       `msgpack:"deltas"` // this turn's changes this seat may see
+	Scores   *Scores       `msgpack:"scores"`
+}
+
+// ManagerView is one manager's seat as another seat sees it.
+type ManagerView struct {
+	Seat         Seat         `msgpack:"seat"`
+	Name         string       `msgpack:"name"`
+	Meters       Meters       `msgpack:"meters"`
+	Pulse        int          `msgpack:"pulse"`
+	Resignations int          `msgpack:"resignations"`
+	VisitTurn    int          `msgpack:"visit_turn"` // the turn Morale and Trust were seen, for the executive
+	Answered     bool         `msgpack:"answered"`
+	Ready        bool         `msgpack:"ready"`
+	Revealed     bool         `msgpack:"revealed"` // Response and Case are filled
+	Response     ResponseKind `msgpack:"response"`
+	Case         Case         `msgpack:"case"`
+	Action       TeamAction   `msgpack:"action"`
+	Verdict      Verdict      `msgpack:"verdict"`
+	Escalate     int          `msgpack:"escalate"`
+	InForce      []int        `msgpack:"in_force"` // own seat and facilitator
+	History      []Meters     `msgpack:"history"`  // one per finished turn, from turn 0
+}
+
+// View returns a fresh view for seat.
+func (s *State) View(seat Seat) View {
+	var v View
+	s.ViewInto(&v, seat)
+	return v
+}
+
+// ViewInto fills v for seat, reusing v's slices: bots and the server call it
+// every turn, and reuse keeps a whole game near zero allocations.
+func (s *State) ViewInto(v *View, seat Seat) {
+	all := seat == Facilitator
+	exec := seat == Executive
+	v.Seat, v.Turn, v.Turns, v.Phase, v.Version = seat, s.Turn, s.Scn.Turns, s.Phase, s.Version
+	v.Card, v.Target, v.Framing, v.Visit = s.Card, s.Target, s.Framing, s.Visit
+	v.News = append(v.News[:0], s.News...)
+	v.Played = append(v.Played[:0], s.PlayedTurn...)
+	v.Hand = v.Hand[:0]
+	if all || exec {
+		v.Hand = s.Hand(v.Hand)
+	}
+	v.Company = s.Company
+	if !all && !exec {
+		v.Company.Cost, v.Company.Pressure = Hidden, Hidden
+	}
+	v.Scores = s.Scores
+	revealed := s.Phase >= PhaseReveal
+	n := len(s.Teams)
+	if cap(v.Managers) < n {
+		v.Managers = append(v.Managers[:cap(v.Managers)], make([]ManagerView, n-cap(v.Managers))...)
+	}
+	v.Managers = v.Managers[:n]
+	for i := range s.Teams {
+		ms := Seat(i + 1)
+		t := &s.Teams[i]
+		mv := &v.Managers[i]
+		self := all || seat == ms
+		*mv = ManagerView{
+			Seat: ms, Name: s.Cfg.Managers[i].Name, Meters: t.Meters,
+			Pulse: Hidden, Resignations: Hidden, Answered: t.Answered, Ready: t.Ready,
+			Escalate: -1, InForce: mv.InForce[:0], History: mv.History[:0],
+		}
+		switch {
+		case self:
+			mv.Pulse, mv.Resignations = t.Pulse, t.Resignations
+		case exec:
+			mv.Pulse, mv.Resignations = t.Pulse, t.Resignations
+			mv.Meters.Morale, mv.Meters.Trust = Hidden, Hidden
+			if t.VisitTurn > 0 {
+				mv.Meters.Morale, mv.Meters.Trust = t.SeenMorale, t.SeenTrust
+				mv.VisitTurn = t.VisitTurn
+			}
+		default:
+			mv.Meters = Meters{Morale: Hidden, Trust: Hidden, Quota: t.Quota, Standing: Hidden}
+		}
+		switch {
+		case self:
+			mv.Revealed = true
+			mv.Response, mv.Case, mv.Action, mv.Verdict, mv.Escalate = t.Response, t.Case, t.Action, t.Verdict, t.Escalate
+			for _, f := range t.InForce {
+				mv.InForce = append(mv.InForce, f.Card)
+			}
+		case revealed || (exec && s.Phase >= PhaseRuling):
+			// The public decision: a quiet shield looks like compliance.
+			mv.Revealed = true
+			mv.Response, mv.Verdict, mv.Escalate = t.Response, t.Verdict, t.Escalate
+			if t.Response == ResponseShield || (exec && !revealed && t.Response == ResponseExplain) {
+				mv.Response = ResponseRelay
+			}
+			if t.Response.Voiced() {
+				mv.Case = t.Case
+			}
+			if revealed && !exec {
+				mv.Action = t.Action
+			}
+		}
+		for _, h := range s.History {
+			m := h.Teams[i]
+			if !self {
+				m.Morale, m.Trust = Hidden, Hidden
+				if !exec {
+					m.Standing = Hidden
+				}
+			}
+			mv.History = append(mv.History, m)
+		}
+	}
+	v.Deltas = v.Deltas[:0]
+	for k := len(s.Deltas) - 1; k >= 0; k-- {
+		d := s.Deltas[k]
+		if d.Turn != s.Turn {
+			break
+		}
+		if visible(seat, d) {
+			v.Deltas = append(v.Deltas, d)
+		}
+	}
+	// Oldest first.
+	for a, b := 0, len(v.Deltas)-1; a < b; a, b = a+1, b-1 {
+		v.Deltas[a], v.Deltas[b] = v.Deltas[b], v.Deltas[a]
+	}
+}
+
+// visible says whether seat may see a delta.
+func visible(seat Seat, d Delta) bool {
+	switch {
+	case seat == Facilitator:
+		return true
+	case d.Seat == Executive: // company meters
+		return seat == Executive || d.Meter == MeterRevenue
+	case seat == d.Seat:
+		return true
+	case seat == Executive:
+		return d.Meter == MeterQuota || d.Meter == MeterStanding
+	default:
+		return d.Meter == MeterQuota
+	}
+}
