@@ -131,22 +131,22 @@ func (s *State) land(seat Seat, t *Team, d *Decision, told bool) float64 {
 	}
 	switch t.Response {
 	case ResponseRelay, ResponseEscalate:
-		s.team(seat, MeterTrust, -roundf(c.RelayLoss*landed), CauseRelay, s.Card)
+		s.trust(seat, -(c.RelayLoss*landed), CauseRelay, s.Card)
 		s.team(seat, MeterStanding, 1, CauseCompliance, s.Card)
 	case ResponseExplain:
-		s.team(seat, MeterTrust, -roundf(c.RelayLoss*c.ExplainShare*landed), CauseExplain, s.Card)
+		s.trust(seat, -(c.RelayLoss*c.ExplainShare*landed), CauseExplain, s.Card)
 		s.team(seat, MeterStanding, 1, CauseCompliance, s.Card)
 	case ResponseShield:
 		if !shielded { // discovered: the team gets the mandate after all, from above
-			s.team(seat, MeterTrust, -roundf(c.RelayLoss*c.ExplainShare*landed), CauseShieldFound, s.Card)
+			s.trust(seat, -(c.RelayLoss*c.ExplainShare*landed), CauseShieldFound, s.Card)
 		}
 	case ResponsePushBack, ResponseNegotiate:
 		if told {
-			s.team(seat, MeterTrust, -roundf(c.RelayLoss*c.VoiceShare*landed), CauseVoiceHeard, s.Card)
-			s.team(seat, MeterTrust, roundf(s.voiceCredit(m)), CauseVoiceCredit, s.Card)
+			s.trust(seat, -(c.RelayLoss*c.VoiceShare*landed), CauseVoiceHeard, s.Card)
+			s.trust(seat, s.voiceCredit(m), CauseVoiceCredit, s.Card)
 		} else {
-			s.team(seat, MeterTrust, -roundf(c.RelayLoss*c.SilentShare*landed), CauseVoiceSilent, s.Card)
-			s.team(seat, MeterTrust, roundf(0.5*s.voiceCredit(m)*(1-eff)), CauseSpared, s.Card)
+			s.trust(seat, -(c.RelayLoss*c.SilentShare*landed), CauseVoiceSilent, s.Card)
+			s.trust(seat, 0.5*s.voiceCredit(m)*(1-eff), CauseSpared, s.Card)
 		}
 	}
 	if shielded {
@@ -199,7 +199,7 @@ func (s *State) escalate(seat Seat, t *Team, d *Decision, told bool) {
 		break
 	}
 	if told {
-		s.team(seat, MeterTrust, roundf(s.voiceCredit(m)*math.Pow(c.LateFactor, float64(age))), CauseLateCredit, t.Escalate)
+		s.trust(seat, s.voiceCredit(m)*math.Pow(c.LateFactor, float64(age)), CauseLateCredit, t.Escalate)
 	}
 }
 
@@ -216,7 +216,7 @@ func (s *State) teamAction(seat Seat, t *Team, told bool) {
 	case ActionCandid:
 		s.team(seat, MeterMorale, 1, CauseCandid, -1)
 		if !t.Response.Voiced() && t.Response != ResponseShield {
-			s.team(seat, MeterTrust, 1, CauseCandid, -1)
+			s.trust(seat, 1, CauseCandid, -1)
 		}
 	}
 	_ = told
@@ -269,6 +269,15 @@ func (s *State) companyTurn(compliance float64, targets int) {
 	}
 }
 
+// trust changes a team's trust. Gains are scaled by TrustGainRate and losses
+// are not: trust is lost faster than it is won (Slovic 1993).
+func (s *State) trust(seat Seat, x float64, cause Cause, ref int) {
+	if x > 0 {
+		x *= s.Scn.Coeff.TrustGainRate
+	}
+	s.team(seat, MeterTrust, roundf(x), cause, ref)
+}
+
 // team changes a manager's meter, clamped to 0..100, and records the change.
 func (s *State) team(seat Seat, m Meter, amount int, cause Cause, ref int) {
 	p := s.Team(seat).ptr(m)
@@ -306,8 +315,9 @@ func (s *State) record(p *int, seat Seat, m Meter, amount int, cause Cause, ref 
 
 func (s *State) snapshot() {
 	n := len(s.Teams)
-	buf := make([]Meters, n)
-	pulse := make([]int, n)
+	k := len(s.History)
+	buf := s.histTeams[k*n : (k+1)*n : (k+1)*n]
+	pulse := s.histPulse[k*n : (k+1)*n : (k+1)*n]
 	for i := range s.Teams {
 		buf[i] = s.Teams[i].Meters
 		pulse[i] = s.Teams[i].Pulse

@@ -164,6 +164,8 @@ type State struct {
 	History   []Snapshot
 	Decisions []Decision
 	Scores    *Scores
+	histTeams []Meters // backing arrays of History, allocated once
+	histPulse []int
 }
 
 // Scores are the final balanced scorecards.
@@ -201,6 +203,8 @@ func New(scn *Scenario, cfg Config, seed uint64) (*State, error) {
 		Decisions:  make([]Decision, 0, scn.Turns*n),
 	}
 	forces := make([]Force, n*scn.Turns)
+	s.histTeams = make([]Meters, n*(scn.Turns+1))
+	s.histPulse = make([]int, n*(scn.Turns+1))
 	for i := range s.Teams {
 		t := &s.Teams[i]
 		t.Meters = Meters{scn.Start.Morale, scn.Start.Trust, scn.Start.Quota, scn.Start.Standing}
@@ -334,4 +338,37 @@ func clamp(v, lo, hi int) int {
 		return hi
 	}
 	return v
+}
+
+// Clone returns a deep copy that shares nothing mutable with s (the
+// scenario is read-only and shared): for what-if checks and tests.
+func (s *State) Clone() *State {
+	c := *s
+	c.Cfg.Managers = append([]SeatConfig(nil), s.Cfg.Managers...)
+	c.Teams = append([]Team(nil), s.Teams...)
+	n, turns := len(s.Teams), s.Scn.Turns
+	forces := make([]Force, n*turns)
+	for i := range c.Teams {
+		f := forces[i*turns : i*turns : (i+1)*turns]
+		c.Teams[i].InForce = append(f, s.Teams[i].InForce...)
+	}
+	c.PlayedTurn = append([]int(nil), s.PlayedTurn...)
+	c.deck = append([]int(nil), s.deck...)
+	c.News = append(make([]int, 0, cap(s.News)), s.News...)
+	c.Deltas = append(make([]Delta, 0, cap(s.Deltas)), s.Deltas...)
+	c.Decisions = append(make([]Decision, 0, cap(s.Decisions)), s.Decisions...)
+	c.histTeams = append([]Meters(nil), s.histTeams...)
+	c.histPulse = append([]int(nil), s.histPulse...)
+	c.History = make([]Snapshot, len(s.History), cap(s.History))
+	for k, h := range s.History {
+		c.History[k] = h
+		c.History[k].Teams = c.histTeams[k*n : (k+1)*n : (k+1)*n]
+		c.History[k].Pulse = c.histPulse[k*n : (k+1)*n : (k+1)*n]
+	}
+	if s.Scores != nil {
+		sc := *s.Scores
+		sc.Managers = append([]int(nil), s.Scores.Managers...)
+		c.Scores = &sc
+	}
+	return &c
 }
