@@ -131,21 +131,21 @@ func (s *State) land(seat Seat, t *Team, d *Decision, told bool) float64 {
 	}
 	switch t.Response {
 	case ResponseRelay, ResponseEscalate:
-		s.trust(seat, -(c.RelayLoss*landed), CauseRelay, s.Card)
+		s.trust(seat, -(c.RelayLoss * landed), CauseRelay, s.Card)
 		s.team(seat, MeterStanding, 1, CauseCompliance, s.Card)
 	case ResponseExplain:
-		s.trust(seat, -(c.RelayLoss*c.ExplainShare*landed), CauseExplain, s.Card)
+		s.trust(seat, -(c.RelayLoss * c.ExplainShare * landed), CauseExplain, s.Card)
 		s.team(seat, MeterStanding, 1, CauseCompliance, s.Card)
 	case ResponseShield:
 		if !shielded { // discovered: the team gets the mandate after all, from above
-			s.trust(seat, -(c.RelayLoss*c.ExplainShare*landed), CauseShieldFound, s.Card)
+			s.trust(seat, -(c.RelayLoss * c.ExplainShare * landed), CauseShieldFound, s.Card)
 		}
 	case ResponsePushBack, ResponseNegotiate:
 		if told {
-			s.trust(seat, -(c.RelayLoss*c.VoiceShare*landed), CauseVoiceHeard, s.Card)
+			s.trust(seat, -(c.RelayLoss * c.VoiceShare * landed), CauseVoiceHeard, s.Card)
 			s.trust(seat, s.voiceCredit(m), CauseVoiceCredit, s.Card)
 		} else {
-			s.trust(seat, -(c.RelayLoss*c.SilentShare*landed), CauseVoiceSilent, s.Card)
+			s.trust(seat, -(c.RelayLoss * c.SilentShare * landed), CauseVoiceSilent, s.Card)
 			s.trust(seat, 0.5*s.voiceCredit(m)*(1-eff), CauseSpared, s.Card)
 		}
 	}
