@@ -71,7 +71,7 @@ func (d *decoder) parse(data []byte) *sim.Scenario {
 		var se *yaml.SyntaxError
 		if errors.As(err, &se) && se.GetToken() != nil && se.GetToken().Position != nil {
 			p := se.GetToken().Position
-			d.errs = append(d.errs, Error{d.file, p.Line, p.Column, "syntax error: " + se.GetMessage()})
+			d.errs = append(d.errs, Error{d.file, p.Line, p.Column, "syntax error: " + strings.ReplaceAll(se.GetMessage(), "\t", `\t`)})
 		} else {
 			d.errs = append(d.errs, Error{d.file, 1, 1, "syntax error: " + firstLine(err.Error())})
 		}
@@ -180,15 +180,20 @@ func (d *decoder) object(n ast.Node, ctx string, required, optional []string) *o
 	}
 	o := &obj{d: d, node: m, ctx: ctx, vals: map[string]ast.Node{}, keys: map[string]ast.Node{}}
 	known := append(append([]string{}, required...), optional...)
+	misspelt := map[string]bool{} // a missing field already named by a "did you mean"
 	for _, p := range d.pairs(m, ctx) {
 		if !contains(known, p.name) {
-			d.errorf(p.key, "%s", at(ctx, fmt.Sprintf("unknown field %q%s", p.name, suggest(p.name, known))))
+			hint := suggest(p.name, known)
+			if best, ok := closest(p.name, known); ok {
+				misspelt[best] = true
+			}
+			d.errorf(p.key, "%s", at(ctx, fmt.Sprintf("unknown field %q%s", p.name, hint)))
 			continue
 		}
 		o.vals[p.name], o.keys[p.name] = p.val, p.key
 	}
 	for _, r := range required {
-		if _, ok := o.vals[r]; !ok {
+		if _, ok := o.vals[r]; !ok && !misspelt[r] {
 			d.errorf(m, "%s", at(ctx, fmt.Sprintf("missing field %q", r)))
 		}
 	}
@@ -256,19 +261,26 @@ func contains(list []string, s string) bool {
 
 // suggest names the closest valid word when a misspelling is likely.
 func suggest(s string, options []string) string {
-	best, bestD := "", 3
-	for _, o := range options {
-		if dist := editDistance(s, o); dist < bestD {
-			best, bestD = o, dist
-		}
-	}
-	if best == "" {
+	best, ok := closest(s, options)
+	if !ok {
 		if len(options) <= 12 {
 			return " (want one of " + strings.Join(options, ", ") + ")"
 		}
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// closest is the option nearest s, if it is within an edit per three
+// letters (at most two): close enough to be a typo, not a different word.
+func closest(s string, options []string) (string, bool) {
+	best, bestD := "", min(2, max(1, len(s)/3))+1
+	for _, o := range options {
+		if dist := editDistance(s, o); dist < bestD {
+			best, bestD = o, dist
+		}
+	}
+	return best, best != ""
 }
 
 func editDistance(a, b string) int {
@@ -580,7 +592,9 @@ func (d *decoder) scenario(n ast.Node) *sim.Scenario {
 	}
 	var mandateNames []string
 	for _, m := range scn.Mandates {
-		mandateNames = append(mandateNames, m.ID)
+		if !contains(mandateNames, m.ID) {
+			mandateNames = append(mandateNames, m.ID)
+		}
 	}
 
 	personaIDs := d.ids("persona")
