@@ -1,0 +1,255 @@
+// Package store is the durable log of every room: what the room was created
+// with and every command accepted in it, in order. Since sim is
+// deterministic, a room is its scenario, config and seed plus its command
+// log; restart, replay and the debrief all come from here. It is an
+// embedded SQLite database (modernc.org/sqlite, no cgo) in WAL mode with
+// synchronous=FULL, and every Append is its own committed transaction, so a
+// command the room has announced survives SIGKILL.
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/vmihailenco/msgpack/v5"
+	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
+
+	"pushback/sim"
+)
+
+// File is the database's name inside the data directory.
+const File = "pushback.db"
+
+// ErrNotFound is returned for a room code the store does not hold.
+var ErrNotFound = errors.New("no such room")
+
+// Store is one open database. Its methods are safe for concurrent use; a
+// single connection serialises writes, which SQLite does anyway.
+type Store struct {
+	db   *sql.DB
+	path string
+}
+
+// Room is a room as it was created plus its bookkeeping. Meta belongs to the
+// room package (seats, tokens, flags) and is rewritten as they change; the
+// rest never changes after creation except Finished.
+type Room struct {
+	Code        string
+	Facilitator string // the facilitator token, to list a trainer's tables
+	Scenario    string // the scenario's name or ID
+	Source      []byte // the scenario file as it was when the room began
+	Seed        uint64
+	Meta        []byte
+	Created     time.Time
+	Finished    time.Time // zero while the game runs
+}
+
+// Entry is one logged command with its sequence number (the sim.State
+// version after it was applied) and the time it was accepted.
+type Entry struct {
+	Seq     uint64
+	Command sim.Command
+	At      time.Time
+}
+
+const schema = `
+CREATE TABLE IF NOT EXISTS rooms (
+	code        TEXT PRIMARY KEY,
+	facilitator TEXT NOT NULL,
+	scenario    TEXT NOT NULL,
+	source      BLOB NOT NULL,
+	seed        INTEGER NOT NULL,
+	meta        BLOB NOT NULL,
+	created     INTEGER NOT NULL,
+	finished    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS rooms_facilitator ON rooms(facilitator);
+CREATE TABLE IF NOT EXISTS commands (
+	room    TEXT NOT NULL REFERENCES rooms(code),
+	seq     INTEGER NOT NULL,
+	command BLOB NOT NULL,
+	at      INTEGER NOT NULL,
+	PRIMARY KEY (room, seq)
+) WITHOUT ROWID;
+`
+
+// Open opens or creates the database in dir, creating dir if needed.
+func Open(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("store: data directory: %w", err)
+	}
+	path := filepath.Join(dir, File)
+	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec(schema); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: schema of %s: %w", path, err)
+	}
+	return &Store{db: db, path: path}, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path is the database file, for logs.
+func (s *Store) Path() string { return s.path }
+
+// Create records a new room; its code must be new.
+func (s *Store) Create(r Room) error {
+	_, err := s.db.Exec(`INSERT INTO rooms(code, facilitator, scenario, source, seed, meta, created) VALUES (?,?,?,?,?,?,?)`,
+		r.Code, r.Facilitator, r.Scenario, r.Source, int64(r.Seed), r.Meta, r.Created.UnixMilli())
+	if err != nil {
+		return fmt.Errorf("store: create room %s: %w", r.Code, err)
+	}
+	return nil
+}
+
+// SaveMeta replaces a room's Meta.
+func (s *Store) SaveMeta(code string, meta []byte) error {
+	return s.exec1(code, `UPDATE rooms SET meta = ? WHERE code = ?`, meta, code)
+}
+
+// Finish marks a room's game as over: it is no longer rebuilt on start but
+// kept for the debrief.
+func (s *Store) Finish(code string, at time.Time) error {
+	return s.exec1(code, `UPDATE rooms SET finished = ? WHERE code = ?`, at.UnixMilli(), code)
+}
+
+func (s *Store) exec1(code, q string, args ...any) error {
+	res, err := s.db.Exec(q, args...)
+	if err != nil {
+		return fmt.Errorf("store: room %s: %w", code, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("store: room %s: %w", code, ErrNotFound)
+	}
+	return nil
+}
+
+// Append logs one accepted command durably: when it returns nil the command
+// is committed to disk, and only then may anyone be told of it. seq must be
+// the state's version after the command: a repeat is refused here, a gap by
+// Replay.
+func (s *Store) Append(code string, seq uint64, c sim.Command, at time.Time) error {
+	b, err := msgpack.Marshal(&c)
+	if err != nil {
+		return fmt.Errorf("store: room %s command %d: %w", code, seq, err)
+	}
+	if _, err := s.db.Exec(`INSERT INTO commands(room, seq, command, at) VALUES (?,?,?,?)`,
+		code, int64(seq), b, at.UnixMilli()); err != nil {
+		return fmt.Errorf("store: room %s command %d: %w", code, seq, err)
+	}
+	return nil
+}
+
+// Room returns one room.
+func (s *Store) Room(code string) (Room, error) {
+	rows, err := s.db.Query(`SELECT code, facilitator, scenario, source, seed, meta, created, finished FROM rooms WHERE code = ?`, code)
+	if err != nil {
+		return Room{}, fmt.Errorf("store: room %s: %w", code, err)
+	}
+	rs, err := scanRooms(rows)
+	if err != nil {
+		return Room{}, err
+	}
+	if len(rs) == 0 {
+		return Room{}, fmt.Errorf("store: room %s: %w", code, ErrNotFound)
+	}
+	return rs[0], nil
+}
+
+// Unfinished returns every room whose game has not ended, oldest first: the
+// rooms to rebuild on start.
+func (s *Store) Unfinished() ([]Room, error) {
+	rows, err := s.db.Query(`SELECT code, facilitator, scenario, source, seed, meta, created, finished FROM rooms WHERE finished = 0 ORDER BY created, code`)
+	if err != nil {
+		return nil, fmt.Errorf("store: rooms: %w", err)
+	}
+	return scanRooms(rows)
+}
+
+// ByFacilitator returns every room of one facilitator token, finished ones
+// included, oldest first.
+func (s *Store) ByFacilitator(token string) ([]Room, error) {
+	rows, err := s.db.Query(`SELECT code, facilitator, scenario, source, seed, meta, created, finished FROM rooms WHERE facilitator = ? ORDER BY created, code`, token)
+	if err != nil {
+		return nil, fmt.Errorf("store: rooms: %w", err)
+	}
+	return scanRooms(rows)
+}
+
+func scanRooms(rows *sql.Rows) ([]Room, error) {
+	defer rows.Close()
+	var out []Room
+	for rows.Next() {
+		var r Room
+		var seed, created, finished int64
+		if err := rows.Scan(&r.Code, &r.Facilitator, &r.Scenario, &r.Source, &seed, &r.Meta, &created, &finished); err != nil {
+			return nil, fmt.Errorf("store: read room: %w", err)
+		}
+		r.Seed = uint64(seed)
+		r.Created = time.UnixMilli(created)
+		if finished != 0 {
+			r.Finished = time.UnixMilli(finished)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: read rooms: %w", err)
+	}
+	return out, nil
+}
+
+// Log returns a room's commands in order.
+func (s *Store) Log(code string) ([]Entry, error) {
+	rows, err := s.db.Query(`SELECT seq, command, at FROM commands WHERE room = ? ORDER BY seq`, code)
+	if err != nil {
+		return nil, fmt.Errorf("store: log of %s: %w", code, err)
+	}
+	defer rows.Close()
+	var out []Entry
+	for rows.Next() {
+		var seq, at int64
+		var b []byte
+		if err := rows.Scan(&seq, &b, &at); err != nil {
+			return nil, fmt.Errorf("store: log of %s: %w", code, err)
+		}
+		e := Entry{Seq: uint64(seq), At: time.UnixMilli(at)}
+		if err := msgpack.Unmarshal(b, &e.Command); err != nil {
+			return nil, fmt.Errorf("store: log of %s, command %d: %w", code, seq, err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: log of %s: %w", code, err)
+	}
+	return out, nil
+}
+
+// Replay rebuilds a game from its log: a fresh sim.State from the scenario,
+// config and seed, then every command in order. A command that no longer
+// applies (the scenario or sim changed under a stored game) is an error
+// naming it, never skipped silently.
+func Replay(scn *sim.Scenario, cfg sim.Config, seed uint64, log []Entry) (*sim.State, error) {
+	st, err := sim.New(scn, cfg, seed)
+	if err != nil {
+		return nil, fmt.Errorf("replay: %w", err)
+	}
+	for _, e := range log {
+		if err := st.Apply(e.Command); err != nil {
+			return nil, fmt.Errorf("replay: command %d (%s by seat %d): %w", e.Seq, e.Command.Kind, e.Command.Seat, err)
+		}
+		if st.Version != e.Seq {
+			return nil, fmt.Errorf("replay: command %d left the game at version %d", e.Seq, st.Version)
+		}
+	}
+	return st, nil
+}

@@ -1,0 +1,125 @@
+package store
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+
+	"pushback/scenarios"
+	"pushback/sim"
+)
+
+func config() sim.Config {
+	return sim.Config{Persona: "", Managers: []sim.SeatConfig{
+		{Name: "A", Style: "yes-man"}, {Name: "B", Style: "firebrand"}, {Name: "C", Style: "advocate"}}}
+}
+
+// A bot game logged command by command, the database closed and reopened:
+// the log replays to exactly the state the game reached.
+func TestLogSurvivesReopenAndReplays(t *testing.T) {
+	dir := t.TempDir()
+	scn, err := scenarios.Load(scenarios.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, _ := scenarios.Source(scenarios.Default)
+	cfg := config()
+	cfg.Persona = scn.Personas[0].ID
+	st, err := sim.New(scn, cfg, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bots, err := sim.NewBots(st, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.UnixMilli(1_700_000_000_000)
+	if err := s.Create(Room{Code: "KXP4RT", Facilitator: "tok", Scenario: scenarios.Default, Source: src, Seed: 42, Meta: []byte{0x80}, Created: now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Create(Room{Code: "KXP4RT", Facilitator: "x", Source: src, Meta: []byte{0x80}, Created: now}); err == nil {
+		t.Fatal("a second room with the same code was accepted")
+	}
+	for st.Phase != sim.PhaseOver {
+		moved := false
+		for seat := sim.Executive; int(seat) <= st.Managers(); seat++ {
+			c, ok := bots.Decide(st, seat)
+			if !ok {
+				continue
+			}
+			if err := st.Apply(c); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Append("KXP4RT", st.Version, c, now); err != nil {
+				t.Fatal(err)
+			}
+			moved = true
+		}
+		if !moved {
+			t.Fatal("stuck")
+		}
+	}
+	if err := s.Append("KXP4RT", st.Version, sim.Command{Kind: sim.CmdEnd, Seat: sim.Facilitator}, now); err == nil {
+		t.Fatal("a repeated sequence number was accepted")
+	}
+	if err := s.Append("NOROOM", 1, sim.Command{}, now); err == nil {
+		t.Fatal("a command for an unknown room was accepted")
+	}
+	un, err := s.Unfinished()
+	if err != nil || len(un) != 1 || un[0].Code != "KXP4RT" {
+		t.Fatalf("Unfinished = %v, %v", un, err)
+	}
+	if err := s.Finish("KXP4RT", now); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveMeta("NOROOM", nil); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("SaveMeta of an unknown room: %v", err)
+	}
+	s.Close()
+
+	s, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if un, _ := s.Unfinished(); len(un) != 0 {
+		t.Fatalf("finished room still listed as unfinished: %v", un)
+	}
+	r, err := s.Room("KXP4RT")
+	if err != nil || r.Seed != 42 || string(r.Source) != string(src) || r.Finished.IsZero() || !r.Created.Equal(now) {
+		t.Fatalf("Room = %+v, %v", r, err)
+	}
+	if rs, _ := s.ByFacilitator("tok"); len(rs) != 1 {
+		t.Fatalf("ByFacilitator = %v", rs)
+	}
+	log, err := s.Log("KXP4RT")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if uint64(len(log)) != st.Version {
+		t.Fatalf("log has %d commands, game applied %d", len(log), st.Version)
+	}
+	scn2, err := scenarios.Parse("stored", r.Source)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Replay(scn2, cfg, r.Seed, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(again.Scores, st.Scores) || !reflect.DeepEqual(again.History, st.History) || !reflect.DeepEqual(again.Deltas, st.Deltas) {
+		t.Fatal("replayed game differs from the original")
+	}
+	// A gap in the log is refused by Replay.
+	if _, err := Replay(scn2, cfg, r.Seed, append(log[:3:3], log[4:]...)); err == nil {
+		t.Fatal("Replay accepted a log with a gap")
+	}
+	if _, err := s.Room("NOROOM"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Room of unknown code: %v", err)
+	}
+}
