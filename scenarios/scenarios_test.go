@@ -91,3 +91,53 @@ func TestUnknownNames(t *testing.T) {
 		t.Error("LoadFile of a missing file succeeded")
 	}
 }
+
+// The shipped scenarios keep the shape issue 2 asks of them: a mix of sound
+// and harmful cards everywhere, and each scenario's own length and cast.
+func TestShippedScenarioShape(t *testing.T) {
+	cases := []struct {
+		name               string
+		minTurns, maxTurns int
+		minPersonas        int
+		gentle             bool // has a persona with openness >= 0.8 and knee_jerk <= 0.2
+	}{
+		{"mild-slowdown", 6, 10, 3, false},
+		{"hard-landing", 10, 10, 3, false},
+		{"tutorial", 4, 6, 2, true},
+	}
+	if len(cases) != len(Names()) {
+		t.Errorf("shipped %v, test covers %d", Names(), len(cases))
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			scn, err := Load(tc.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if scn.Turns < tc.minTurns || scn.Turns > tc.maxTurns {
+				t.Errorf("%d turns, want %d..%d", scn.Turns, tc.minTurns, tc.maxTurns)
+			}
+			if len(scn.Personas) < tc.minPersonas {
+				t.Errorf("%d personas, want at least %d", len(scn.Personas), tc.minPersonas)
+			}
+			sound, harmful := 0, 0
+			for i := range scn.Mandates {
+				if scn.Mandates[i].Sound(&scn.Coeff) {
+					sound++
+				} else {
+					harmful++
+				}
+			}
+			if sound < 2 || harmful < 2 {
+				t.Errorf("%d sound and %d harmful mandates, want at least 2 of each", sound, harmful)
+			}
+			gentle := false
+			for _, p := range scn.Personas {
+				gentle = gentle || p.Openness >= 0.8 && p.KneeJerk <= 0.2
+			}
+			if tc.gentle && !gentle {
+				t.Error("no gentle persona")
+			}
+		})
+	}
+}
