@@ -37,6 +37,7 @@ const (
 	CauseResults
 	CauseResignation
 	CauseVisit
+	CauseRepair
 	CauseMissedPlan
 	CauseOnPlan
 	CauseOverBudget
@@ -72,6 +73,7 @@ var causeText = [NumCauses]string{
 	CauseResignation:   "a seller resigned",
 	CauseVisit:         "the executive spent time on a front-line visit",
 	CauseMissedPlan:    "revenue is under plan",
+	CauseRepair:        "the team slowly gives you the benefit of the doubt again",
 	CauseOnPlan:        "revenue is on plan",
 	CauseOverBudget:    "costs are over budget",
 }
@@ -79,7 +81,7 @@ var causeText = [NumCauses]string{
 // Text renders a delta for people, for example
 // "Trust −8: relayed “Raise quotas 15%” without explaining why".
 func (d Delta) Text(scn *Scenario) string {
-	return fmt.Sprintf("%s %s: %s", d.Meter, signed(d.Amount), d.Reason(scn))
+	return fmt.Sprintf("%s %s: %s", d.Meter, signed(int(d.Amount)), d.Reason(scn))
 }
 
 // Reason is the cause alone, in words.
@@ -94,12 +96,12 @@ func (d Delta) Reason(scn *Scenario) string {
 	title := "?"
 	switch d.Cause {
 	case CauseNews:
-		if d.Ref >= 0 && d.Ref < len(scn.Events) {
+		if d.Ref >= 0 && int(d.Ref) < len(scn.Events) {
 			title = scn.Events[d.Ref].Title
 		}
 		return fmt.Sprintf(f, title)
 	default:
-		if d.Ref >= 0 && d.Ref < len(scn.Mandates) {
+		if d.Ref >= 0 && int(d.Ref) < len(scn.Mandates) {
 			title = "“" + scn.Mandates[d.Ref].Title + "”"
 		}
 	}

@@ -53,7 +53,7 @@ func (s *State) resolve() {
 		t := &s.Teams[i]
 		m0 := t.Meters // the month's sales come from how the team stood at its start
 		d := Decision{Turn: s.Turn, Seat: seat, Card: -1, Response: t.Response, Case: t.Case,
-			Action: t.Action, Verdict: t.Verdict, Escalated: t.Escalate}
+			Action: t.Action, Verdict: t.Verdict, Escalated: t.Escalate, Visited: s.Visit == seat}
 		told := t.Action == ActionCandid
 		// Drag of mandates already in force (landed in earlier turns).
 		for _, f := range t.InForce {
@@ -70,6 +70,9 @@ func (s *State) resolve() {
 			s.escalate(seat, t, &d, told)
 		}
 		s.teamAction(seat, t, told)
+		if short := s.Scn.Start.Trust - t.Trust; short > 0 {
+			s.trust(seat, c.Repair*float64(short), CauseRepair, -1)
+		}
 		// Morale drifts toward trust: a team that second-guesses its manager slows.
 		s.team(seat, MeterMorale, roundf(c.MoraleFromTrust*float64(t.Trust-t.Morale)), CauseTrustDrift, -1)
 		s.sales(seat, t, m0)
@@ -111,7 +114,7 @@ func (s *State) land(seat Seat, t *Team, d *Decision, told bool) float64 {
 	landed := m.Harm * eff
 	shielded := t.Response == ResponseShield
 	if shielded {
-		risk := c.ShieldRisk
+		risk := c.ShieldRisk + 0.15*float64(t.Discovered) // once caught, watched
 		if s.Visit == seat {
 			risk += c.VisitRisk
 		}
@@ -182,8 +185,6 @@ func (s *State) escalate(seat Seat, t *Team, d *Decision, told bool) {
 	if d.Card < 0 {
 		d.Quality = q
 	}
-	s.team(seat, MeterStanding, -roundf(c.PushCost), CauseEscalate, t.Escalate)
-	s.team(seat, MeterStanding, -roundf(c.WeakCaseCost*(1-q)), CauseWeakCase, t.Escalate)
 	age := 0
 	for k, f := range t.InForce {
 		if f.Card != t.Escalate {
@@ -198,6 +199,8 @@ func (s *State) escalate(seat Seat, t *Team, d *Decision, told bool) {
 		}
 		break
 	}
+	s.team(seat, MeterStanding, -roundf(c.PushCost+c.LateCost*float64(age)), CauseEscalate, t.Escalate)
+	s.team(seat, MeterStanding, -roundf(c.WeakCaseCost*(1-q)), CauseWeakCase, t.Escalate)
 	if told {
 		s.trust(seat, s.voiceCredit(m)*math.Pow(c.LateFactor, float64(age)), CauseLateCredit, t.Escalate)
 	}
@@ -258,10 +261,10 @@ func (s *State) companyTurn(compliance float64, targets int) {
 	}
 	rev := roundf(float64(sum) / float64(len(s.Teams)))
 	s.company(MeterRevenue, rev-s.Company.Revenue, CauseSales, -1)
-	switch {
-	case rev < 90:
-		s.company(MeterPressure, roundf(c.MissPressure*float64(90-rev)), CauseMissedPlan, -1)
-	case rev >= 95:
+	switch plan := s.Scn.Start.Revenue; {
+	case rev < plan:
+		s.company(MeterPressure, roundf(c.MissPressure*float64(plan-rev)), CauseMissedPlan, -1)
+	case rev >= plan+5:
 		s.company(MeterPressure, -2, CauseOnPlan, -1)
 	}
 	if s.Company.Cost > 100 {
@@ -300,7 +303,7 @@ func (s *State) company(m Meter, amount int, cause Cause, ref int) {
 	if v == *p {
 		return
 	}
-	s.Deltas = append(s.Deltas, Delta{Turn: s.Turn, Seat: Executive, Meter: m, Amount: v - *p, Cause: cause, Ref: ref})
+	s.Deltas = append(s.Deltas, Delta{Turn: int16(s.Turn), Seat: Executive, Meter: m, Amount: int16(v - *p), Cause: cause, Ref: int16(ref)})
 	*p = v
 }
 
@@ -309,7 +312,7 @@ func (s *State) record(p *int, seat Seat, m Meter, amount int, cause Cause, ref 
 	if v == *p && !keepZero {
 		return
 	}
-	s.Deltas = append(s.Deltas, Delta{Turn: s.Turn, Seat: seat, Meter: m, Amount: v - *p, Cause: cause, Ref: ref})
+	s.Deltas = append(s.Deltas, Delta{Turn: int16(s.Turn), Seat: seat, Meter: m, Amount: int16(v - *p), Cause: cause, Ref: int16(ref)})
 	*p = v
 }
 

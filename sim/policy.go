@@ -61,7 +61,10 @@ func (b *Bots) Decide(s *State, seat Seat) (Command, bool) {
 	if !s.Pending(seat) {
 		return Command{}, false
 	}
-	s.ViewInto(&b.view, seat)
+	if s.Phase == PhaseReveal { // every policy is done reading: no view needed
+		return Command{Kind: CmdReady, Seat: seat}, true
+	}
+	s.viewInto(&b.view, seat, false)
 	if seat == Executive {
 		return PersonaMove(b.persona, s.Scn, &b.view, b.rng), true
 	}

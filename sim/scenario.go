@@ -186,30 +186,34 @@ type Coefficients struct {
 	MissPressure    float64 // pressure per point of revenue under 90
 	CommitFloor     float64 // commitment under which hard goals backfire
 	MoraleFromTrust float64 // per turn, morale moves this share toward trust
+	LateCost        float64 // extra standing lost per turn of a mandate's age when escalated
+	Repair          float64 // per turn, trust regains this share of its shortfall from the start
 }
 
 // DefaultCoefficients are the model's numbers as documented in sim/README.md.
 func DefaultCoefficients() Coefficients {
 	return Coefficients{
 		SoundBelow:      0.35,
-		RelayLoss:       16,
+		RelayLoss:       10,
 		ExplainShare:    0.5,
 		VoiceShare:      0.25,
 		SilentShare:     0.7,
-		VoiceCredit:     6,
+		VoiceCredit:     12,
 		WolfCredit:      1,
 		TrustGainRate:   0.5,
 		PushCost:        2,
 		WeakCaseCost:    8,
 		WolfCost:        6,
-		ShieldRisk:      0.15,
+		ShieldRisk:      0.25,
 		VisitRisk:       0.5,
-		ShieldCost:      18,
+		ShieldCost:      20,
 		LateFactor:      0.5,
 		QuotaStanding:   0.15,
-		MissPressure:    0.4,
+		MissPressure:    0.25,
 		CommitFloor:     55,
 		MoraleFromTrust: 0.1,
+		LateCost:        3,
+		Repair:          0.15,
 	}
 }
 
@@ -243,5 +247,7 @@ func Bounds() []Bound {
 		{"miss_pressure", 0, 2, func(c *Coefficients) *float64 { return &c.MissPressure }},
 		{"commit_floor", 0, 100, func(c *Coefficients) *float64 { return &c.CommitFloor }},
 		{"morale_from_trust", 0, 0.5, func(c *Coefficients) *float64 { return &c.MoraleFromTrust }},
+		{"late_cost", 0, 20, func(c *Coefficients) *float64 { return &c.LateCost }},
+		{"repair", 0, 0.5, func(c *Coefficients) *float64 { return &c.Repair }},
 	}
 }

@@ -107,13 +107,14 @@ type Team struct {
 }
 
 // Delta is one meter change with its cause; Text renders it in words.
+// It is small on purpose (8 bytes): a game records hundreds of them.
 type Delta struct {
-	Turn   int   `msgpack:"turn"`
+	Turn   int16 `msgpack:"turn"`
+	Amount int16 `msgpack:"amount"`
+	Ref    int16 `msgpack:"ref"`  // card or event index (a seat for a visit), -1 for none
 	Seat   Seat  `msgpack:"seat"` // the manager; Executive for company meters
 	Meter  Meter `msgpack:"meter"`
-	Amount int   `msgpack:"amount"`
 	Cause  Cause `msgpack:"cause"`
-	Ref    int   `msgpack:"ref"` // card or event index, -1 for none
 }
 
 // Snapshot is every meter at the end of a turn (turn 0: the start).
@@ -136,6 +137,7 @@ type Decision struct {
 	Verdict    Verdict      `msgpack:"verdict"`
 	Escalated  int          `msgpack:"escalated"` // card escalated, -1 for none
 	Discovered bool         `msgpack:"discovered"`
+	Visited    bool         `msgpack:"visited"` // the executive visited this team this turn
 }
 
 // State is a whole game. Only Apply changes it.

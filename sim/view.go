@@ -58,7 +58,11 @@ func (s *State) View(seat Seat) View {
 
 // ViewInto fills v for seat, reusing v's slices: bots and the server call it
 // every turn, and reuse keeps a whole game near zero allocations.
-func (s *State) ViewInto(v *View, seat Seat) {
+func (s *State) ViewInto(v *View, seat Seat) { s.viewInto(v, seat, true) }
+
+// viewInto leaves out History and Deltas unless full: bots decide on the
+// rest, and skipping the record keeps a bot's turn cheap.
+func (s *State) viewInto(v *View, seat Seat, full bool) {
 	all := seat == Facilitator
 	exec := seat == Executive
 	v.Seat, v.Turn, v.Turns, v.Phase, v.Version = seat, s.Turn, s.Scn.Turns, s.Phase, s.Version
@@ -85,11 +89,16 @@ func (s *State) ViewInto(v *View, seat Seat) {
 		t := &s.Teams[i]
 		mv := &v.Managers[i]
 		self := all || seat == ms
-		*mv = ManagerView{
-			Seat: ms, Name: s.Cfg.Managers[i].Name, Meters: t.Meters,
-			Pulse: Hidden, Resignations: Hidden, Answered: t.Answered, Ready: t.Ready,
-			Escalate: -1, InForce: mv.InForce[:0], History: mv.History[:0],
+		// Field by field rather than a composite literal: reusing the
+		// buffer this way skips most write barriers on a hot path.
+		mv.Seat, mv.Name, mv.Meters = ms, s.Cfg.Managers[i].Name, t.Meters
+		mv.Pulse, mv.Resignations, mv.VisitTurn = Hidden, Hidden, 0
+		mv.Answered, mv.Ready, mv.Revealed = t.Answered, t.Ready, false
+		mv.Response, mv.Action, mv.Verdict, mv.Escalate = ResponseNone, ActionNone, VerdictPending, -1
+		if mv.Case != (Case{}) {
+			mv.Case = Case{}
 		}
+		mv.InForce, mv.History = mv.InForce[:0], mv.History[:0]
 		switch {
 		case self:
 			mv.Pulse, mv.Resignations = t.Pulse, t.Resignations
@@ -106,7 +115,10 @@ func (s *State) ViewInto(v *View, seat Seat) {
 		switch {
 		case self:
 			mv.Revealed = true
-			mv.Response, mv.Case, mv.Action, mv.Verdict, mv.Escalate = t.Response, t.Case, t.Action, t.Verdict, t.Escalate
+			mv.Response, mv.Action, mv.Verdict, mv.Escalate = t.Response, t.Action, t.Verdict, t.Escalate
+			if t.Case != (Case{}) {
+				mv.Case = t.Case
+			}
 			for _, f := range t.InForce {
 				mv.InForce = append(mv.InForce, f.Card)
 			}
@@ -117,14 +129,14 @@ func (s *State) ViewInto(v *View, seat Seat) {
 			if t.Response == ResponseShield || (exec && !revealed && t.Response == ResponseExplain) {
 				mv.Response = ResponseRelay
 			}
-			if t.Response.Voiced() {
+			if t.Response.Voiced() && t.Case != (Case{}) {
 				mv.Case = t.Case
 			}
 			if revealed && !exec {
 				mv.Action = t.Action
 			}
 		}
-		for _, h := range s.History {
+		for _, h := range s.History[:len(s.History)*btoi(full)] {
 			m := h.Teams[i]
 			if !self {
 				m.Morale, m.Trust = Hidden, Hidden
@@ -136,9 +148,9 @@ func (s *State) ViewInto(v *View, seat Seat) {
 		}
 	}
 	v.Deltas = v.Deltas[:0]
-	for k := len(s.Deltas) - 1; k >= 0; k-- {
+	for k := len(s.Deltas) - 1; k >= 0 && full; k-- {
 		d := s.Deltas[k]
-		if d.Turn != s.Turn {
+		if int(d.Turn) != s.Turn {
 			break
 		}
 		if visible(seat, d) {
@@ -165,4 +177,11 @@ func visible(seat Seat, d Delta) bool {
 	default:
 		return d.Meter == MeterQuota
 	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
