@@ -270,3 +270,22 @@ func TestMildSlowdownValues(t *testing.T) {
 		t.Errorf("debrief = %+v", scn.Debrief)
 	}
 }
+
+func TestSuggest(t *testing.T) {
+	cases := []struct {
+		word, want string
+	}{
+		{"titel", "title"},    // swapped letters
+		{"sumary", "summary"}, // a missing letter
+		{"turn", "turns"},     // short words allow one edit
+		{"old", ""},           // too far from anything
+		{"kneejerk", "knee_jerk"},
+	}
+	fields := []string{"id", "title", "summary", "turns", "knee_jerk"}
+	for _, tc := range cases {
+		got, ok := closest(tc.word, fields)
+		if got != tc.want || ok != (tc.want != "") {
+			t.Errorf("closest(%q) = %q, %v; want %q", tc.word, got, ok, tc.want)
+		}
+	}
+}
