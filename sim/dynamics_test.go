@@ -123,11 +123,12 @@ func TestDynamicPushbackCostsStanding(t *testing.T) {
 			return impact(s, d, sim.MeterStanding, voiceStanding...)
 		}
 		pushed := func(s *sim.State, d sim.Decision) bool { return harmful(s, d) && d.Response == sim.ResponsePushBack }
+		// The first three turns, before standing can hit its floor and hide the cost.
 		strong := decisions(games(t, scn, "always-pushback"), func(s *sim.State, d sim.Decision) bool {
-			return pushed(s, d) && d.Quality >= 0.7
+			return pushed(s, d) && d.Quality >= 0.7 && d.Turn <= 3
 		}, standing)
 		weak := decisions(games(t, scn, "firebrand"), func(s *sim.State, d sim.Decision) bool {
-			return pushed(s, d) && d.Quality < 0.5
+			return pushed(s, d) && d.Quality < 0.5 && d.Turn <= 3
 		}, standing)
 		atLeast(t, "standing per pushback: strong case vs weak case", mean(strong), mean(weak), 2)
 		if mean(strong) >= 0 {
@@ -170,10 +171,10 @@ func TestDynamicViciousCircle(t *testing.T) {
 		low := *scn
 		low.Start.Morale -= 25
 		low.Start.Trust -= 25
-		type outcome struct{ sales, standing, pressure, harm float64 }
+		type outcome struct{ sales, standing, pressure, harm, heard float64 }
 		run := func(scn *sim.Scenario) outcome {
 			var o outcome
-			var harms []float64
+			var harms, heard []float64
 			for _, s := range games(t, scn, "diplomat") {
 				for _, d := range s.Deltas {
 					if d.Turn == 1 && d.Seat == 1 && d.Cause == sim.CauseSales {
@@ -183,20 +184,32 @@ func TestDynamicViciousCircle(t *testing.T) {
 				last := s.History[len(s.History)-1]
 				o.standing += float64(last.Teams[0].Standing) / seeds
 				o.pressure += float64(last.Company.Pressure) / seeds
+				for _, d := range s.Decisions {
+					if d.Response.Voiced() {
+						won := 0.0
+						if d.Verdict != sim.VerdictUphold {
+							won = 1
+						}
+						heard = append(heard, won)
+					}
+				}
 				for i, turn := range s.PlayedTurn {
 					if turn > 0 && turn <= s.Scn.Turns/2 {
 						harms = append(harms, s.Scn.Mandates[i].Harm)
 					}
 				}
 			}
-			o.harm = mean(harms)
+			o.harm, o.heard = mean(harms), mean(heard)
 			return o
 		}
 		hi, lo := run(scn), run(&low)
 		atLeast(t, "first month's sales: trusted team vs distrusted team", hi.sales, lo.sales, 2)
 		atLeast(t, "final standing: trusted vs distrusted start", hi.standing, lo.standing, 2)
 		atLeast(t, "final board pressure: distrusted vs trusted start", lo.pressure, hi.pressure, 2)
-		atLeast(t, "harm of first-half mandates: distrusted vs trusted start", lo.harm, hi.harm, 0.01)
+		atLeast(t, "objections that moved the executive: trusted vs distrusted start", hi.heard, lo.heard, 0.02)
+		if scn.Turns >= 8 { // a short game ends before the squeeze changes the cards
+			atLeast(t, "harm of first-half mandates: distrusted vs trusted start", lo.harm, hi.harm, 0.01)
+		}
 	})
 }
 
@@ -211,7 +224,7 @@ func TestDynamicShielding(t *testing.T) {
 		hidden := decisions(shield, func(s *sim.State, d sim.Decision) bool { return harmful(s, d) && !d.Discovered }, morale)
 		relayed := decisions(games(t, scn, "always-relay"), harmful, morale)
 		atLeast(t, "morale now: shielded vs relayed", mean(hidden), mean(relayed), 2)
-		lost := decisions(shield, func(s *sim.State, d sim.Decision) bool { return d.Discovered }, func(s *sim.State, d sim.Decision) float64 {
+		lost := decisions(shield, func(s *sim.State, d sim.Decision) bool { return d.Discovered && d.Turn <= 3 }, func(s *sim.State, d sim.Decision) float64 {
 			return impact(s, d, sim.MeterStanding, sim.CauseShieldFound)
 		})
 		atLeast(t, "standing: a discovered shield's loss vs none", 0, mean(lost), scn.Coeff.ShieldCost/2)
