@@ -7,7 +7,7 @@ import "math"
 
 // Quality scores a business case against a card, 0..1: the two evidence
 // levers count most, then a concrete alternative, then an ask that fits.
-func Quality(m *Mandate, c *Coefficients, k Case) float64 {
+func Quality(m *Mandate, k Case) float64 {
 	q := 0.35*m.Arguments[k.Data] + 0.35*m.Arguments[k.Impact]
 	if k.Data == k.Impact {
 		q = 0.35 * m.Arguments[k.Data] // the same point twice is one point
@@ -27,14 +27,13 @@ func Quality(m *Mandate, c *Coefficients, k Case) float64 {
 	case AskPilot:
 		q += 0.1
 	}
-	_ = c
 	return q
 }
 
 // Persuasion is how far a case moves a persona: the case's quality and how
 // well its levers match what the persona values, damped by board pressure.
-func Persuasion(p *Persona, m *Mandate, c *Coefficients, k Case, standing, pressure int) float64 {
-	q := Quality(m, c, k)
+func Persuasion(p *Persona, m *Mandate, k Case, standing, pressure int) float64 {
+	q := Quality(m, k)
 	match := 0.5*p.Values[k.Data] + 0.5*p.Values[k.Impact]
 	open := p.Openness * (1 - p.KneeJerk*float64(pressure)/100)
 	return open*(0.6*q+0.4*match) + 0.25*float64(standing-50)/50
@@ -44,8 +43,6 @@ func Persuasion(p *Persona, m *Mandate, c *Coefficients, k Case, standing, press
 // and the market, in that order, then records the turn.
 func (s *State) resolve() {
 	c := &s.Scn.Coeff
-	start := len(s.Deltas)
-	_ = start
 	var compliance float64
 	var targets int
 	for i := range s.Teams {
@@ -69,7 +66,7 @@ func (s *State) resolve() {
 		if t.Escalate >= 0 {
 			s.escalate(seat, t, &d, told)
 		}
-		s.teamAction(seat, t, told)
+		s.teamAction(seat, t)
 		if short := s.Scn.Start.Trust - t.Trust; short > 0 {
 			s.trust(seat, c.Repair*float64(short), CauseRepair, -1)
 		}
@@ -97,7 +94,7 @@ func (s *State) land(seat Seat, t *Team, d *Decision, told bool) float64 {
 	m := &s.Scn.Mandates[s.Card]
 	eff := 1.0
 	if t.Response == ResponsePushBack || t.Response == ResponseNegotiate {
-		d.Quality = Quality(m, c, t.Case)
+		d.Quality = Quality(m, t.Case)
 		eff = s.verdictEff(t.Verdict, m)
 		cost := c.PushCost + c.WeakCaseCost*(1-d.Quality)
 		wolf := 0.0
@@ -181,7 +178,7 @@ func (s *State) verdictEff(v Verdict, m *Mandate) float64 {
 func (s *State) escalate(seat Seat, t *Team, d *Decision, told bool) {
 	c := &s.Scn.Coeff
 	m := &s.Scn.Mandates[t.Escalate]
-	q := Quality(m, c, t.Case)
+	q := Quality(m, t.Case)
 	if d.Card < 0 {
 		d.Quality = q
 	}
@@ -206,7 +203,7 @@ func (s *State) escalate(seat Seat, t *Team, d *Decision, told bool) {
 	}
 }
 
-func (s *State) teamAction(seat Seat, t *Team, told bool) {
+func (s *State) teamAction(seat Seat, t *Team) {
 	switch t.Action {
 	case ActionCoach:
 		s.team(seat, MeterMorale, 3, CauseCoach, -1)
@@ -222,7 +219,6 @@ func (s *State) teamAction(seat Seat, t *Team, told bool) {
 			s.trust(seat, 1, CauseCandid, -1)
 		}
 	}
-	_ = told
 }
 
 // sales turns the team's productivity at the start of the month into

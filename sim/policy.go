@@ -121,7 +121,7 @@ func PersonaMove(p *Persona, scn *Scenario, v *View, r *rand.Rand) Command {
 				card = m.Escalate
 			}
 			mand := &scn.Mandates[card]
-			x := Persuasion(p, mand, &scn.Coeff, m.Case, m.Meters.Standing, v.Company.Pressure)
+			x := Persuasion(p, mand, m.Case, m.Meters.Standing, v.Company.Pressure)
 			if m.Response == ResponseEscalate {
 				x *= math.Pow(scn.Coeff.LateFactor, float64(v.Turn-v.Played[card]))
 			}
