@@ -161,13 +161,13 @@ func personaCard(p *Persona, v *View) (int, Target) {
 }
 
 func lowest(v *View, f func(*ManagerView) int) Seat {
-	best := Seat(1)
+	best := &v.Managers[0]
 	for i := range v.Managers {
-		if f(&v.Managers[i]) < f(&v.Managers[best-1]) {
-			best = v.Managers[i].Seat
+		if f(&v.Managers[i]) < f(best) {
+			best = &v.Managers[i]
 		}
 	}
-	return best
+	return best.Seat
 }
 
 // StyleMove is a bot manager's decision from the manager's view.
@@ -176,7 +176,7 @@ func StyleMove(st *Style, scn *Scenario, v *View, r *rand.Rand) Command {
 	switch v.Phase {
 	case PhaseResponse:
 		c.Kind, c.Action = CmdRespond, st.Action
-		me := &v.Managers[v.Seat-1]
+		me := v.Manager(v.Seat)
 		if st.EscalateAfter > 0 {
 			for _, card := range me.InForce {
 				if v.Turn-v.Played[card] == st.EscalateAfter && scn.Mandates[card].Harm >= 0.5 {

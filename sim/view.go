@@ -60,8 +60,8 @@ func (s *State) View(seat Seat) View {
 // every turn, and reuse keeps a whole game near zero allocations.
 func (s *State) ViewInto(v *View, seat Seat) { s.viewInto(v, seat, true) }
 
-// viewInto leaves out History and Deltas unless full: bots decide on the
-// rest, and skipping the record keeps a bot's turn cheap.
+// viewInto leaves out History and Deltas unless full, and a manager's peers
+// too: bots decide on the rest, and skipping it keeps a bot's turn cheap.
 func (s *State) viewInto(v *View, seat Seat, full bool) {
 	all := seat == Facilitator
 	exec := seat == Executive
@@ -84,10 +84,15 @@ func (s *State) viewInto(v *View, seat Seat, full bool) {
 		v.Managers = append(v.Managers[:cap(v.Managers)], make([]ManagerView, n-cap(v.Managers))...)
 	}
 	v.Managers = v.Managers[:n]
+	k := 0
 	for i := range s.Teams {
 		ms := Seat(i + 1)
+		if !full && seat >= 1 && ms != seat {
+			continue
+		}
 		t := &s.Teams[i]
-		mv := &v.Managers[i]
+		mv := &v.Managers[k]
+		k++
 		self := all || seat == ms
 		// Field by field rather than a composite literal: reusing the
 		// buffer this way skips most write barriers on a hot path.
@@ -147,6 +152,7 @@ func (s *State) viewInto(v *View, seat Seat, full bool) {
 			mv.History = append(mv.History, m)
 		}
 	}
+	v.Managers = v.Managers[:k]
 	v.Deltas = v.Deltas[:0]
 	for k := len(s.Deltas) - 1; k >= 0 && full; k-- {
 		d := s.Deltas[k]
@@ -161,6 +167,16 @@ func (s *State) viewInto(v *View, seat Seat, full bool) {
 	for a, b := 0, len(v.Deltas)-1; a < b; a, b = a+1, b-1 {
 		v.Deltas[a], v.Deltas[b] = v.Deltas[b], v.Deltas[a]
 	}
+}
+
+// Manager returns the view of a manager seat, or nil when the view has none.
+func (v *View) Manager(seat Seat) *ManagerView {
+	for i := range v.Managers {
+		if v.Managers[i].Seat == seat {
+			return &v.Managers[i]
+		}
+	}
+	return nil
 }
 
 // visible says whether seat may see a delta.
