@@ -132,7 +132,7 @@ func TestRevisingAnAnswer(t *testing.T) {
 // refused commands change nothing, the accepted log replays to the same
 // state, and no view holds what its seat may not see.
 func TestRandomCommandSequences(t *testing.T) {
-	games := 60
+	games := 340 // × 3 scenarios: over a thousand random sequences
 	if testing.Short() {
 		games = 10
 	}
@@ -181,7 +181,7 @@ func TestRandomCommandSequences(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d commands", commands)
+	t.Logf("%d games, %d commands", games*len(scenarios.Names()), commands)
 }
 
 func randomCommand(r *rand.Rand, s *sim.State, bots *sim.Bots, scn *sim.Scenario) sim.Command {
