@@ -1,0 +1,358 @@
+// Package protocol holds the messages that travel between a Pushback client
+// and the server over one WebSocket, encoded with msgpack. It imports only
+// sim and msgpack so that the native client, the browser (wasm) client and
+// tests in any package can share it. README.md beside this file is the
+// manual: every message, field and error code, enough to write a client in
+// another language.
+package protocol
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	"github.com/vmihailenco/msgpack/v5"
+
+	"pushback/sim"
+)
+
+// Version is the protocol version a client announces in its hello; the
+// server refuses any other with CodeVersion so that an old cached client
+// fails loudly instead of misreading views.
+const Version = 1
+
+// MaxMessage is the largest frame the server reads; a client message is a
+// few hundred bytes, a business case at most a few kilobytes.
+const MaxMessage = 16 << 10
+
+// MaxName bounds display names, in bytes.
+const MaxName = 40
+
+// Client-to-server kinds. Each is a value of ClientMsg.Kind.
+const (
+	KindHello   = "hello"   // first message: the protocol version
+	KindCreate  = "create"  // create a room (workshop or solo)
+	KindJoin    = "join"    // join a room by code and name
+	KindResume  = "resume"  // come back with a seat or facilitator token
+	KindCommand = "command" // a game decision (sim.Command)
+	KindTables  = "tables"  // list the facilitator's tables
+
+	// Facilitator orders: need the facilitator token of the room.
+	KindStart    = "start"    // start the game; bots take empty seats
+	KindPause    = "pause"    // stop the clock and refuse commands
+	KindContinue = "continue" // undo pause
+	KindExtend   = "extend"   // add Seconds to the running deadline
+	KindSkip     = "skip"     // end the phase; missing seats get defaults
+	KindInject   = "inject"   // a market event now
+	KindKick     = "kick"     // close a connection
+	KindLock     = "lock"     // On: refuse new joins
+	KindBot      = "bot"      // On: a bot plays Seat; off: hand it back
+	KindAssign   = "assign"   // move connection Conn to Seat
+	KindEnd      = "end"      // end the game now
+)
+
+// Server-to-client kinds. Each is a value of ServerMsg.Kind.
+const (
+	KindWelcome   = "welcome"    // answers hello
+	KindJoined    = "joined"     // you have a place in a room
+	KindView      = "view"       // the game as your seat may see it
+	KindError     = "error"      // a request failed
+	KindOK        = "ok"         // a request succeeded and has no other answer
+	KindTableList = "table_list" // answers tables
+)
+
+// ClientKinds lists every client-to-server kind; the README test and the
+// decoder use it.
+var ClientKinds = []string{
+	KindHello, KindCreate, KindJoin, KindResume, KindCommand, KindTables,
+	KindStart, KindPause, KindContinue, KindExtend, KindSkip, KindInject,
+	KindKick, KindLock, KindBot, KindAssign, KindEnd,
+}
+
+// ServerKinds lists every server-to-client kind.
+var ServerKinds = []string{KindWelcome, KindJoined, KindView, KindError, KindOK, KindTableList}
+
+// Roles a connection can hold in a room.
+const (
+	RoleExecutive   = "executive"
+	RoleManager     = "manager"
+	RolePlayer      = "player" // join: any free playing seat, managers first
+	RoleObserver    = "observer"
+	RoleProjector   = "projector"
+	RoleFacilitator = "facilitator"
+)
+
+// Roles lists the role names, for the README test.
+var Roles = []string{RoleExecutive, RoleManager, RolePlayer, RoleObserver, RoleProjector, RoleFacilitator}
+
+// Code is a typed error code: clients branch on it, people read Message.
+type Code string
+
+// The error codes.
+const (
+	CodeBadMessage      Code = "bad_message"      // undecodable, wrong types, unknown kind
+	CodeVersion         Code = "version_mismatch" // hello with another protocol version
+	CodeUnknownRoom     Code = "unknown_room"     // no room with that code
+	CodeRoomFull        Code = "room_full"        // no free seat for the role, or too many connections
+	CodeRoomLocked      Code = "room_locked"      // the facilitator locked the room
+	CodeTooManyRooms    Code = "too_many_rooms"   // the server holds its maximum
+	CodeNotYourSeat     Code = "not_your_seat"    // a command for a seat this connection does not hold
+	CodeNotYourTurn     Code = "not_your_turn"    // the seat's role cannot give this command
+	CodeWrongPhase      Code = "wrong_phase"      // the command does not fit the phase
+	CodeStaleVersion    Code = "stale_version"    // the command was based on an older phase
+	CodeAlreadyAnswered Code = "already_answered" // the seat already did this
+	CodeUnknownCard     Code = "unknown_card"     // no such mandate or event, or played already
+	CodeBadCommand      Code = "bad_command"      // a malformed decision
+	CodeGameOver        Code = "game_over"        // the game has ended
+	CodeNotStarted      Code = "not_started"      // the facilitator has not started the game
+	CodePaused          Code = "paused"           // the facilitator paused the game
+	CodeRateLimited     Code = "rate_limited"     // too many messages; repeated abuse disconnects
+	CodeUnauthorized    Code = "unauthorized"     // wrong or missing token, or not a facilitator
+	CodeInternal        Code = "internal"         // the server failed; the request may be retried
+)
+
+// Codes lists every error code, for the README test.
+var Codes = []Code{
+	CodeBadMessage, CodeVersion, CodeUnknownRoom, CodeRoomFull, CodeRoomLocked,
+	CodeTooManyRooms, CodeNotYourSeat, CodeNotYourTurn, CodeWrongPhase,
+	CodeStaleVersion, CodeAlreadyAnswered, CodeUnknownCard, CodeBadCommand,
+	CodeGameOver, CodeNotStarted, CodePaused, CodeRateLimited, CodeUnauthorized,
+	CodeInternal,
+}
+
+// SimCode maps an error from sim.State.Apply to its wire code.
+func SimCode(err error) Code {
+	switch {
+	case errors.Is(err, sim.ErrWrongPhase):
+		return CodeWrongPhase
+	case errors.Is(err, sim.ErrNotYourTurn):
+		return CodeNotYourTurn
+	case errors.Is(err, sim.ErrUnknownCard):
+		return CodeUnknownCard
+	case errors.Is(err, sim.ErrAlreadyAnswered):
+		return CodeAlreadyAnswered
+	case errors.Is(err, sim.ErrGameOver):
+		return CodeGameOver
+	}
+	return CodeBadCommand
+}
+
+// ClientMsg is every client-to-server message: one flat map whose Kind says
+// which other fields matter (README.md lists them per kind). A flat struct
+// keeps decoding into concrete types only, never interface{}.
+type ClientMsg struct {
+	Kind    string       `msgpack:"kind"`
+	ID      uint32       `msgpack:"id,omitempty"`      // echoed as ServerMsg.Re
+	V       int          `msgpack:"v,omitempty"`       // hello
+	Create  *CreateRoom  `msgpack:"create,omitempty"`  // create
+	Code    string       `msgpack:"code,omitempty"`    // join, resume (facilitator), tables
+	Name    string       `msgpack:"name,omitempty"`    // join
+	Role    string       `msgpack:"role,omitempty"`    // join
+	Seat    *sim.Seat    `msgpack:"seat,omitempty"`    // join (wanted), bot, assign
+	Token   string       `msgpack:"token,omitempty"`   // resume, tables
+	Command *sim.Command `msgpack:"command,omitempty"` // command
+	Based   uint64       `msgpack:"based,omitempty"`   // command: View.Version it was decided on
+	Seconds int          `msgpack:"seconds,omitempty"` // extend
+	Event   string       `msgpack:"event,omitempty"`   // inject
+	Conn    int          `msgpack:"conn,omitempty"`    // kick, assign
+	On      bool         `msgpack:"on,omitempty"`      // lock, bot
+}
+
+// CreateRoom is what a trainer or a solo player chooses.
+type CreateRoom struct {
+	Scenario    string    `msgpack:"scenario"`    // name; "" the default
+	Executive   string    `msgpack:"executive"`   // "human", or a persona ID ("" the scenario's first)
+	Managers    int       `msgpack:"managers"`    // manager seats, 1..8 (0: 3)
+	Styles      []string  `msgpack:"styles"`      // bot style per manager seat (default: yes-man, firebrand, diplomat, advocate, …)
+	Deadlines   Deadlines `msgpack:"deadlines"`   // seconds per phase, 0 off
+	Solo        string    `msgpack:"solo"`        // "executive" or "manager": create, take that seat, start
+	Name        string    `msgpack:"name"`        // solo: the player's display name
+	Facilitator string    `msgpack:"facilitator"` // an existing facilitator token, to list tables together
+	Seed        uint64    `msgpack:"seed"`        // 0: random
+}
+
+// Deadlines are seconds per waiting phase; 0 means no deadline.
+type Deadlines struct {
+	Mandate  int `msgpack:"mandate"`
+	Response int `msgpack:"response"`
+	Ruling   int `msgpack:"ruling"`
+	Reveal   int `msgpack:"reveal"`
+}
+
+// For returns the deadline of a phase in seconds, 0 for none.
+func (d Deadlines) For(p sim.Phase) int {
+	switch p {
+	case sim.PhaseMandate:
+		return d.Mandate
+	case sim.PhaseResponse:
+		return d.Response
+	case sim.PhaseRuling:
+		return d.Ruling
+	case sim.PhaseReveal:
+		return d.Reveal
+	}
+	return 0
+}
+
+// ServerMsg is every server-to-client message; Kind says which fields are set.
+type ServerMsg struct {
+	Kind   string   `msgpack:"kind"`
+	Re     uint32   `msgpack:"re,omitempty"`     // the ClientMsg.ID this answers
+	V      int      `msgpack:"v,omitempty"`      // welcome: the server's protocol version
+	Now    int64    `msgpack:"now,omitempty"`    // welcome: the server clock, unix ms
+	Error  *Error   `msgpack:"error,omitempty"`  // error
+	Joined *Joined  `msgpack:"joined,omitempty"` // joined
+	View   *View    `msgpack:"view,omitempty"`   // view
+	Tables []Table  `msgpack:"tables,omitempty"` // table_list
+}
+
+// Error says what failed, typed for programs and worded for people.
+type Error struct {
+	Code    Code   `msgpack:"code"`
+	Message string `msgpack:"message"`
+}
+
+// Joined tells a connection its place: the secret tokens to come back with
+// and what it needs to draw the game.
+type Joined struct {
+	Code        string       `msgpack:"code"`        // the room code
+	Role        string       `msgpack:"role"`        // one of the roles
+	Seat        sim.Seat     `msgpack:"seat"`        // 0 executive, 1.. managers, -1 facilitator, -2 public
+	Conn        int          `msgpack:"conn"`        // this connection's number in the room
+	Token       string       `msgpack:"token"`       // the seat's resume token; "" for watchers
+	Facilitator string       `msgpack:"facilitator"` // the facilitator token, to the creator only
+	Scenario    ScenarioInfo `msgpack:"scenario"`
+}
+
+// ScenarioInfo is the part of a scenario a client shows: titles and texts,
+// never the numbers (a card's harm is for the players to judge).
+type ScenarioInfo struct {
+	ID         string   `msgpack:"id"`
+	Title      string   `msgpack:"title"`
+	Summary    string   `msgpack:"summary"`
+	Turns      int      `msgpack:"turns"`
+	Objectives []Card   `msgpack:"objectives"`
+	Events     []Card   `msgpack:"events"`   // index = sim.View.News entries
+	Mandates   []Card   `msgpack:"mandates"` // index = sim.View.Card, Hand, Played
+	Personas   []Card   `msgpack:"personas"`
+	Styles     []Card   `msgpack:"styles"`
+	Levers     []string `msgpack:"levers"` // index = sim.Lever, from 1
+}
+
+// Card is an ID with words.
+type Card struct {
+	ID    string `msgpack:"id"`
+	Title string `msgpack:"title"`
+	Text  string `msgpack:"text"`
+}
+
+// Info extracts what a client may know of a scenario.
+func Info(s *sim.Scenario) ScenarioInfo {
+	in := ScenarioInfo{ID: s.ID, Title: s.Title, Summary: s.Summary, Turns: s.Turns,
+		Levers: append([]string{"none"}, sim.LeverNames()...)}
+	for _, o := range s.Objectives {
+		in.Objectives = append(in.Objectives, Card{ID: o.ID, Text: o.Text})
+	}
+	for _, e := range s.Events {
+		in.Events = append(in.Events, Card{e.ID, e.Title, e.Text})
+	}
+	for _, m := range s.Mandates {
+		in.Mandates = append(in.Mandates, Card{m.ID, m.Title, m.Text})
+	}
+	for _, p := range s.Personas {
+		in.Personas = append(in.Personas, Card{p.ID, p.Name, p.Summary})
+	}
+	for _, st := range s.Styles {
+		in.Styles = append(in.Styles, Card{st.ID, st.Name, st.Summary})
+	}
+	return in
+}
+
+// View is one seat's picture: the game from sim.State.View, the room around
+// it, and each visible delta in words.
+type View struct {
+	Game  sim.View `msgpack:"game"`
+	Room  Room     `msgpack:"room"`
+	Texts []string `msgpack:"texts"` // Texts[i] explains Game.Deltas[i]
+}
+
+// Room is what a room adds to the game: who sits where and the clock.
+type Room struct {
+	Code     string     `msgpack:"code"`
+	Scenario string     `msgpack:"scenario"`
+	Started  bool       `msgpack:"started"`
+	Paused   bool       `msgpack:"paused"`
+	Locked   bool       `msgpack:"locked"`
+	Over     bool       `msgpack:"over"`
+	Deadline int64      `msgpack:"deadline"` // unix ms when the phase ends, 0 none
+	Now      int64      `msgpack:"now"`      // the server clock, unix ms, when this was sent
+	Since    uint64     `msgpack:"since"`    // the version the current phase began at
+	Seats    []SeatInfo `msgpack:"seats"`
+	People   []Person   `msgpack:"people"` // the facilitator only
+}
+
+// SeatInfo is a seat as everyone sees it.
+type SeatInfo struct {
+	Seat      sim.Seat `msgpack:"seat"`
+	Role      string   `msgpack:"role"`
+	Name      string   `msgpack:"name"`      // the person's, else the bot's
+	Human     bool     `msgpack:"human"`     // reserved by a person
+	Connected bool     `msgpack:"connected"` // the person is here now
+	Bot       bool     `msgpack:"bot"`       // a bot plays it now
+	Pending   bool     `msgpack:"pending"`   // the seat owes a decision
+}
+
+// Person is one connection in a room, for the facilitator's kick and assign.
+type Person struct {
+	Conn int      `msgpack:"conn"`
+	Name string   `msgpack:"name"`
+	Role string   `msgpack:"role"`
+	Seat sim.Seat `msgpack:"seat"`
+}
+
+// Table is one room in a facilitator's list.
+type Table struct {
+	Code     string     `msgpack:"code"`
+	Scenario string     `msgpack:"scenario"`
+	Turn     int        `msgpack:"turn"`
+	Turns    int        `msgpack:"turns"`
+	Phase    string     `msgpack:"phase"`
+	Started  bool       `msgpack:"started"`
+	Paused   bool       `msgpack:"paused"`
+	Over     bool       `msgpack:"over"`
+	Seats    []SeatInfo `msgpack:"seats"`
+}
+
+// DecodeClient turns one frame into a ClientMsg, refusing oversize frames,
+// hostile length headers, wrong types, trailing bytes and unknown kinds. The
+// error wraps ErrHostile or says what is wrong; the answer is CodeBadMessage.
+func DecodeClient(b []byte) (ClientMsg, error) {
+	var m ClientMsg
+	if len(b) > MaxMessage {
+		return m, fmt.Errorf("message of %d bytes exceeds %d", len(b), MaxMessage)
+	}
+	if err := CheckLengths(b); err != nil {
+		return m, err
+	}
+	dec := msgpack.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(&m); err != nil {
+		return ClientMsg{}, fmt.Errorf("decode: %w", err)
+	}
+	for _, k := range ClientKinds {
+		if m.Kind == k {
+			return m, nil
+		}
+	}
+	return ClientMsg{}, fmt.Errorf("unknown kind %q", m.Kind)
+}
+
+// Encode marshals any message; the server and clients use it alike.
+func Encode(m any) ([]byte, error) { return msgpack.Marshal(m) }
+
+// DecodeServer is the client's side: it trusts the server but still never
+// decodes into interface{}.
+func DecodeServer(b []byte) (ServerMsg, error) {
+	var m ServerMsg
+	err := msgpack.Unmarshal(b, &m)
+	return m, err
+}

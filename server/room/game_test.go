@@ -1,0 +1,251 @@
+package room
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/vmihailenco/msgpack/v5"
+
+	"pushback/server/protocol"
+	"pushback/server/store"
+	"pushback/sim"
+)
+
+// table is a workshop room with a facilitator and four human players.
+type table struct {
+	fac     *tclient
+	code    string
+	facTok  string
+	players []*player
+}
+
+// newTable creates a workshop room with a human executive and three manager
+// seats, seats four people through join, and starts the game.
+func newTable(t *testing.T, s *server, scn *sim.Scenario, deadlines protocol.Deadlines) *table {
+	t.Helper()
+	fac := dial(t, s.url)
+	j := fac.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{
+		Executive: "human", Managers: 3, Deadlines: deadlines, Seed: 11}}).Joined
+	if j.Role != protocol.RoleFacilitator || len(j.Code) != CodeLen || len(j.Facilitator) < 22 {
+		t.Fatalf("create answered %+v", j)
+	}
+	tb := &table{fac: fac, code: j.Code, facTok: j.Facilitator}
+	styles := []string{"advocate", "firebrand", "yes-man"}
+	for i, role := range []string{protocol.RoleExecutive, protocol.RoleManager, protocol.RoleManager, protocol.RoleManager} {
+		c := dial(t, s.url)
+		jj := c.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: "Player " + string(rune('A'+i)), Role: role}).Joined
+		if jj.Seat != sim.Seat(i) || len(jj.Token) < 22 || jj.Facilitator != "" {
+			t.Fatalf("join %d answered %+v", i, jj)
+		}
+		p := &player{tclient: c, seat: jj.Seat, rng: rand.New(rand.NewPCG(uint64(i), 3))}
+		if i == 0 {
+			p.persona = &scn.Personas[0]
+		} else {
+			p.style = scn.Style(styles[i-1])
+		}
+		tb.players = append(tb.players, p)
+	}
+	fac.must(protocol.ClientMsg{Kind: protocol.KindStart})
+	for _, p := range tb.players {
+		p.waitView(func(v *protocol.View) bool { return v.Room.Started })
+	}
+	return tb
+}
+
+// step lets every player that owes a decision make it, each on the view it
+// has, then brings every client up to date. It reports whether anyone moved.
+func (tb *table) step(t *testing.T, scn *sim.Scenario, visit func(p *player) (sim.Command, bool)) bool {
+	t.Helper()
+	moved := false
+	for _, p := range tb.players {
+		if p.view.Room.Over {
+			return false
+		}
+		cmd, ok := visit(p)
+		if !ok {
+			cmd, ok = p.decide(scn)
+		}
+		if !ok {
+			continue
+		}
+		p.must(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &cmd, Based: p.view.Game.Version})
+		v := p.view.Game.Version
+		for _, q := range tb.players {
+			q.atLeast(v)
+		}
+		tb.fac.atLeast(v)
+		moved = true
+	}
+	return moved
+}
+
+// A full game of the default scenario: an executive and three managers,
+// each a WebSocket client deciding only from the views it receives, played
+// to the final scores; the scores equal a replay of the stored log; and on
+// the bytes each client received, nobody saw what their seat may not.
+func TestFullGameOverTheWire(t *testing.T) {
+	s := startServer(t, Config{})
+	scn := loadScenario(t)
+	tb := newTable(t, s, scn, protocol.Deadlines{})
+	observer := dial(t, s.url)
+	observer.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: tb.code, Role: protocol.RoleProjector})
+
+	// The executive visits manager 1 in turn 2, so that the hidden-information
+	// check also sees a visit.
+	visit := func(p *player) (sim.Command, bool) {
+		g := &p.view.Game
+		if p.seat == sim.Executive && g.Phase == sim.PhaseMandate && g.Turn == 2 && g.Visit == 0 {
+			return sim.Command{Kind: sim.CmdVisit, Seat: sim.Executive, Target: 1}, true
+		}
+		return sim.Command{}, false
+	}
+	for i := 0; !tb.players[0].view.Room.Over; i++ {
+		if !tb.step(t, scn, visit) && !tb.players[0].view.Room.Over || i > 500 {
+			t.Fatalf("game stuck at %+v", tb.players[0].view.Game)
+		}
+	}
+	final := tb.fac.waitView(func(v *protocol.View) bool { return v.Room.Over })
+	if final.Game.Phase != sim.PhaseOver || final.Game.Scores == nil || len(final.Game.Scores.Managers) != 3 {
+		t.Fatalf("final view %+v", final.Game)
+	}
+	for _, p := range tb.players {
+		if v := p.waitView(func(v *protocol.View) bool { return v.Room.Over }); !sameBytes(t, v.Game.Scores, final.Game.Scores) {
+			t.Errorf("seat %d saw scores %v, facilitator %v", p.seat, v.Game.Scores, final.Game.Scores)
+		}
+	}
+
+	// The stored log replays to the very game the facilitator saw.
+	sr, err := s.st.Room(tb.code)
+	if err != nil || sr.Finished.IsZero() {
+		t.Fatalf("stored room %+v, %v", sr, err)
+	}
+	var mt meta
+	if err := msgpack.Unmarshal(sr.Meta, &mt); err != nil {
+		t.Fatal(err)
+	}
+	log, err := s.st.Log(tb.code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Replay(scn, mt.Config, sr.Seed, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameBytes(t, st.View(sim.Facilitator), final.Game) {
+		t.Fatal("replay of the stored log differs from the game played")
+	}
+
+	checkHidden(t, sim.Facilitator, tb.fac.frames())
+	checkHidden(t, sim.Public, observer.frames())
+	for _, p := range tb.players {
+		checkHidden(t, p.seat, p.frames())
+	}
+}
+
+// checkHidden decodes every frame a client received and asserts the seat's
+// view rules. Each frame must re-encode to its exact bytes, so that nothing
+// the struct does not know about could hide in it.
+func checkHidden(t *testing.T, seat sim.Seat, frames [][]byte) {
+	t.Helper()
+	const H = sim.Hidden
+	var sawOwn, sawReveal, sawVisit bool
+	views := 0
+	for i, b := range frames {
+		m, err := protocol.DecodeServer(b)
+		if err != nil {
+			t.Fatalf("seat %d frame %d: %v", seat, i, err)
+		}
+		again, _ := protocol.Encode(m)
+		if !bytes.Equal(again, b) {
+			t.Fatalf("seat %d frame %d carries fields the protocol does not define", seat, i)
+		}
+		if m.View == nil {
+			continue
+		}
+		views++
+		g := &m.View.Game
+		if g.Seat != seat {
+			t.Fatalf("seat %d received the view of seat %d", seat, g.Seat)
+		}
+		if m.View.Room.People != nil && seat != sim.Facilitator {
+			t.Fatalf("seat %d received the facilitator's list of connections", seat)
+		}
+		if len(m.View.Texts) != len(g.Deltas) {
+			t.Fatalf("seat %d: %d texts for %d deltas", seat, len(m.View.Texts), len(g.Deltas))
+		}
+		for _, d := range g.Deltas {
+			switch {
+			case seat == sim.Facilitator || d.Seat == seat:
+			case d.Seat == sim.Executive:
+				if d.Meter != sim.MeterRevenue {
+					t.Fatalf("seat %d received a company delta %v", seat, d)
+				}
+			case d.Meter == sim.MeterQuota:
+			case seat == sim.Executive && d.Meter == sim.MeterStanding:
+			default:
+				t.Fatalf("seat %d received another seat's delta %+v", seat, d)
+			}
+		}
+		if seat != sim.Executive && seat != sim.Facilitator && (g.Company.Cost != H || g.Company.Pressure != H) {
+			t.Fatalf("seat %d received the company's cost or pressure", seat)
+		}
+		for _, mv := range g.Managers {
+			switch {
+			case seat == sim.Facilitator:
+				if mv.Meters.Morale == H || mv.Meters.Trust == H {
+					t.Fatal("the facilitator's view hides meters")
+				}
+			case mv.Seat == seat:
+				sawOwn = sawOwn || mv.Meters.Morale != H && mv.Meters.Trust != H && mv.Meters.Standing != H
+			case seat == sim.Executive:
+				if mv.VisitTurn == 0 && (mv.Meters.Morale != H || mv.Meters.Trust != H) {
+					t.Fatalf("the executive received seat %d's true morale or trust without a visit", mv.Seat)
+				}
+				if mv.VisitTurn > 0 {
+					sawVisit = true
+					if mv.VisitTurn > g.Turn {
+						t.Fatalf("visit in the future")
+					}
+				}
+				for _, h := range mv.History {
+					if h.Morale != H || h.Trust != H {
+						t.Fatalf("the executive received seat %d's morale or trust history", mv.Seat)
+					}
+				}
+				if g.Phase < sim.PhaseRuling && (mv.Revealed || mv.Response != sim.ResponseNone) {
+					t.Fatalf("the executive received seat %d's response before the ruling", mv.Seat)
+				}
+			default: // a manager or the public looking at another manager
+				if mv.Meters.Morale != H || mv.Meters.Trust != H || mv.Meters.Standing != H || mv.Pulse != H || mv.Resignations != H {
+					t.Fatalf("seat %d received seat %d's hidden meters %+v", seat, mv.Seat, mv.Meters)
+				}
+				for _, h := range mv.History {
+					if h.Morale != H || h.Trust != H || h.Standing != H {
+						t.Fatalf("seat %d received seat %d's meter history", seat, mv.Seat)
+					}
+				}
+				if len(mv.InForce) != 0 {
+					t.Fatalf("seat %d received seat %d's mandates in force", seat, mv.Seat)
+				}
+				if g.Phase < sim.PhaseReveal {
+					if mv.Revealed || mv.Response != sim.ResponseNone || mv.Case != (sim.Case{}) || mv.Action != sim.ActionNone {
+						t.Fatalf("seat %d received seat %d's pending response in %s", seat, mv.Seat, g.Phase)
+					}
+				} else if mv.Revealed {
+					sawReveal = true
+				}
+			}
+		}
+	}
+	if views == 0 {
+		t.Fatalf("seat %d received no view", seat)
+	}
+	// The checks above must have had something to look at.
+	if seat >= 1 && (!sawOwn || !sawReveal) {
+		t.Fatalf("seat %d: own meters seen %v, a reveal seen %v", seat, sawOwn, sawReveal)
+	}
+	if seat == sim.Executive && !sawVisit {
+		t.Fatal("the executive's visit never showed")
+	}
+}

@@ -1,0 +1,46 @@
+package room
+
+import (
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics are the numbers an operator watches during a workshop. Each Hub
+// has its own registry, so that tests can run several servers in one
+// process.
+type metrics struct {
+	reg      *prometheus.Registry
+	rooms    prometheus.Gauge
+	conns    prometheus.Gauge
+	msgsIn   prometheus.Counter
+	msgsOut  prometheus.Counter
+	errors   *prometheus.CounterVec
+	evicted  prometheus.Counter
+	latency  prometheus.Histogram
+	commands prometheus.Counter
+}
+
+func newMetrics() *metrics {
+	m := &metrics{
+		reg:      prometheus.NewRegistry(),
+		rooms:    prometheus.NewGauge(prometheus.GaugeOpts{Name: "pushback_rooms", Help: "Rooms in memory whose game is not over."}),
+		conns:    prometheus.NewGauge(prometheus.GaugeOpts{Name: "pushback_connections", Help: "Open WebSocket connections."}),
+		msgsIn:   prometheus.NewCounter(prometheus.CounterOpts{Name: "pushback_messages_in_total", Help: "Frames received from clients."}),
+		msgsOut:  prometheus.NewCounter(prometheus.CounterOpts{Name: "pushback_messages_out_total", Help: "Frames queued to clients."}),
+		errors:   prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pushback_errors_total", Help: "Error answers sent, by protocol code."}, []string{"code"}),
+		evicted:  prometheus.NewCounter(prometheus.CounterOpts{Name: "pushback_evicted_total", Help: "Connections closed because their send queue was full."}),
+		commands: prometheus.NewCounter(prometheus.CounterOpts{Name: "pushback_commands_total", Help: "Game commands accepted and logged, bots' included."}),
+		latency: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "pushback_command_seconds",
+			Help:    "From a command's arrival in its room to every view queued: apply, durable append, bots, views.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}),
+	}
+	m.reg.MustRegister(m.rooms, m.conns, m.msgsIn, m.msgsOut, m.errors, m.evicted, m.commands, m.latency,
+		prometheus.NewGoCollector())
+	return m
+}
+
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
