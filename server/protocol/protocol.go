@@ -196,14 +196,14 @@ func (d Deadlines) For(p sim.Phase) int {
 
 // ServerMsg is every server-to-client message; Kind says which fields are set.
 type ServerMsg struct {
-	Kind   string   `msgpack:"kind"`
-	Re     uint32   `msgpack:"re,omitempty"`     // the ClientMsg.ID this answers
-	V      int      `msgpack:"v,omitempty"`      // welcome: the server's protocol version
-	Now    int64    `msgpack:"now,omitempty"`    // welcome: the server clock, unix ms
-	Error  *Error   `msgpack:"error,omitempty"`  // error
-	Joined *Joined  `msgpack:"joined,omitempty"` // joined
-	View   *View    `msgpack:"view,omitempty"`   // view
-	Tables []Table  `msgpack:"tables,omitempty"` // table_list
+	Kind   string  `msgpack:"kind"`
+	Re     uint32  `msgpack:"re,omitempty"`     // the ClientMsg.ID this answers
+	V      int     `msgpack:"v,omitempty"`      // welcome: the server's protocol version
+	Now    int64   `msgpack:"now,omitempty"`    // welcome: the server clock, unix ms
+	Error  *Error  `msgpack:"error,omitempty"`  // error
+	Joined *Joined `msgpack:"joined,omitempty"` // joined
+	View   *View   `msgpack:"view,omitempty"`   // view
+	Tables []Table `msgpack:"tables,omitempty"` // table_list
 }
 
 // Error says what failed, typed for programs and worded for people.
