@@ -1,0 +1,452 @@
+// Package debrief turns a game's command log into the trainer's debrief: a
+// report with meter timelines, what the executive saw against what was true,
+// key moments, the decision matrix, scores and the scenario's prompts filled
+// with this game's facts; and the exports of it (HTML, CSV, JSON). A report is
+// always computed by replaying the log through sim, never from what a client
+// claims, so the file a trainer sends out is the game that was played.
+package debrief
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"pushback/scenarios"
+	"pushback/sim"
+)
+
+// Game is one table as sim needs it to replay exactly: sim is deterministic,
+// so scenario, config, seed and commands are the whole game. The scenario
+// travels as its source text so that a game replays even after the shipped
+// file changes.
+type Game struct {
+	Table          string // a label for people: the room code or table name; optional
+	ScenarioName   string
+	ScenarioSource []byte // the scenario YAML; empty means the shipped file named ScenarioName
+	Config         sim.Config
+	Seed           uint64
+	Commands       []sim.Command
+	Final          *Summary // what the table ended in, when known; Check compares against it
+}
+
+// Scenario parses the game's scenario from its source, or loads the shipped
+// one of that name when the game carries no source.
+func (g *Game) Scenario() (*sim.Scenario, error) {
+	if len(g.ScenarioSource) == 0 {
+		scn, err := scenarios.Load(g.ScenarioName)
+		if err != nil {
+			return nil, fmt.Errorf("game %s: %w", g.label(), err)
+		}
+		return scn, nil
+	}
+	name := g.ScenarioName
+	if name == "" {
+		name = "scenario"
+	}
+	scn, err := scenarios.Parse(name+".yaml", g.ScenarioSource)
+	if err != nil {
+		return nil, fmt.Errorf("game %s: %w", g.label(), err)
+	}
+	return scn, nil
+}
+
+func (g *Game) label() string {
+	if g.Table != "" {
+		return g.Table
+	}
+	return fmt.Sprintf("seed %d", g.Seed)
+}
+
+// Replayed is a game rebuilt from its log: the state plus what the log says
+// that the state does not keep (framings, visits as they happened).
+type Replayed struct {
+	State    *sim.State
+	Mandates []MandatePlay // in play order
+	Visits   []Visit
+	Injects  []Inject
+	News     [][]int // per turn from 1, the market events drawn or injected
+	Applied  int     // commands applied; less than len(Commands) when one was rejected
+}
+
+// MandatePlay is a mandate card as played, with the executive's framing.
+type MandatePlay struct {
+	Turn    int    `json:"turn"`
+	Card    int    `json:"card"`
+	Target  int    `json:"target"` // 0: every manager
+	Framing string `json:"framing,omitempty"`
+}
+
+// Visit is a front-line visit and what the executive saw on it, which was
+// the truth at that moment.
+type Visit struct {
+	Turn   int `json:"turn"`
+	Seat   int `json:"seat"`
+	Morale int `json:"morale"`
+	Trust  int `json:"trust"`
+}
+
+// Inject is a market event the facilitator added by hand.
+type Inject struct {
+	Turn  int `json:"turn"`
+	Event int `json:"event"`
+}
+
+// Replay runs the command log through a fresh game. On a rejected command it
+// returns what was replayed so far together with the error, so that a caller
+// can still say where a tampered log parts from the recorded game.
+func Replay(g Game) (*Replayed, error) {
+	scn, err := g.Scenario()
+	if err != nil {
+		return nil, err
+	}
+	s, err := sim.New(scn, g.Config, g.Seed)
+	if err != nil {
+		return nil, fmt.Errorf("game %s: new game: %w", g.label(), err)
+	}
+	r := &Replayed{State: s}
+	r.noteNews()
+	for i, c := range g.Commands {
+		turn := s.Turn
+		if err := s.Apply(c); err != nil {
+			return r, fmt.Errorf("game %s: command %d (turn %d, %s by seat %d) rejected: %w", g.label(), i+1, turn, c.Kind, c.Seat, err)
+		}
+		r.Applied++
+		r.noteNews()
+		switch c.Kind {
+		case sim.CmdMandate:
+			r.Mandates = append(r.Mandates, MandatePlay{Turn: turn, Card: s.Card, Target: int(c.Target), Framing: c.Framing})
+		case sim.CmdVisit:
+			t := s.Team(c.Target)
+			r.Visits = append(r.Visits, Visit{Turn: turn, Seat: int(c.Target), Morale: t.SeenMorale, Trust: t.SeenTrust})
+		case sim.CmdInject:
+			r.Injects = append(r.Injects, Inject{Turn: turn, Event: s.EventIndex(c.Event)})
+		}
+	}
+	return r, nil
+}
+
+// noteNews keeps the current turn's news, which the state forgets when the
+// next turn starts.
+func (r *Replayed) noteNews() {
+	s := r.State
+	for len(r.News) < s.Turn {
+		r.News = append(r.News, nil)
+	}
+	r.News[s.Turn-1] = append(r.News[s.Turn-1][:0], s.News...)
+}
+
+// Report is the debrief of one table as plain data: the HTML, the CSV and
+// the client's debrief screen all draw from it, so they cannot disagree.
+type Report struct {
+	Table     string     `json:"table,omitempty"`
+	Scenario  string     `json:"scenario"`
+	Title     string     `json:"title"`
+	Summary   string     `json:"summary"`
+	Seed      uint64     `json:"seed,string"`
+	Executive string     `json:"executive"` // the persona's name, or "Executive" for a person
+	Turns     int        `json:"turns"`     // planned
+	Played    int        `json:"played"`    // turns finished so far
+	Final     bool       `json:"final"`     // the game is over; otherwise a live report
+	Phase     string     `json:"phase"`
+	Managers  []Manager  `json:"managers"`
+	Company   []Company  `json:"company"` // per finished turn, from turn 0
+	Turn      []TurnInfo `json:"turn"`    // per finished turn, from turn 1
+	Visits    []Visit    `json:"visits"`
+	Moments   []Moment   `json:"moments"`
+	Scores    Scores     `json:"scores"`
+	Prompts   []Prompt   `json:"prompts"`
+	Commands  int        `json:"commands"`
+}
+
+// Manager is one manager seat's story.
+type Manager struct {
+	Seat      int          `json:"seat"`
+	Name      string       `json:"name"`
+	Style     string       `json:"style,omitempty"` // the bot style planned for the seat
+	Meters    []sim.Meters `json:"meters"`          // per finished turn, from turn 0
+	Pulse     []int        `json:"pulse"`           // the executive's survey of morale, same turns
+	Score     []int        `json:"score"`           // the balanced scorecard at each of those turns
+	Decisions []Decision   `json:"decisions"`       // per finished turn, from turn 1
+	Resigned  int          `json:"resigned"`
+	Found     int          `json:"shields_found"`
+}
+
+// Decision is what one manager did in one turn and what came of it.
+type Decision struct {
+	Turn       int      `json:"turn"`
+	Card       string   `json:"card,omitempty"` // the mandate's title; empty when none reached this seat
+	Sound      bool     `json:"sound"`          // the card was sound: pushing back is crying wolf
+	Harm       float64  `json:"harm"`
+	Response   string   `json:"response"`
+	Voiced     bool     `json:"voiced"`
+	Case       *Case    `json:"case,omitempty"`
+	Verdict    string   `json:"verdict,omitempty"`
+	Action     string   `json:"action"`
+	Escalated  string   `json:"escalated,omitempty"` // the in-force card objected to late
+	Discovered bool     `json:"discovered"`          // a quiet shield was found out
+	Changes    []string `json:"changes"`             // every meter change of this seat this turn, in words
+}
+
+// Case is a business case in words.
+type Case struct {
+	Data        string  `json:"data"`
+	Impact      string  `json:"impact"`
+	Alternative string  `json:"alternative,omitempty"`
+	Ask         string  `json:"ask"`
+	Text        string  `json:"text,omitempty"`
+	Quality     float64 `json:"quality"` // 0..1 as the engine scored it
+}
+
+// TurnInfo is what happened at the table level in a turn.
+type TurnInfo struct {
+	Turn    int      `json:"turn"`
+	News    []string `json:"news"`
+	Mandate string   `json:"mandate,omitempty"`
+	Sound   bool     `json:"sound"`
+	Harm    float64  `json:"harm"`
+	Target  string   `json:"target,omitempty"` // a manager's name, or "all"
+	Framing string   `json:"framing,omitempty"`
+	Changes []string `json:"changes"` // the company meters' changes, in words
+}
+
+// Moment is one of the largest swings of a meter in a turn, with its causes.
+type Moment struct {
+	Turn   int      `json:"turn"`
+	Seat   int      `json:"seat"` // 0: the company
+	Who    string   `json:"who"`
+	Meter  string   `json:"meter"`
+	Change int      `json:"change"`
+	Causes []string `json:"causes"` // largest first
+}
+
+// Scores are the balanced scorecards; provisional while the game runs.
+type Scores struct {
+	Managers  []int `json:"managers"`
+	Executive *int  `json:"executive,omitempty"` // only the engine scores the executive, at the end
+}
+
+// Prompt is one learning objective's debrief questions, filled with this
+// game's facts; a prompt about {manager} is asked once per manager.
+type Prompt struct {
+	Objective string       `json:"objective"`
+	Text      string       `json:"text"`
+	Items     []PromptItem `json:"items"`
+}
+
+// PromptItem is one what happened / so what / now what triple.
+type PromptItem struct {
+	Manager      string `json:"manager,omitempty"`
+	WhatHappened string `json:"what_happened"`
+	SoWhat       string `json:"so_what"`
+	NowWhat      string `json:"now_what"`
+}
+
+// MaxMoments is how many key moments a report lists, and MomentsPerMeter
+// how many of them one seat's meter may take.
+const (
+	MaxMoments      = 8
+	MomentsPerMeter = 2
+)
+
+// Build replays the game and writes its debrief. It works on an unfinished
+// log too (the facilitator's live view); the report then covers the turns
+// finished so far.
+func Build(g Game) (*Report, error) {
+	r, err := Replay(g)
+	if err != nil {
+		return nil, err
+	}
+	return FromReplay(g, r), nil
+}
+
+// FromReplay writes the debrief of an already replayed game.
+func FromReplay(g Game, r *Replayed) *Report {
+	s := r.State
+	scn := s.Scn
+	played := len(s.History) - 1
+	rep := &Report{
+		Table: g.Table, Scenario: scn.ID, Title: scn.Title, Summary: scn.Summary,
+		Seed: s.Seed, Executive: "Executive", Turns: scn.Turns, Played: played,
+		Final: s.Phase == sim.PhaseOver, Phase: s.Phase.String(), Commands: r.Applied,
+	}
+	if p := scn.Persona(s.Cfg.Persona); p != nil && s.Cfg.ExecutiveBot {
+		rep.Executive = p.Name
+	}
+	for _, v := range r.Visits {
+		if v.Turn <= played {
+			rep.Visits = append(rep.Visits, v)
+		}
+	}
+	for _, h := range s.History {
+		c := h.Company
+		rep.Company = append(rep.Company, Company{c.Revenue, c.Cost, c.Pressure, c.Market})
+	}
+	// Turns: news from the deltas and injects, mandates from the log.
+	rep.Turn = make([]TurnInfo, played)
+	for i := range rep.Turn {
+		rep.Turn[i].Turn = i + 1
+	}
+	for k := range rep.Turn {
+		for _, e := range r.News[k] {
+			rep.Turn[k].News = append(rep.Turn[k].News, scn.Events[e].Title)
+		}
+	}
+	for _, d := range s.Deltas {
+		if turn := int(d.Turn); d.Seat == sim.Executive && turn >= 1 && turn <= played && d.Amount != 0 {
+			rep.Turn[turn-1].Changes = append(rep.Turn[d.Turn-1].Changes, d.Text(scn))
+		}
+	}
+	for _, m := range r.Mandates {
+		if m.Turn > played {
+			continue
+		}
+		t := &rep.Turn[m.Turn-1]
+		card := &scn.Mandates[m.Card]
+		t.Mandate, t.Harm, t.Sound, t.Framing = card.Title, card.Harm, card.Sound(&scn.Coeff), m.Framing
+		t.Target = "all"
+		if m.Target > 0 {
+			t.Target = s.Cfg.Managers[m.Target-1].Name
+		}
+	}
+	// Managers.
+	for i := range s.Teams {
+		seat := sim.Seat(i + 1)
+		m := Manager{Seat: int(seat), Name: s.Cfg.Managers[i].Name, Style: s.Cfg.Managers[i].Style,
+			Resigned: s.Teams[i].Resignations, Found: s.Teams[i].Discovered}
+		for _, h := range s.History {
+			m.Meters = append(m.Meters, h.Teams[i])
+			m.Pulse = append(m.Pulse, h.Pulse[i])
+			m.Score = append(m.Score, sim.ManagerScore(h.Teams[i]))
+		}
+		for _, d := range s.Decisions {
+			if d.Seat == seat {
+				m.Decisions = append(m.Decisions, decision(scn, d, changes(s, seat, d.Turn)))
+			}
+		}
+		rep.Managers = append(rep.Managers, m)
+	}
+	rep.Moments = moments(s, played)
+	rep.Scores.Managers = make([]int, len(s.Teams))
+	for i := range s.Teams {
+		rep.Scores.Managers[i] = sim.ManagerScore(s.History[played].Teams[i])
+	}
+	if s.Scores != nil {
+		copy(rep.Scores.Managers, s.Scores.Managers)
+		x := s.Scores.Executive
+		rep.Scores.Executive = &x
+	}
+	rep.Prompts = prompts(s, r, played)
+	return rep
+}
+
+func decision(scn *sim.Scenario, d sim.Decision, changes []string) Decision {
+	out := Decision{Turn: d.Turn, Response: d.Response.String(), Voiced: d.Response.Voiced(),
+		Action: d.Action.String(), Discovered: d.Discovered, Changes: changes}
+	if d.Card >= 0 {
+		c := &scn.Mandates[d.Card]
+		out.Card, out.Harm, out.Sound = c.Title, c.Harm, c.Sound(&scn.Coeff)
+	}
+	if d.Escalated >= 0 {
+		out.Escalated = scn.Mandates[d.Escalated].Title
+	}
+	if d.Response.Voiced() {
+		out.Verdict = d.Verdict.String()
+		out.Case = &Case{Data: d.Case.Data.String(), Impact: d.Case.Impact.String(),
+			Alternative: d.Case.Alternative, Ask: d.Case.Ask.String(), Text: d.Case.Text, Quality: d.Quality}
+	}
+	return out
+}
+
+// changes lists a seat's meter changes in a turn, in the order they happened.
+func changes(s *sim.State, seat sim.Seat, turn int) []string {
+	var out []string
+	for _, d := range s.Deltas {
+		if int(d.Turn) == turn && d.Seat == seat && d.Amount != 0 {
+			out = append(out, d.Text(s.Scn))
+		}
+	}
+	return out
+}
+
+// moments finds the largest net change of each meter of each seat in each
+// finished turn, with the causes that made it up.
+func moments(s *sim.State, played int) []Moment {
+	type key struct {
+		turn int
+		seat sim.Seat
+		m    sim.Meter
+	}
+	net := map[key]int{}
+	causes := map[key][]sim.Delta{}
+	var order []key
+	for _, d := range s.Deltas {
+		if d.Turn < 1 || int(d.Turn) > played || d.Amount == 0 {
+			continue
+		}
+		if d.Seat == sim.Executive && d.Meter != sim.MeterPressure {
+			continue // revenue and cost follow the teams; board pressure is the executive's own squeeze
+		}
+		k := key{int(d.Turn), d.Seat, d.Meter}
+		if _, ok := net[k]; !ok {
+			order = append(order, k)
+		}
+		net[k] += int(d.Amount)
+		causes[k] = append(causes[k], d)
+	}
+	var out []Moment
+	for _, k := range order {
+		if net[k] == 0 {
+			continue
+		}
+		who := "Company"
+		if k.seat != sim.Executive {
+			who = s.Cfg.Managers[k.seat-1].Name
+		}
+		ds := causes[k]
+		slices.SortStableFunc(ds, func(a, b sim.Delta) int { return cmp.Compare(abs(int(b.Amount)), abs(int(a.Amount))) })
+		m := Moment{Turn: k.turn, Seat: int(k.seat), Who: who, Meter: k.m.String(), Change: net[k]}
+		for _, d := range ds {
+			m.Causes = append(m.Causes, d.Text(s.Scn))
+		}
+		out = append(out, m)
+	}
+	slices.SortStableFunc(out, func(a, b Moment) int {
+		if c := cmp.Compare(abs(b.Change), abs(a.Change)); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Turn, b.Turn); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Seat, b.Seat)
+	})
+	// Keep the largest, but no more than MomentsPerMeter of one seat's meter,
+	// so that one manager's steady slide does not hide everyone else's story.
+	kept := out[:0]
+	per := map[[2]any]int{}
+	for _, m := range out {
+		k := [2]any{m.Seat, m.Meter}
+		if per[k] < MomentsPerMeter && len(kept) < MaxMoments {
+			per[k]++
+			kept = append(kept, m)
+		}
+	}
+	return kept
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// String shows scores for people and error messages.
+func (s *Scores) String() string {
+	if s == nil {
+		return "none"
+	}
+	if s.Executive == nil {
+		return fmt.Sprintf("managers %v", s.Managers)
+	}
+	return fmt.Sprintf("managers %v, executive %d", s.Managers, *s.Executive)
+}

@@ -1,0 +1,62 @@
+package debrief_test
+
+import (
+	"testing"
+
+	"pushback/scenarios"
+	"pushback/server/debrief"
+	"pushback/sim"
+)
+
+// styles are the four characters of GAME.md, one per manager seat.
+var styles = []string{"yes-man", "firebrand", "diplomat", "advocate"}
+
+var names = []string{"Avery", "Blake", "Casey", "Devon"}
+
+// botGame plays the default scenario by bot with the four styles and the
+// given persona ("" for the scenario's first), recording every command as
+// a room would. With stop > 0 it stops after that many commands: a game
+// still running.
+func botGame(t testing.TB, persona string, seed uint64, stop int) (debrief.Game, *sim.State) {
+	t.Helper()
+	src, err := scenarios.Source(scenarios.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scn, err := scenarios.Parse(scenarios.Default+".yaml", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if persona == "" {
+		persona = scn.Personas[0].ID
+	}
+	cfg := sim.Config{Persona: persona, ExecutiveBot: true}
+	for i, st := range styles {
+		cfg.Managers = append(cfg.Managers, sim.SeatConfig{Name: names[i], Style: st, Bot: true})
+	}
+	s, err := sim.New(scn, cfg, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bots, err := sim.NewBots(s, seed+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := debrief.Game{Table: "T" + persona[:3], ScenarioName: scenarios.Default, ScenarioSource: src, Config: cfg, Seed: seed}
+	for s.Phase != sim.PhaseOver && (stop == 0 || len(g.Commands) < stop) {
+		moved := false
+		for seat := sim.Executive; int(seat) <= s.Managers() && (stop == 0 || len(g.Commands) < stop); seat++ {
+			if c, ok := bots.Decide(s, seat); ok {
+				if err := s.Apply(c); err != nil {
+					t.Fatalf("bot seat %d: %v", seat, err)
+				}
+				g.Commands = append(g.Commands, c)
+				moved = true
+			}
+		}
+		if !moved {
+			t.Fatalf("no seat can move in %s", s.Phase)
+		}
+	}
+	return g, s
+}
