@@ -20,8 +20,8 @@ type chart struct {
 	YStep  float64
 	Lines  []series
 	Points []point
-	Shade  []int      // x positions with a light band behind them
-	Rows   []markRow  // per-turn codes under the x axis
+	Shade  []int     // x positions with a light band behind them
+	Rows   []markRow // per-turn codes under the x axis
 }
 
 type series struct {
