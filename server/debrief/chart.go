@@ -93,7 +93,7 @@ func (c *chart) svg() template.HTML {
 	cols := max(1, min(items, int((chartW-16)/(36+float64(longest)*fontSize*0.62))))
 	legendRows := (items + cols - 1) / cols
 	colW := (chartW - 16) / float64(cols)
-	top := 6 + float64(legendRows)*legendH
+	top := 14 + float64(legendRows)*legendH
 	bottom := top + plotH
 	h := bottom + 40 + float64(len(c.Rows))*rowH
 	pw := chartW - plotLeft - plotRight

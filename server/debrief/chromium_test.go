@@ -100,8 +100,14 @@ func TestBrowserRendersReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var live debrief.Game
-	live, _ = botGame(t, "", 1, 40)
+	var file bytes.Buffer // the game itself, for `go run ./server replay DIR/game.json`
+	if err := debrief.WriteJSON(&file, g); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "game.json"), file.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	live, _ := botGame(t, "", 1, 40)
 	lr, err := debrief.Build(live)
 	if err != nil {
 		t.Fatal(err)

@@ -271,7 +271,7 @@ func named[T interface {
 type Result struct {
 	Match     bool
 	Turns     int    // turns compared
-	FirstTurn int    // the first turn that differs, when not Match; -1 when only the end differs
+	FirstTurn int    // the first turn that differs, when not Match (the current turn when only the end state does)
 	Detail    string // what differs there, in words
 }
 
