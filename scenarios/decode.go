@@ -9,7 +9,9 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 
 	"pushback/sim"
 )
@@ -21,6 +23,12 @@ const (
 	MaxDrag   = 10  // the largest per-turn morale drag of a mandate in force
 	MaxMarket = 150 // the demand index runs 20..150, 100 being normal
 	MinMarket = 20
+	// MaxNesting bounds how deep [ ] and { } may nest: the parser slows
+	// quadratically with depth, and no scenario needs more than a few levels.
+	MaxNesting = 32
+	// MaxTokens bounds the size of a file in YAML tokens (scalars, keys,
+	// punctuation), for the same reason; the shipped scenarios use under 2,000.
+	MaxTokens = 20000
 )
 
 // Placeholders are the {names} a debrief prompt may use; the debrief fills
@@ -39,6 +47,7 @@ type decoder struct {
 	file    string
 	errs    Errors
 	anchors map[string]ast.Node
+	merging map[*ast.MappingNode]bool // mappings whose merge keys are being read
 }
 
 func (d *decoder) errorf(n ast.Node, format string, args ...any) {
@@ -66,7 +75,32 @@ func position(n ast.Node) (int, int) {
 }
 
 func (d *decoder) parse(data []byte) *sim.Scenario {
-	f, err := parser.ParseBytes(data, 0, parser.AllowDuplicateMapKey())
+	if len(data) > MaxFileSize {
+		d.errs = append(d.errs, Error{d.file, 1, 1, fmt.Sprintf("file is larger than %d bytes", MaxFileSize)})
+		return nil
+	}
+	tokens := lexer.Tokenize(string(data))
+	// goccy's parser takes time quadratic in the nesting of [ ] and { } and,
+	// in some shapes, in the number of tokens: refuse absurd files before
+	// parsing, so a hostile one cannot stall a check or a server. Real
+	// scenarios nest three or four levels and hold about 2,000 tokens.
+	depth := 0
+	for i, tk := range tokens {
+		if i == MaxTokens {
+			d.errs = append(d.errs, Error{d.file, tk.Position.Line, tk.Position.Column, fmt.Sprintf("more than %d YAML tokens: far larger than any scenario", MaxTokens)})
+			return nil
+		}
+		switch tk.Type {
+		case token.SequenceStartType, token.MappingStartType:
+			if depth++; depth > MaxNesting {
+				d.errs = append(d.errs, Error{d.file, tk.Position.Line, tk.Position.Column, fmt.Sprintf("brackets nested deeper than %d levels", MaxNesting)})
+				return nil
+			}
+		case token.SequenceEndType, token.MappingEndType:
+			depth--
+		}
+	}
+	f, err := parser.Parse(tokens, 0, parser.AllowDuplicateMapKey())
 	if err != nil {
 		var se *yaml.SyntaxError
 		if errors.As(err, &se) && se.GetToken() != nil && se.GetToken().Position != nil {
@@ -206,35 +240,53 @@ type pair struct {
 }
 
 // pairs lists a mapping's entries, reporting repeated and non-text keys.
+// Entries brought in by a merge key (<<: *anchor) give way to the mapping's
+// own, as YAML specifies.
 func (d *decoder) pairs(m *ast.MappingNode, ctx string) []pair {
 	var out []pair
 	seen := map[string]int{}
-	var walk func(m *ast.MappingNode)
-	walk = func(m *ast.MappingNode) {
-		for _, mv := range m.Values {
-			if _, ok := mv.Key.(*ast.MergeKeyNode); ok {
-				if src, ok := d.resolve(mv.Value).(*ast.MappingNode); ok {
-					walk(src)
-				} else {
-					d.errorf(mv.Value, "%s", at(ctx, "a merge key (<<) wants a mapping, got "+kind(d.resolve(mv.Value))))
-				}
-				continue
+	var merged []ast.Node
+	for _, mv := range m.Values {
+		if _, ok := mv.Key.(*ast.MergeKeyNode); ok {
+			merged = append(merged, mv.Value)
+			continue
+		}
+		key := d.resolve(mv.Key)
+		name, ok := scalarText(key)
+		if !ok {
+			d.errorf(mv.Key, "%s", at(ctx, "a field name must be text, got "+kind(key)))
+			continue
+		}
+		if line, dup := seen[name]; dup {
+			d.errorf(mv.Key, "%s", at(ctx, fmt.Sprintf("field %q repeated (first at line %d)", name, line)))
+			continue
+		}
+		seen[name], _ = position(mv.Key)
+		out = append(out, pair{name, mv.Key, mv.Value})
+	}
+	for _, n := range merged {
+		src, ok := d.resolve(n).(*ast.MappingNode)
+		if !ok {
+			d.errorf(n, "%s", at(ctx, "a merge key (<<) wants a mapping, got "+kind(d.resolve(n))))
+			continue
+		}
+		if d.merging[src] {
+			d.errorf(n, "%s", at(ctx, "a merge key (<<) that includes itself"))
+			continue
+		}
+		if d.merging == nil {
+			d.merging = map[*ast.MappingNode]bool{}
+		}
+		d.merging[m] = true
+		inner := d.pairs(src, ctx)
+		delete(d.merging, m)
+		for _, p := range inner {
+			if _, dup := seen[p.name]; !dup {
+				seen[p.name] = 0
+				out = append(out, p)
 			}
-			key := d.resolve(mv.Key)
-			name, ok := scalarText(key)
-			if !ok {
-				d.errorf(mv.Key, "%s", at(ctx, "a field name must be text, got "+kind(key)))
-				continue
-			}
-			if line, dup := seen[name]; dup {
-				d.errorf(mv.Key, "%s", at(ctx, fmt.Sprintf("field %q repeated (first at line %d)", name, line)))
-				continue
-			}
-			seen[name], _ = position(mv.Key)
-			out = append(out, pair{name, mv.Key, mv.Value})
 		}
 	}
-	walk(m)
 	return out
 }
 

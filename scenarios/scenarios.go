@@ -74,9 +74,6 @@ func LoadFile(path string) (*sim.Scenario, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read scenario %s: %w", path, err)
 	}
-	if len(data) > MaxFileSize {
-		return nil, Errors{{File: path, Line: 1, Col: 1, Msg: fmt.Sprintf("file is larger than %d bytes", MaxFileSize)}}
-	}
 	return Parse(path, data)
 }
 

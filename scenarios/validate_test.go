@@ -195,6 +195,7 @@ func TestWholeFileErrors(t *testing.T) {
 		{"empty", "", "e.yaml:1:1: the file is empty: want a scenario"},
 		{"only a comment", "# nothing yet\n", "e.yaml:1:1: the file is empty: want a scenario"},
 		{"a list", "- id: x\n", "e.yaml:1:1: want a mapping of fields, got a list"},
+		{"deep nesting", "a: " + strings.Repeat("[", 40), "e.yaml:1:36: brackets nested deeper than 32 levels"},
 		{"tab indentation", "id: x\ntitle:\n\tTiny\n", "e.yaml:3:1: syntax error: found character '\\t' that cannot start any token"},
 	}
 	for _, tc := range cases {
@@ -211,6 +212,8 @@ func TestWholeFileErrors(t *testing.T) {
 func TestAliasesAndBotOverrides(t *testing.T) {
 	src := edit(t, "    arguments: {customers: 0.1}", "    arguments: &weak {customers: 0.1}")
 	src = strings.Replace(src, "arguments: {pipeline: 0.8, people: 0.4}", "arguments: *weak", 1)
+	src = strings.Replace(src, "effects: {morale: -5, cost: -4}", "effects: &base {morale: -5, cost: -4}", 1)
+	src = strings.Replace(src, "effects: {quota: 2, output: 0.04}", "effects: {<<: *base, morale: -1}", 1)
 	src = strings.Replace(src, "debrief:", `bots:
   - id: yes-man
     skill: 0.5
@@ -227,6 +230,9 @@ debrief:`, 1)
 	}
 	if got := scn.Mandates[0].Arguments[sim.LeverCustomers]; got != 0.1 {
 		t.Errorf("aliased argument = %v, want 0.1", got)
+	}
+	if e := scn.Mandates[1].Effects; e.Morale != -1 || e.Cost != -4 || e.Quota != 0 {
+		t.Errorf("merged effects = %+v, want morale -1 (own) and cost -4 (merged)", e)
 	}
 	builtin := sim.BuiltinStyles()
 	if len(scn.Styles) != len(builtin)+1 {
@@ -286,6 +292,29 @@ func TestSuggest(t *testing.T) {
 		got, ok := closest(tc.word, fields)
 		if got != tc.want || ok != (tc.want != "") {
 			t.Errorf("closest(%q) = %q, %v; want %q", tc.word, got, ok, tc.want)
+		}
+	}
+}
+
+// Hostile YAML ends in an error, not a hang or a crash. Files large enough
+// to make the parser slow are refused before parsing.
+func TestHostileYAML(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"id: &x {<<: *x}\n", "id: want text, got a mapping"},
+		{"start: &x {morale: 1, <<: *x}\n", "start: a merge key (<<) that includes itself"},
+		{"objectives: &x [*x]\n", "objective 1: want a mapping of fields, got a list"},
+		{"id: *nothing\n", "id: want text, got an undefined alias"},
+		{"? [a, b]\n: c\n", "syntax error"},
+		{strings.Repeat("[", 2000), "brackets nested deeper than 32 levels"},
+		{"a: " + strings.Repeat("{b: ", 5000) + "1" + strings.Repeat("}", 5000), "brackets nested deeper than 32 levels"},
+		{strings.Repeat("# a long comment\n", 25000), "more than 20000 YAML tokens"},
+		{"x: [1]\n" + strings.Repeat("k: 1\n", 25000), "more than 20000 YAML tokens"},
+		{strings.Repeat("k: >\n  folded text\n", 10000), "more than 20000 YAML tokens"},
+		{strings.Repeat("#", MaxFileSize+1), "file is larger than"},
+	} {
+		_, err := Parse("h.yaml", []byte(tc.src))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%.40q: error %.300v, want %q", tc.src, err, tc.want)
 		}
 	}
 }
