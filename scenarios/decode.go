@@ -217,7 +217,7 @@ func (d *decoder) object(n ast.Node, ctx string, required, optional []string) *o
 	known := append(append([]string{}, required...), optional...)
 	misspelt := map[string]bool{} // a missing field already named by a "did you mean"
 	for _, p := range d.pairs(m, ctx) {
-		if !contains(known, p.name) {
+		if !slices.Contains(known, p.name) {
 			hint := suggest(p.name, known)
 			if best, ok := closest(p.name, known); ok {
 				misspelt[best] = true
@@ -301,15 +301,6 @@ func scalarText(n ast.Node) (string, bool) {
 		return v.GetToken().Value, true
 	}
 	return "", false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // suggest names the closest valid word when a misspelling is likely.
@@ -651,7 +642,7 @@ func (d *decoder) scenario(n ast.Node) *sim.Scenario {
 	}
 	var mandateNames []string
 	for _, m := range scn.Mandates {
-		if !contains(mandateNames, m.ID) {
+		if !slices.Contains(mandateNames, m.ID) {
 			mandateNames = append(mandateNames, m.ID)
 		}
 	}
@@ -713,7 +704,7 @@ func (d *decoder) scenario(n ast.Node) *sim.Scenario {
 				names = append(names, b.Name)
 			}
 			for _, p := range d.pairs(m, ctx) {
-				i := indexOf(names, p.name)
+				i := slices.Index(names, p.name)
 				if i < 0 {
 					d.errorf(p.key, "%s", at(ctx, fmt.Sprintf("unknown coefficient %q%s", p.name, suggest(p.name, names))))
 					continue
@@ -752,15 +743,6 @@ func (d *decoder) scenario(n ast.Node) *sim.Scenario {
 	return scn
 }
 
-func indexOf(list []string, s string) int {
-	for i, x := range list {
-		if x == s {
-			return i
-		}
-	}
-	return -1
-}
-
 func keys(m map[string]int) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
@@ -776,7 +758,7 @@ var placeholderPattern = regexp.MustCompile(`\{([^{}]*)\}`)
 func (d *decoder) placeholders(o *obj, key string) {
 	s, _ := scalarText(d.resolve(o.vals[key]))
 	for _, m := range placeholderPattern.FindAllStringSubmatch(s, -1) {
-		if !contains(Placeholders, m[1]) {
+		if !slices.Contains(Placeholders, m[1]) {
 			d.errorf(o.vals[key], "%s", at(o.field(key), fmt.Sprintf("unknown placeholder {%s}%s", m[1], suggest(m[1], Placeholders))))
 		}
 	}
@@ -836,7 +818,7 @@ func (d *decoder) styles(top *obj, maxTurn int) []sim.Style {
 		st.Explain = o.boolean("explain", st.Explain)
 		st.Tell = o.boolean("tell", st.Tell)
 		st.Skill = o.number("skill", 0, 1, st.Skill)
-		st.Action = actionValues[o.choice("action", actionNames, indexOf(actionNames, actionName(st.Action)))]
+		st.Action = actionValues[o.choice("action", actionNames, slices.Index(actionNames, actionName(st.Action)))]
 		st.EscalateAfter = o.integer("escalate_after", 0, maxTurn, st.EscalateAfter)
 		if idx >= 0 {
 			out[idx] = st
