@@ -727,3 +727,36 @@ func TestServeReport(t *testing.T) {
 		t.Errorf("unknown format: %d", resp.StatusCode)
 	}
 }
+
+// BenchmarkReport measures what a facilitator's request costs the server:
+// replaying a finished 8-turn, 4-manager game and writing each export.
+func BenchmarkReport(b *testing.B) {
+	g, _ := botGame(b, "listener", 9, 0)
+	r, err := debrief.Build(g)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("build", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := debrief.Build(g); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	for name, write := range map[string]func(io.Writer) error{
+		"html": func(w io.Writer) error { return debrief.WriteHTML(w, r) },
+		"csv":  func(w io.Writer) error { return debrief.WriteCSV(w, r) },
+		"json": func(w io.Writer) error { return debrief.WriteJSON(w, g) },
+	} {
+		b.Run(name, func(b *testing.B) {
+			var buf bytes.Buffer
+			for b.Loop() {
+				buf.Reset()
+				if err := write(&buf); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(buf.Len()), "bytes/report")
+		})
+	}
+}
