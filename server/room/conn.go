@@ -86,13 +86,18 @@ func (c *client) close() {
 	c.once.Do(func() { close(c.quit) })
 }
 
-// readPump decodes frames and hands them on. It is the only reader of ws.
+// readPump decodes frames and hands them on. It is the only reader of ws,
+// and closes it last: after the connection is told to close (evicted,
+// kicked, abusive) it keeps reading and discarding until the client answers
+// the close frame or the writer's deadline cuts it off, so that nothing the
+// server sent before closing is lost to a TCP reset.
 func (c *client) readPump() {
 	defer func() {
 		c.close()
 		if r := c.room.Load(); r != nil {
 			r.leave(c)
 		}
+		c.ws.Close()
 		c.hub.m.conns.Dec()
 	}()
 	c.ws.SetReadLimit(protocol.MaxMessage)
@@ -106,12 +111,18 @@ func (c *client) readPump() {
 			}
 			return
 		}
+		select {
+		case <-c.quit:
+			continue // closing: drain
+		default:
+		}
 		c.hub.m.msgsIn.Inc()
 		if !c.limiter.Allow() {
 			c.strikes++
 			if c.strikes > c.hub.cfg.Strikes {
 				slog.Warn("disconnecting a flooding client", "addr", c.addr)
-				return
+				c.close()
+				continue
 			}
 			c.fail(0, protocol.CodeRateLimited, "too many messages; slow down or be disconnected")
 			continue
@@ -129,14 +140,19 @@ func (c *client) readPump() {
 	}
 }
 
-// writePump is the only writer of ws: frames, pings and the close.
+// writePump is the only writer of ws: frames, pings and the close frame.
+// On a write error it closes the socket, which also ends the reader.
 func (c *client) writePump() {
 	ticker := time.NewTicker(pingPeriod)
 	defer func() {
 		ticker.Stop()
 		c.ws.SetWriteDeadline(time.Now().Add(time.Second))
-		c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""))
-		c.ws.Close()
+		if c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, "")) != nil {
+			c.ws.Close()
+			return
+		}
+		// The reader drains until the client answers the close, at most 2 s.
+		c.ws.SetReadDeadline(time.Now().Add(2 * time.Second))
 	}()
 	for {
 		select {
@@ -144,12 +160,14 @@ func (c *client) writePump() {
 			c.ws.SetWriteDeadline(time.Now().Add(writeWait))
 			if err := c.ws.WriteMessage(websocket.BinaryMessage, b); err != nil {
 				c.close()
+				c.ws.Close()
 				return
 			}
 		case <-ticker.C:
 			c.ws.SetWriteDeadline(time.Now().Add(writeWait))
 			if err := c.ws.WriteMessage(websocket.PingMessage, nil); err != nil {
 				c.close()
+				c.ws.Close()
 				return
 			}
 		case <-c.quit:

@@ -22,11 +22,11 @@ type table struct {
 
 // newTable creates a workshop room with a human executive and three manager
 // seats, seats four people through join, and starts the game.
-func newTable(t *testing.T, s *server, scn *sim.Scenario, deadlines protocol.Deadlines) *table {
+func newTable(t *testing.T, s *server, scn *sim.Scenario, req protocol.CreateRoom) *table {
 	t.Helper()
 	fac := dial(t, s.url)
-	j := fac.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{
-		Executive: "human", Managers: 3, Deadlines: deadlines, Seed: 11}}).Joined
+	req.Executive, req.Managers, req.Seed = "human", 3, 11
+	j := fac.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &req}).Joined
 	if j.Role != protocol.RoleFacilitator || len(j.Code) != CodeLen || len(j.Facilitator) < 22 {
 		t.Fatalf("create answered %+v", j)
 	}
@@ -87,7 +87,7 @@ func (tb *table) step(t *testing.T, scn *sim.Scenario, visit func(p *player) (si
 func TestFullGameOverTheWire(t *testing.T) {
 	s := startServer(t, Config{})
 	scn := loadScenario(t)
-	tb := newTable(t, s, scn, protocol.Deadlines{})
+	tb := newTable(t, s, scn, protocol.CreateRoom{})
 	observer := dial(t, s.url)
 	observer.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: tb.code, Role: protocol.RoleProjector})
 

@@ -236,21 +236,15 @@ func (h *Hub) dispatch(c *client, m protocol.ClientMsg) {
 		}
 		c.hello = true
 		c.reply(protocol.ServerMsg{Kind: protocol.KindWelcome, Re: m.ID, V: protocol.Version, Now: time.Now().UnixMilli()})
-	case protocol.KindCreate:
-		h.create(c, m)
-	case protocol.KindJoin:
-		if !h.guessAllowed(c) {
+	case protocol.KindCreate, protocol.KindJoin, protocol.KindResume:
+		if r := c.room.Load(); r != nil {
+			c.fail(m.ID, protocol.CodeBadMessage, fmt.Sprintf("this connection is in room %s already; open a new connection for another", r.code))
 			return
 		}
-		r := h.room(normCode(m.Code))
-		if r == nil {
-			h.guessed(c)
-			c.fail(m.ID, protocol.CodeUnknownRoom, fmt.Sprintf("no room %q", m.Code))
+		if m.Kind != protocol.KindCreate && !h.guessAllowed(c, m.ID) {
 			return
 		}
-		h.move(c, r, func() { r.join(c, m) })
-	case protocol.KindResume:
-		h.resume(c, m)
+		h.enter(c, m)
 	case protocol.KindTables:
 		ts, err := h.Tables(m.Token)
 		if err != nil {
@@ -270,19 +264,27 @@ func (h *Hub) dispatch(c *client, m protocol.ClientMsg) {
 	}
 }
 
-// move takes c out of its current room (waiting, so that two rooms never
-// touch c at once) and runs enter on r's goroutine.
-func (h *Hub) move(c *client, r *Room, enter func()) {
-	if old := c.room.Load(); old != nil {
-		old.call(func() { old.detach(c) })
+// enter handles create, join and resume for a connection in no room. A
+// connection stays in one room for its life, so that only that room's
+// goroutine ever touches its seat and role.
+func (h *Hub) enter(c *client, m protocol.ClientMsg) {
+	switch m.Kind {
+	case protocol.KindCreate:
+		h.create(c, m)
+	case protocol.KindJoin:
+		r := h.room(normCode(m.Code))
+		if r == nil {
+			h.guessed(c)
+			c.fail(m.ID, protocol.CodeUnknownRoom, fmt.Sprintf("no room %q", m.Code))
+			return
+		}
+		r.do(func() { r.join(c, m) })
+	case protocol.KindResume:
+		h.resume(c, m)
 	}
-	r.do(enter)
 }
 
 func (h *Hub) resume(c *client, m protocol.ClientMsg) {
-	if !h.guessAllowed(c) {
-		return
-	}
 	h.mu.Lock()
 	code, ok := h.tokens[m.Token]
 	if !ok && m.Token != "" {
@@ -300,7 +302,7 @@ func (h *Hub) resume(c *client, m protocol.ClientMsg) {
 		c.fail(m.ID, protocol.CodeUnauthorized, "no seat or table with that token here")
 		return
 	}
-	h.move(c, r, func() { r.resume(c, m) })
+	r.do(func() { r.resume(c, m) })
 }
 
 func (h *Hub) create(c *client, m protocol.ClientMsg) {
@@ -348,17 +350,17 @@ func (h *Hub) create(c *client, m protocol.ClientMsg) {
 	}
 	h.add(r)
 	slog.Info("room created", "code", r.code, "scenario", r.scn.ID, "managers", r.st.Managers(), "solo", req.Solo)
-	h.move(c, r, func() { r.admitCreator(c, m.ID) })
+	r.do(func() { r.admitCreator(c, m.ID) })
 }
 
 // guessAllowed refuses a join or resume from an address that has failed too
 // often: room codes and tokens must not be guessable by brute force.
-func (h *Hub) guessAllowed(c *client) bool {
+func (h *Hub) guessAllowed(c *client, re uint32) bool {
 	h.mu.Lock()
 	l := h.guesses[c.addr]
 	h.mu.Unlock()
 	if l != nil && l.Tokens() < 1 {
-		c.fail(0, protocol.CodeRateLimited, "too many wrong codes or tokens from this address; wait a little")
+		c.fail(re, protocol.CodeRateLimited, "too many wrong codes or tokens from this address; wait a little")
 		return false
 	}
 	return true
