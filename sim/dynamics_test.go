@@ -146,19 +146,23 @@ func TestDynamicPushbackCostsStanding(t *testing.T) {
 	})
 }
 
-// No fixed response policy beats the deliberately good style.
+// No fixed response policy beats the deliberately good style — in every
+// shipped scenario, against every persona.
 func TestNoDominantFixedPolicy(t *testing.T) {
 	eachScenario(t, func(t *testing.T, scn *sim.Scenario) {
-		score := func(style string) float64 {
-			var xs []float64
-			for _, s := range games(t, scn, style) {
-				xs = append(xs, float64(s.Scores.Managers[0]))
+		for _, p := range scn.Personas {
+			score := func(style string) float64 {
+				var xs []float64
+				for seed := range uint64(seeds) {
+					s, _ := play(t, scn, table(p.ID, append([]string{style}, peers...)...), seed)
+					xs = append(xs, float64(s.Scores.Managers[0]))
+				}
+				return mean(xs)
 			}
-			return mean(xs)
-		}
-		good := score("advocate")
-		for _, fixed := range []string{"always-relay", "always-explain", "always-pushback", "always-shield"} {
-			atLeast(t, "balanced score: advocate vs "+fixed, good, score(fixed), 1)
+			good := score("advocate")
+			for _, fixed := range []string{"always-relay", "always-explain", "always-pushback", "always-shield"} {
+				atLeast(t, p.ID+": balanced score: advocate vs "+fixed, good, score(fixed), 1)
+			}
 		}
 	})
 }

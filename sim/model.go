@@ -111,7 +111,8 @@ func (s *State) land(seat Seat, t *Team, d *Decision, told bool) float64 {
 	landed := m.Harm * eff
 	shielded := t.Response == ResponseShield
 	if shielded {
-		risk := c.ShieldRisk + 0.15*float64(t.Discovered) // once caught, watched
+		// Once caught, watched; and a squeezed executive checks delivery.
+		risk := c.ShieldRisk + 0.15*float64(t.Discovered) + 0.2*float64(s.Company.Pressure)/100
 		if s.Visit == seat {
 			risk += c.VisitRisk
 		}
