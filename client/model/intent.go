@@ -68,18 +68,26 @@ type OpenDebrief struct{}
 // Leave forgets the room and the token, back to the title.
 type Leave struct{}
 
-func (Join) intent()        {}
-func (Host) intent()        {}
-func (Solo) intent()        {}
-func (SendAnswer) intent()  {}
-func (PlayMandate) intent() {}
-func (Visit) intent()       {}
-func (Rule) intent()        {}
-func (Ready) intent()       {}
-func (Order) intent()       {}
-func (ListTables) intent()  {}
-func (OpenDebrief) intent() {}
-func (Leave) intent()       {}
+// Dismiss hides the notice.
+type Dismiss struct{}
+
+// CloseDebrief goes back from the debrief to the scores.
+type CloseDebrief struct{}
+
+func (Join) intent()         {}
+func (Host) intent()         {}
+func (Solo) intent()         {}
+func (SendAnswer) intent()   {}
+func (PlayMandate) intent()  {}
+func (Visit) intent()        {}
+func (Rule) intent()         {}
+func (Ready) intent()        {}
+func (Order) intent()        {}
+func (ListTables) intent()   {}
+func (OpenDebrief) intent()  {}
+func (Leave) intent()        {}
+func (Dismiss) intent()      {}
+func (CloseDebrief) intent() {}
 
 // NormalizeCode turns what a person typed into a room code: capitals, no
 // spaces or dashes.
@@ -166,9 +174,15 @@ func (m *Model) Do(in Intent) []protocol.ClientMsg {
 		return m.msg(protocol.ClientMsg{Kind: protocol.KindTables, Token: m.Saved.Facilitator})
 	case OpenDebrief:
 		m.Debrief = true
+	case CloseDebrief:
+		m.Debrief = false
+	case Dismiss:
+		m.Notice = ""
 	case Leave:
-		code := m.Saved.Code
-		*m = *New(Saved{Code: code})
+		fresh := New(Saved{Code: m.Saved.Code})
+		fresh.Conn, fresh.Now, fresh.Wall, fresh.Skew, fresh.start, fresh.nextID = m.Conn, m.Now, m.Wall, m.Skew, m.start, m.nextID
+		fresh.Title.Name = m.Title.Name
+		*m = *fresh
 	}
 	return nil
 }

@@ -260,6 +260,7 @@ type Gauge struct {
 	Target  int     // where it is going
 	Hidden  bool    // this seat may not see it
 	Max     int     // full scale: 100, or 200 for revenue and cost
+	Unit    string  // "%" for quota, revenue and cost
 	Trend   int     // change this turn (sum of visible deltas), or over the last turn
 	History []int   // one per finished turn, for the sparkline; hidden entries dropped
 }
@@ -268,6 +269,9 @@ type Gauge struct {
 // should be drawn now.
 func (m *Model) Gauge(seat sim.Seat, k sim.Meter) Gauge {
 	g := Gauge{Meter: k, Label: k.String(), Max: 100, Target: sim.Hidden}
+	if k == sim.MeterQuota || k == sim.MeterRevenue || k == sim.MeterCost {
+		g.Unit = "%"
+	}
 	if k >= sim.MeterRevenue {
 		seat = sim.Executive
 		switch k {
@@ -297,7 +301,7 @@ func (m *Model) Gauge(seat sim.Seat, k sim.Meter) Gauge {
 	counted := false
 	for _, d := range m.View.Deltas {
 		if d.Seat == seat && d.Meter == k {
-			g.Trend += d.Amount
+			g.Trend += int(d.Amount)
 			counted = true
 		}
 	}
@@ -348,9 +352,9 @@ func (m *Model) Causes(seat sim.Seat) []Cause {
 			text = m.Texts[i]
 		}
 		if text == "" {
-			text = fmt.Sprintf("%s %s", d.Meter, Signed(d.Amount))
+			text = fmt.Sprintf("%s %s", d.Meter, Signed(int(d.Amount)))
 		}
-		out = append(out, Cause{Seat: d.Seat, Meter: d.Meter, Amount: d.Amount, Text: text})
+		out = append(out, Cause{Seat: d.Seat, Meter: d.Meter, Amount: int(d.Amount), Text: text})
 	}
 	return out
 }

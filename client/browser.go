@@ -1,0 +1,47 @@
+//go:build js
+
+package main
+
+import (
+	"encoding/json"
+	"syscall/js"
+
+	"pushback/client/ui"
+)
+
+// defaultServer is the /ws of the server that served the page.
+func defaultServer() string {
+	loc := js.Global().Get("location")
+	scheme := "ws:"
+	if loc.Get("protocol").String() == "https:" {
+		scheme = "wss:"
+	}
+	return scheme + "//" + loc.Get("host").String() + "/ws"
+}
+
+// roomParam is ?room=CODE from the page's address, which the projector's QR
+// code carries so that a phone lands on the join form with the code filled.
+func roomParam() string {
+	q := js.Global().Get("URLSearchParams").New(js.Global().Get("location").Get("search"))
+	if v := q.Call("get", "room"); v.Type() == js.TypeString {
+		return v.String()
+	}
+	return ""
+}
+
+func joinURL(string) string {
+	return js.Global().Get("location").Get("origin").String() + "/"
+}
+
+// expose installs window.pushbackState(): a JSON snapshot of the model for
+// end-to-end tests. It reads a snapshot the game loop publishes, so the
+// callback never blocks and never races the loop.
+func expose(app *ui.App) {
+	js.Global().Set("pushbackState", js.FuncOf(func(this js.Value, args []js.Value) any {
+		b, err := json.Marshal(app.Snapshot())
+		if err != nil {
+			return "{}"
+		}
+		return string(b)
+	}))
+}

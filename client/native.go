@@ -1,0 +1,30 @@
+//go:build !js
+
+package main
+
+import (
+	"net/url"
+	"strings"
+
+	"pushback/client/ui"
+)
+
+func defaultServer() string { return "ws://localhost:8080/ws" }
+
+// roomParam is the room code given in the page's address; none on the desktop.
+func roomParam() string { return "" }
+
+// joinURL is the address participants open in a browser: the server's own
+// page, derived from its WebSocket URL.
+func joinURL(server string) string {
+	u, err := url.Parse(server)
+	if err != nil {
+		return server
+	}
+	u.Scheme = strings.Replace(strings.Replace(u.Scheme, "wss", "https", 1), "ws", "http", 1)
+	u.Path = "/"
+	return u.String()
+}
+
+// expose is the browser's test hook; the desktop has none.
+func expose(*ui.App) {}

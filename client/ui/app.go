@@ -1,0 +1,266 @@
+// Package ui draws the client's model with Ebitengine and turns mouse,
+// touch and keyboard input into the model's intents. Scenes are functions
+// that lay out and draw one screen in layout units; a painter scales them to
+// the device, so one layout serves a laptop, a projector and (in one
+// column) a phone.
+package ui
+
+import (
+	"log/slog"
+	"math"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/inpututil"
+
+	"pushback/client/conn"
+	"pushback/client/model"
+	"pushback/server/protocol"
+)
+
+// Sender is where the app's messages go: the connection, or a test's list.
+type Sender interface {
+	SendMsg(protocol.ClientMsg) bool
+}
+
+// App is the ebiten.Game of the client.
+type App struct {
+	M       *model.Model
+	JoinURL string // shown and encoded as a QR code on the projector
+
+	link   *conn.Client
+	store  *conn.Store
+	send   Sender
+	saved  model.Saved
+	st     state
+	in     input
+	geo    geometry
+	touchY map[ebiten.TouchID]int
+	now    func() time.Time
+}
+
+// geometry is how layout units map to the device this frame.
+type geometry struct {
+	w, h   float64 // layout units
+	scale  float64 // device pixels per unit
+	narrow bool
+	dw, dh int // device pixels
+}
+
+// NewApp makes the game around a model. link and store may be nil (tests);
+// send receives the messages, and is link when nil.
+func NewApp(m *model.Model, link *conn.Client, store *conn.Store, send Sender) *App {
+	a := &App{M: m, link: link, store: store, send: send, saved: m.Saved, now: time.Now, touchY: map[ebiten.TouchID]int{}}
+	if a.send == nil && link != nil {
+		a.send = link
+	}
+	return a
+}
+
+// fit chooses the layout for a window of outside size w×h (in CSS or
+// window pixels) on a device with the given scale factor: a laptop's
+// 1280×720 is one unit per pixel, a projector's 1920×1080 is 1.5, and a
+// portrait phone gets a single column about 380 units wide.
+func fit(w, h, dsf float64) geometry {
+	g := geometry{dw: int(math.Ceil(w * dsf)), dh: int(math.Ceil(h * dsf))}
+	if w >= 900 && w >= h {
+		g.scale = math.Max(math.Min(w/1280, h/720), 0.7) * dsf
+	} else {
+		g.narrow = true
+		g.scale = math.Min(w/380, 1.25) * dsf
+	}
+	g.w, g.h = float64(g.dw)/g.scale, float64(g.dh)/g.scale
+	return g
+}
+
+// Layout implements ebiten.Game: the screen is the device's own pixels.
+func (a *App) Layout(outsideW, outsideH int) (int, int) {
+	dsf := 1.0
+	if mon := ebiten.Monitor(); mon != nil {
+		dsf = mon.DeviceScaleFactor()
+	}
+	a.geo = fit(float64(outsideW), float64(outsideH), dsf)
+	return a.geo.dw, a.geo.dh
+}
+
+// Update implements ebiten.Game: drain the link, advance the clocks, handle
+// input. Nothing here blocks.
+func (a *App) Update() error {
+	a.drain()
+	a.M.Tick(a.now())
+	a.readInput()
+	a.step(&a.in)
+	a.persist()
+	a.publish()
+	return nil
+}
+
+// drain hands every waiting link event to the model, without blocking.
+func (a *App) drain() {
+	if a.link == nil {
+		return
+	}
+	for {
+		select {
+		case e := <-a.link.Events():
+			switch e.Kind {
+			case conn.Up:
+				a.sendAll(a.M.Connected())
+			case conn.Down:
+				a.M.Disconnected(e.Attempt, e.RetryIn)
+				slog.Info("link down", "attempt", e.Attempt, "retry", e.RetryIn, "err", e.Err)
+			case conn.Frame:
+				a.sendAll(a.M.Receive(e.Frame))
+			}
+		default:
+			return
+		}
+	}
+}
+
+func (a *App) sendAll(msgs []protocol.ClientMsg) {
+	for _, msg := range msgs {
+		if a.send == nil || !a.send.SendMsg(msg) {
+			a.M.Notice = "Not connected: that did not reach the server. Try again when the link is back."
+		}
+	}
+}
+
+func (a *App) persist() {
+	if a.store == nil || a.M.Saved == a.saved {
+		return
+	}
+	a.saved = a.M.Saved
+	if err := a.store.Save(a.saved); err != nil {
+		slog.Warn("saving the resume token", "err", err)
+	}
+}
+
+func (a *App) ctx(in *input, p *painter) *ctx {
+	measureScale = a.geo.scale
+	return &ctx{m: a.M, st: &a.st, p: p, in: in, w: a.geo.w, h: a.geo.h, scale: a.geo.scale, narrow: a.geo.narrow, joinURL: a.JoinURL}
+}
+
+// step runs one update pass of the current scene with in, then keyboard
+// navigation, scrolling and the intents it produced.
+func (a *App) step(in *input) {
+	st := &a.st
+	st.blink++
+	st.hover = ""
+	if a.geo.scale == 0 {
+		a.geo = fit(1280, 720, 1)
+	}
+	screen := a.M.Screen()
+	c := a.ctx(in, nil)
+	scenes[screen](c)
+	if in.press {
+		st.pressed = c.downAt
+		st.dragged = 0
+	}
+	st.dragged += in.drag
+	before := st.focus
+	c.navigate()
+	if in.release {
+		st.pressed = ""
+	}
+	focusIsText := false
+	for _, f := range c.order {
+		if f.id == st.focus {
+			focusIsText = f.txt
+			if st.focus != before && st.keyFocused {
+				a.reveal(f.r)
+			}
+		}
+	}
+	if !focusIsText {
+		st.fields.blur()
+	}
+	st.contentH = c.bottom + c.margin()
+	st.scroll += -in.wheel*40 - in.drag/a.geo.scale
+	st.scroll = math.Max(0, math.Min(st.scroll, st.contentH-a.geo.h))
+	for _, it := range c.out {
+		a.sendAll(a.M.Do(it))
+	}
+	if a.M.Screen() != screen { // a new screen starts at its top
+		st.scroll, st.focus = 0, ""
+	}
+}
+
+// reveal scrolls so that r is on screen.
+func (a *App) reveal(r rect) {
+	st := &a.st
+	if r.y < st.scroll+8 {
+		st.scroll = r.y - 60
+	} else if r.bottom() > st.scroll+a.geo.h-8 {
+		st.scroll = r.bottom() - a.geo.h + 60
+	}
+}
+
+// Draw implements ebiten.Game.
+func (a *App) Draw(screen *ebiten.Image) {
+	screen.Fill(colGround)
+	a.paint(screen)
+}
+
+func (a *App) paint(dst *ebiten.Image) {
+	p := &painter{dst: dst, scale: a.geo.scale, scroll: a.st.scroll}
+	a.st.spots = a.st.spots[:0]
+	c := a.ctx(nil, p)
+	scenes[a.M.Screen()](c)
+	if a.st.contentH > a.geo.h { // a scroll bar, so a phone user knows there is more
+		track := a.geo.h
+		frac := a.geo.h / a.st.contentH
+		y := a.st.scroll / a.st.contentH * track
+		p.scroll = 0
+		p.fill(rect{a.geo.w - 5, y, 4, track * frac}, colMuted)
+	}
+}
+
+// repeat is true on the tick a key goes down and then every few ticks
+// while it is held, like typing.
+func repeat(k ebiten.Key) bool {
+	d := inpututil.KeyPressDuration(k)
+	return d == 1 || d >= 30 && d%4 == 0
+}
+
+// readInput collects the tick's input from Ebitengine.
+func (a *App) readInput() {
+	in := &a.in
+	chars := in.chars[:0]
+	*in = input{}
+	x, y := ebiten.CursorPosition()
+	in.px, in.py, in.pointer = float64(x), float64(y), true
+	in.press = inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft)
+	in.release = inpututil.IsMouseButtonJustReleased(ebiten.MouseButtonLeft)
+	if ids := inpututil.AppendJustPressedTouchIDs(nil); len(ids) > 0 {
+		tx, ty := ebiten.TouchPosition(ids[0])
+		in.px, in.py, in.press, in.touch = float64(tx), float64(ty), true, true
+	}
+	for _, id := range ebiten.AppendTouchIDs(nil) {
+		_, ty := ebiten.TouchPosition(id)
+		if prev, ok := a.touchY[id]; ok {
+			in.drag += float64(ty - prev)
+		}
+		a.touchY[id] = ty
+		tx, _ := ebiten.TouchPosition(id)
+		in.px, in.py, in.touch = float64(tx), float64(ty), true
+		break
+	}
+	if ids := inpututil.AppendJustReleasedTouchIDs(nil); len(ids) > 0 {
+		tx, ty := inpututil.TouchPositionInPreviousTick(ids[0])
+		in.px, in.py, in.release, in.touch = float64(tx), float64(ty), true, true
+		for _, id := range ids {
+			delete(a.touchY, id)
+		}
+	}
+	_, in.wheel = ebiten.Wheel()
+	in.tab = inpututil.IsKeyJustPressed(ebiten.KeyTab)
+	in.shift = ebiten.IsKeyPressed(ebiten.KeyShift)
+	in.enter = inpututil.IsKeyJustPressed(ebiten.KeyEnter) || inpututil.IsKeyJustPressed(ebiten.KeyNumpadEnter)
+	in.space = inpututil.IsKeyJustPressed(ebiten.KeySpace)
+	in.escape = inpututil.IsKeyJustPressed(ebiten.KeyEscape)
+	in.backspace = repeat(ebiten.KeyBackspace)
+	in.up, in.down = repeat(ebiten.KeyArrowUp), repeat(ebiten.KeyArrowDown)
+	in.left, in.rght = repeat(ebiten.KeyArrowLeft), repeat(ebiten.KeyArrowRight)
+	in.chars = ebiten.AppendInputChars(chars)
+}

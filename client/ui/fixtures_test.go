@@ -1,0 +1,198 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"pushback/client/model"
+	"pushback/scenarios"
+	"pushback/server/protocol"
+	"pushback/sim"
+)
+
+// t0 is the fixed wall clock of every fixture.
+var t0 = time.Unix(1_750_000_000, 0)
+
+// table is a real game of the default scenario: seat 1 (Ann) and the
+// executive are people, the other managers bots, so fixtures can stop at
+// any phase.
+type table struct {
+	t    *testing.T
+	s    *sim.State
+	bots *sim.Bots
+}
+
+func newTable(t *testing.T) *table {
+	t.Helper()
+	scn, err := scenarios.Load(scenarios.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := sim.Config{Persona: scn.Personas[0].ID, Managers: []sim.SeatConfig{
+		{Name: "Ann", Style: "advocate"}, {Name: "Bo", Style: "firebrand"},
+		{Name: "Cy", Style: "diplomat"}, {Name: "Di", Style: "yes-man"}}}
+	s, err := sim.New(scn, cfg, 11)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := sim.NewBots(s, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &table{t: t, s: s, bots: b}
+}
+
+// play lets bots move every seat not in people until stop holds or no bot
+// can move.
+func (tb *table) play(people []sim.Seat, stop func(*sim.State) bool) {
+	tb.t.Helper()
+	for !stop(tb.s) && tb.s.Phase != sim.PhaseOver {
+		moved := false
+	seats:
+		for seat := sim.Executive; int(seat) <= tb.s.Managers(); seat++ {
+			for _, p := range people {
+				if p == seat {
+					continue seats
+				}
+			}
+			if c, ok := tb.bots.Decide(tb.s, seat); ok {
+				if err := tb.s.Apply(c); err != nil {
+					tb.t.Fatal(err)
+				}
+				moved = true
+				if stop(tb.s) {
+					return
+				}
+			}
+		}
+		if !moved {
+			return
+		}
+	}
+}
+
+func (tb *table) apply(c sim.Command) {
+	tb.t.Helper()
+	if err := tb.s.Apply(c); err != nil {
+		tb.t.Fatal(err)
+	}
+}
+
+func (tb *table) room(started bool) protocol.Room {
+	r := protocol.Room{Code: "KX7PQR", Scenario: tb.s.Scn.ID, Started: started, Now: t0.UnixMilli(),
+		Seats: []protocol.SeatInfo{{Seat: sim.Executive, Role: "executive", Name: "Eve", Human: true, Connected: true}}}
+	for i, mc := range tb.s.Cfg.Managers {
+		si := protocol.SeatInfo{Seat: sim.Seat(i + 1), Role: "manager", Name: mc.Name, Bot: i > 0}
+		if i == 0 {
+			si.Human, si.Connected = true, true
+		}
+		r.Seats = append(r.Seats, si)
+	}
+	r.Seats[2].Human, r.Seats[2].Bot, r.Seats[2].Connected = true, false, false // Bo stepped away
+	return r
+}
+
+// model returns a client model of seat that has received the table's
+// current state.
+func (tb *table) model(seat sim.Seat, started bool, deadline time.Duration) *model.Model {
+	m := model.New(model.Saved{})
+	m.Tick(t0)
+	tb.feed(m, seat, started, deadline)
+	return m
+}
+
+func (tb *table) feed(m *model.Model, seat sim.Seat, started bool, deadline time.Duration) {
+	m.Handle(protocol.ServerMsg{Kind: protocol.KindWelcome, V: protocol.Version, Now: t0.UnixMilli()})
+	if !m.Joined {
+		m.Handle(protocol.ServerMsg{Kind: protocol.KindJoined, Joined: &protocol.Joined{Code: "KX7PQR", Seat: seat,
+			Token: "tok", Facilitator: map[bool]string{true: "fac"}[seat == sim.Facilitator], Scenario: protocol.Info(tb.s.Scn)}})
+		m.Connected()
+		m.Conn = model.ConnOnline
+	}
+	v := tb.s.View(seat)
+	texts := make([]string, len(v.Deltas))
+	for i, d := range v.Deltas {
+		texts[i] = d.Text(tb.s.Scn)
+	}
+	room := tb.room(started)
+	if deadline > 0 {
+		room.Deadline = t0.Add(deadline).UnixMilli()
+	}
+	m.Handle(protocol.ServerMsg{Kind: protocol.KindView, View: &protocol.View{Game: v, Room: room, Texts: texts}})
+}
+
+// fixture is one screen to draw.
+type fixture struct {
+	name   string
+	screen model.Screen
+	m      *model.Model
+}
+
+func mandatePlayed(s *sim.State) bool { return s.Phase >= sim.PhaseResponse }
+func atReveal(s *sim.State) bool      { return s.Phase == sim.PhaseReveal }
+
+// fixtures builds a model for every screen, from real games.
+func fixtures(t *testing.T) []fixture {
+	var fx []fixture
+	add := func(name string, want model.Screen, m *model.Model) {
+		if got := m.Screen(); got != want {
+			t.Fatalf("fixture %s is on screen %s, want %s (notice %q)", name, got, want, m.Notice)
+		}
+		fx = append(fx, fixture{name, want, m})
+	}
+
+	title := model.New(model.Saved{})
+	title.Tick(t0)
+	title.Conn = model.ConnOnline
+	title.Title.Code, title.Title.Name = "KX7PQR", "Ann"
+	add("title", model.ScreenTitle, title)
+
+	tb := newTable(t)
+	add("lobby", model.ScreenLobby, tb.model(1, false, 0))
+
+	// Month 2: the first month played by bots, so meters have a history.
+	everyone := []sim.Seat{}
+	tb.play(everyone, func(s *sim.State) bool { return s.Turn == 2 })
+	add("executive-mandate", model.ScreenExecutive, func() *model.Model {
+		m := tb.model(sim.Executive, true, 0)
+		m.Orders.Card = m.View.Hand[1]
+		m.Orders.Target = 0
+		m.Orders.Framing = "The board wants a plan by Friday."
+		return m
+	}())
+	tb.play([]sim.Seat{1}, mandatePlayed)
+	add("manager", model.ScreenManager, func() *model.Model {
+		m := tb.model(1, true, 75*time.Second)
+		m.EditAnswer(func(a *model.Answer) {
+			a.Response, a.Action = sim.ResponsePushBack, sim.ActionCandid
+			a.Case = sim.Case{Data: sim.LeverPipeline, Impact: sim.LeverCustomers, Ask: sim.AskPilot,
+				Alternative: "Pilot it in one region for a month", Text: "Three of our top ten accounts renew this quarter."}
+		})
+		return m
+	}())
+	// Ann pushes back; the executive is a person and has to rule.
+	before := tb.model(1, true, 0) // Ann's screen before the reveal, for the animation
+	tb.apply(sim.Command{Kind: sim.CmdRespond, Seat: 1, Response: sim.ResponsePushBack, Action: sim.ActionCandid,
+		Case: sim.Case{Data: sim.LeverPipeline, Impact: sim.LeverCustomers, Ask: sim.AskPilot, Alternative: "Pilot it in one region",
+			Text: "Three of our top ten accounts renew this quarter."}})
+	tb.play([]sim.Seat{1, sim.Executive}, func(s *sim.State) bool { return s.Phase >= sim.PhaseRuling })
+	if tb.s.Phase == sim.PhaseRuling {
+		add("executive-ruling", model.ScreenExecutive, tb.model(sim.Executive, true, 0))
+	} else {
+		t.Fatalf("expected a ruling phase, got %s", tb.s.Phase)
+	}
+	add("facilitator", model.ScreenFacilitator, tb.model(sim.Facilitator, true, 40*time.Second))
+	add("projector", model.ScreenProjector, tb.model(sim.Public, true, 40*time.Second))
+	tb.play([]sim.Seat{1}, atReveal)
+	before.Tick(t0.Add(time.Second))
+	tb.feed(before, 1, true, 0)
+	before.Tick(t0.Add(time.Second + 3*model.MeterAnimation))
+	add("reveal", model.ScreenReveal, before)
+	add("executive-reveal", model.ScreenReveal, tb.model(sim.Executive, true, 0))
+	tb.play(nil, func(s *sim.State) bool { return false })
+	add("end", model.ScreenEnd, tb.model(1, true, 0))
+	deb := tb.model(1, true, 0)
+	deb.Do(model.OpenDebrief{})
+	add("debrief", model.ScreenDebrief, deb)
+	return fx
+}

@@ -1,0 +1,212 @@
+package ui
+
+import (
+	"testing"
+
+	"pushback/client/model"
+	"pushback/server/protocol"
+	"pushback/sim"
+)
+
+// driver feeds synthetic input to an app, one tick per call, on the game
+// loop's thread.
+type driver struct {
+	t   *testing.T
+	a   *App
+	rec *recorder
+}
+
+func newDriver(t *testing.T, m *model.Model, sz size) *driver {
+	rec := &recorder{}
+	a := NewApp(m, nil, nil, rec)
+	d := &driver{t: t, a: a, rec: rec}
+	onMain(func() {
+		a.geo = fit(sz.w, sz.h, 1)
+		a.step(&input{})
+	})
+	return d
+}
+
+func (d *driver) tick(in input) {
+	onMain(func() { d.a.step(&in) })
+}
+
+func (d *driver) focus() string { return d.a.st.focus }
+
+// rectOf finds a control's box, in layout units, as last laid out.
+func (d *driver) rectOf(id string) rect {
+	var r rect
+	found := false
+	onMain(func() {
+		c := d.a.ctx(&input{}, nil)
+		scenes[d.a.M.Screen()](c)
+		for _, f := range c.order {
+			if f.id == id {
+				r, found = f.r, true
+			}
+		}
+	})
+	if !found {
+		d.t.Fatalf("no control %q on screen %s", id, d.a.M.Screen())
+	}
+	return r
+}
+
+// tap presses and releases the pointer on a control, as a mouse or finger.
+func (d *driver) tap(id string, touch bool) {
+	r := d.rectOf(id)
+	g := d.a.geo
+	x, y := r.cx()*g.scale, (r.cy()-d.a.st.scroll)*g.scale
+	d.tick(input{px: x, py: y, pointer: true, press: true, touch: touch})
+	d.tick(input{px: x, py: y, pointer: true, release: true, touch: touch})
+}
+
+func (d *driver) want(focus string) {
+	d.t.Helper()
+	if got := d.focus(); got != focus {
+		d.t.Fatalf("focus on %q, want %q", got, focus)
+	}
+}
+
+// TestKeyboardReachesEveryControl joins a room with the keyboard alone:
+// Tab, Shift-Tab, arrows, typing, Backspace, Space and Enter.
+func TestKeyboardReachesEveryControl(t *testing.T) {
+	m := model.New(model.Saved{})
+	m.Conn = model.ConnOnline
+	d := newDriver(t, m, laptop)
+	d.tick(input{tab: true})
+	d.want("code")
+	d.tick(input{chars: []rune("kx7 pqr")})
+	d.tick(input{tab: true})
+	d.want("name")
+	d.tick(input{chars: []rune("Anx")})
+	d.tick(input{backspace: true})
+	d.tick(input{chars: []rune("n")})
+	d.tick(input{tab: true, shift: true})
+	d.want("code")
+	d.tick(input{down: true})
+	d.want("name")
+	d.tick(input{enter: true}) // Enter leaves a text field for the next control
+	d.want("as.0")
+	d.tick(input{rght: true})
+	d.want("as.1")
+	d.tick(input{enter: true})
+	if !m.Title.Projector {
+		t.Fatal("Enter did not choose 'as the projector'")
+	}
+	d.tick(input{left: true})
+	d.tick(input{space: true})
+	if m.Title.Projector {
+		t.Fatal("Space did not choose 'as a player'")
+	}
+	d.tick(input{tab: true})
+	d.tick(input{tab: true})
+	d.want("join")
+	d.tick(input{enter: true})
+	if len(d.rec.msgs) != 1 {
+		t.Fatalf("sent %+v", d.rec.msgs)
+	}
+	got := d.rec.msgs[0]
+	if got.Kind != protocol.KindJoin || got.Code != "KX7PQR" || got.Name != "Ann" || got.Role != protocol.RolePlayer {
+		t.Errorf("join message %+v", got)
+	}
+	// Every control on the title screen is reachable by Tab, in order, and
+	// the order wraps around.
+	var ids []string
+	onMain(func() {
+		c := d.a.ctx(&input{}, nil)
+		scenes[model.ScreenTitle](c)
+		for _, f := range c.order {
+			ids = append(ids, f.id)
+		}
+	})
+	for range ids {
+		d.tick(input{tab: true})
+	}
+	d.want("join")
+	for i := range ids {
+		d.tick(input{tab: true})
+		d.want(ids[(indexOf(ids, "join")+1+i)%len(ids)])
+	}
+}
+
+func indexOf(s []string, v string) int {
+	for i, x := range s {
+		if x == v {
+			return i
+		}
+	}
+	return -1
+}
+
+// TestManagerAnswersByMouseAndKeys picks a response with the mouse, changes
+// it with arrows and Enter, tabs down to Send (scrolling it into view) and
+// sends; then changes the answer and sends again.
+func TestManagerAnswersByMouseAndKeys(t *testing.T) {
+	tb := newTable(t)
+	tb.play([]sim.Seat{1}, mandatePlayed)
+	m := tb.model(1, true, 0)
+	d := newDriver(t, m, laptop)
+	d.tap("resp.0", false)
+	if m.Answer.Response != sim.ResponseRelay {
+		t.Fatalf("click chose %s", m.Answer.Response)
+	}
+	d.want("resp.0")
+	d.tick(input{rght: true})
+	d.tick(input{rght: true})
+	d.tick(input{enter: true})
+	if m.Answer.Response != sim.ResponsePushBack {
+		t.Fatalf("arrows and Enter chose %s", m.Answer.Response)
+	}
+	for i := 0; i < 60 && d.focus() != "send"; i++ {
+		d.tick(input{tab: true})
+	}
+	d.want("send")
+	r := d.rectOf("send")
+	if st := d.a.st; r.y < st.scroll || r.bottom() > st.scroll+d.a.geo.h {
+		t.Errorf("Send at %.0f..%.0f is off screen (scroll %.0f, height %.0f)", r.y, r.bottom(), st.scroll, d.a.geo.h)
+	}
+	d.tick(input{enter: true})
+	if len(d.rec.msgs) != 1 || d.rec.msgs[0].Command == nil || d.rec.msgs[0].Command.Response != sim.ResponsePushBack {
+		t.Fatalf("sent %+v", d.rec.msgs)
+	}
+	if !m.Answer.Sent || m.Answer.Dirty {
+		t.Fatal("the answer is not marked sent")
+	}
+	d.tick(input{enter: true}) // nothing changed: Send is disabled
+	if len(d.rec.msgs) != 1 {
+		t.Fatalf("an unchanged answer was sent again")
+	}
+	d.tap("act.1", false) // coach
+	d.tap("send", false)
+	if len(d.rec.msgs) != 2 || d.rec.msgs[1].Command.Action != sim.ActionCoach {
+		t.Fatalf("changed answer not sent: %+v", d.rec.msgs)
+	}
+}
+
+// TestTouch taps a chip with a finger on a phone, and a drag scrolls
+// without tapping.
+func TestTouch(t *testing.T) {
+	tb := newTable(t)
+	tb.play([]sim.Seat{1}, mandatePlayed)
+	m := tb.model(1, true, 0)
+	d := newDriver(t, m, phone)
+	if !d.a.geo.narrow {
+		t.Fatal("a phone should get the one-column layout")
+	}
+	d.tap("resp.1", true)
+	if m.Answer.Response != sim.ResponseExplain {
+		t.Fatalf("tap chose %s", m.Answer.Response)
+	}
+	r := d.rectOf("resp.3")
+	x, y := r.cx()*d.a.geo.scale, (r.cy()-d.a.st.scroll)*d.a.geo.scale
+	d.tick(input{px: x, py: y, pointer: true, press: true, touch: true})
+	d.tick(input{px: x, py: y - 200, pointer: true, touch: true, drag: -200})
+	d.tick(input{px: x, py: y - 200, pointer: true, release: true, touch: true})
+	if m.Answer.Response != sim.ResponseExplain {
+		t.Errorf("a drag tapped: %s", m.Answer.Response)
+	}
+	if d.a.st.scroll <= 0 {
+		t.Errorf("a drag did not scroll (%v)", d.a.st.scroll)
+	}
+}

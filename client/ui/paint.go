@@ -1,0 +1,222 @@
+package ui
+
+import (
+	"bytes"
+	"image/color"
+	"math"
+	"strings"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/text/v2"
+	"github.com/hajimehoshi/ebiten/v2/vector"
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/goregular"
+)
+
+// The palette: Okabe and Ito's eight colours, which stay distinct for the
+// common kinds of colour blindness, on a light ground that survives a
+// washed-out projector. Colour never carries meaning alone: every change
+// also has a sign and an arrow, every choice a ● or ○.
+var (
+	colInk      = rgb(0x1b, 0x1f, 0x2a)
+	colMuted    = rgb(0x5a, 0x60, 0x6e)
+	colGround   = rgb(0xf3, 0xf1, 0xeb)
+	colPanel    = rgb(0xff, 0xff, 0xff)
+	colLine     = rgb(0xc9, 0xc6, 0xbd)
+	colTrack    = rgb(0xe4, 0xe1, 0xd8)
+	colOrange   = rgb(0xe6, 0x9f, 0x00)
+	colSky      = rgb(0x56, 0xb4, 0xe9)
+	colGreen    = rgb(0x00, 0x9e, 0x73)
+	colYellow   = rgb(0xf0, 0xe4, 0x42)
+	colBlue     = rgb(0x00, 0x72, 0xb2)
+	colVermil   = rgb(0xd5, 0x5e, 0x00)
+	colPurple   = rgb(0xcc, 0x79, 0xa7)
+	colUp       = colBlue
+	colDown     = colVermil
+	colFocus    = rgb(0x1b, 0x1f, 0x2a)
+	colSelected = rgb(0xdc, 0xec, 0xf7)
+)
+
+// meterColour gives each meter its own hue; the label says which it is.
+var meterColour = [...]color.RGBA{colOrange, colBlue, colGreen, colPurple, colSky, colVermil, colYellow}
+
+// colorT is the palette's colour type.
+type colorT = color.RGBA
+
+func rgb(r, g, b uint8) color.RGBA { return color.RGBA{r, g, b, 0xff} }
+
+var (
+	fontRegular = mustFace(goregular.TTF)
+	fontBold    = mustFace(gobold.TTF)
+)
+
+func mustFace(ttf []byte) *text.GoTextFaceSource {
+	s, err := text.NewGoTextFaceSource(bytes.NewReader(ttf))
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Text sizes in layout units.
+const (
+	sizeSmall = 14
+	sizeBody  = 17
+	sizeHead  = 21
+	sizeTitle = 30
+)
+
+// rect is a box in layout units.
+type rect struct{ x, y, w, h float64 }
+
+func (r rect) has(x, y float64) bool { return x >= r.x && x < r.x+r.w && y >= r.y && y < r.y+r.h }
+func (r rect) inset(d float64) rect  { return rect{r.x + d, r.y + d, r.w - 2*d, r.h - 2*d} }
+func (r rect) right() float64        { return r.x + r.w }
+func (r rect) bottom() float64       { return r.y + r.h }
+func (r rect) cx() float64           { return r.x + r.w/2 }
+func (r rect) cy() float64           { return r.y + r.h/2 }
+
+// painter draws in layout units onto a screen of device pixels: everything
+// is multiplied by scale and shifted by the scroll, so text is rendered at
+// its real size and stays sharp on a projector and a phone alike.
+type painter struct {
+	dst    *ebiten.Image
+	scale  float64
+	scroll float64
+}
+
+func (p *painter) px(x, y float64) (float32, float32) {
+	return float32(x * p.scale), float32((y - p.scroll) * p.scale)
+}
+
+func (p *painter) fill(r rect, c color.Color) {
+	x, y := p.px(r.x, r.y)
+	vector.DrawFilledRect(p.dst, x, y, float32(r.w*p.scale), float32(r.h*p.scale), c, false)
+}
+
+func (p *painter) stroke(r rect, width float64, c color.Color) {
+	x, y := p.px(r.x, r.y)
+	vector.StrokeRect(p.dst, x, y, float32(r.w*p.scale), float32(r.h*p.scale), float32(width*p.scale), c, false)
+}
+
+func (p *painter) line(x0, y0, x1, y1, width float64, c color.Color) {
+	ax, ay := p.px(x0, y0)
+	bx, by := p.px(x1, y1)
+	vector.StrokeLine(p.dst, ax, ay, bx, by, float32(width*p.scale), c, true)
+}
+
+func (p *painter) dot(x, y, r float64, c color.Color) {
+	cx, cy := p.px(x, y)
+	vector.DrawFilledCircle(p.dst, cx, cy, float32(r*p.scale), c, true)
+}
+
+// triangle draws a filled arrowhead pointing up (dir > 0) or down.
+func (p *painter) triangle(x, y, size float64, dir int, c color.Color) {
+	var path vector.Path
+	h := size * 0.8
+	if dir > 0 {
+		path.MoveTo(p.px(x, y+h))
+		path.LineTo(p.px(x+size/2, y))
+		path.LineTo(p.px(x+size, y+h))
+	} else {
+		path.MoveTo(p.px(x, y))
+		path.LineTo(p.px(x+size/2, y+h))
+		path.LineTo(p.px(x+size, y))
+	}
+	path.Close()
+	vs, is := path.AppendVerticesAndIndicesForFilling(nil, nil)
+	r, g, b, a := c.RGBA()
+	for i := range vs {
+		vs[i].SrcX, vs[i].SrcY = 1, 1
+		vs[i].ColorR, vs[i].ColorG, vs[i].ColorB, vs[i].ColorA = float32(r)/0xffff, float32(g)/0xffff, float32(b)/0xffff, float32(a)/0xffff
+	}
+	p.dst.DrawTriangles(vs, is, whitePixel, &ebiten.DrawTrianglesOptions{AntiAlias: true})
+}
+
+var whitePixel = func() *ebiten.Image {
+	img := ebiten.NewImage(3, 3)
+	img.Fill(color.White)
+	return img.SubImage(img.Bounds()).(*ebiten.Image)
+}()
+
+func face(size float64, bold bool) *text.GoTextFace {
+	src := fontRegular
+	if bold {
+		src = fontBold
+	}
+	return &text.GoTextFace{Source: src, Size: size}
+}
+
+// measureScale is the scale text is drawn at this frame: glyph widths do
+// not scale exactly with size (hinting, rounding), so text is measured at
+// the size it will be drawn at.
+var measureScale = 1.0
+
+// measure is the width of s in layout units.
+func measure(s string, size float64, bold bool) float64 {
+	return text.Advance(s, face(size*measureScale, bold)) / measureScale
+}
+
+// align says where text sits against its x.
+type align uint8
+
+const (
+	alignLeft align = iota
+	alignCenter
+	alignRight
+)
+
+// text draws one line with its top at y.
+func (p *painter) text(s string, x, y, size float64, bold bool, c color.Color, a align) {
+	f := face(size*p.scale, bold)
+	op := &text.DrawOptions{}
+	px, py := p.px(x, y)
+	op.GeoM.Translate(math.Round(float64(px)), math.Round(float64(py)))
+	op.ColorScale.ScaleWithColor(c)
+	switch a {
+	case alignCenter:
+		op.PrimaryAlign = text.AlignCenter
+	case alignRight:
+		op.PrimaryAlign = text.AlignEnd
+	}
+	text.Draw(p.dst, s, f, op)
+}
+
+// lineHeight is the distance between lines of a paragraph.
+func lineHeight(size float64) float64 { return math.Ceil(size * 1.35) }
+
+// wrap breaks s into lines no wider than w.
+func wrap(s string, w, size float64, bold bool) []string {
+	var lines []string
+	for _, para := range strings.Split(s, "\n") {
+		words := strings.Fields(para)
+		if len(words) == 0 {
+			lines = append(lines, "")
+			continue
+		}
+		cur := ""
+		for _, word := range words {
+			try := word
+			if cur != "" {
+				try = cur + " " + word
+			}
+			if cur != "" && measure(try, size, bold) > w {
+				lines = append(lines, cur)
+				cur = word
+			} else {
+				cur = try
+			}
+			for measure(cur, size, bold) > w && len([]rune(cur)) > 1 { // one word wider than the box
+				rs := []rune(cur)
+				n := len(rs) - 1
+				for n > 1 && measure(string(rs[:n]), size, bold) > w {
+					n--
+				}
+				lines = append(lines, string(rs[:n]))
+				cur = string(rs[n:])
+			}
+		}
+		lines = append(lines, cur)
+	}
+	return lines
+}

@@ -1,0 +1,327 @@
+package ui
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	xdraw "golang.org/x/image/draw"
+
+	"pushback/client/model"
+	"pushback/server/protocol"
+	"pushback/sim"
+)
+
+var (
+	shots  = flag.String("shots", "../../build/screenshots", "where the render test writes a PNG of each screen")
+	readme = flag.String("readme", "", "also write small PNGs for the README into this directory")
+)
+
+// recorder is a Sender that keeps what the UI sent.
+type recorder struct{ msgs []protocol.ClientMsg }
+
+func (r *recorder) SendMsg(m protocol.ClientMsg) bool {
+	r.msgs = append(r.msgs, m)
+	return true
+}
+
+// size is a device to draw for.
+type size struct {
+	name string
+	w, h float64
+}
+
+var (
+	laptop    = size{"1280x720", 1280, 720}
+	bigScreen = size{"1920x1080", 1920, 1080}
+	phone     = size{"phone", 360, 740}
+)
+
+// render draws the app's current screen the way a frame would, after two
+// update passes (panels learn their heights in the first). With full, the
+// image is as tall as the content, as if the page had been scrolled through.
+func render(a *App, sz size, full bool) (*image.RGBA, []spot) {
+	var img *image.RGBA
+	var spots []spot
+	onMain(func() {
+		a.geo = fit(sz.w, sz.h, 1)
+		a.step(&input{})
+		a.step(&input{})
+		if full && a.st.contentH > a.geo.h {
+			a.geo.h = math.Ceil(a.st.contentH)
+			a.geo.dh = int(math.Ceil(a.geo.h * a.geo.scale))
+		}
+		dst := ebiten.NewImage(a.geo.dw, a.geo.dh)
+		defer dst.Deallocate()
+		dst.Fill(colGround)
+		a.paint(dst)
+		img = image.NewRGBA(image.Rect(0, 0, a.geo.dw, a.geo.dh))
+		dst.ReadPixels(img.Pix)
+		spots = append(spots, a.st.spots...)
+	})
+	return img, spots
+}
+
+func same(a color.RGBA, b color.RGBA) bool { return a == b }
+
+// checkMeters asserts that every meter's fill is as long as its value says,
+// and that the track shows past it; and that QR modules are where the code
+// says.
+func checkMeters(t *testing.T, img *image.RGBA, spots []spot) {
+	t.Helper()
+	for _, s := range spots {
+		if s.qr != nil {
+			checkQR(t, img, s)
+			continue
+		}
+		g := s.gauge
+		col := meterColour[int(g.Meter)%len(meterColour)]
+		y := int(s.bar.y + s.bar.h/2)
+		x0, x1 := int(math.Ceil(s.bar.x)), int(math.Floor(s.bar.right()))
+		n := 0
+		for x := x0; x < x1; x++ {
+			if same(img.RGBAAt(x, y), col) {
+				n++
+			}
+		}
+		v := math.Max(0, math.Min(g.Value, float64(g.Max)))
+		want := s.bar.w * v / float64(g.Max)
+		tol := 2.0
+		if g.Max > 100 && v > 100 {
+			tol += 3 // the plan line crosses the fill
+		}
+		if math.Abs(float64(n)-want) > tol {
+			t.Errorf("meter %q = %.1f of %d: filled %d px of %.0f, want %.1f", g.Label, g.Value, g.Max, n, s.bar.w, want)
+		}
+		if after := int(s.bar.x + want + 3); after < x1-1 && !(g.Max > 100) {
+			if c := img.RGBAAt(after, y); c != colTrack {
+				t.Errorf("meter %q: past the fill at x=%d the track should show, got %v", g.Label, after, c)
+			}
+		}
+	}
+}
+
+func checkQR(t *testing.T, img *image.RGBA, s spot) {
+	t.Helper()
+	bad := 0
+	for y, row := range s.qr {
+		for x, on := range row {
+			px := img.RGBAAt(int(s.bar.x+(float64(x)+0.5)*s.mod), int(s.bar.y+(float64(y)+0.5)*s.mod))
+			if want := map[bool]color.RGBA{true: colInk, false: colPanel}[on]; px != want {
+				bad++
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("QR code: %d of %d modules drawn wrong", bad, len(s.qr)*len(s.qr))
+	}
+}
+
+func writePNG(t *testing.T, dir, name string, img image.Image) int {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	if err := enc.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Len()
+}
+
+// small scales an image to width w for the README.
+func small(img image.Image, w int) image.Image {
+	b := img.Bounds()
+	if b.Dx() <= w {
+		return img
+	}
+	h := b.Dy() * w / b.Dx()
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	xdraw.CatmullRom.Scale(dst, dst.Bounds(), img, b, xdraw.Src, nil)
+	return dst
+}
+
+// TestScreens draws every screen from fixed models at the laptop, projector
+// and phone sizes, checks the meters' pixels against their values, checks
+// that nothing is laid out off the screen's width, and writes a PNG of each.
+func TestScreens(t *testing.T) {
+	for _, fx := range fixtures(t) {
+		sizes := []size{laptop, phone}
+		switch fx.screen {
+		case model.ScreenProjector, model.ScreenFacilitator, model.ScreenReveal:
+			sizes = append(sizes, bigScreen)
+		}
+		for _, sz := range sizes {
+			t.Run(fx.name+"/"+sz.name, func(t *testing.T) {
+				a := NewApp(fx.m, nil, nil, &recorder{})
+				a.JoinURL = "http://workshop.example:8080/"
+				img, spots := render(a, sz, true)
+				if got := img.RGBAAt(2, 2); got != colInk {
+					t.Errorf("header bar missing: %v", got)
+				}
+				checkMeters(t, img, spots)
+				if fx.screen != model.ScreenTitle && fx.screen != model.ScreenLobby && len(spots) == 0 {
+					t.Error("no meter drawn")
+				}
+				if fx.screen == model.ScreenProjector && !hasQR(spots) {
+					t.Error("no QR code on the projector")
+				}
+				// Nothing sticks out of the screen's width.
+				c := a.ctx(&input{}, nil)
+				scenes[fx.screen](c)
+				for _, f := range c.order {
+					if f.r.x < 0 || f.r.right() > a.geo.w+0.5 {
+						t.Errorf("control %s at %.0f..%.0f is outside the %.0f-unit width", f.id, f.r.x, f.r.right(), a.geo.w)
+					}
+				}
+				// Text stays readable: the smallest text at least 12 device pixels.
+				if px := sizeSmall * a.geo.scale; px < 12 {
+					t.Errorf("small text is %.1f px", px)
+				}
+				name := fmt.Sprintf("%s-%s.png", fx.name, sz.name)
+				writePNG(t, *shots, name, img)
+				if *readme != "" && (sz == laptop || sz == phone && phoneShot[fx.name]) {
+					w := 640
+					if sz == phone {
+						w = 360
+					}
+					if n := writePNG(t, *readme, name, small(img, w)); n > 150<<10 {
+						t.Errorf("%s is %d KB; keep README images under 150 KB", name, n>>10)
+					}
+				}
+			})
+		}
+	}
+}
+
+// phoneShot says which screens the README shows at phone size too.
+var phoneShot = map[string]bool{"title": true, "manager": true, "reveal": true}
+
+func hasQR(spots []spot) bool {
+	for _, s := range spots {
+		if s.qr != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// TestMeterFill draws lone meters at several values and scales and measures
+// the filled length; a hidden meter has no fill at all; a falling trend
+// shows the vermillion arrow and a rising one the blue.
+func TestMeterFill(t *testing.T) {
+	for _, scale := range []float64{1, 1.5, 360.0 / 380} {
+		for _, g := range []model.Gauge{
+			{Meter: sim.MeterMorale, Label: "Morale", Value: 0, Max: 100},
+			{Meter: sim.MeterTrust, Label: "Trust", Value: 57, Max: 100, Trend: -8, History: []int{65, 57}},
+			{Meter: sim.MeterQuota, Label: "Quota", Value: 100, Max: 100, Trend: 3},
+			{Meter: sim.MeterStanding, Label: "Standing", Value: 33.4, Max: 100},
+			{Meter: sim.MeterRevenue, Label: "Revenue", Value: 87, Max: 200, Trend: 2},
+			{Meter: sim.MeterCost, Label: "Cost", Value: 130, Max: 200},
+			{Meter: sim.MeterTrust, Label: "Trust", Hidden: true, Max: 100},
+		} {
+			t.Run(fmt.Sprintf("%s=%v@%.2f", g.Label, g.Value, scale), func(t *testing.T) {
+				var img *image.RGBA
+				var spots []spot
+				onMain(func() {
+					w, h := int(520*scale), int(70*scale)
+					dst := ebiten.NewImage(w, h)
+					defer dst.Deallocate()
+					dst.Fill(colPanel)
+					st := &state{}
+					measureScale = scale
+					c := &ctx{m: model.New(model.Saved{}), st: st, p: &painter{dst: dst, scale: scale}, scale: scale}
+					c.meter(rect{10, 10, 500, 50}, g)
+					img = image.NewRGBA(image.Rect(0, 0, w, h))
+					dst.ReadPixels(img.Pix)
+					spots = st.spots
+				})
+				if g.Hidden {
+					if len(spots) != 0 {
+						t.Fatal("a hidden meter was drawn with a value")
+					}
+					return
+				}
+				if len(spots) != 1 {
+					t.Fatalf("%d spots", len(spots))
+				}
+				checkMeters(t, img, spots)
+				up, down := count(img, colUp), count(img, colDown)
+				switch {
+				case g.Trend < 0 && down == 0:
+					t.Error("a fall shows no vermillion sign")
+				case g.Trend > 0 && up == 0:
+					t.Error("a rise shows no blue sign")
+				case g.Trend == 0 && g.Meter != sim.MeterTrust && g.Meter != sim.MeterCost && (up > 0 || down > 0):
+					t.Errorf("no change, yet %d up and %d down pixels", up, down)
+				}
+			})
+		}
+	}
+}
+
+func count(img *image.RGBA, c color.RGBA) int {
+	n := 0
+	for i := 0; i+3 < len(img.Pix); i += 4 {
+		if img.Pix[i] == c.R && img.Pix[i+1] == c.G && img.Pix[i+2] == c.B {
+			n++
+		}
+	}
+	return n
+}
+
+// TestRevealAnimates catches the reveal mid-animation: the trust meter is
+// drawn between its old and new values, then at the new one.
+func TestRevealAnimates(t *testing.T) {
+	tb := newTable(t)
+	tb.play(nil, func(s *sim.State) bool { return s.Turn == 2 })
+	tb.play([]sim.Seat{1}, mandatePlayed)
+	m := tb.model(1, true, 0)
+	from := m.Gauge(1, sim.MeterTrust).Target
+	tb.apply(sim.Command{Kind: sim.CmdRespond, Seat: 1, Response: sim.ResponseRelay})
+	tb.play([]sim.Seat{1}, atReveal)
+	tb.feed(m, 1, true, 0)
+	to := m.Gauge(1, sim.MeterTrust).Target
+	if from == to {
+		t.Fatalf("trust did not move (%d)", from)
+	}
+	trust := func(spots []spot) float64 {
+		for _, s := range spots {
+			if s.gauge.Meter == sim.MeterTrust {
+				return s.gauge.Value
+			}
+		}
+		t.Fatal("no trust meter drawn")
+		return 0
+	}
+	for _, tc := range []struct {
+		at      time.Duration
+		between bool
+	}{{model.MeterAnimation / 3, true}, {model.MeterAnimation * 2, false}} {
+		m.Tick(t0.Add(tc.at))
+		a := NewApp(m, nil, nil, &recorder{})
+		img, spots := render(a, laptop, false)
+		checkMeters(t, img, spots)
+		v := trust(spots)
+		lo, hi := math.Min(float64(from), float64(to)), math.Max(float64(from), float64(to))
+		if tc.between && !(v > lo && v < hi) {
+			t.Errorf("at %v trust is drawn at %.2f, want strictly between %d and %d", tc.at, v, from, to)
+		}
+		if !tc.between && v != float64(to) {
+			t.Errorf("at %v trust is drawn at %.2f, want %d", tc.at, v, to)
+		}
+	}
+}

@@ -1,0 +1,921 @@
+package ui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"pushback/client/model"
+	"pushback/server/protocol"
+	"pushback/sim"
+)
+
+// scenes maps each screen to the function that lays it out and draws it.
+// The debrief slot shows a placeholder until the debrief screen lands.
+var scenes = [model.NumScreens]func(c *ctx){
+	model.ScreenTitle:       title,
+	model.ScreenLobby:       lobby,
+	model.ScreenManager:     managerTurn,
+	model.ScreenExecutive:   executiveTurn,
+	model.ScreenReveal:      reveal,
+	model.ScreenEnd:         gameEnd,
+	model.ScreenFacilitator: console,
+	model.ScreenProjector:   projector,
+	model.ScreenDebrief:     debrief,
+}
+
+// margin is the space around the screen's content.
+func (c *ctx) margin() float64 {
+	if c.narrow {
+		return 12
+	}
+	return 24
+}
+
+// cols splits the width into two columns, or one on a phone.
+func (c *ctx) cols(frac float64) (lx, lw, rx, rw float64) {
+	g := c.margin()
+	if c.narrow {
+		return g, c.w - 2*g, g, c.w - 2*g
+	}
+	lw = math.Floor((c.w - 3*g) * frac)
+	return g, lw, 2*g + lw, c.w - 3*g - lw
+}
+
+// below is where the right column starts: beside the left one, or under it.
+func (c *ctx) below(top, leftEnd float64) float64 {
+	if c.narrow {
+		return leftEnd + 12
+	}
+	return top
+}
+
+var phaseWords = map[sim.Phase]string{
+	sim.PhaseMandate: "the executive decides", sim.PhaseResponse: "managers answer",
+	sim.PhaseRuling: "the executive rules", sim.PhaseReveal: "reveal", sim.PhaseOver: "game over",
+}
+
+// header is the bar at the top: the room, the month, the phase, the clock
+// and the link. It returns the y below it and any banners.
+func (c *ctx) header() float64 {
+	m := c.m
+	g := c.margin()
+	h := 52.0
+	if c.narrow {
+		h = 78
+	}
+	if c.drawing() {
+		c.p.fill(rect{0, 0, c.w, h}, colInk)
+		c.p.text("PUSHBACK", g, 14, sizeHead, true, colYellow, alignLeft)
+		x := g + measure("PUSHBACK", sizeHead, true) + 18
+		if m.Room.Code != "" {
+			c.p.text("Room "+m.Room.Code, x, 16, sizeBody, true, colPanel, alignLeft)
+		}
+		link := "● " + m.Conn.String()
+		if m.Conn != model.ConnOnline {
+			link = "○ " + m.Conn.String()
+		}
+		c.p.text(link, c.w-g, 16, sizeBody, false, colPanel, alignRight)
+		status := ""
+		if m.HasView && m.Room.Started {
+			status = fmt.Sprintf("Month %d of %d · %s", m.View.Turn, m.View.Turns, phaseWords[m.View.Phase])
+			if m.Room.Paused {
+				status += " · paused"
+			}
+		}
+		if left, ok := m.Remaining(); ok {
+			status += " · " + countdown(left) + " left"
+		}
+		if c.narrow {
+			c.p.text(status, g, 46, sizeBody, false, colPanel, alignLeft)
+		} else {
+			c.p.text(status, c.w/2+40, 16, sizeBody, false, colPanel, alignCenter)
+		}
+	}
+	y := h + 12
+	if m.Conn == model.ConnLost {
+		msg := fmt.Sprintf("Connection lost. Reconnecting (attempt %d, next in %.0f s); your seat is kept for you.", m.Attempt, math.Ceil(m.RetryIn.Seconds()))
+		y = c.banner(y, msg, colVermil, "")
+	}
+	if m.Notice != "" {
+		y = c.banner(y, m.Notice, colOrange, "notice.ok")
+	}
+	return y
+}
+
+// banner is a full-width message with a marked edge; with id, an OK button.
+func (c *ctx) banner(y float64, msg string, col colorT, id string) float64 {
+	g := c.margin()
+	bw := 0.0
+	if id != "" {
+		bw = 70
+	}
+	lines := wrap(msg, c.w-2*g-40-bw, sizeBody, false)
+	h := math.Max(float64(len(lines))*lineHeight(sizeBody)+20, ctlH+12)
+	r := rect{g, y, c.w - 2*g, h}
+	if c.drawing() {
+		c.p.fill(r, colPanel)
+		c.p.stroke(r, 2, col)
+		c.p.fill(rect{r.x, r.y, 8, r.h}, col)
+		for i, l := range lines {
+			c.p.text(l, r.x+22, r.y+10+float64(i)*lineHeight(sizeBody), sizeBody, false, colInk, alignLeft)
+		}
+	}
+	if id != "" && c.button(rect{r.right() - bw - 6, r.y + 6, bw, ctlH}, id, "OK", true) {
+		c.do(model.Dismiss{})
+	}
+	c.grow(r)
+	return y + h + 12
+}
+
+// title: join by code and name, host a workshop, or play solo.
+func title(c *ctx) {
+	m := c.m
+	y := c.header()
+	lx, lw, rx, rw := c.cols(0.45)
+	f := c.flow(lx, y+(map[bool]float64{true: 0, false: 40})[c.narrow], lw)
+	big := 56.0
+	if c.narrow {
+		big = 40
+	}
+	f.label("Pushback", big, true, colInk)
+	f.space(big * 0.3)
+	f.label("Managing up in a recession", sizeHead, true, colMuted)
+	f.para("A role-play for sales managers and their executives. The board is nervous and the mandates come fast. "+
+		"Relay them, explain them, or push back with a business case, and watch what it does to your team's morale, "+
+		"their trust in you, your quota and your standing.", sizeBody, false, colInk)
+	ry := c.below(y, f.y)
+	p := c.panel("join", rx, ry, rw, "Join a workshop")
+	p.label("Room code", sizeSmall, true, colMuted)
+	p.textField("code", &m.Title.Code, "e.g. KX7PQR", 1, 12)
+	p.label("Your name", sizeSmall, true, colMuted)
+	p.textField("name", &m.Title.Name, "first name is enough", 1, protocol.MaxName)
+	as := p.choices("as", []string{"as a player", "as the projector"}, b2i(m.Title.Projector))
+	m.Title.Projector = as == 1
+	if p.button("join", "Join", !m.Busy && m.Conn == model.ConnOnline) {
+		c.do(model.Join{Code: m.Title.Code, Name: m.Title.Name, Projector: m.Title.Projector})
+	}
+	ry = c.end("join", ry, p) + 14
+	p = c.panel("host", rx, ry, rw, "Host a workshop")
+	ex := p.choices("exec", []string{"scripted executive", "a person plays the executive"}, b2i(m.Title.HumanExec))
+	m.Title.HumanExec = ex == 1
+	if p.button("host", "Host a session", !m.Busy && m.Conn == model.ConnOnline) {
+		c.do(model.Host{HumanExec: m.Title.HumanExec})
+	}
+	ry = c.end("host", ry, p) + 14
+	p = c.panel("solo", rx, ry, rw, "Play solo")
+	so := p.choices("solorole", []string{"as a sales manager", "as the executive"}, b2i(m.Title.SoloExec))
+	m.Title.SoloExec = so == 1
+	if p.button("solo", "Play solo", !m.Busy && m.Conn == model.ConnOnline) {
+		c.do(model.Solo{Name: m.Title.Name, Exec: m.Title.SoloExec})
+	}
+	c.end("solo", ry, p)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// seatLine draws one seat of the lobby or console: role, name and state.
+func (c *ctx) seatLine(f *flow, s protocol.SeatInfo, you bool) {
+	r := f.take(30)
+	if !c.drawing() {
+		return
+	}
+	name := s.Name
+	if name == "" {
+		name = "(open)"
+	}
+	if you {
+		name += " (you)"
+	}
+	c.p.text(model.RoleName(s.Seat), r.x, r.y+4, sizeBody, true, colInk, alignLeft)
+	c.p.text(clipText(name, r.w*0.45, sizeBody, false), r.x+r.w*0.32, r.y+4, sizeBody, false, colInk, alignLeft)
+	var word string
+	col := colMuted
+	switch {
+	case s.Bot:
+		word = "bot"
+	case s.Connected:
+		word, col = "● here", colGreen
+	case s.Human:
+		word, col = "○ away", colVermil
+	default:
+		word = "open"
+	}
+	c.badge(r.right()-measure(word, sizeSmall, true)-12, r.y+3, word, col)
+}
+
+// lobby: the seats, roles and who is here, until the facilitator starts.
+func lobby(c *ctx) {
+	m := c.m
+	y := c.header()
+	lx, lw, rx, rw := c.cols(0.45)
+	p := c.panel("room", lx, y, lw, "")
+	p.label("Room code", sizeBody, true, colMuted)
+	p.label(m.Room.Code, 64, true, colInk)
+	p.space(20)
+	p.label(m.Info.Title, sizeHead, true, colInk)
+	p.para(m.Info.Summary, sizeBody, false, colInk)
+	p.para(fmt.Sprintf("You are %s. Waiting for the facilitator to start the game.", strings.ToLower(model.RoleName(m.Seat))), sizeBody, false, colMuted)
+	end := c.end("room", y, p)
+	ry := c.below(y, end)
+	s := c.panel("seats", rx, ry, rw, "At the table")
+	for _, si := range m.Room.Seats {
+		c.seatLine(s, si, si.Seat == m.Seat)
+	}
+	if len(m.Room.Seats) == 0 {
+		s.para("The seats appear when the room's first view arrives.", sizeBody, false, colMuted)
+	}
+	s.space(6)
+	if s.button("leave", "Leave", true) {
+		c.do(model.Leave{})
+	}
+	c.end("seats", ry, s)
+}
+
+// news and the mandate: the cards of this month.
+func (c *ctx) month(f *flow) {
+	m := c.m
+	for _, i := range m.View.News {
+		t, txt := m.Event(i)
+		f.label("Market news", sizeSmall, true, colMuted)
+		f.para(t, sizeHead, true, colInk)
+		f.para(txt, sizeBody, false, colInk)
+	}
+	f.space(4)
+	if m.View.Card < 0 {
+		if m.View.Phase <= sim.PhaseMandate {
+			f.para("The executive is deciding this month's mandate…", sizeBody, false, colMuted)
+		} else {
+			f.para("No mandate this month.", sizeBody, false, colMuted)
+		}
+		return
+	}
+	t, txt := m.Card(m.View.Card)
+	to := "to every manager"
+	if m.View.Target > 0 {
+		to = "to " + m.SeatName(m.View.Target)
+	}
+	f.label("Mandate, "+to, sizeSmall, true, colMuted)
+	f.para(t, sizeHead, true, colInk)
+	f.para(txt, sizeBody, false, colInk)
+	if m.View.Framing != "" {
+		f.para("“"+m.View.Framing+"”", sizeBody, false, colBlue)
+	}
+}
+
+// gauges draws a seat's four meters.
+func (c *ctx) gauges(f *flow, seat sim.Seat) {
+	for k := sim.MeterMorale; k <= sim.MeterStanding; k++ {
+		c.meter(f.take(50), c.m.Gauge(seat, k))
+	}
+}
+
+var responseHelp = [sim.NumResponses]string{
+	sim.ResponseRelay:     "Pass it on as it came: management says so.",
+	sim.ResponseExplain:   "Pass it on, and explain the reasons behind it.",
+	sim.ResponsePushBack:  "Argue against it, upward, with a business case.",
+	sim.ResponseNegotiate: "Propose a compromise, with a business case.",
+	sim.ResponseShield:    "Quietly keep it away from the team. Costly if found out.",
+	sim.ResponseEscalate:  "Relay this one; object now to a mandate already in force.",
+}
+
+// managerTurn: the news, the mandate, the answer and the business case.
+func managerTurn(c *ctx) {
+	m := c.m
+	y := c.header()
+	lx, lw, rx, rw := c.cols(0.42)
+	p := c.panel("month", lx, y, lw, "")
+	c.month(p)
+	end := c.end("month", y, p) + 14
+	t := c.panel("team", lx, end, lw, "Your team")
+	c.gauges(t, m.Seat)
+	end = c.end("team", end, t)
+	ry := c.below(y, end)
+	a := c.panel("answer", rx, ry, rw, "Your answer")
+	me := m.Me()
+	switch {
+	case me == nil:
+		a.para("This seat has no team in the game.", sizeBody, false, colMuted)
+	case m.View.Phase == sim.PhaseMandate:
+		a.para("Wait for the executive's mandate. Meanwhile, read the news and look at your team.", sizeBody, false, colMuted)
+	case m.View.Phase == sim.PhaseResponse:
+		c.answerForm(a, me)
+	default:
+		a.para("Your answer is in: "+answerWords(me.Response, me.Action)+".", sizeBody, false, colInk)
+		a.para("The executive is ruling on the objections; the reveal follows.", sizeBody, false, colMuted)
+	}
+	c.end("answer", ry, a)
+}
+
+func answerWords(r sim.ResponseKind, act sim.TeamAction) string {
+	s := r.String()
+	if r == sim.ResponseNone {
+		s = "no mandate to answer"
+	}
+	if act != sim.ActionNone {
+		s += ", and " + act.String()
+	}
+	return s
+}
+
+// answerForm is the response, the business case and the team action.
+func (c *ctx) answerForm(a *flow, me *sim.ManagerView) {
+	m := c.m
+	ans := &m.Answer
+	var kinds []sim.ResponseKind
+	if m.Targeted() {
+		kinds = append(kinds, sim.ResponseRelay, sim.ResponseExplain, sim.ResponsePushBack, sim.ResponseNegotiate, sim.ResponseShield)
+	} else {
+		kinds = append(kinds, sim.ResponseNone)
+		a.para("This month's mandate is not addressed to your team.", sizeBody, false, colMuted)
+	}
+	if len(me.InForce) > 0 {
+		kinds = append(kinds, sim.ResponseEscalate)
+	}
+	if len(kinds) > 1 {
+		labels := make([]string, len(kinds))
+		sel := -1
+		for i, k := range kinds {
+			labels[i] = k.String()
+			if k == sim.ResponseNone {
+				labels[i] = "no objection"
+			}
+			if k == ans.Response {
+				sel = i
+			}
+		}
+		if n := a.choices("resp", labels, sel); n != sel && n >= 0 {
+			m.EditAnswer(func(x *model.Answer) { x.Response = kinds[n] })
+		}
+		if ans.Response < sim.NumResponses {
+			a.para(responseHelp[ans.Response], sizeSmall, false, colMuted)
+		}
+	}
+	if ans.Response == sim.ResponseEscalate {
+		a.label("Object to which mandate in force?", sizeSmall, true, colMuted)
+		labels := make([]string, len(me.InForce))
+		sel := -1
+		for i, card := range me.InForce {
+			labels[i], _ = m.Card(card)
+			if card == ans.Escalate {
+				sel = i
+			}
+		}
+		if n := a.choices("esc", labels, sel); n != sel && n >= 0 {
+			m.EditAnswer(func(x *model.Answer) { x.Escalate = me.InForce[n] })
+		}
+	}
+	if ans.Response.Voiced() {
+		a.space(4)
+		a.label("Business case", sizeHead, true, colInk)
+		levers := []string{"pipeline", "customers", "people", "margin"}
+		a.label("Data: what the numbers show", sizeSmall, true, colMuted)
+		if n := a.choices("data", levers, int(ans.Case.Data)-1); n != int(ans.Case.Data)-1 {
+			m.EditAnswer(func(x *model.Answer) { x.Case.Data = sim.Lever(n + 1) })
+		}
+		a.label("Impact: what it would cost us", sizeSmall, true, colMuted)
+		if n := a.choices("impact", levers, int(ans.Case.Impact)-1); n != int(ans.Case.Impact)-1 {
+			m.EditAnswer(func(x *model.Answer) { x.Case.Impact = sim.Lever(n + 1) })
+		}
+		a.label("Alternative", sizeSmall, true, colMuted)
+		alt := ans.Case.Alternative
+		a.textField("alt", &alt, "what you propose instead", 1, sim.MaxText)
+		if alt != ans.Case.Alternative {
+			m.EditAnswer(func(x *model.Answer) { x.Case.Alternative = alt })
+		}
+		a.label("The ask", sizeSmall, true, colMuted)
+		if n := a.choices("ask", []string{"withdraw it", "amend it", "pilot it first"}, int(ans.Case.Ask)); n != int(ans.Case.Ask) {
+			m.EditAnswer(func(x *model.Answer) { x.Case.Ask = sim.Ask(n) })
+		}
+		a.label("In your words (read out to the executive)", sizeSmall, true, colMuted)
+		txt := ans.Case.Text
+		a.textField("text", &txt, "optional", 3, sim.MaxText)
+		if txt != ans.Case.Text {
+			m.EditAnswer(func(x *model.Answer) { x.Case.Text = txt })
+		}
+	}
+	a.space(4)
+	a.label("Team action this month", sizeHead, true, colInk)
+	acts := make([]string, sim.NumActions)
+	for i := range acts {
+		acts[i] = sim.TeamAction(i).String()
+	}
+	if n := a.choices("act", acts, int(ans.Action)); n != int(ans.Action) {
+		m.EditAnswer(func(x *model.Answer) { x.Action = sim.TeamAction(n) })
+	}
+	a.space(6)
+	label := "Send answer"
+	if ans.Sent {
+		label = "Change answer"
+	}
+	if a.button("send", label, !ans.Sent || ans.Dirty) {
+		c.do(model.SendAnswer{})
+	}
+	switch {
+	case ans.Sent && !ans.Dirty:
+		a.para("Sent. You can change it until everyone has answered or the time runs out.", sizeSmall, false, colGreen)
+	case ans.Sent:
+		a.para("Changed since you sent it: send again to keep the change.", sizeSmall, false, colVermil)
+	}
+}
+
+// executiveTurn: the dashboard, the hand, the framing, visits and rulings.
+func executiveTurn(c *ctx) {
+	m := c.m
+	y := c.header()
+	lx, lw, rx, rw := c.cols(0.45)
+	d := c.panel("dash", lx, y, lw, "Company")
+	for _, k := range []sim.Meter{sim.MeterRevenue, sim.MeterCost, sim.MeterPressure} {
+		c.meter(d.take(50), m.Gauge(sim.Executive, k))
+	}
+	end := c.end("dash", y, d) + 14
+	t := c.panel("teams", lx, end, lw, "Your managers")
+	t.para("Quota and standing are yours to see. Morale and trust reach you late: a pulse survey and resignations, unless you visit.", sizeSmall, false, colMuted)
+	for i := range m.View.Managers {
+		mv := &m.View.Managers[i]
+		t.label(m.SeatName(mv.Seat), sizeHead, true, colInk)
+		if c.narrow {
+			c.meter(t.take(50), m.Gauge(mv.Seat, sim.MeterQuota))
+			c.meter(t.take(50), m.Gauge(mv.Seat, sim.MeterStanding))
+		} else { // side by side, so four teams fit a laptop's screen
+			r := t.take(50)
+			r.w = (r.w - 20) / 2
+			c.meter(r, m.Gauge(mv.Seat, sim.MeterQuota))
+			r.x += r.w + 20
+			c.meter(r, m.Gauge(mv.Seat, sim.MeterStanding))
+		}
+		seen := fmt.Sprintf("Pulse survey %s · resignations %s", hid(mv.Pulse), hid(mv.Resignations))
+		if mv.VisitTurn > 0 {
+			seen += fmt.Sprintf(" · on your visit in month %d: morale %s, trust %s", mv.VisitTurn, hid(mv.Meters.Morale), hid(mv.Meters.Trust))
+		}
+		t.para(seen, sizeSmall, false, colMuted)
+	}
+	end = c.end("teams", end, t)
+	ry := c.below(y, end)
+	switch m.View.Phase {
+	case sim.PhaseMandate:
+		ry = c.hand(rx, ry, rw)
+	case sim.PhaseRuling:
+		ry = c.rulings(rx, ry, rw)
+	default:
+		p := c.panel("wait", rx, ry, rw, "This month")
+		c.month(p)
+		p.space(6)
+		for i := range m.View.Managers {
+			mv := &m.View.Managers[i]
+			state := "○ deciding"
+			if mv.Answered {
+				state = "● answered"
+			}
+			p.label(m.SeatName(mv.Seat)+": "+state, sizeBody, false, colInk)
+		}
+		ry = c.end("wait", ry, p)
+	}
+}
+
+func hid(v int) string {
+	if v == sim.Hidden {
+		return "unknown"
+	}
+	return fmt.Sprint(v)
+}
+
+// hand is the executive's choice of mandate, target, framing and visit.
+func (c *ctx) hand(x, y, w float64) float64 {
+	m := c.m
+	p := c.panel("hand", x, y, w, "Your hand of mandates")
+	for _, i := range m.View.News {
+		t, _ := m.Event(i)
+		p.para("News: "+t, sizeBody, true, colMuted)
+	}
+	labels := make([]string, len(m.View.Hand))
+	sel := -1
+	for k, i := range m.View.Hand {
+		labels[k], _ = m.Card(i)
+		if i == m.Orders.Card {
+			sel = k
+		}
+	}
+	if n := p.choices("card", labels, sel); n != sel && n >= 0 {
+		m.Orders.Card = m.View.Hand[n]
+	}
+	if m.Orders.Card >= 0 {
+		_, txt := m.Card(m.Orders.Card)
+		p.para(txt, sizeBody, false, colInk)
+	}
+	p.label("Addressed to", sizeSmall, true, colMuted)
+	targets := []string{"every manager"}
+	for i := range m.View.Managers {
+		targets = append(targets, m.SeatName(m.View.Managers[i].Seat))
+	}
+	if n := p.choices("target", targets, int(m.Orders.Target)); n >= 0 && n < len(targets) {
+		m.Orders.Target = sim.Seat(n)
+	}
+	p.label("A line of framing (optional)", sizeSmall, true, colMuted)
+	p.textField("framing", &m.Orders.Framing, "why this, why now", 2, sim.MaxText)
+	if p.button("play", "Play mandate", m.Orders.Card >= 0) {
+		c.do(model.PlayMandate{})
+	}
+	y = c.end("hand", y, p) + 14
+	v := c.panel("visit", x, y, w, "Front-line visit")
+	if m.View.Visit != 0 {
+		v.para("You visited "+m.SeatName(m.View.Visit)+"'s team this month.", sizeBody, false, colInk)
+	} else {
+		v.para("Before you decide, spend time with one team to see their morale and trust as they are (board pressure rises a little).", sizeSmall, false, colMuted)
+		for i := range m.View.Managers {
+			s := m.View.Managers[i].Seat
+			if v.button(fmt.Sprintf("visit.%d", s), "Visit "+m.SeatName(s), true) {
+				c.do(model.Visit{Target: s})
+			}
+		}
+	}
+	return c.end("visit", y, v)
+}
+
+// rulings shows each objection with its case and the three verdicts.
+func (c *ctx) rulings(x, y, w float64) float64 {
+	m := c.m
+	for i := range m.View.Managers {
+		mv := &m.View.Managers[i]
+		if !mv.Response.Voiced() {
+			continue
+		}
+		id := fmt.Sprintf("rule%d", mv.Seat)
+		p := c.panel(id, x, y, w, m.SeatName(mv.Seat)+": "+mv.Response.String())
+		card := m.View.Card
+		if mv.Response == sim.ResponseEscalate {
+			card = mv.Escalate
+		}
+		t, _ := m.Card(card)
+		p.para("Against “"+t+"”", sizeBody, true, colInk)
+		k := mv.Case
+		p.para(fmt.Sprintf("Data: %s · Impact: %s · Ask: %s", k.Data, k.Impact, k.Ask), sizeBody, false, colInk)
+		if k.Alternative != "" {
+			p.para("Alternative: "+k.Alternative, sizeBody, false, colInk)
+		}
+		if k.Text != "" {
+			p.para("“"+k.Text+"”", sizeBody, false, colBlue)
+		}
+		if mv.Verdict != sim.VerdictPending {
+			p.para("Your ruling: "+mv.Verdict.String(), sizeBody, true, colGreen)
+		} else {
+			row := p.take(ctlH)
+			bw := (row.w - 16) / 3
+			for j, v := range []sim.Verdict{sim.VerdictUphold, sim.VerdictAmend, sim.VerdictWithdraw} {
+				words := [...]string{"Uphold", "Amend", "Withdraw"}[j]
+				if c.button(rect{row.x + float64(j)*(bw+8), row.y, bw, ctlH}, fmt.Sprintf("%s.%d", id, j), words, true) {
+					c.do(model.Rule{Target: mv.Seat, Verdict: v})
+				}
+			}
+		}
+		y = c.end(id, y, p) + 14
+	}
+	return y
+}
+
+// reveal: the meters glide to their new values; every cause in words.
+func reveal(c *ctx) {
+	m := c.m
+	y := c.header()
+	lx, lw, rx, rw := c.cols(0.5)
+	seat := m.Seat
+	p := c.panel("mine", lx, y, lw, "What changed")
+	if seat == sim.Executive {
+		for _, k := range []sim.Meter{sim.MeterRevenue, sim.MeterCost, sim.MeterPressure} {
+			c.meter(p.take(50), m.Gauge(sim.Executive, k))
+		}
+	} else {
+		c.gauges(p, seat)
+	}
+	p.space(6)
+	p.label("Why", sizeHead, true, colInk)
+	causes := m.Causes(seat)
+	if seat == sim.Executive {
+		for i := range m.View.Managers {
+			causes = append(causes, m.Causes(m.View.Managers[i].Seat)...)
+		}
+	} else {
+		causes = append(causes, m.Causes(sim.Executive)...)
+	}
+	if len(causes) == 0 {
+		p.para("Nothing you can see moved this month.", sizeBody, false, colMuted)
+	}
+	for _, cs := range causes {
+		r := p.take(0)
+		dir := 1
+		col := colUp
+		if cs.Amount < 0 {
+			dir, col = -1, colDown
+		}
+		lines := wrap(cs.Text, p.w-24, sizeBody, false)
+		r.h = float64(len(lines)) * lineHeight(sizeBody)
+		p.y += r.h
+		c.grow(r)
+		if c.drawing() {
+			if cs.Amount != 0 {
+				c.p.triangle(r.x, r.y+5, 12, dir, col)
+			}
+			for i, l := range lines {
+				c.p.text(l, r.x+22, r.y+float64(i)*lineHeight(sizeBody), sizeBody, false, colInk, alignLeft)
+			}
+		}
+	}
+	end := c.end("mine", y, p)
+	ry := c.below(y, end)
+	o := c.panel("table", rx, ry, rw, "Around the table")
+	if m.View.Card >= 0 {
+		t, _ := m.Card(m.View.Card)
+		o.para("Mandate: "+t, sizeBody, true, colInk)
+	}
+	for i := range m.View.Managers {
+		mv := &m.View.Managers[i]
+		line := m.SeatName(mv.Seat) + ": "
+		if mv.Revealed {
+			line += mv.Response.String()
+			if mv.Response.Voiced() {
+				line += " → " + mv.Verdict.String()
+			}
+			if mv.Action != sim.ActionNone {
+				line += "; " + mv.Action.String()
+			}
+		} else {
+			line += "not shown"
+		}
+		o.para(line, sizeBody, false, colInk)
+		if mv.Seat != seat {
+			c.meter(o.take(50), m.Gauge(mv.Seat, sim.MeterQuota))
+		}
+	}
+	o.space(6)
+	me := m.Me()
+	ready := me != nil && me.Ready
+	label := "On to the next month"
+	if ready {
+		label = "Waiting for the others…"
+	}
+	if seat >= sim.Executive && o.button("ready", label, !ready) {
+		c.do(model.Ready{})
+	}
+	c.end("table", ry, o)
+}
+
+// gameEnd: the scores, the paths, and the way to the debrief.
+func gameEnd(c *ctx) {
+	m := c.m
+	y := c.header()
+	lx, lw, rx, rw := c.cols(0.5)
+	p := c.panel("scores", lx, y, lw, "Final scores")
+	p.para("A balanced scorecard: the four meters, pulled toward the weakest. The path matters as much as the end.", sizeSmall, false, colMuted)
+	if sc := m.View.Scores; sc != nil {
+		for i, s := range sc.Managers {
+			seat := sim.Seat(i + 1)
+			name := m.SeatName(seat)
+			if seat == m.Seat {
+				name += " (you)"
+			}
+			c.meter(p.take(50), model.Gauge{Meter: sim.MeterQuota, Label: name, Value: float64(s), Target: s, Max: 100})
+		}
+		name := "Executive"
+		if m.Seat == sim.Executive {
+			name += " (you)"
+		}
+		c.meter(p.take(50), model.Gauge{Meter: sim.MeterRevenue, Label: name, Value: float64(sc.Executive), Target: sc.Executive, Max: 200})
+	}
+	end := c.end("scores", y, p)
+	ry := c.below(y, end)
+	q := c.panel("path", rx, ry, rw, "Your path")
+	if m.Seat >= 1 {
+		c.gauges(q, m.Seat)
+	} else {
+		for _, k := range []sim.Meter{sim.MeterRevenue, sim.MeterCost, sim.MeterPressure} {
+			c.meter(q.take(50), m.Gauge(sim.Executive, k))
+		}
+	}
+	q.space(6)
+	if q.button("debrief", "Open the debrief", true) {
+		c.do(model.OpenDebrief{})
+	}
+	if q.button("leave", "Leave the room", true) {
+		c.do(model.Leave{})
+	}
+	c.end("path", ry, q)
+}
+
+// debrief is the slot for the on-screen debrief: until it lands, it points
+// to the facilitator's report.
+func debrief(c *ctx) {
+	y := c.header()
+	g := c.margin()
+	p := c.panel("debrief", g, y, c.w-2*g, "Debrief")
+	p.para("Your facilitator has the full debrief of this table: every meter's path with your decisions marked, "+
+		"what the executive saw against what was true, and the questions to discuss.", sizeBody, false, colInk)
+	if c.m.Seat >= 1 {
+		c.gauges(p, c.m.Seat)
+	}
+	if p.button("back", "Back to the scores", true) {
+		c.do(model.CloseDebrief{})
+	}
+	c.end("debrief", y, p)
+}
+
+// console: the facilitator's view of every table and the controls.
+func console(c *ctx) {
+	m := c.m
+	y := c.header()
+	g := c.margin()
+	ctl := c.panel("controls", g, y, c.w-2*g, "Room "+m.Room.Code+" · "+m.Info.Title)
+	row := ctl.take(ctlH)
+	x := row.x
+	btn := func(id, label string, on bool, order model.Intent) {
+		w := measure(label, sizeBody, true) + 32
+		if x > row.x && x+w > row.right() {
+			row = ctl.take(ctlH)
+			x = row.x
+		}
+		if c.button(rect{x, row.y, w, ctlH}, id, label, on) {
+			c.do(order)
+		}
+		x += w + 10
+	}
+	started, over := m.Room.Started, m.View.Phase == sim.PhaseOver && m.HasView
+	btn("start", "Start", !started, model.Order{Kind: protocol.KindStart})
+	if m.Room.Paused {
+		btn("pause", "Continue", started && !over, model.Order{Kind: protocol.KindContinue})
+	} else {
+		btn("pause", "Pause", started && !over, model.Order{Kind: protocol.KindPause})
+	}
+	btn("skip", "Skip phase", started && !over, model.Order{Kind: protocol.KindSkip})
+	btn("extend", "+1 minute", started && !over && m.Room.Deadline != 0, model.Order{Kind: protocol.KindExtend, Seconds: 60})
+	if m.Room.Locked {
+		btn("lock", "Unlock room", true, model.Order{Kind: protocol.KindLock, On: false})
+	} else {
+		btn("lock", "Lock room", true, model.Order{Kind: protocol.KindLock, On: true})
+	}
+	btn("end", "End game", started && !over, model.Order{Kind: protocol.KindEnd})
+	btn("tables", "All my tables", m.Saved.Facilitator != "", model.ListTables{})
+	if len(m.Info.Events) > 0 && started && !over {
+		ctl.label("Inject market news", sizeSmall, true, colMuted)
+		labels := make([]string, len(m.Info.Events))
+		for i, e := range m.Info.Events {
+			labels[i] = e.Title
+		}
+		if n := ctl.choices("inject", labels, -1); n >= 0 {
+			c.do(model.Order{Kind: protocol.KindInject, Event: m.Info.Events[n].ID})
+		}
+	}
+	y = c.end("controls", y, ctl) + 14
+	if m.HasView {
+		cm := c.panel("company", g, y, c.w-2*g, "")
+		cw := (cm.w - 40) / 3
+		if c.narrow {
+			cw = cm.w
+		}
+		top := cm.y
+		for i, k := range []sim.Meter{sim.MeterRevenue, sim.MeterCost, sim.MeterPressure} {
+			r := rect{cm.x + float64(i)*(cw+20), top, cw, 50}
+			if c.narrow {
+				r = cm.take(50)
+			}
+			c.meter(r, m.Gauge(sim.Executive, k))
+		}
+		if !c.narrow {
+			cm.take(50)
+		}
+		y = c.end("company", y, cm) + 14
+	}
+	// One card per manager seat; on a wide screen, as many across as fit.
+	n := len(m.View.Managers)
+	across := max(1, min(n, int((c.w-2*g+14)/300)))
+	if c.narrow {
+		across = 1
+	}
+	cw := (c.w - 2*g - float64(across-1)*14) / float64(across)
+	rowY := y
+	rowEnd := y
+	for i := range m.View.Managers {
+		mv := &m.View.Managers[i]
+		if i > 0 && i%across == 0 {
+			rowY = rowEnd + 14
+		}
+		id := fmt.Sprintf("seat%d", mv.Seat)
+		p := c.panel(id, g+float64(i%across)*(cw+14), rowY, cw, m.SeatName(mv.Seat))
+		state := "deciding"
+		switch {
+		case m.View.Phase == sim.PhaseMandate || m.View.Phase == sim.PhaseOver:
+			state = ""
+		case m.View.Phase == sim.PhaseRuling && mv.Response.Voiced():
+			state = answerWords(mv.Response, mv.Action) + " → " + mv.Verdict.String()
+		case m.View.Phase == sim.PhaseReveal && mv.Ready:
+			state = "ready"
+		case mv.Answered:
+			state = "answered: " + answerWords(mv.Response, mv.Action)
+		}
+		for _, si := range m.Room.Seats {
+			if si.Seat != mv.Seat {
+				continue
+			}
+			switch {
+			case si.Bot:
+				state = "bot · " + state
+			case si.Connected:
+				state = "● here · " + state
+			case si.Human:
+				state = "○ away · " + state
+			}
+		}
+		p.para(strings.TrimSuffix(state, " · "), sizeSmall, false, colMuted)
+		c.gauges(p, mv.Seat)
+		for _, si := range m.Room.Seats {
+			if si.Seat != mv.Seat {
+				continue
+			}
+			label := "Hand to a bot"
+			if si.Bot {
+				label = "Give back to the person"
+			}
+			if si.Human && p.button(id+".bot", label, true) {
+				c.do(model.Order{Kind: protocol.KindBot, Seat: mv.Seat, On: !si.Bot})
+			}
+		}
+		rowEnd = math.Max(rowEnd, c.end(id, rowY, p))
+	}
+	y = rowEnd + 14
+	if len(m.Tables) > 0 {
+		t := c.panel("tablelist", g, y, c.w-2*g, "All your tables")
+		for _, tb := range m.Tables {
+			state := fmt.Sprintf("month %d of %d, %s", tb.Turn, tb.Turns, tb.Phase)
+			switch {
+			case tb.Over:
+				state = "over"
+			case !tb.Started:
+				state = "not started"
+			}
+			people := 0
+			for _, s := range tb.Seats {
+				if s.Connected {
+					people++
+				}
+			}
+			t.label(fmt.Sprintf("%s · %s · %s · %d connected", tb.Code, tb.Scenario, state, people), sizeBody, tb.Code == m.Room.Code, colInk)
+		}
+		c.end("tablelist", y, t)
+	}
+}
+
+// projector: the room code large, a QR code to join, the public meters and
+// the clock, readable from the back of the room.
+func projector(c *ctx) {
+	m := c.m
+	y := c.header()
+	lx, lw, rx, rw := c.cols(0.42)
+	p := c.panel("join", lx, y, lw, "")
+	p.label("Join at", sizeHead, false, colMuted)
+	p.para(c.joinURL, sizeHead, true, colInk)
+	p.label("with the code", sizeHead, false, colMuted)
+	big := math.Min(96, lw/5)
+	p.label(m.Room.Code, big, true, colInk)
+	side := math.Min(p.w, 300)
+	q := p.take(side)
+	q.w = side
+	c.qr(q, c.joinURL+"?room="+m.Room.Code)
+	end := c.end("join", y, p)
+	ry := c.below(y, end)
+	s := c.panel("public", rx, ry, rw, "")
+	if m.HasView && m.Room.Started {
+		s.label(fmt.Sprintf("Month %d of %d", m.View.Turn, m.View.Turns), sizeTitle, true, colInk)
+		s.label(phaseWords[m.View.Phase], sizeHead, false, colMuted)
+		if left, ok := m.Remaining(); ok {
+			s.label(countdown(left), 72, true, colInk)
+		}
+		if m.View.Card >= 0 {
+			t, _ := m.Card(m.View.Card)
+			s.para("Mandate: "+t, sizeHead, true, colInk)
+		}
+		c.meter(s.take(50), m.Gauge(sim.Executive, sim.MeterRevenue))
+		for i := range m.View.Managers {
+			mv := &m.View.Managers[i]
+			g := m.Gauge(mv.Seat, sim.MeterQuota)
+			g.Label = m.SeatName(mv.Seat) + " · quota"
+			c.meter(s.take(50), g)
+		}
+	} else {
+		s.label("Waiting to start", sizeTitle, true, colInk)
+		for _, si := range m.Room.Seats {
+			if si.Human && si.Connected {
+				s.label("● "+si.Name, sizeHead, false, colInk)
+			}
+		}
+	}
+	c.end("public", ry, s)
+}
+
+// countdown formats a remaining time.
+func countdown(d time.Duration) string {
+	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
+}

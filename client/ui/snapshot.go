@@ -1,0 +1,59 @@
+package ui
+
+import (
+	"sync/atomic"
+
+	"pushback/sim"
+)
+
+// Snapshot is the model in a few plain fields, for tests that drive the
+// browser build from outside (window.pushbackState()).
+type Snapshot struct {
+	Screen  string         `json:"screen"`
+	Conn    string         `json:"conn"`
+	Notice  string         `json:"notice"`
+	Code    string         `json:"code"`
+	Seat    int            `json:"seat"`
+	Turn    int            `json:"turn"`
+	Phase   string         `json:"phase"`
+	Version uint64         `json:"version"`
+	Focus   string         `json:"focus"`
+	Sent    bool           `json:"sent"`
+	Meters  map[string]int `json:"meters"` // own meters (company ones for the executive), targets
+	Shown   map[string]int `json:"shown"`  // the same as drawn now, mid-animation
+	Causes  []string       `json:"causes"`
+}
+
+var lastSnapshot atomic.Pointer[Snapshot]
+
+// Snapshot returns the state as of the last update.
+func (a *App) Snapshot() *Snapshot {
+	if s := lastSnapshot.Load(); s != nil {
+		return s
+	}
+	return &Snapshot{}
+}
+
+func (a *App) publish() {
+	m := a.M
+	s := &Snapshot{Screen: m.Screen().String(), Conn: m.Conn.String(), Notice: m.Notice, Code: m.Room.Code,
+		Seat: int(m.Seat), Turn: m.View.Turn, Phase: m.View.Phase.String(), Version: m.View.Version,
+		Focus: a.st.focus, Sent: m.Answer.Sent, Meters: map[string]int{}, Shown: map[string]int{}}
+	seat, meters := m.Seat, []sim.Meter{sim.MeterMorale, sim.MeterTrust, sim.MeterQuota, sim.MeterStanding}
+	if seat < 1 {
+		seat, meters = sim.Executive, []sim.Meter{sim.MeterRevenue, sim.MeterCost, sim.MeterPressure}
+	}
+	if m.HasView {
+		for _, k := range meters {
+			g := m.Gauge(seat, k)
+			if !g.Hidden {
+				s.Meters[k.String()] = g.Target
+				s.Shown[k.String()] = int(g.Value + 0.5)
+			}
+		}
+		for _, c := range m.Causes(seat) {
+			s.Causes = append(s.Causes, c.Text)
+		}
+	}
+	lastSnapshot.Store(s)
+}
