@@ -352,9 +352,20 @@ func decision(scn *sim.Scenario, d sim.Decision, changes []string) Decision {
 	if d.Response.Voiced() {
 		out.Verdict = d.Verdict.String()
 		out.Case = &Case{Data: d.Case.Data.String(), Impact: d.Case.Impact.String(),
-			Alternative: d.Case.Alternative, Ask: d.Case.Ask.String(), Text: d.Case.Text, Quality: d.Quality}
+			Alternative: d.Case.Alternative, Ask: d.Case.Ask.String(), Text: d.Case.Text, Quality: CaseQuality(scn, d)}
 	}
 	return out
+}
+
+// CaseQuality is the quality the engine gave a decision's business case.
+// sim records it in Decision.Quality, except for a late escalation in a turn
+// whose own mandate also reached the seat (then Quality holds the relayed
+// mandate's 0), so for escalations it is computed here with sim's formula.
+func CaseQuality(scn *sim.Scenario, d sim.Decision) float64 {
+	if d.Response == sim.ResponseEscalate && d.Escalated >= 0 {
+		return sim.Quality(&scn.Mandates[d.Escalated], d.Case)
+	}
+	return d.Quality
 }
 
 // changes lists a seat's meter changes in a turn, in the order they happened.

@@ -31,14 +31,37 @@ var games = []struct {
 }
 
 func TestReportMatchesGame(t *testing.T) {
+	shields, escalations := 0, 0
+	for _, tc := range games {
+		for _, st := range [][]string{styles, others} {
+			t.Run(fmt.Sprintf("%s-%d-%s", tc.persona, tc.seed, st[0]), func(t *testing.T) {
+				g, s := botGameOf(t, st, tc.persona, tc.seed, 0)
+				r, err := debrief.Build(g)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkReport(t, g, s, r)
+				for _, d := range s.Decisions {
+					if d.Discovered {
+						shields++
+					}
+					if d.Escalated >= 0 {
+						escalations++
+					}
+				}
+			})
+		}
+	}
+	if shields == 0 || escalations == 0 {
+		t.Errorf("the games never had a shield found (%d) or a late escalation (%d) to check", shields, escalations)
+	}
+}
+
+func TestCSVFollowsEveryStyle(t *testing.T) {
 	for _, tc := range games {
 		t.Run(fmt.Sprintf("%s-%d", tc.persona, tc.seed), func(t *testing.T) {
-			g, s := botGame(t, tc.persona, tc.seed, 0)
-			r, err := debrief.Build(g)
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkReport(t, g, s, r)
+			g, s := botGameOf(t, others, tc.persona, tc.seed, 0)
+			checkCSV(t, g, s)
 		})
 	}
 }
@@ -131,7 +154,7 @@ func checkReport(t *testing.T, g debrief.Game, s *sim.State, r *debrief.Report) 
 			if d.Response.Voiced() {
 				want.Verdict = d.Verdict.String()
 				want.Case = &debrief.Case{Data: d.Case.Data.String(), Impact: d.Case.Impact.String(), Alternative: d.Case.Alternative,
-					Ask: d.Case.Ask.String(), Text: d.Case.Text, Quality: d.Quality}
+					Ask: d.Case.Ask.String(), Text: d.Case.Text, Quality: quality(scn, d)}
 			}
 			for _, x := range s.Deltas {
 				if x.Seat == seat && int(x.Turn) == d.Turn && x.Amount != 0 {
@@ -223,6 +246,15 @@ func checkMoments(t *testing.T, s *sim.State, r *debrief.Report) {
 
 func abs(x int) int { return max(x, -x) }
 
+// quality is the engine's score of a decision's case: what it recorded, or
+// for a late escalation what its Quality function gives the escalated card.
+func quality(scn *sim.Scenario, d sim.Decision) float64 {
+	if d.Response == sim.ResponseEscalate {
+		return sim.Quality(&scn.Mandates[d.Escalated], d.Case)
+	}
+	return d.Quality
+}
+
 // checkPrompts fills the scenario's prompts independently and compares.
 func checkPrompts(t *testing.T, s *sim.State, r *debrief.Report) {
 	t.Helper()
@@ -284,7 +316,7 @@ func checkPrompts(t *testing.T, s *sim.State, r *debrief.Report) {
 						if d.Verdict == sim.VerdictAmend || d.Verdict == sim.VerdictWithdraw {
 							wins++
 						}
-						best = max(best, d.Quality)
+						best = max(best, quality(scn, d))
 					}
 					if (d.Response == sim.ResponseRelay || d.Response == sim.ResponseEscalate) && d.Card >= 0 && scn.Mandates[d.Card].Harm >= scn.Coeff.SoundBelow {
 						relays++
@@ -452,8 +484,8 @@ func checkCSV(t *testing.T, g debrief.Game, s *sim.State) {
 		if row[col["response"]] != d.Response.String() || row[col["action"]] != d.Action.String() {
 			t.Errorf("turn %d seat %d: response %q action %q, game %s / %s", turn, seat, row[col["response"]], row[col["action"]], d.Response, d.Action)
 		}
-		if d.Response.Voiced() && (row[col["verdict"]] != d.Verdict.String() || row[col["case_quality"]] != fmt.Sprintf("%.2f", d.Quality)) {
-			t.Errorf("turn %d seat %d: verdict %q quality %q, game %s %.2f", turn, seat, row[col["verdict"]], row[col["case_quality"]], d.Verdict, d.Quality)
+		if d.Response.Voiced() && (row[col["verdict"]] != d.Verdict.String() || row[col["case_quality"]] != fmt.Sprintf("%.2f", quality(s.Scn, d))) {
+			t.Errorf("turn %d seat %d: verdict %q quality %q, game %s %.2f", turn, seat, row[col["verdict"]], row[col["case_quality"]], d.Verdict, quality(s.Scn, d))
 		}
 		var causes []string
 		for _, x := range s.Deltas {
@@ -758,5 +790,28 @@ func BenchmarkReport(b *testing.B) {
 			}
 			b.ReportMetric(float64(buf.Len()), "bytes/report")
 		})
+	}
+}
+
+func TestHTMLMarksShieldsAndEscalations(t *testing.T) {
+	for _, tc := range games {
+		g, s := botGameOf(t, others, tc.persona, tc.seed, 0)
+		r, err := debrief.Build(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := debrief.WriteHTML(&buf, r); err != nil {
+			t.Fatal(err)
+		}
+		page := html.UnescapeString(buf.String())
+		for _, d := range s.Decisions {
+			if d.Escalated >= 0 && !strings.Contains(page, "escalated “"+s.Scn.Mandates[d.Escalated].Title+"” late") {
+				t.Errorf("seed %d: the late escalation of %s in turn %d is not in the matrix", tc.seed, s.Scn.Mandates[d.Escalated].ID, d.Turn)
+			}
+			if d.Discovered && !strings.Contains(page, `<span class="flag">shield discovered</span>`) {
+				t.Errorf("seed %d: the discovered shield in turn %d is not flagged", tc.seed, d.Turn)
+			}
+		}
 	}
 }

@@ -11,6 +11,10 @@ import (
 // styles are the four characters of GAME.md, one per manager seat.
 var styles = []string{"yes-man", "firebrand", "diplomat", "advocate"}
 
+// others are the fixed policies that shield and escalate late, which the
+// four characters never do.
+var others = []string{"always-shield", "late-escalator", "always-explain", "always-pushback"}
+
 var names = []string{"Avery", "Blake", "Casey", "Devon"}
 
 // botGame plays the default scenario by bot with the four styles and the
@@ -18,6 +22,12 @@ var names = []string{"Avery", "Blake", "Casey", "Devon"}
 // a room would. With stop > 0 it stops after that many commands: a game
 // still running.
 func botGame(t testing.TB, persona string, seed uint64, stop int) (debrief.Game, *sim.State) {
+	t.Helper()
+	return botGameOf(t, styles, persona, seed, stop)
+}
+
+// botGameOf is botGame with other bot styles.
+func botGameOf(t testing.TB, styles []string, persona string, seed uint64, stop int) (debrief.Game, *sim.State) {
 	t.Helper()
 	src, err := scenarios.Source(scenarios.Default)
 	if err != nil {

@@ -95,7 +95,7 @@ func facts(s *sim.State, r *Replayed, played int, seat sim.Seat) map[string]stri
 			if d.Verdict == sim.VerdictWithdraw || d.Verdict == sim.VerdictAmend {
 				wins++
 			}
-			best = max(best, d.Quality)
+			best = max(best, CaseQuality(scn, d))
 		}
 		relayed := d.Response == sim.ResponseRelay || d.Response == sim.ResponseEscalate
 		if relayed && d.Card >= 0 && !scn.Mandates[d.Card].Sound(&scn.Coeff) {
