@@ -180,9 +180,7 @@ func (s *State) escalate(seat Seat, t *Team, d *Decision, told bool) {
 	c := &s.Scn.Coeff
 	m := &s.Scn.Mandates[t.Escalate]
 	q := Quality(m, t.Case)
-	if d.Card < 0 {
-		d.Quality = q
-	}
+	d.Quality = q // an escalation relays this turn's mandate, so the case is the escalation's
 	age := 0
 	for k, f := range t.InForce {
 		if f.Card != t.Escalate {
