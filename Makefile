@@ -29,8 +29,9 @@ vet:
 test-go:
 	$(GO) test -race -count=1 ./sim/... ./scenarios/... ./server/... ./client/model/...
 
-## test-client: render test of the desktop client in a real window under Xvfb
+## test-client: the client's link over loopback, and the render test in a real window under Xvfb
 test-client:
+	$(GO) test -race -count=1 ./client/conn/...
 	xvfb-run -a -s "-screen 0 1920x1080x24" $(GO) test -count=1 ./client/ui/...
 
 ## test-e2e: the browser build in headless Chromium against the real server

@@ -595,36 +595,27 @@ func reveal(c *ctx) {
 	}
 	p.space(6)
 	p.label("Why", sizeHead, true, colInk)
-	causes := m.Causes(seat)
+	groups := []sim.Seat{seat, sim.Executive}
 	if seat == sim.Executive {
+		groups = groups[:1]
 		for i := range m.View.Managers {
-			causes = append(causes, m.Causes(m.View.Managers[i].Seat)...)
+			groups = append(groups, m.View.Managers[i].Seat)
 		}
-	} else {
-		causes = append(causes, m.Causes(sim.Executive)...)
 	}
-	if len(causes) == 0 {
+	shown := 0
+	for gi, gs := range groups {
+		causes := m.Causes(gs)
+		if gi > 0 && gs == seat || len(causes) == 0 {
+			continue
+		}
+		if seat == sim.Executive && gs != sim.Executive {
+			p.label(m.SeatName(gs), sizeBody, true, colMuted)
+		}
+		shown += len(causes)
+		c.causes(p, causes)
+	}
+	if shown == 0 {
 		p.para("Nothing you can see moved this month.", sizeBody, false, colMuted)
-	}
-	for _, cs := range causes {
-		r := p.take(0)
-		dir := 1
-		col := colUp
-		if cs.Amount < 0 {
-			dir, col = -1, colDown
-		}
-		lines := wrap(cs.Text, p.w-24, sizeBody, false)
-		r.h = float64(len(lines)) * lineHeight(sizeBody)
-		p.y += r.h
-		c.grow(r)
-		if c.drawing() {
-			if cs.Amount != 0 {
-				c.p.triangle(r.x, r.y+5, 12, dir, col)
-			}
-			for i, l := range lines {
-				c.p.text(l, r.x+22, r.y+float64(i)*lineHeight(sizeBody), sizeBody, false, colInk, alignLeft)
-			}
-		}
 	}
 	end := c.end("mine", y, p)
 	ry := c.below(y, end)
@@ -663,6 +654,30 @@ func reveal(c *ctx) {
 		c.do(model.Ready{})
 	}
 	c.end("table", ry, o)
+}
+
+// causes lists changes with an arrow each, and the words.
+func (c *ctx) causes(p *flow, causes []model.Cause) {
+	for _, cs := range causes {
+		r := p.take(0)
+		dir := 1
+		col := colUp
+		if cs.Amount < 0 {
+			dir, col = -1, colDown
+		}
+		lines := wrap(cs.Text, p.w-24, sizeBody, false)
+		r.h = float64(len(lines)) * lineHeight(sizeBody)
+		p.y += r.h
+		c.grow(r)
+		if c.drawing() {
+			if cs.Amount != 0 {
+				c.p.triangle(r.x, r.y+5, 12, dir, col)
+			}
+			for i, l := range lines {
+				c.p.text(l, r.x+22, r.y+float64(i)*lineHeight(sizeBody), sizeBody, false, colInk, alignLeft)
+			}
+		}
+	}
 }
 
 // gameEnd: the scores, the paths, and the way to the debrief.

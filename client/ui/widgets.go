@@ -240,10 +240,20 @@ func max0(n int) int { return max(n, 0) }
 // meterBar is where a meter's bar sits inside the meter's box; the render
 // test measures the fill inside it.
 func meterBar(r rect) rect {
-	return rect{r.x, r.y + 28, r.w - sparkW - 12, 16}
+	return rect{r.x, r.y + 28, r.w - sparkWidth(r) - 12, 16}
 }
 
-const sparkW = 84
+// sparkWidth is the history line's width: narrow meters drop it so that
+// the label, the change and the value keep their room.
+func sparkWidth(r rect) float64 {
+	switch {
+	case r.w >= 400:
+		return 84
+	case r.w >= 300:
+		return 56
+	}
+	return 0
+}
 
 // meter draws a gauge: label, value, the change with an arrow and a sign,
 // the bar, and the history as a sparkline. Hidden values say so in words.
@@ -258,7 +268,7 @@ func (c *ctx) meter(r rect, g model.Gauge) {
 	bar := meterBar(r)
 	p.fill(bar, colTrack)
 	if g.Hidden {
-		p.text("hidden from you", r.right()-sparkW-12, r.y, sizeSmall, false, colMuted, alignRight)
+		p.text("hidden from you", bar.right(), r.y, sizeSmall, false, colMuted, alignRight)
 		for x := bar.x + 6; x < bar.right(); x += 12 {
 			p.line(x, bar.bottom(), math.Min(x+8, bar.right()), bar.y, 1, colLine)
 		}
@@ -272,7 +282,7 @@ func (c *ctx) meter(r rect, g model.Gauge) {
 		p.line(x, bar.y-3, x, bar.bottom()+3, 2, colInk)
 	}
 	val := fmt.Sprintf("%d%s", int(math.Round(g.Value)), g.Unit)
-	vx := r.right() - sparkW - 12
+	vx := bar.right()
 	p.text(val, vx, r.y-2, sizeHead, true, colInk, alignRight)
 	if g.Trend != 0 {
 		tc, dir := colUp, 1
@@ -284,7 +294,9 @@ func (c *ctx) meter(r rect, g model.Gauge) {
 		p.text(lbl, tx, r.y+1, sizeBody, true, tc, alignRight)
 		p.triangle(tx-measure(lbl, sizeBody, true)-16, r.y+6, 12, dir, tc)
 	}
-	c.spark(rect{r.right() - sparkW, r.y + 4, sparkW, 40}, g.History, g.Max, col)
+	if sw := sparkWidth(r); sw > 0 {
+		c.spark(rect{r.right() - sw, r.y + 4, sw, 40}, g.History, g.Max, col)
+	}
 }
 
 // device converts a rect to device pixels.

@@ -1,0 +1,109 @@
+package conn
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"pushback/client/model"
+)
+
+// TestReconnects runs a real WebSocket server on loopback that echoes one
+// frame and then drops the first connection: the client reports Up, the
+// echo, Down with a retry, and Up again on its own.
+func TestReconnects(t *testing.T) {
+	var conns atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		n := conns.Add(1)
+		ctx := r.Context()
+		_, b, err := ws.Read(ctx)
+		if err != nil {
+			return
+		}
+		ws.Write(ctx, websocket.MessageBinary, append([]byte("echo:"), b...))
+		if n == 1 {
+			ws.CloseNow() // the drop
+			return
+		}
+		ws.Read(ctx) // hold the second one open
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c := Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"))
+	next := func(want EventKind) Event {
+		t.Helper()
+		select {
+		case e := <-c.Events():
+			if e.Kind != want {
+				t.Fatalf("event %d (%v), want %d", e.Kind, e.Err, want)
+			}
+			return e
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no event %d", want)
+		}
+		return Event{}
+	}
+	next(Up)
+	if !c.Send([]byte("a")) {
+		t.Fatal("send while up failed")
+	}
+	if e := next(Frame); string(e.Frame) != "echo:a" {
+		t.Fatalf("frame %q", e.Frame)
+	}
+	down := next(Down)
+	if down.Attempt != 1 || down.RetryIn <= 0 {
+		t.Fatalf("down %+v", down)
+	}
+	if c.Send([]byte("lost")) {
+		t.Error("a send while down should report failure")
+	}
+	next(Up)
+	c.Send([]byte("b"))
+	if e := next(Frame); string(e.Frame) != "echo:b" {
+		t.Fatalf("frame after reconnect %q", e.Frame)
+	}
+	if conns.Load() != 2 {
+		t.Errorf("%d connections", conns.Load())
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	prev := time.Duration(0)
+	for n := 1; n <= 12; n++ {
+		d := Backoff(n)
+		base := min(500*time.Millisecond<<(n-1), 10*time.Second)
+		if d < base || d > base+base/5 {
+			t.Errorf("attempt %d: %v, want %v plus at most a fifth", n, d, base)
+		}
+		if d+d/5 < prev {
+			t.Errorf("attempt %d: %v shorter than before (%v)", n, d, prev)
+		}
+		prev = d
+	}
+}
+
+func TestStoreKeepsToken(t *testing.T) {
+	s := NewStore(filepath.Join(t.TempDir(), "sub", "session.json"))
+	if got := s.Load(); got != (model.Saved{}) {
+		t.Fatalf("empty store gave %+v", got)
+	}
+	want := model.Saved{Code: "KX7PQR", Token: "secret"}
+	if err := s.Save(want); err != nil {
+		t.Fatal(err)
+	}
+	if got := NewStore(s.path).Load(); got != want {
+		t.Fatalf("got %+v", got)
+	}
+}
