@@ -34,8 +34,8 @@ func (harness) Update() error {
 	}
 }
 
-func (harness) Draw(*ebiten.Image)           {}
-func (harness) Layout(int, int) (int, int)   { return 16, 16 }
+func (harness) Draw(*ebiten.Image)         {}
+func (harness) Layout(int, int) (int, int) { return 16, 16 }
 
 func TestMain(m *testing.M) {
 	code := 0
