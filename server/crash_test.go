@@ -1,0 +1,229 @@
+package main
+
+import (
+	"bufio"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"syscall"
+	"testing"
+	"time"
+
+	"pushback/scenarios"
+	"pushback/server/protocol"
+	"pushback/server/room"
+	"pushback/server/store"
+	"pushback/sim"
+)
+
+// child is the real server binary running as a child process.
+type child struct {
+	cmd  *exec.Cmd
+	addr string
+	exit chan error
+}
+
+var servingRE = regexp.MustCompile(`msg=serving addr=(\S+)`)
+
+func startChild(t *testing.T, bin, data string) *child {
+	t.Helper()
+	cmd := exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-data", data, "-web", filepath.Join(data, "no-web"))
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	c := &child{cmd: cmd, exit: make(chan error, 1)}
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if m := servingRE.FindStringSubmatch(sc.Text()); m != nil {
+				addr <- m[1]
+			}
+			if testing.Verbose() {
+				t.Log("server:", sc.Text())
+			}
+		}
+		c.exit <- cmd.Wait()
+	}()
+	t.Cleanup(func() { cmd.Process.Kill() })
+	select {
+	case c.addr = <-addr:
+	case err := <-c.exit:
+		t.Fatalf("the server exited at start: %v", err)
+	case <-time.After(60 * time.Second):
+		t.Fatal("the server did not start in 60s")
+	}
+	return c
+}
+
+func (c *child) url() string { return "ws://" + c.addr + "/ws" }
+
+// The real binary is killed with SIGKILL in the middle of a game, with a
+// command in flight, and restarted on the same data directory: every client
+// comes back with its token, no acknowledged command is lost, the game is
+// finished, and its final state equals a replay of the stored commands.
+func TestCrashAndRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the server binary")
+	}
+	tmp := t.TempDir()
+	bin := filepath.Join(tmp, "pushback-server")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	data := filepath.Join(tmp, "data")
+	scn, err := scenarios.Load(scenarios.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	srv := startChild(t, bin, data)
+	fac := connect(t, srv.url())
+	j := fac.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Executive: "human", Managers: 3, Seed: 99}}).Joined
+	code, facTok := j.Code, j.Facilitator
+	styles := []string{"advocate", "diplomat", "firebrand"}
+	var players []*seatPlayer
+	for i, role := range []string{protocol.RoleExecutive, protocol.RoleManager, protocol.RoleManager, protocol.RoleManager} {
+		c := connect(t, srv.url())
+		jj := c.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Name: "P" + string(rune('1'+i)), Role: role}).Joined
+		p := &seatPlayer{wsc: c, seat: jj.Seat, token: jj.Token, rng: rand.New(rand.NewPCG(uint64(i), 9))}
+		if i == 0 {
+			p.persona = &scn.Personas[0]
+		} else {
+			p.style = scn.Style(styles[i-1])
+		}
+		players = append(players, p)
+	}
+	fac.must(protocol.ClientMsg{Kind: protocol.KindStart})
+	for _, p := range players {
+		p.waitView(func(v *protocol.View) bool { return v.Room.Started })
+	}
+
+	// play makes moves until stop says so; it returns the last acknowledged
+	// version.
+	var acked uint64
+	play := func(stop func(v *protocol.View) bool) {
+		for moves := 0; ; moves++ {
+			if moves > 1000 {
+				t.Fatal("game stuck")
+			}
+			moved := false
+			for _, p := range players {
+				p.waitView(func(v *protocol.View) bool { return v.Game.Version >= acked })
+				if stop(p.view) {
+					return
+				}
+				cmd, ok := p.decide(scn)
+				if !ok {
+					continue
+				}
+				p.must(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &cmd, Based: p.view.Game.Version})
+				acked = p.view.Game.Version
+				moved = true
+			}
+			if !moved {
+				t.Fatalf("nobody can move at %+v", players[0].view.Game)
+			}
+		}
+	}
+	play(func(v *protocol.View) bool {
+		return v.Game.Turn >= 4 && v.Game.Phase == sim.PhaseResponse && v.Game.Managers[0].Answered
+	})
+	// A manager who still owes an answer sends it, and the server dies
+	// before anyone could hear back.
+	var inflight *seatPlayer
+	for _, p := range players[1:] {
+		if p.view.Room.Seats[p.seat].Pending {
+			inflight = p
+		}
+	}
+	cmd, _ := inflight.decide(scn)
+	inflight.send(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &cmd, Based: inflight.view.Game.Version})
+	srv.cmd.Process.Signal(syscall.SIGKILL)
+	if err := <-srv.exit; err == nil {
+		t.Fatal("the server exited cleanly after SIGKILL")
+	}
+	before := fac.view.Game
+
+	srv = startChild(t, bin, data)
+	fac = connect(t, srv.url())
+	if r := fac.must(protocol.ClientMsg{Kind: protocol.KindResume, Token: facTok, Code: code}).Joined; r.Role != protocol.RoleFacilitator {
+		t.Fatalf("facilitator resume: %+v", r)
+	}
+	restored := fac.waitView(func(*protocol.View) bool { return true }).Game
+	t.Logf("acknowledged %d, restored at %d", acked, restored.Version)
+	if restored.Version < acked || restored.Version > acked+1 {
+		t.Fatalf("restored at version %d; %d were acknowledged, 1 in flight", restored.Version, acked)
+	}
+	if restored.Version == before.Version && !sameEncoding(t, restored, before) {
+		t.Fatal("the restored game differs from the one before the crash")
+	}
+	for _, p := range players {
+		p.wsc = connect(t, srv.url())
+		r := p.must(protocol.ClientMsg{Kind: protocol.KindResume, Token: p.token}).Joined
+		if r.Seat != p.seat || r.Code != code {
+			t.Fatalf("seat %d resumed as %+v", p.seat, r)
+		}
+		if v := p.waitView(func(*protocol.View) bool { return true }); v.Game.Version != restored.Version || !v.Room.Started {
+			t.Fatalf("seat %d resumed at version %d, room %+v", p.seat, v.Game.Version, v.Room)
+		}
+	}
+	acked = restored.Version
+	play(func(v *protocol.View) bool { return v.Room.Over })
+	final := fac.waitView(func(v *protocol.View) bool { return v.Room.Over }).Game
+	if final.Scores == nil {
+		t.Fatal("no scores")
+	}
+
+	// A clean stop, then the stored log against the game played.
+	srv.cmd.Process.Signal(syscall.SIGTERM)
+	if err := <-srv.exit; err != nil {
+		t.Fatalf("SIGTERM: %v", err)
+	}
+	st, err := store.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	hub, err := room.New(room.Config{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hub.Close()
+	g, err := hub.Game(code, facTok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log, err := st.Log(code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replayed, err := store.Replay(scn, g.Config, g.Seed, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameEncoding(t, replayed.View(sim.Facilitator), final) {
+		t.Fatal("the final state differs from an uninterrupted replay of the stored commands")
+	}
+	if _, err := os.Stat(filepath.Join(data, store.File)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func sameEncoding(t *testing.T, a, b any) bool {
+	ab, err := protocol.Encode(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bb, err := protocol.Encode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(ab) == string(bb)
+}

@@ -1,0 +1,248 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"pushback/server/debrief"
+	"pushback/server/room"
+	"pushback/server/store"
+)
+
+func init() {
+	register("serve", "serve the game on -addr (the default command)", serve)
+}
+
+// serve runs the game server until SIGINT or SIGTERM.
+func serve(args []string) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fs.String("addr", ":8080", "listen address (HTTP and WebSocket on one origin)")
+	data := fs.String("data", "data", "directory of the game database; rooms survive restarts in it")
+	web := fs.String("web", "build/web", "directory of the browser client (make web)")
+	origins := fs.String("origins", "", "comma-separated Origin hosts allowed besides the server's own, or * for any")
+	maxRooms := fs.Int("max-rooms", 500, "live rooms at most")
+	maxConns := fs.Int("max-conns", 64, "connections per room at most")
+	level := fs.String("log", "info", "log level: debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(*level)); err != nil {
+		fmt.Fprintf(os.Stderr, "serve: -log %q: %v\n", *level, err)
+		return 2
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lv})))
+
+	st, err := store.Open(*data)
+	if err != nil {
+		slog.Error("open the data directory", "err", err)
+		return 1
+	}
+	defer st.Close()
+	cfg := room.Config{Store: st, MaxRooms: *maxRooms, MaxConns: *maxConns}
+	if *origins != "" {
+		cfg.Origins = strings.Split(*origins, ",")
+	}
+	hub, err := room.New(cfg)
+	if err != nil {
+		slog.Error("restore rooms", "err", err)
+		return 1
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		slog.Error("listen", "addr", *addr, "err", err)
+		hub.Close()
+		return 1
+	}
+	srv := &http.Server{Handler: routes(hub, *web), ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	slog.Info("serving", "addr", ln.Addr().String(), "db", st.Path(), "web", *web, "rooms", hub.Rooms())
+	select {
+	case err := <-done:
+		slog.Error("serve", "err", err)
+		hub.Close()
+		return 1
+	case <-ctx.Done():
+	}
+	slog.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	srv.Shutdown(sctx) // stops accepting; WebSockets are hijacked and closed by the hub
+	hub.Close()
+	return 0
+}
+
+// routes is the whole HTTP surface of the server.
+func routes(hub *room.Hub, web string) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/ws", hub)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintf(w, "ok rooms=%d\n", hub.Rooms())
+	})
+	mux.Handle("GET /metrics", hub.Metrics())
+	mux.HandleFunc("GET /tables", func(w http.ResponseWriter, r *http.Request) {
+		ts, err := hub.Tables(r.URL.Query().Get("token"))
+		if err != nil {
+			http.Error(w, "unauthorized: a valid facilitator token is required", http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		json.NewEncoder(w).Encode(ts)
+	})
+	// The debrief: reports built by server/debrief from the stored log, for
+	// the table's facilitator only.
+	mux.HandleFunc("GET /rooms/{code}/{file}", func(w http.ResponseWriter, r *http.Request) {
+		format, ok := strings.CutPrefix(r.PathValue("file"), "report.")
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		g, err := hub.Game(r.PathValue("code"), r.URL.Query().Get("token"))
+		if err != nil {
+			reportError(w, err)
+			return
+		}
+		debrief.ServeReport(w, r, format, g)
+	})
+	mux.HandleFunc("GET /reports", func(w http.ResponseWriter, r *http.Request) {
+		gs, err := hub.Games(r.URL.Query().Get("token"))
+		if err != nil {
+			reportError(w, err)
+			return
+		}
+		debrief.ServeCombined(w, r, gs)
+	})
+	mux.Handle("/", newWeb(web))
+	return mux
+}
+
+func reportError(w http.ResponseWriter, err error) {
+	if errors.Is(err, room.ErrUnauthorized) {
+		http.Error(w, "unauthorized: the table's facilitator token is required", http.StatusUnauthorized)
+		return
+	}
+	slog.Error("report", "err", err)
+	http.Error(w, "the report could not be built", http.StatusInternalServerError)
+}
+
+// webFiles serves the browser client's build directory. The wasm binary is
+// big (ARCHITECTURE.md trap 8): it goes out as application/wasm, gzipped
+// when the browser accepts it, compressed once per build and kept.
+type webFiles struct {
+	dir   string
+	files http.Handler
+	mu    sync.Mutex
+	gz    map[string]gzEntry
+}
+
+type gzEntry struct {
+	mod  time.Time
+	size int64
+	data []byte
+}
+
+func newWeb(dir string) *webFiles {
+	return &webFiles{dir: dir, files: http.FileServer(http.Dir(dir)), gz: map[string]gzEntry{}}
+}
+
+func (wf *webFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if _, err := os.Stat(filepath.Join(wf.dir, "index.html")); err != nil {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		howToConnect(w, r)
+		return
+	}
+	if path.Ext(r.URL.Path) != ".wasm" {
+		wf.files.ServeHTTP(w, r)
+		return
+	}
+	name := filepath.Join(wf.dir, filepath.FromSlash(path.Clean("/"+r.URL.Path)))
+	fi, err := os.Stat(name)
+	if err != nil || fi.IsDir() {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "application/wasm")
+	w.Header().Set("Vary", "Accept-Encoding")
+	if !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		http.ServeFile(w, r, name)
+		return
+	}
+	data, err := wf.compressed(name, fi)
+	if err != nil {
+		slog.Error("gzip", "file", name, "err", err)
+		http.ServeFile(w, r, name)
+		return
+	}
+	w.Header().Set("Content-Encoding", "gzip")
+	w.Header().Set("Content-Length", fmt.Sprint(len(data)))
+	w.Header().Set("Last-Modified", fi.ModTime().UTC().Format(http.TimeFormat))
+	if r.Method != http.MethodHead {
+		w.Write(data)
+	}
+}
+
+// compressed returns the gzipped file, compressing it only when it changed.
+func (wf *webFiles) compressed(name string, fi os.FileInfo) ([]byte, error) {
+	wf.mu.Lock()
+	defer wf.mu.Unlock()
+	if e, ok := wf.gz[name]; ok && e.mod.Equal(fi.ModTime()) && e.size == fi.Size() {
+		return e.data, nil
+	}
+	raw, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw.Write(raw)
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	wf.gz[name] = gzEntry{mod: fi.ModTime(), size: fi.Size(), data: buf.Bytes()}
+	return buf.Bytes(), nil
+}
+
+// howToConnect is the front page while the browser client is not built.
+func howToConnect(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	host := r.Host
+	fmt.Fprintf(w, `<!doctype html><meta charset="utf-8"><title>Pushback server</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40em;margin:3em auto;padding:0 1em}code{background:#eee;padding:0 .2em}</style>
+<h1>Pushback</h1>
+<p>The game server is running, but the browser client has not been built.</p>
+<ul>
+<li>Build it and restart: <code>make web</code>, then <code>go run ./server -web build/web</code> (or just <code>make run</code>).</li>
+<li>Or play with the desktop client: <code>go run ./client -server ws://%s/ws</code>.</li>
+<li>Clients speak the protocol in <code>server/protocol/README.md</code> over <code>ws://%s/ws</code>.</li>
+</ul>
+<p>Health: <a href="/healthz">/healthz</a> · metrics: <a href="/metrics">/metrics</a></p>
+`, htmlEscape(host), htmlEscape(host))
+}
+
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
+}
