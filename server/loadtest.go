@@ -50,6 +50,7 @@ func runLoadtest(args []string) int {
 	server := fs.String("server", "serve", "what the child runs: serve (this binary's serve subcommand) or hub (the room package bare, with pprof)")
 	baseline := fs.String("baseline", "after", "the bare gorilla relay: after (same run), only, or off")
 	soak := fs.Bool("soak", false, "soak: 10 minutes (unless -duration is given), samples every 10s, and a verdict on memory and goroutines")
+	lean := fs.Bool("lean", false, "give the baseline relay the buffer settings recommended for our server (1 KiB read buffer, pooled write buffers)")
 	keep := fs.String("data", "", "the child server's data directory (default a new temporary one, removed after)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -166,7 +167,7 @@ func runLoadtest(args []string) int {
 			fmt.Fprintln(os.Stderr, "loadtest:", err)
 			return 1
 		}
-		srv := &loadtest.Child{Args: []string{self, "loadtest", "child-baseline", addr}, Addr: addr, Log: os.Stderr}
+		srv := &loadtest.Child{Args: []string{self, "loadtest", "child-baseline", addr, fmt.Sprint(*lean)}, Addr: addr, Log: os.Stderr}
 		if err := srv.Start(); err != nil {
 			fmt.Fprintln(os.Stderr, "loadtest:", err)
 			return 1
@@ -178,6 +179,9 @@ func runLoadtest(args []string) int {
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "loadtest:", err)
 			return 1
+		}
+		if *lean {
+			base.Mode = "baseline (lean buffers)"
 		}
 		fmt.Print(base)
 		if ours != nil {
@@ -245,10 +249,10 @@ func childHub(args []string) int {
 
 // childBaseline serves the bare gorilla relay on addr.
 func childBaseline(args []string) int {
-	if len(args) != 1 {
-		fmt.Fprintln(os.Stderr, "usage: loadtest child-baseline ADDR")
+	if len(args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: loadtest child-baseline ADDR LEAN")
 		return 2
 	}
-	fmt.Fprintln(os.Stderr, http.ListenAndServe(args[0], loadtest.NewBaseline()))
+	fmt.Fprintln(os.Stderr, http.ListenAndServe(args[0], loadtest.NewBaseline(args[1] == "true")))
 	return 1
 }

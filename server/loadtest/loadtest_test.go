@@ -117,7 +117,7 @@ func TestLoadWithFaults(t *testing.T) {
 // carry every game to its end without an error, or its figures mean
 // nothing.
 func TestBaseline(t *testing.T) {
-	srv := httptest.NewServer(NewBaseline())
+	srv := httptest.NewServer(NewBaseline(false))
 	defer srv.Close()
 	cfg := Config{URL: "ws" + strings.TrimPrefix(srv.URL, "http") + "/base", Baseline: true,
 		Rooms: 40, Players: 5, Turns: 3, Think: 5 * time.Millisecond,
