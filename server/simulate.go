@@ -34,36 +34,38 @@ type simOptions struct {
 	workers int
 }
 
-// stat accumulates a mean and variance without keeping the samples
-// (Welford), and merges across workers (Chan et al.).
+// stat accumulates integer samples exactly (count, sum, sum of squares),
+// so that merging the workers' parts in any order gives the same table.
 type stat struct {
-	n        float64
-	mean, m2 float64
+	n, sum, sq int64
 }
 
-func (s *stat) add(x float64) {
+func (s *stat) add(x int) {
 	s.n++
-	d := x - s.mean
-	s.mean += d / s.n
-	s.m2 += d * (x - s.mean)
+	s.sum += int64(x)
+	s.sq += int64(x) * int64(x)
 }
 
 func (s *stat) merge(o stat) {
-	if o.n == 0 {
-		return
+	s.n += o.n
+	s.sum += o.sum
+	s.sq += o.sq
+}
+
+func (s *stat) mean() float64 {
+	if s.n == 0 {
+		return 0
 	}
-	n := s.n + o.n
-	d := o.mean - s.mean
-	s.mean += d * o.n / n
-	s.m2 += o.m2 + d*d*s.n*o.n/n
-	s.n = n
+	return float64(s.sum) / float64(s.n)
 }
 
 func (s *stat) sd() float64 {
 	if s.n < 2 {
 		return 0
 	}
-	return math.Sqrt(s.m2 / (s.n - 1))
+	n := float64(s.n)
+	v := (float64(s.sq) - float64(s.sum)*float64(s.sum)/n) / (n - 1)
+	return math.Sqrt(max(v, 0))
 }
 
 // seatStats are one manager seat's final meters and score over all games.
@@ -227,15 +229,15 @@ func playOne(scn *sim.Scenario, cfg sim.Config, seed uint64, b *balance) error {
 		t := &st.Teams[i]
 		s := &b.seats[i]
 		for m := sim.MeterMorale; m <= sim.MeterStanding; m++ {
-			s.meters[m].add(float64(t.Get(m)))
+			s.meters[m].add(t.Get(m))
 		}
-		s.score.add(float64(sim.ManagerScore(t.Meters)))
-		s.resign.add(float64(t.Resignations))
+		s.score.add(sim.ManagerScore(t.Meters))
+		s.resign.add(t.Resignations)
 	}
-	b.exec.add(float64(st.Scores.Executive))
-	b.revenue.add(float64(st.Company.Revenue))
-	b.cost.add(float64(st.Company.Cost))
-	b.pre.add(float64(st.Company.Pressure))
+	b.exec.add(st.Scores.Executive)
+	b.revenue.add(st.Company.Revenue)
+	b.cost.add(st.Company.Cost)
+	b.pre.add(st.Company.Pressure)
 	b.games++
 	return nil
 }
@@ -244,7 +246,7 @@ func printBalance(w io.Writer, o simOptions, b *balance) {
 	fmt.Fprintf(w, "scenario %s, persona %s, %d games from seed %d (mean ± sd of the final values)\n\n", o.scn.ID, o.persona, b.games, o.seed)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "seat\tstyle\tmorale\ttrust\tquota\tstanding\tresignations\tscore\t")
-	ms := func(s stat) string { return fmt.Sprintf("%.1f ± %.1f", s.mean, s.sd()) }
+	ms := func(s stat) string { return fmt.Sprintf("%.1f ± %.1f", s.mean(), s.sd()) }
 	for i, s := range b.seats {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", i+1, o.styles[i],
 			ms(s.meters[0]), ms(s.meters[1]), ms(s.meters[2]), ms(s.meters[3]), ms(s.resign), ms(s.score))

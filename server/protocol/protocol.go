@@ -293,13 +293,13 @@ type Room struct {
 
 // SeatInfo is a seat as everyone sees it.
 type SeatInfo struct {
-	Seat      sim.Seat `msgpack:"seat"`
-	Role      string   `msgpack:"role"`
-	Name      string   `msgpack:"name"`      // the person's, else the bot's
-	Human     bool     `msgpack:"human"`     // reserved by a person
-	Connected bool     `msgpack:"connected"` // the person is here now
-	Bot       bool     `msgpack:"bot"`       // a bot plays it now
-	Pending   bool     `msgpack:"pending"`   // the seat owes a decision
+	Seat      sim.Seat `msgpack:"seat" json:"seat"`
+	Role      string   `msgpack:"role" json:"role"`
+	Name      string   `msgpack:"name" json:"name"`           // the person's, else the bot's
+	Human     bool     `msgpack:"human" json:"human"`         // reserved by a person
+	Connected bool     `msgpack:"connected" json:"connected"` // the person is here now
+	Bot       bool     `msgpack:"bot" json:"bot"`             // a bot plays it now
+	Pending   bool     `msgpack:"pending" json:"pending"`     // the seat owes a decision
 }
 
 // Person is one connection in a room, for the facilitator's kick and assign.
@@ -310,17 +310,18 @@ type Person struct {
 	Seat sim.Seat `msgpack:"seat"`
 }
 
-// Table is one room in a facilitator's list.
+// Table is one room in a facilitator's list (also served as JSON by GET
+// /tables, hence the json tags).
 type Table struct {
-	Code     string     `msgpack:"code"`
-	Scenario string     `msgpack:"scenario"`
-	Turn     int        `msgpack:"turn"`
-	Turns    int        `msgpack:"turns"`
-	Phase    string     `msgpack:"phase"`
-	Started  bool       `msgpack:"started"`
-	Paused   bool       `msgpack:"paused"`
-	Over     bool       `msgpack:"over"`
-	Seats    []SeatInfo `msgpack:"seats"`
+	Code     string     `msgpack:"code" json:"code"`
+	Scenario string     `msgpack:"scenario" json:"scenario"`
+	Turn     int        `msgpack:"turn" json:"turn"`
+	Turns    int        `msgpack:"turns" json:"turns"`
+	Phase    string     `msgpack:"phase" json:"phase"`
+	Started  bool       `msgpack:"started" json:"started"`
+	Paused   bool       `msgpack:"paused" json:"paused"`
+	Over     bool       `msgpack:"over" json:"over"`
+	Seats    []SeatInfo `msgpack:"seats" json:"seats"`
 }
 
 // DecodeClient turns one frame into a ClientMsg, refusing oversize frames,
