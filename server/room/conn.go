@@ -98,7 +98,7 @@ func (c *client) readPump() {
 			r.leave(c)
 		}
 		c.ws.Close()
-		c.hub.m.conns.Dec()
+		c.hub.gone(c)
 	}()
 	c.ws.SetReadLimit(protocol.MaxMessage)
 	c.ws.SetReadDeadline(time.Now().Add(pongWait))

@@ -74,7 +74,8 @@ type Hub struct {
 	tokens  map[string]string   // seat token → room code
 	facs    map[string][]string // facilitator token → room codes
 	guesses map[string]*rate.Limiter
-	live    int // rooms whose game is not over
+	clients map[*client]struct{} // every open connection, for Close
+	live    int                  // rooms whose game is not over
 	closed  bool
 	wg      sync.WaitGroup
 }
@@ -88,7 +89,7 @@ func New(cfg Config) (*Hub, error) {
 	cfg.defaults()
 	h := &Hub{cfg: cfg, st: cfg.Store, m: newMetrics(),
 		rooms: map[string]*Room{}, tokens: map[string]string{}, facs: map[string][]string{},
-		guesses: map[string]*rate.Limiter{}}
+		guesses: map[string]*rate.Limiter{}, clients: map[*client]struct{}{}}
 	h.up = websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 4096, CheckOrigin: h.checkOrigin}
 	rs, err := h.st.Unfinished()
 	if err != nil {
@@ -129,6 +130,9 @@ func (h *Hub) Close() {
 	for _, r := range h.rooms {
 		rooms = append(rooms, r)
 	}
+	for c := range h.clients {
+		c.close()
+	}
 	h.mu.Unlock()
 	for _, r := range rooms {
 		close(r.stop)
@@ -150,6 +154,14 @@ func (h *Hub) add(r *Room) {
 	}
 	h.wg.Add(1)
 	go func() { defer h.wg.Done(); r.run() }()
+}
+
+// gone forgets a closed connection.
+func (h *Hub) gone(c *client) {
+	h.mu.Lock()
+	delete(h.clients, c)
+	h.mu.Unlock()
+	h.m.conns.Dec()
 }
 
 // indexToken records a new seat token; a room calls it when it rotates one.
@@ -214,6 +226,14 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c := &client{hub: h, ws: ws, addr: host, send: make(chan []byte, h.cfg.SendQueue), quit: make(chan struct{}),
 		limiter: rate.NewLimiter(rate.Limit(h.cfg.Rate), h.cfg.Burst), seat: -2}
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		ws.Close()
+		return
+	}
+	h.clients[c] = struct{}{}
+	h.mu.Unlock()
 	h.m.conns.Inc()
 	go c.writePump()
 	go c.readPump()
