@@ -37,6 +37,7 @@ type App struct {
 	geo    geometry
 	touchY map[ebiten.TouchID]int
 	now    func() time.Time
+	screen model.Screen // the screen of the last step
 }
 
 // geometry is how layout units map to the device this frame.
@@ -151,6 +152,9 @@ func (a *App) step(in *input) {
 		a.geo = fit(1280, 720, 1)
 	}
 	screen := a.M.Screen()
+	if screen != a.screen { // a new screen starts at its top, with no focus
+		st.scroll, st.focus, a.screen = 0, "", screen
+	}
 	c := a.ctx(in, nil)
 	scenes[screen](c)
 	if in.press {
@@ -180,9 +184,6 @@ func (a *App) step(in *input) {
 	st.scroll = math.Max(0, math.Min(st.scroll, st.contentH-a.geo.h))
 	for _, it := range c.out {
 		a.sendAll(a.M.Do(it))
-	}
-	if a.M.Screen() != screen { // a new screen starts at its top
-		st.scroll, st.focus = 0, ""
 	}
 }
 

@@ -19,6 +19,7 @@ type Snapshot struct {
 	Version uint64         `json:"version"`
 	Focus   string         `json:"focus"`
 	Sent    bool           `json:"sent"`
+	Answer  string         `json:"answer"` // the manager's draft: response and team action
 	Meters  map[string]int `json:"meters"` // own meters (company ones for the executive), targets
 	Shown   map[string]int `json:"shown"`  // the same as drawn now, mid-animation
 	Causes  []string       `json:"causes"`
@@ -38,7 +39,7 @@ func (a *App) publish() {
 	m := a.M
 	s := &Snapshot{Screen: m.Screen().String(), Conn: m.Conn.String(), Notice: m.Notice, Code: m.Room.Code,
 		Seat: int(m.Seat), Turn: m.View.Turn, Phase: m.View.Phase.String(), Version: m.View.Version,
-		Focus: a.st.focus, Sent: m.Answer.Sent, Meters: map[string]int{}, Shown: map[string]int{}}
+		Focus: a.st.focus, Sent: m.Answer.Sent, Answer: answerWords(m.Answer.Response, m.Answer.Action), Meters: map[string]int{}, Shown: map[string]int{}}
 	seat, meters := m.Seat, []sim.Meter{sim.MeterMorale, sim.MeterTrust, sim.MeterQuota, sim.MeterStanding}
 	if seat < 1 {
 		seat, meters = sim.Executive, []sim.Meter{sim.MeterRevenue, sim.MeterCost, sim.MeterPressure}
