@@ -59,7 +59,7 @@ func webDir(t *testing.T, mod string) string {
 	goroot, _ := exec.Command("go", "env", "GOROOT").Output()
 	for src, dst := range map[string]string{
 		filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"): "wasm_exec.js",
-		filepath.Join(mod, "client", "web", "index.html"):                              "index.html",
+		filepath.Join(mod, "client", "web", "index.html"):                               "index.html",
 	} {
 		b, err := os.ReadFile(src)
 		if err != nil {
