@@ -62,6 +62,9 @@ type Order struct {
 // ListTables asks for every table of this facilitator.
 type ListTables struct{}
 
+// OpenTable switches the facilitator's console to another of their tables.
+type OpenTable struct{ Code string }
+
 // OpenDebrief shows the debrief once the game is over.
 type OpenDebrief struct{}
 
@@ -84,6 +87,7 @@ func (Rule) intent()         {}
 func (Ready) intent()        {}
 func (Order) intent()        {}
 func (ListTables) intent()   {}
+func (OpenTable) intent()    {}
 func (OpenDebrief) intent()  {}
 func (Leave) intent()        {}
 func (Dismiss) intent()      {}
@@ -172,6 +176,11 @@ func (m *Model) Do(in Intent) []protocol.ClientMsg {
 			return nil
 		}
 		return m.msg(protocol.ClientMsg{Kind: protocol.KindTables, Token: m.Saved.Facilitator})
+	case OpenTable:
+		if m.Saved.Facilitator == "" || in.Code == "" {
+			return nil
+		}
+		return m.msg(protocol.ClientMsg{Kind: protocol.KindResume, Code: in.Code, Token: m.Saved.Facilitator})
 	case OpenDebrief:
 		m.Debrief = true
 	case CloseDebrief:

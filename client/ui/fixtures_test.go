@@ -181,7 +181,16 @@ func fixtures(t *testing.T) []fixture {
 	} else {
 		t.Fatalf("expected a ruling phase, got %s", tb.s.Phase)
 	}
-	add("facilitator", model.ScreenFacilitator, tb.model(sim.Facilitator, true, 40*time.Second))
+	add("facilitator", model.ScreenFacilitator, func() *model.Model {
+		m := tb.model(sim.Facilitator, true, 40*time.Second)
+		m.Tables = []protocol.Table{
+			{Code: "KX7PQR", Scenario: "mild-slowdown", Turn: 2, Turns: 8, Phase: "ruling", Started: true, Seats: m.Room.Seats},
+			{Code: "M4TNWE", Scenario: "hard-landing", Turn: 3, Turns: 10, Phase: "response", Started: true,
+				Seats: []protocol.SeatInfo{{Seat: 1, Connected: true}, {Seat: 2, Connected: true}}},
+			{Code: "RB9HJZ", Scenario: "mild-slowdown", Turns: 8},
+		}
+		return m
+	}())
 	add("projector", model.ScreenProjector, tb.model(sim.Public, true, 40*time.Second))
 	tb.play([]sim.Seat{1}, atReveal)
 	before.Tick(t0.Add(time.Second))

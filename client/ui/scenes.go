@@ -877,7 +877,12 @@ func console(c *ctx) {
 					people++
 				}
 			}
-			t.label(fmt.Sprintf("%s · %s · %s · %d connected", tb.Code, tb.Scenario, state, people), sizeBody, tb.Code == m.Room.Code, colInk)
+			line := fmt.Sprintf("%s · %s · %s · %d connected", tb.Code, tb.Scenario, state, people)
+			if tb.Code == m.Room.Code {
+				t.label("● "+line+" (this table)", sizeBody, true, colInk)
+			} else if t.button("table."+tb.Code, line, true) {
+				c.do(model.OpenTable{Code: tb.Code})
+			}
 		}
 		c.end("tablelist", y, t)
 	}
