@@ -288,4 +288,12 @@ func checkView(t *testing.T, s *sim.State, seat sim.Seat) {
 	if seat != sim.Executive && (v.Company.Pressure != sim.Hidden || v.Company.Cost != sim.Hidden || len(v.Hand) > 0) {
 		t.Fatalf("seat %d sees the executive's dashboard", seat)
 	}
+	if len(v.Trend) != len(s.History) {
+		t.Fatalf("seat %d: %d turns of company trend, want %d", seat, len(v.Trend), len(s.History))
+	}
+	for _, c := range v.Trend {
+		if seat != sim.Executive && (c.Pressure != sim.Hidden || c.Cost != sim.Hidden) {
+			t.Fatalf("seat %d sees the history of the executive's dashboard", seat)
+		}
+	}
 }

@@ -24,6 +24,7 @@ type View struct {
 	Played   []int         `msgpack:"played"` // per mandate card, the turn it was played (0 not yet)
 	Hand     []int         `msgpack:"hand"`   // executive and facilitator
 	Company  Company       `msgpack:"company"`
+	Trend    []Company     `msgpack:"trend"` // the company at the end of each finished turn, from turn 0, hidden as Company
 	Managers []ManagerView `msgpack:"managers"`
 	Deltas   []Delta       `msgpack:"deltas"` // this turn's changes this seat may see
 	Scores   *Scores       `msgpack:"scores"`
@@ -76,6 +77,14 @@ func (s *State) viewInto(v *View, seat Seat, full bool) {
 	v.Company = s.Company
 	if !all && !exec {
 		v.Company.Cost, v.Company.Pressure = Hidden, Hidden
+	}
+	v.Trend = v.Trend[:0]
+	for _, h := range s.History[:len(s.History)*btoi(full)] {
+		c := h.Company
+		if !all && !exec {
+			c.Cost, c.Pressure = Hidden, Hidden
+		}
+		v.Trend = append(v.Trend, c)
 	}
 	v.Scores = s.Scores
 	revealed := s.Phase >= PhaseReveal
