@@ -50,6 +50,9 @@ func runLoadtest(args []string) int {
 	server := fs.String("server", "serve", "what the child runs: serve (this binary's serve subcommand) or hub (the room package bare, with pprof)")
 	baseline := fs.String("baseline", "after", "the bare gorilla relay: after (same run), only, or off")
 	soak := fs.Bool("soak", false, "soak: 10 minutes (unless -duration is given), samples every 10s, and a verdict on memory and goroutines")
+	fs.IntVar(&cfg.ViewBytes, "view-bytes", 0, "-baseline only: view frame size (default: measured by the run before, else 3000)")
+	fs.IntVar(&cfg.CommandBytes, "command-bytes", 0, "-baseline only: command frame size (default: measured, else 120)")
+	fs.IntVar(&cfg.Rulings, "rulings", 0, "-baseline only: rulings per turn (default: measured, else 2)")
 	lean := fs.Bool("lean", false, "give the baseline relay the buffer settings recommended for our server (1 KiB read buffer, pooled write buffers)")
 	keep := fs.String("data", "", "the child server's data directory (default a new temporary one, removed after)")
 	if err := fs.Parse(args); err != nil {

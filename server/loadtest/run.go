@@ -98,6 +98,8 @@ type run struct {
 	sched   schedule
 	st      stats
 	h, iv   hist
+	steady  hist        // latencies after every room has started
+	ramped  atomic.Bool // every room has started its first game
 	mu      sync.Mutex
 	acks    map[string][]ackedCmd // room code → acknowledged commands
 	gameIDs atomic.Int64
@@ -176,12 +178,13 @@ type Report struct {
 	PeakPlayers  int64
 	GamesStarted int64
 	GamesEnded   int64
-	Commands     int64   // acknowledged
-	CmdRate      float64 // acknowledged per second over the window
-	Latency      Percentiles
-	Idle         Sample // before the first connection
-	Full         Sample // the last sample of the window, everyone connected
-	Peak         Sample // the sample with the highest RSS
+	Commands     int64       // acknowledged
+	CmdRate      float64     // acknowledged per second over the window
+	Latency      Percentiles // the whole run, ramp included
+	Steady       Percentiles // after the ramp: every room playing
+	Idle         Sample      // before the first connection
+	Full         Sample      // the last sample of the window, everyone connected
+	Peak         Sample      // the sample with the highest RSS
 	Samples      []Sample
 	Errors       map[string]int
 	Reconnects   int64
@@ -253,7 +256,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			r.conduct(ctx, i, stopNew, sem, &ramped)
 		}()
 	}
-	go func() { ramped.Wait(); rampEnd.Store(int64(time.Since(start))) }()
+	go func() { ramped.Wait(); rampEnd.Store(int64(time.Since(start))); r.ramped.Store(true) }()
 
 	// Faults: the server killed and restarted during the window.
 	var kills sync.WaitGroup
@@ -309,6 +312,7 @@ loop:
 	rep.Commands = r.st.acked.Load()
 	rep.CmdRate = float64(rep.Commands) / time.Since(start).Seconds()
 	rep.Latency = r.h.take(false)
+	rep.Steady = r.steady.take(false)
 	r.st.mu.Lock()
 	rep.Errors = r.st.errors
 	r.st.mu.Unlock()
@@ -383,7 +387,7 @@ func shortErr(err error) string {
 // facilitator starts the game and leaves.
 func (r *run) setup(ctx context.Context, slot int, rng *rand.Rand) (*game, []*websocket.Conn, error) {
 	id := r.gameIDs.Add(1)
-	g := &game{run: r, track: newTracker(r.cfg.Players, &r.h, &r.iv)}
+	g := &game{run: r, track: newTracker(r.cfg.Players, r)}
 	g.persona = &r.scn.Personas[int(id)%len(r.scn.Personas)]
 	for _, s := range roomStyles {
 		if st := r.scn.Style(s); st != nil {

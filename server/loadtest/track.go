@@ -13,7 +13,7 @@ import (
 // whose connection is down is not waited for.
 type tracker struct {
 	mu      sync.Mutex
-	h, iv   *hist
+	r       *run
 	seats   []seatLog
 	waiters []waiter
 }
@@ -36,8 +36,8 @@ type waiter struct {
 	missing uint32 // bit per seat still to receive version ≥ v
 }
 
-func newTracker(seats int, h, iv *hist) *tracker {
-	return &tracker{h: h, iv: iv, seats: make([]seatLog, seats)}
+func newTracker(seats int, r *run) *tracker {
+	return &tracker{r: r, seats: make([]seatLog, seats)}
 }
 
 func (t *tracker) present(seat int) {
@@ -129,6 +129,9 @@ func (t *tracker) acked(sent time.Time, v uint64) {
 
 func (t *tracker) record(w waiter) {
 	d := w.last.Sub(w.sent)
-	t.h.add(d)
-	t.iv.add(d)
+	t.r.h.add(d)
+	t.r.iv.add(d)
+	if t.r.ramped.Load() {
+		t.r.steady.add(d)
+	}
 }
