@@ -3,8 +3,11 @@
 // deterministic, a room is its scenario, config and seed plus its command
 // log; restart, replay and the debrief all come from here. It is an
 // embedded SQLite database (modernc.org/sqlite, no cgo) in WAL mode with
-// synchronous=FULL, and every Append is its own committed transaction, so a
-// command the room has announced survives SIGKILL.
+// synchronous=FULL, and Append returns only once its command is committed,
+// so a command the room has announced survives SIGKILL. Appends from many
+// rooms arriving together share one transaction and one fsync (group
+// commit): that, not SQLite, bounds how many commands a second the server
+// takes.
 package store
 
 import (
@@ -13,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/vmihailenco/msgpack/v5"
@@ -30,9 +34,24 @@ var ErrNotFound = errors.New("no such room")
 // Store is one open database. Its methods are safe for concurrent use; a
 // single connection serialises writes, which SQLite does anyway.
 type Store struct {
-	db   *sql.DB
-	path string
+	db      *sql.DB
+	path    string
+	appends chan appendReq
+	stop    sync.Once
+	stopped chan struct{}
 }
+
+// appendReq is one Append waiting for the writer.
+type appendReq struct {
+	code string
+	seq  int64
+	cmd  []byte
+	at   int64
+	done chan error
+}
+
+// maxBatch bounds how many appends share a transaction.
+const maxBatch = 256
 
 // Room is a room as it was created plus its bookkeeping. Meta belongs to the
 // room package (seats, tokens, flags) and is rewritten as they change; the
@@ -93,11 +112,63 @@ func Open(dir string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: schema of %s: %w", path, err)
 	}
-	return &Store{db: db, path: path}, nil
+	s := &Store{db: db, path: path, appends: make(chan appendReq, maxBatch), stopped: make(chan struct{})}
+	go s.writer()
+	return s, nil
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close stops the writer and closes the database; appends after Close fail.
+func (s *Store) Close() error {
+	s.stop.Do(func() { close(s.stopped) })
+	return s.db.Close()
+}
+
+// writer commits appends in batches: it takes whatever is waiting (at most
+// maxBatch), writes it in one transaction, and answers each caller. A failed
+// batch is retried one by one so that one bad append fails alone.
+func (s *Store) writer() {
+	batch := make([]appendReq, 0, maxBatch)
+	for {
+		select {
+		case <-s.stopped:
+			return
+		case r := <-s.appends:
+			batch = append(batch[:0], r)
+		}
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-s.appends:
+				batch = append(batch, r)
+			default:
+				break more
+			}
+		}
+		if err := s.commit(batch); err != nil {
+			for _, r := range batch {
+				r.done <- s.commit([]appendReq{r})
+			}
+			continue
+		}
+		for _, r := range batch {
+			r.done <- nil
+		}
+	}
+}
+
+func (s *Store) commit(batch []appendReq) error {
+	tx, err := s.db.Begin()
+	if err != nil {
+		return err
+	}
+	for _, r := range batch {
+		if _, err := tx.Exec(`INSERT INTO commands(room, seq, command, at) VALUES (?,?,?,?)`, r.code, r.seq, r.cmd, r.at); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("store: room %s command %d: %w", r.code, r.seq, err)
+		}
+	}
+	return tx.Commit()
+}
 
 // Path is the database file, for logs.
 func (s *Store) Path() string { return s.path }
@@ -143,11 +214,18 @@ func (s *Store) Append(code string, seq uint64, c sim.Command, at time.Time) err
 	if err != nil {
 		return fmt.Errorf("store: room %s command %d: %w", code, seq, err)
 	}
-	if _, err := s.db.Exec(`INSERT INTO commands(room, seq, command, at) VALUES (?,?,?,?)`,
-		code, int64(seq), b, at.UnixMilli()); err != nil {
-		return fmt.Errorf("store: room %s command %d: %w", code, seq, err)
+	r := appendReq{code: code, seq: int64(seq), cmd: b, at: at.UnixMilli(), done: make(chan error, 1)}
+	select {
+	case s.appends <- r:
+	case <-s.stopped:
+		return fmt.Errorf("store: room %s command %d: the store is closed", code, seq)
 	}
-	return nil
+	select {
+	case err := <-r.done:
+		return err
+	case <-s.stopped:
+		return fmt.Errorf("store: room %s command %d: the store closed before the commit", code, seq)
+	}
 }
 
 // Room returns one room.
