@@ -90,7 +90,10 @@ func New(cfg Config) (*Hub, error) {
 	h := &Hub{cfg: cfg, st: cfg.Store, m: newMetrics(),
 		rooms: map[string]*Room{}, tokens: map[string]string{}, facs: map[string][]string{},
 		guesses: map[string]*rate.Limiter{}, clients: map[*client]struct{}{}}
-	h.up = websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 4096, CheckOrigin: h.checkOrigin}
+	// Small read buffers (client messages are a few hundred bytes) and a
+	// pool for write buffers, which a connection holds only while writing:
+	// about 11 KiB less per connected player (server/PERFORMANCE.md).
+	h.up = websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, WriteBufferPool: &sync.Pool{}, CheckOrigin: h.checkOrigin}
 	rs, err := h.st.Unfinished()
 	if err != nil {
 		return nil, err
@@ -181,8 +184,51 @@ func (h *Hub) finished() {
 
 func (h *Hub) room(code string) *Room {
 	h.mu.Lock()
+	r := h.rooms[code]
+	h.mu.Unlock()
+	if r == nil {
+		r = h.lookup(code)
+	}
+	return r
+}
+
+// inMemory is the room if it is loaded, without looking in the store.
+func (h *Hub) inMemory(code string) *Room {
+	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.rooms[code]
+}
+
+// forget drops a finished room nobody is connected to; its tokens stay
+// indexed so that a resume can bring it back from the store.
+func (h *Hub) forget(r *Room) {
+	h.mu.Lock()
+	if h.rooms[r.code] == r {
+		delete(h.rooms, r.code)
+	}
+	h.mu.Unlock()
+}
+
+// lookup brings a finished room back from the store, for a late resume or
+// join after everyone had left it.
+func (h *Hub) lookup(code string) *Room {
+	sr, err := h.st.Room(code)
+	if err != nil || sr.Finished.IsZero() {
+		return nil
+	}
+	r, err := restore(h, sr)
+	if err != nil {
+		slog.Error("finished room not restored", "code", code, "err", err)
+		return nil
+	}
+	h.mu.Lock()
+	if old := h.rooms[code]; old != nil || h.closed {
+		h.mu.Unlock()
+		return old
+	}
+	h.mu.Unlock()
+	h.add(r)
+	return r
 }
 
 // checkOrigin allows same-origin requests, requests without an Origin
@@ -317,6 +363,9 @@ func (h *Hub) resume(c *client, m protocol.ClientMsg) {
 	}
 	r := h.rooms[code]
 	h.mu.Unlock()
+	if ok && r == nil {
+		r = h.lookup(code)
+	}
 	if !ok || r == nil {
 		h.guessed(c)
 		c.fail(m.ID, protocol.CodeUnauthorized, "no seat or table with that token here")
@@ -417,7 +466,7 @@ func (h *Hub) Tables(token string) ([]protocol.Table, error) {
 	out := make([]protocol.Table, 0, len(rs))
 	for _, sr := range rs {
 		t := protocol.Table{Code: sr.Code, Scenario: sr.Scenario, Phase: "over", Over: true}
-		if r := h.room(sr.Code); r != nil {
+		if r := h.inMemory(sr.Code); r != nil {
 			r.call(func() { t = r.table() })
 		}
 		out = append(out, t)

@@ -78,6 +78,7 @@ type Room struct {
 	dl     time.Time // the running deadline, zero for none
 	over   bool
 	broken bool
+	idle   bool // over and empty: the goroutine ends and the hub forgets the room
 }
 
 // codeError is an error with its protocol code, for requests that fail
@@ -100,13 +101,9 @@ func create(h *Hub, code, fac string, req protocol.CreateRoom, now time.Time) (*
 	if req.Scenario == "" {
 		req.Scenario = scenarios.Default
 	}
-	src, err := scenarios.Source(req.Scenario)
+	scn, src, err := shipped(req.Scenario)
 	if err != nil {
 		return nil, bad("%v", err)
-	}
-	scn, err := scenarios.Parse(req.Scenario+".yaml", src)
-	if err != nil {
-		return nil, fmt.Errorf("shipped scenario %s: %w", req.Scenario, err)
 	}
 	solo := req.Solo
 	if solo != "" && solo != protocol.RoleExecutive && solo != protocol.RoleManager {
@@ -178,7 +175,7 @@ func create(h *Hub, code, fac string, req protocol.CreateRoom, now time.Time) (*
 	}
 	if err := h.st.Create(store.Room{Code: code, Facilitator: fac, Scenario: req.Scenario, Source: src,
 		Seed: r.seed, Meta: mb, Created: now}); err != nil {
-		if h.room(code) != nil || strings.Contains(err.Error(), "UNIQUE") {
+		if h.inMemory(code) != nil || strings.Contains(err.Error(), "UNIQUE") {
 			return nil, errCodeTaken
 		}
 		return nil, err
@@ -192,7 +189,7 @@ func restore(h *Hub, sr store.Room) (*Room, error) {
 	if err := msgpack.Unmarshal(sr.Meta, &r.meta); err != nil {
 		return nil, fmt.Errorf("room %s meta: %w", sr.Code, err)
 	}
-	scn, err := scenarios.Parse(sr.Scenario+".yaml", sr.Source)
+	scn, err := parsed(sr.Scenario, sr.Source)
 	if err != nil {
 		return nil, fmt.Errorf("room %s scenario: %w", sr.Code, err)
 	}
@@ -269,6 +266,9 @@ func (r *Room) run() {
 		select {
 		case f := <-r.inbox:
 			f()
+			if r.idle {
+				return
+			}
 		case <-r.timer.C:
 			r.expire(time.Now())
 		case <-r.stop:
@@ -484,6 +484,12 @@ func (r *Room) detach(c *client) {
 	}
 	c.room.CompareAndSwap(r, nil)
 	r.broadcast()
+	if r.over && len(r.conns) == 0 {
+		// Nobody is looking at a finished game: free it. Its log stays in
+		// the store, and a resume brings it back (Hub.lookup).
+		r.idle = true
+		r.hub.forget(r)
+	}
 }
 
 func (r *Room) joined(c *client, re uint32, fac string) {
