@@ -158,6 +158,14 @@ func create(h *Hub, code, fac string, req protocol.CreateRoom, now time.Time) (*
 		cfg.Managers = append(cfg.Managers, sim.SeatConfig{Name: fmt.Sprintf("Manager %d", i), Style: st, Bot: botOnly})
 		seats[i] = seat{Token: newToken(), BotOnly: botOnly}
 	}
+	// The solo player's seat is theirs from the start, so that no bot moves
+	// in it before they are attached.
+	switch solo {
+	case protocol.RoleExecutive:
+		seats[0].Owned, seats[0].Name = true, strings.TrimSpace(req.Name)
+	case protocol.RoleManager:
+		seats[1].Owned, seats[1].Name = true, strings.TrimSpace(req.Name)
+	}
 	if req.Seed == 0 {
 		req.Seed = randomSeed()
 	}
