@@ -12,6 +12,7 @@ import (
 	"slices"
 
 	"pushback/scenarios"
+	"pushback/server/debrief/report"
 	"pushback/sim"
 )
 
@@ -76,15 +77,6 @@ type MandatePlay struct {
 	Framing string `json:"framing,omitempty"`
 }
 
-// Visit is a front-line visit and what the executive saw on it, which was
-// the truth at that moment.
-type Visit struct {
-	Turn   int `json:"turn"`
-	Seat   int `json:"seat"`
-	Morale int `json:"morale"`
-	Trust  int `json:"trust"`
-}
-
 // Inject is a market event the facilitator added by hand.
 type Inject struct {
 	Turn  int `json:"turn"`
@@ -135,111 +127,22 @@ func (r *Replayed) noteNews() {
 	r.News[s.Turn-1] = append(r.News[s.Turn-1][:0], s.News...)
 }
 
-// Report is the debrief of one table as plain data: the HTML, the CSV and
-// the client's debrief screen all draw from it, so they cannot disagree.
-type Report struct {
-	Table     string     `json:"table,omitempty"`
-	Scenario  string     `json:"scenario"`
-	Title     string     `json:"title"`
-	Summary   string     `json:"summary"`
-	Seed      uint64     `json:"seed,string"`
-	Executive string     `json:"executive"` // the persona's name, or "Executive" for a person
-	Turns     int        `json:"turns"`     // planned
-	Played    int        `json:"played"`    // turns finished so far
-	Final     bool       `json:"final"`     // the game is over; otherwise a live report
-	Phase     string     `json:"phase"`
-	Managers  []Manager  `json:"managers"`
-	Company   []Company  `json:"company"` // per finished turn, from turn 0
-	Turn      []TurnInfo `json:"turn"`    // per finished turn, from turn 1
-	Visits    []Visit    `json:"visits"`
-	Moments   []Moment   `json:"moments"`
-	Scores    Scores     `json:"scores"`
-	Prompts   []Prompt   `json:"prompts"`
-	Commands  int        `json:"commands"`
-}
-
-// Manager is one manager seat's story.
-type Manager struct {
-	Seat      int          `json:"seat"`
-	Name      string       `json:"name"`
-	Style     string       `json:"style,omitempty"` // the bot style planned for the seat
-	Meters    []sim.Meters `json:"meters"`          // per finished turn, from turn 0
-	Pulse     []int        `json:"pulse"`           // the executive's survey of morale, same turns
-	Score     []int        `json:"score"`           // the balanced scorecard at each of those turns
-	Decisions []Decision   `json:"decisions"`       // per finished turn, from turn 1
-	Resigned  int          `json:"resigned"`
-	Found     int          `json:"shields_found"`
-}
-
-// Decision is what one manager did in one turn and what came of it.
-type Decision struct {
-	Turn       int      `json:"turn"`
-	Card       string   `json:"card,omitempty"` // the mandate's title; empty when none reached this seat
-	Sound      bool     `json:"sound"`          // the card was sound: pushing back is crying wolf
-	Harm       float64  `json:"harm"`
-	Response   string   `json:"response"`
-	Voiced     bool     `json:"voiced"`
-	Case       *Case    `json:"case,omitempty"`
-	Verdict    string   `json:"verdict,omitempty"`
-	Action     string   `json:"action"`
-	Escalated  string   `json:"escalated,omitempty"` // the in-force card objected to late
-	Discovered bool     `json:"discovered"`          // a quiet shield was found out
-	Changes    []string `json:"changes"`             // every meter change of this seat this turn, in words
-}
-
-// Case is a business case in words.
-type Case struct {
-	Data        string  `json:"data"`
-	Impact      string  `json:"impact"`
-	Alternative string  `json:"alternative,omitempty"`
-	Ask         string  `json:"ask"`
-	Text        string  `json:"text,omitempty"`
-	Quality     float64 `json:"quality"` // 0..1 as the engine scored it
-}
-
-// TurnInfo is what happened at the table level in a turn.
-type TurnInfo struct {
-	Turn    int      `json:"turn"`
-	News    []string `json:"news"`
-	Mandate string   `json:"mandate,omitempty"`
-	Sound   bool     `json:"sound"`
-	Harm    float64  `json:"harm"`
-	Target  string   `json:"target,omitempty"` // a manager's name, or "all"
-	Framing string   `json:"framing,omitempty"`
-	Changes []string `json:"changes"` // the company meters' changes, in words
-}
-
-// Moment is one of the largest swings of a meter in a turn, with its causes.
-type Moment struct {
-	Turn   int      `json:"turn"`
-	Seat   int      `json:"seat"` // 0: the company
-	Who    string   `json:"who"`
-	Meter  string   `json:"meter"`
-	Change int      `json:"change"`
-	Causes []string `json:"causes"` // largest first
-}
-
-// Scores are the balanced scorecards; provisional while the game runs.
-type Scores struct {
-	Managers  []int `json:"managers"`
-	Executive *int  `json:"executive,omitempty"` // only the engine scores the executive, at the end
-}
-
-// Prompt is one learning objective's debrief questions, filled with this
-// game's facts; a prompt about {manager} is asked once per manager.
-type Prompt struct {
-	Objective string       `json:"objective"`
-	Text      string       `json:"text"`
-	Items     []PromptItem `json:"items"`
-}
-
-// PromptItem is one what happened / so what / now what triple.
-type PromptItem struct {
-	Manager      string `json:"manager,omitempty"`
-	WhatHappened string `json:"what_happened"`
-	SoWhat       string `json:"so_what"`
-	NowWhat      string `json:"now_what"`
-}
+// The report's data types live in package report, which imports only sim,
+// so that the client (a lean wasm build) can receive a report without this
+// package's templates; the names stay here for the server's callers.
+type (
+	Report     = report.Report
+	Manager    = report.Manager
+	Decision   = report.Decision
+	Case       = report.Case
+	TurnInfo   = report.TurnInfo
+	Moment     = report.Moment
+	Scores     = report.Scores
+	Prompt     = report.Prompt
+	PromptItem = report.PromptItem
+	Company    = report.Company
+	Visit      = report.Visit
+)
 
 // MaxMoments is how many key moments a report lists, and MomentsPerMeter
 // how many of them one seat's meter may take.
@@ -279,7 +182,7 @@ func FromReplay(g Game, r *Replayed) *Report {
 	}
 	for _, h := range s.History {
 		c := h.Company
-		rep.Company = append(rep.Company, Company{c.Revenue, c.Cost, c.Pressure, c.Market})
+		rep.Company = append(rep.Company, Company{Revenue: c.Revenue, Cost: c.Cost, Pressure: c.Pressure, Market: c.Market})
 	}
 	// Turns: news from the deltas and injects, mandates from the log.
 	rep.Turn = make([]TurnInfo, played)
@@ -449,15 +352,4 @@ func abs(x int) int {
 		return -x
 	}
 	return x
-}
-
-// String shows scores for people and error messages.
-func (s *Scores) String() string {
-	if s == nil {
-		return "none"
-	}
-	if s.Executive == nil {
-		return fmt.Sprintf("managers %v", s.Managers)
-	}
-	return fmt.Sprintf("managers %v, executive %d", s.Managers, *s.Executive)
 }

@@ -40,14 +40,6 @@ type TurnSummary struct {
 	Digest  string        `json:"digest"`
 }
 
-// Company is the company's meters at the end of a turn.
-type Company struct {
-	Revenue  int `json:"revenue"`
-	Cost     int `json:"cost"`
-	Pressure int `json:"pressure"`
-	Market   int `json:"market"`
-}
-
 // TeamSummary is one team's meters and the executive's pulse of it.
 type TeamSummary struct {
 	Morale   int `json:"morale"`
@@ -83,7 +75,7 @@ func Summarize(s *sim.State) *Summary {
 	}
 	for k, h := range s.History {
 		c := h.Company
-		ts := TurnSummary{Turn: h.Turn, Company: Company{c.Revenue, c.Cost, c.Pressure, c.Market}, Digest: hex.EncodeToString(digests[k].Sum(nil)[:8])}
+		ts := TurnSummary{Turn: h.Turn, Company: Company{Revenue: c.Revenue, Cost: c.Cost, Pressure: c.Pressure, Market: c.Market}, Digest: hex.EncodeToString(digests[k].Sum(nil)[:8])}
 		for i, m := range h.Teams {
 			ts.Teams = append(ts.Teams, TeamSummary{m.Morale, m.Trust, m.Quota, m.Standing, h.Pulse[i]})
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/vmihailenco/msgpack/v5"
 
+	"pushback/server/debrief/report"
 	"pushback/sim"
 )
 
@@ -49,6 +50,11 @@ const (
 	KindBot      = "bot"      // On: a bot plays Seat; off: hand it back
 	KindAssign   = "assign"   // move connection Conn to Seat
 	KindEnd      = "end"      // end the game now
+
+	// KindDebrief is both ways: the facilitator asks for the table's
+	// report (live mid-game), and the server sends a report, unasked to
+	// everyone when the game ends and to whoever joins a finished room.
+	KindDebrief = "debrief"
 )
 
 // Server-to-client kinds. Each is a value of ServerMsg.Kind.
@@ -66,11 +72,11 @@ const (
 var ClientKinds = []string{
 	KindHello, KindCreate, KindJoin, KindResume, KindCommand, KindTables,
 	KindStart, KindPause, KindContinue, KindExtend, KindSkip, KindInject,
-	KindKick, KindLock, KindBot, KindAssign, KindEnd,
+	KindKick, KindLock, KindBot, KindAssign, KindEnd, KindDebrief,
 }
 
 // ServerKinds lists every server-to-client kind.
-var ServerKinds = []string{KindWelcome, KindJoined, KindView, KindError, KindOK, KindTableList}
+var ServerKinds = []string{KindWelcome, KindJoined, KindView, KindError, KindOK, KindTableList, KindDebrief}
 
 // Roles a connection can hold in a room.
 const (
@@ -204,6 +210,10 @@ type ServerMsg struct {
 	Joined *Joined `msgpack:"joined,omitempty"` // joined
 	View   *View   `msgpack:"view,omitempty"`   // view
 	Tables []Table `msgpack:"tables,omitempty"` // table_list
+
+	// Debrief is the table's report (debrief): the same data as the
+	// facilitator's HTML report, so the screens and the file agree.
+	Debrief *report.Report `msgpack:"debrief,omitempty"`
 }
 
 // Error says what failed, typed for programs and worded for people.

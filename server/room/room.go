@@ -78,7 +78,8 @@ type Room struct {
 	dl     time.Time // the running deadline, zero for none
 	over   bool
 	broken bool
-	idle   bool // over and empty: the goroutine ends and the hub forgets the room
+	idle   bool   // over and empty: the goroutine ends and the hub forgets the room
+	report []byte // the final debrief message, once built (debrief.go)
 }
 
 // codeError is an error with its protocol code, for requests that fail
@@ -360,6 +361,7 @@ func (r *Room) settle() {
 		}
 		r.hub.finished()
 		slog.Info("game over", "code", r.code, "scores", fmt.Sprint(r.st.Scores))
+		defer r.debriefAll() // after the final views
 	}
 	r.broadcast()
 }
@@ -506,6 +508,9 @@ func (r *Room) joined(c *client, re uint32, fac string) {
 		j.Token = r.meta.Seats[c.seat].Token
 	}
 	c.reply(protocol.ServerMsg{Kind: protocol.KindJoined, Re: re, Joined: j})
+	if r.over {
+		r.sendDebrief(c, 0)
+	}
 }
 
 // join seats a newcomer by code and name.
@@ -628,6 +633,10 @@ func (r *Room) handle(c *client, m protocol.ClientMsg, at time.Time) {
 	}
 	if r.broken {
 		c.fail(m.ID, protocol.CodeInternal, "this room's storage failed; the facilitator should start a new one")
+		return
+	}
+	if m.Kind == protocol.KindDebrief && c.role == protocol.RoleFacilitator {
+		r.sendDebrief(c, m.ID)
 		return
 	}
 	var err error

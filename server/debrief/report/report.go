@@ -1,0 +1,146 @@
+// Package report holds the debrief of one table as plain data: the server
+// builds it (package debrief, by replaying the game's log), writes it as
+// HTML and CSV, and sends it to clients in the protocol's debrief message.
+// It imports only sim, so that the browser client can decode a report
+// without the server's templates and scenario parser.
+package report
+
+import (
+	"fmt"
+
+	"pushback/sim"
+)
+
+// Report is the debrief of one table as plain data: the HTML, the CSV and
+// the client's debrief screen all draw from it, so they cannot disagree.
+type Report struct {
+	Table     string     `json:"table,omitempty" msgpack:"table,omitempty"`
+	Scenario  string     `json:"scenario" msgpack:"scenario"`
+	Title     string     `json:"title" msgpack:"title"`
+	Summary   string     `json:"summary" msgpack:"summary"`
+	Seed      uint64     `json:"seed,string" msgpack:"seed"`
+	Executive string     `json:"executive" msgpack:"executive"` // the persona's name, or "Executive" for a person
+	Turns     int        `json:"turns" msgpack:"turns"`         // planned
+	Played    int        `json:"played" msgpack:"played"`       // turns finished so far
+	Final     bool       `json:"final" msgpack:"final"`         // the game is over; otherwise a live report
+	Phase     string     `json:"phase" msgpack:"phase"`
+	Managers  []Manager  `json:"managers" msgpack:"managers"`
+	Company   []Company  `json:"company" msgpack:"company"` // per finished turn, from turn 0
+	Turn      []TurnInfo `json:"turn" msgpack:"turn"`       // per finished turn, from turn 1
+	Visits    []Visit    `json:"visits" msgpack:"visits"`
+	Moments   []Moment   `json:"moments" msgpack:"moments"`
+	Scores    Scores     `json:"scores" msgpack:"scores"`
+	Prompts   []Prompt   `json:"prompts" msgpack:"prompts"`
+	Commands  int        `json:"commands" msgpack:"commands"`
+}
+
+// Manager is one manager seat's story.
+type Manager struct {
+	Seat      int          `json:"seat" msgpack:"seat"`
+	Name      string       `json:"name" msgpack:"name"`
+	Style     string       `json:"style,omitempty" msgpack:"style,omitempty"` // the bot style planned for the seat
+	Meters    []sim.Meters `json:"meters" msgpack:"meters"`                   // per finished turn, from turn 0
+	Pulse     []int        `json:"pulse" msgpack:"pulse"`                     // the executive's survey of morale, same turns
+	Score     []int        `json:"score" msgpack:"score"`                     // the balanced scorecard at each of those turns
+	Decisions []Decision   `json:"decisions" msgpack:"decisions"`             // per finished turn, from turn 1
+	Resigned  int          `json:"resigned" msgpack:"resigned"`
+	Found     int          `json:"shields_found" msgpack:"shields_found"`
+}
+
+// Decision is what one manager did in one turn and what came of it.
+type Decision struct {
+	Turn       int      `json:"turn" msgpack:"turn"`
+	Card       string   `json:"card,omitempty" msgpack:"card,omitempty"` // the mandate's title; empty when none reached this seat
+	Sound      bool     `json:"sound" msgpack:"sound"`                   // the card was sound: pushing back is crying wolf
+	Harm       float64  `json:"harm" msgpack:"harm"`
+	Response   string   `json:"response" msgpack:"response"`
+	Voiced     bool     `json:"voiced" msgpack:"voiced"`
+	Case       *Case    `json:"case,omitempty" msgpack:"case,omitempty"`
+	Verdict    string   `json:"verdict,omitempty" msgpack:"verdict,omitempty"`
+	Action     string   `json:"action" msgpack:"action"`
+	Escalated  string   `json:"escalated,omitempty" msgpack:"escalated,omitempty"` // the in-force card objected to late
+	Discovered bool     `json:"discovered" msgpack:"discovered"`                   // a quiet shield was found out
+	Changes    []string `json:"changes" msgpack:"changes"`                         // every meter change of this seat this turn, in words
+}
+
+// Case is a business case in words.
+type Case struct {
+	Data        string  `json:"data" msgpack:"data"`
+	Impact      string  `json:"impact" msgpack:"impact"`
+	Alternative string  `json:"alternative,omitempty" msgpack:"alternative,omitempty"`
+	Ask         string  `json:"ask" msgpack:"ask"`
+	Text        string  `json:"text,omitempty" msgpack:"text,omitempty"`
+	Quality     float64 `json:"quality" msgpack:"quality"` // 0..1 as the engine scored it
+}
+
+// TurnInfo is what happened at the table level in a turn.
+type TurnInfo struct {
+	Turn    int      `json:"turn" msgpack:"turn"`
+	News    []string `json:"news" msgpack:"news"`
+	Mandate string   `json:"mandate,omitempty" msgpack:"mandate,omitempty"`
+	Sound   bool     `json:"sound" msgpack:"sound"`
+	Harm    float64  `json:"harm" msgpack:"harm"`
+	Target  string   `json:"target,omitempty" msgpack:"target,omitempty"` // a manager's name, or "all"
+	Framing string   `json:"framing,omitempty" msgpack:"framing,omitempty"`
+	Changes []string `json:"changes" msgpack:"changes"` // the company meters' changes, in words
+}
+
+// Moment is one of the largest swings of a meter in a turn, with its causes.
+type Moment struct {
+	Turn   int      `json:"turn" msgpack:"turn"`
+	Seat   int      `json:"seat" msgpack:"seat"` // 0: the company
+	Who    string   `json:"who" msgpack:"who"`
+	Meter  string   `json:"meter" msgpack:"meter"`
+	Change int      `json:"change" msgpack:"change"`
+	Causes []string `json:"causes" msgpack:"causes"` // largest first
+}
+
+// Scores are the balanced scorecards; provisional while the game runs.
+type Scores struct {
+	Managers  []int `json:"managers" msgpack:"managers"`
+	Executive *int  `json:"executive,omitempty" msgpack:"executive,omitempty"` // only the engine scores the executive, at the end
+}
+
+// Prompt is one learning objective's debrief questions, filled with this
+// game's facts; a prompt about {manager} is asked once per manager.
+type Prompt struct {
+	Objective string       `json:"objective" msgpack:"objective"`
+	Text      string       `json:"text" msgpack:"text"`
+	Items     []PromptItem `json:"items" msgpack:"items"`
+}
+
+// PromptItem is one what happened / so what / now what triple.
+type PromptItem struct {
+	Manager      string `json:"manager,omitempty" msgpack:"manager,omitempty"`
+	WhatHappened string `json:"what_happened" msgpack:"what_happened"`
+	SoWhat       string `json:"so_what" msgpack:"so_what"`
+	NowWhat      string `json:"now_what" msgpack:"now_what"`
+}
+
+// Visit is a front-line visit and what the executive saw on it, which was
+// the truth at that moment.
+type Visit struct {
+	Turn   int `json:"turn" msgpack:"turn"`
+	Seat   int `json:"seat" msgpack:"seat"`
+	Morale int `json:"morale" msgpack:"morale"`
+	Trust  int `json:"trust" msgpack:"trust"`
+}
+
+// Company is the company's meters at the end of a turn.
+type Company struct {
+	Revenue  int `json:"revenue" msgpack:"revenue"`
+	Cost     int `json:"cost" msgpack:"cost"`
+	Pressure int `json:"pressure" msgpack:"pressure"`
+	Market   int `json:"market" msgpack:"market"`
+}
+
+// String shows scores for people and error messages.
+func (s *Scores) String() string {
+	if s == nil {
+		return "none"
+	}
+	if s.Executive == nil {
+		return fmt.Sprintf("managers %v", s.Managers)
+	}
+	return fmt.Sprintf("managers %v, executive %d", s.Managers, *s.Executive)
+}

@@ -1,0 +1,76 @@
+package room
+
+import (
+	"log/slog"
+
+	"pushback/server/debrief"
+	"pushback/server/protocol"
+	"pushback/sim"
+)
+
+// The debrief travels to the clients as one message: to every connection
+// when the game ends, to whoever joins or resumes a finished room, and to
+// the facilitator whenever they ask (a live report mid-game). It is built
+// from the stored log, like the facilitator's HTML report, so the screen
+// and the file cannot disagree; the final one is built once and kept.
+
+// debriefGame is this room's record as the debrief replays it. The log is
+// read from the store: a command is appended before anyone hears of it, so
+// the store always holds the game as the room knows it.
+func (r *Room) debriefGame() (debrief.Game, error) {
+	log, err := r.hub.st.Log(r.code)
+	if err != nil {
+		return debrief.Game{}, err
+	}
+	g := debrief.Game{Table: r.code, ScenarioName: r.meta.Create.Scenario, ScenarioSource: r.src,
+		Config: r.meta.Config, Seed: r.seed, Commands: make([]sim.Command, 0, len(log))}
+	for _, e := range log {
+		g.Commands = append(g.Commands, e.Command)
+	}
+	return g, nil
+}
+
+// debriefBytes encodes the table's report as a debrief message answering
+// re; nil when it cannot be built (logged: the game itself goes on).
+func (r *Room) debriefBytes(re uint32) []byte {
+	if r.over && re == 0 && r.report != nil {
+		return r.report
+	}
+	g, err := r.debriefGame()
+	if err == nil {
+		var rep *debrief.Report
+		if rep, err = debrief.Build(g); err == nil {
+			var b []byte
+			if b, err = protocol.Encode(protocol.ServerMsg{Kind: protocol.KindDebrief, Re: re, Debrief: rep}); err == nil {
+				if r.over && re == 0 {
+					r.report = b
+				}
+				return b
+			}
+		}
+	}
+	slog.Error("debrief", "code", r.code, "err", err)
+	return nil
+}
+
+// sendDebrief sends c the report, answering request re (0: unasked).
+func (r *Room) sendDebrief(c *client, re uint32) {
+	if b := r.debriefBytes(re); b != nil {
+		c.enqueue(b)
+	} else if re != 0 {
+		c.fail(re, protocol.CodeInternal, "the debrief could not be built")
+	}
+}
+
+// debriefAll sends the final report to every connection: the game has just
+// ended.
+func (r *Room) debriefAll() {
+	if len(r.conns) == 0 {
+		return
+	}
+	if b := r.debriefBytes(0); b != nil {
+		for c := range r.conns {
+			c.enqueue(b)
+		}
+	}
+}
