@@ -83,6 +83,11 @@ func (m *Model) Handle(msg protocol.ServerMsg) (out []protocol.ClientMsg) {
 		m.failed(*msg.Error)
 	case protocol.KindTableList:
 		m.Tables = msg.Tables
+	case protocol.KindDebrief:
+		if msg.Debrief == nil {
+			panic("debrief without body")
+		}
+		m.setReport(msg.Debrief)
 	case protocol.KindOK:
 	default:
 		m.Notice = fmt.Sprintf("The server sent a message of unknown kind %q; it was ignored.", clip(msg.Kind, 24))
@@ -92,7 +97,7 @@ func (m *Model) Handle(msg protocol.ServerMsg) (out []protocol.ClientMsg) {
 
 func (m *Model) joined(j *protocol.Joined) {
 	if j.Code != m.Room.Code { // a new room: nothing of the old one applies
-		m.HasView, m.View, m.Texts, m.Debrief = false, sim.View{}, nil, false
+		m.HasView, m.View, m.Texts, m.Debrief, m.Report, m.Step = false, sim.View{}, nil, false, nil, 0
 		m.anims = map[MeterKey]*Anim{}
 		m.Room = protocol.Room{Code: j.Code}
 	}

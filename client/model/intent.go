@@ -65,7 +65,8 @@ type ListTables struct{}
 // OpenTable switches the facilitator's console to another of their tables.
 type OpenTable struct{ Code string }
 
-// OpenDebrief shows the debrief once the game is over.
+// OpenDebrief shows the debrief once the game is over; the facilitator's
+// also asks the server for the report as it stands, mid-game too.
 type OpenDebrief struct{}
 
 // Leave forgets the room and the token, back to the title.
@@ -183,6 +184,13 @@ func (m *Model) Do(in Intent) []protocol.ClientMsg {
 		return m.msg(protocol.ClientMsg{Kind: protocol.KindResume, Code: in.Code, Token: m.Saved.Facilitator})
 	case OpenDebrief:
 		m.Debrief = true
+		if m.Seat == sim.Facilitator { // the live report, as it stands now
+			return m.msg(protocol.ClientMsg{Kind: protocol.KindDebrief})
+		}
+	case StepDebrief:
+		m.Step = clampStep(m.Step+in.By, m.Report)
+	case ShowMonth:
+		m.Step = clampStep(in.Month, m.Report)
 	case CloseDebrief:
 		m.Debrief = false
 	case Dismiss:

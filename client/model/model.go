@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"pushback/server/debrief/report"
 	"pushback/server/protocol"
 	"pushback/sim"
 )
@@ -17,7 +18,9 @@ import (
 // reconnect or a late message always lands on the right screen.
 type Screen uint8
 
-// The screens. ScreenDebrief is the slot for the on-screen debrief.
+// The screens. ScreenDebrief is the table's story on screen: for players
+// once the game is over, for the facilitator on request (live mid-game),
+// and on the projector by itself when the game ends.
 const (
 	ScreenTitle Screen = iota
 	ScreenLobby
@@ -122,6 +125,8 @@ type Model struct {
 	HasView bool
 	Tables  []protocol.Table // the facilitator's tables
 	Debrief bool             // the player asked for the debrief
+	Report  *report.Report   // the table's debrief, when the server sent one
+	Step    int              // the debrief's cursor: the story is shown up to this month
 
 	Title  TitleForm
 	Answer Answer
@@ -158,6 +163,8 @@ func (m *Model) Screen() Screen {
 	switch {
 	case !m.Joined:
 		return ScreenTitle
+	case (m.Seat == sim.Facilitator || m.Seat == sim.Public) && m.Debrief && m.Report != nil:
+		return ScreenDebrief
 	case m.Seat == sim.Facilitator:
 		return ScreenFacilitator
 	case m.Seat == sim.Public:
