@@ -54,7 +54,7 @@ func (s *State) resolve() {
 		told := t.Action == ActionCandid
 		// Drag of mandates already in force (landed in earlier turns).
 		for _, f := range t.InForce {
-			if dr := s.Scn.Mandates[f.Card].Effects.Drag; dr != 0 {
+			if dr := s.Scn.Mandates[f.Card].Effects.Drag; dr != 0 && float64(s.Turn-f.Turn) <= c.DragTurns {
 				s.team(seat, MeterMorale, roundf(float64(dr)*f.Eff), CauseDrag, f.Card)
 			}
 		}

@@ -188,6 +188,7 @@ type Coefficients struct {
 	MoraleFromTrust float64 // per turn, morale moves this share toward trust
 	LateCost        float64 // extra standing lost per turn of a mandate's age when escalated
 	Repair          float64 // per turn, trust regains this share of its shortfall from the start
+	DragTurns       float64 // turns a mandate in force drags on morale before the team adapts
 }
 
 // DefaultCoefficients are the model's numbers as documented in sim/README.md.
@@ -214,6 +215,7 @@ func DefaultCoefficients() Coefficients {
 		MoraleFromTrust: 0.1,
 		LateCost:        3,
 		Repair:          0.15,
+		DragTurns:       3,
 	}
 }
 
@@ -249,5 +251,6 @@ func Bounds() []Bound {
 		{"morale_from_trust", 0, 0.5, func(c *Coefficients) *float64 { return &c.MoraleFromTrust }},
 		{"late_cost", 0, 20, func(c *Coefficients) *float64 { return &c.LateCost }},
 		{"repair", 0, 0.5, func(c *Coefficients) *float64 { return &c.Repair }},
+		{"drag_turns", 0, 20, func(c *Coefficients) *float64 { return &c.DragTurns }},
 	}
 }
