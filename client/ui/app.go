@@ -206,6 +206,7 @@ func (a *App) Draw(screen *ebiten.Image) {
 func (a *App) paint(dst *ebiten.Image) {
 	p := &painter{dst: dst, scale: a.geo.scale, scroll: a.st.scroll}
 	a.st.spots = a.st.spots[:0]
+	a.st.points = a.st.points[:0]
 	c := a.ctx(nil, p)
 	scenes[a.M.Screen()](c)
 	if a.st.contentH > a.geo.h { // a scroll bar, so a phone user knows there is more

@@ -68,6 +68,7 @@ type state struct {
 	panels     map[string]float64 // panel heights, from the last frame
 	keyFocused bool               // the focus came from the keyboard: scroll it into view
 	spots      []spot             // the meters and codes drawn last frame, for the render test
+	points     []chartPoint       // the debrief charts' data points drawn last frame, likewise
 }
 
 func (c *ctx) drawing() bool { return c.p != nil }

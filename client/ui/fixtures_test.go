@@ -6,6 +6,8 @@ import (
 
 	"pushback/client/model"
 	"pushback/scenarios"
+	serverdebrief "pushback/server/debrief"
+	"pushback/server/debrief/report"
 	"pushback/server/protocol"
 	"pushback/sim"
 )
@@ -20,6 +22,7 @@ type table struct {
 	t    *testing.T
 	s    *sim.State
 	bots *sim.Bots
+	cmds []sim.Command // the log, for the debrief
 }
 
 func newTable(t *testing.T) *table {
@@ -56,9 +59,7 @@ func (tb *table) play(people []sim.Seat, stop func(*sim.State) bool) {
 				}
 			}
 			if c, ok := tb.bots.Decide(tb.s, seat); ok {
-				if err := tb.s.Apply(c); err != nil {
-					tb.t.Fatal(err)
-				}
+				tb.apply(c)
 				moved = true
 				if stop(tb.s) {
 					return
@@ -76,6 +77,24 @@ func (tb *table) apply(c sim.Command) {
 	if err := tb.s.Apply(c); err != nil {
 		tb.t.Fatal(err)
 	}
+	tb.cmds = append(tb.cmds, c)
+}
+
+// report is the debrief of the table's game so far, as the server builds it.
+func (tb *table) report() *report.Report {
+	tb.t.Helper()
+	r, err := serverdebrief.Build(serverdebrief.Game{Table: "KX7PQR", ScenarioName: scenarios.Default, Config: tb.s.Cfg, Seed: 11, Commands: tb.cmds})
+	if err != nil {
+		tb.t.Fatal(err)
+	}
+	return r
+}
+
+// debriefed gives a model the table's report as the server sends it.
+func debriefed(m *model.Model, r *report.Report, step int) *model.Model {
+	m.Handle(protocol.ServerMsg{Kind: protocol.KindDebrief, Debrief: r})
+	m.Do(model.ShowMonth{Month: step})
+	return m
 }
 
 func (tb *table) room(started bool) protocol.Room {
@@ -200,8 +219,13 @@ func fixtures(t *testing.T) []fixture {
 	add("executive-reveal", model.ScreenReveal, tb.model(sim.Executive, true, 0))
 	tb.play(nil, func(s *sim.State) bool { return false })
 	add("end", model.ScreenEnd, tb.model(1, true, 0))
-	deb := tb.model(1, true, 0)
+	rep := tb.report()
+	deb := debriefed(tb.model(1, true, 0), rep, rep.Played)
 	deb.Do(model.OpenDebrief{})
 	add("debrief", model.ScreenDebrief, deb)
+	mid := debriefed(tb.model(1, true, 0), rep, 3)
+	mid.Do(model.OpenDebrief{})
+	add("debrief-month3", model.ScreenDebrief, mid)
+	add("debrief-projector", model.ScreenDebrief, debriefed(tb.model(sim.Public, true, 0), rep, rep.Played))
 	return fx
 }

@@ -17,6 +17,7 @@ import (
 	xdraw "golang.org/x/image/draw"
 
 	"pushback/client/model"
+	"pushback/server/debrief/report"
 	"pushback/server/protocol"
 	"pushback/sim"
 )
@@ -161,7 +162,7 @@ func TestScreens(t *testing.T) {
 	for _, fx := range fixtures(t) {
 		sizes := []size{laptop, phone}
 		switch fx.screen {
-		case model.ScreenProjector, model.ScreenFacilitator, model.ScreenReveal:
+		case model.ScreenProjector, model.ScreenFacilitator, model.ScreenReveal, model.ScreenDebrief:
 			sizes = append(sizes, bigScreen)
 		}
 		for _, sz := range sizes {
@@ -198,7 +199,16 @@ func TestScreens(t *testing.T) {
 					if sz == phone {
 						w = 360
 					}
-					if n := writePNG(t, *readme, name, small(img, w)); n > 150<<10 {
+					shot := image.Image(img)
+					if b := img.Bounds(); fx.screen == model.ScreenDebrief && b.Dy() > b.Dx() {
+						// The debrief runs long (every question of every objective): the README shows its top.
+						h := b.Dx() * 2
+						if sz != phone {
+							h = b.Dx() * 9 / 16 // the first screenful
+						}
+						shot = img.SubImage(image.Rect(0, 0, b.Dx(), min(h, b.Dy())))
+					}
+					if n := writePNG(t, *readme, name, small(shot, w)); n > 150<<10 {
 						t.Errorf("%s is %d KB; keep README images under 150 KB", name, n>>10)
 					}
 				}
@@ -208,7 +218,7 @@ func TestScreens(t *testing.T) {
 }
 
 // phoneShot says which screens the README shows at phone size too.
-var phoneShot = map[string]bool{"title": true, "manager": true, "reveal": true}
+var phoneShot = map[string]bool{"title": true, "manager": true, "reveal": true, "debrief": true}
 
 func hasQR(spots []spot) bool {
 	for _, s := range spots {
@@ -323,5 +333,117 @@ func TestRevealAnimates(t *testing.T) {
 		if !tc.between && v != float64(to) {
 			t.Errorf("at %v trust is drawn at %.2f, want %d", tc.at, v, to)
 		}
+	}
+}
+
+// TestDebriefCharts draws the debrief of a real game at the laptop and
+// phone sizes and at several cursor months: each chart shows one point per
+// manager per month up to the cursor and none after it; every point sits
+// where its value says on the 0–100 axis, and its pixel there is its
+// manager's colour (unless a later manager's marker covers it); the
+// questions appear only at the last month.
+func TestDebriefCharts(t *testing.T) {
+	var rep *report.Report
+	var m *model.Model
+	for _, fx := range fixtures(t) {
+		if fx.name == "debrief" {
+			m, rep = fx.m, fx.m.Report
+		}
+	}
+	if rep == nil || rep.Played < 4 {
+		t.Fatal("no finished report among the fixtures")
+	}
+	for _, sz := range []size{laptop, phone} {
+		for _, step := range []int{0, 3, rep.Played} {
+			t.Run(fmt.Sprintf("%s/month%d", sz.name, step), func(t *testing.T) {
+				m.Do(model.ShowMonth{Month: step})
+				a := NewApp(m, nil, nil, &recorder{})
+				img, spots := render(a, sz, true)
+				checkMeters(t, img, spots)
+				pts := a.st.points
+				if want := len(chartMeters) * len(rep.Managers) * (step + 1); len(pts) != want {
+					t.Fatalf("%d chart points drawn, want %d", len(pts), want)
+				}
+				for i, p := range pts {
+					if p.month > step {
+						t.Errorf("%s seat %d month %d drawn past the cursor %d", p.chart, p.seat, p.month, step)
+					}
+					if want := rep.Managers[p.seat-1].Meters[p.month].Get(p.chart); p.value != want {
+						t.Errorf("%s seat %d month %d: drawn value %d, report %d", p.chart, p.seat, p.month, p.value, want)
+					}
+					if wantY := p.plot.bottom() - p.plot.h*float64(p.value)/100; math.Abs(p.y-wantY) > 0.5 {
+						t.Errorf("%s seat %d month %d = %d at y %.1f, want %.1f", p.chart, p.seat, p.month, p.value, p.y, wantY)
+					}
+					if wantX := p.plot.x + p.plot.w*float64(p.month)/float64(rep.Played); math.Abs(p.x-wantX) > 0.5 {
+						t.Errorf("%s seat %d month %d at x %.1f, want %.1f", p.chart, p.seat, p.month, p.x, wantX)
+					}
+					covered := false
+					for _, q := range pts[i+1:] {
+						if q.chart == p.chart && math.Hypot(q.x-p.x, q.y-p.y) < 14*a.geo.scale {
+							covered = true
+						}
+					}
+					if got := img.RGBAAt(int(p.x), int(p.y)); !covered && got != p.col {
+						t.Errorf("%s seat %d month %d: pixel at (%.0f, %.0f) is %v, want the series colour %v", p.chart, p.seat, p.month, p.x, p.y, got, p.col)
+					}
+				}
+				c := a.ctx(&input{}, nil)
+				scenes[model.ScreenDebrief](c)
+				for _, f := range c.order {
+					if f.r.x < 0 || f.r.right() > a.geo.w+0.5 {
+						t.Errorf("control %s sticks out of the width", f.id)
+					}
+				}
+				writePNG(t, *shots, fmt.Sprintf("debrief-%s-month%d.png", sz.name, step), img)
+			})
+		}
+	}
+}
+
+// TestDebriefKeys steps the debrief with the arrow keys and the buttons,
+// and tabs to every control, with no pointer at all.
+func TestDebriefKeys(t *testing.T) {
+	var m *model.Model
+	for _, fx := range fixtures(t) {
+		if fx.name == "debrief" {
+			m = fx.m
+		}
+	}
+	a := NewApp(m, nil, nil, &recorder{})
+	render(a, laptop, false)
+	last := m.Report.Played
+	keys := []struct {
+		in   input
+		want int
+	}{
+		{input{left: true}, last - 1},
+		{input{left: true}, last - 2},
+		{input{rght: true}, last - 1},
+		{input{rght: true}, last},
+		{input{rght: true}, last}, // clamps
+	}
+	for i, k := range keys {
+		onMain(func() { a.step(&k.in) })
+		if m.Step != k.want {
+			t.Fatalf("key %d: cursor at %d, want %d", i, m.Step, k.want)
+		}
+	}
+	// Tab to "From the start" and press Enter.
+	for i := 0; i < 20 && a.st.focus != "deb.start"; i++ {
+		onMain(func() { a.step(&input{tab: true}) })
+	}
+	if a.st.focus != "deb.start" {
+		t.Fatalf("Tab never reached the From the start button (focus %q)", a.st.focus)
+	}
+	onMain(func() { a.step(&input{enter: true}) })
+	if m.Step != 0 {
+		t.Fatalf("Enter on From the start: cursor at %d", m.Step)
+	}
+	for i := 0; i < 20 && a.st.focus != "deb.back"; i++ {
+		onMain(func() { a.step(&input{tab: true}) })
+	}
+	onMain(func() { a.step(&input{enter: true}) })
+	if m.Screen() == model.ScreenDebrief {
+		t.Fatal("Enter on Back left the debrief up")
 	}
 }

@@ -12,7 +12,6 @@ import (
 )
 
 // scenes maps each screen to the function that lays it out and draws it.
-// The debrief slot shows a placeholder until the debrief screen lands.
 var scenes = [model.NumScreens]func(c *ctx){
 	model.ScreenTitle:       title,
 	model.ScreenLobby:       lobby,
@@ -722,23 +721,6 @@ func gameEnd(c *ctx) {
 	c.end("path", ry, q)
 }
 
-// debrief is the slot for the on-screen debrief: until it lands, it points
-// to the facilitator's report.
-func debrief(c *ctx) {
-	y := c.header()
-	g := c.margin()
-	p := c.panel("debrief", g, y, c.w-2*g, "Debrief")
-	p.para("Your facilitator has the full debrief of this table: every meter's path with your decisions marked, "+
-		"what the executive saw against what was true, and the questions to discuss.", sizeBody, false, colInk)
-	if c.m.Seat >= 1 {
-		c.gauges(p, c.m.Seat)
-	}
-	if p.button("back", "Back to the scores", true) {
-		c.do(model.CloseDebrief{})
-	}
-	c.end("debrief", y, p)
-}
-
 // console: the facilitator's view of every table and the controls.
 func console(c *ctx) {
 	m := c.m
@@ -774,6 +756,11 @@ func console(c *ctx) {
 	}
 	btn("end", "End game", started && !over, model.Order{Kind: protocol.KindEnd})
 	btn("tables", "All my tables", m.Saved.Facilitator != "", model.ListTables{})
+	if over {
+		btn("debrief", "Debrief", true, model.OpenDebrief{})
+	} else {
+		btn("debrief", "Live debrief", started, model.OpenDebrief{})
+	}
 	if len(m.Info.Events) > 0 && started && !over {
 		ctl.label("Inject market news", sizeSmall, true, colMuted)
 		labels := make([]string, len(m.Info.Events))

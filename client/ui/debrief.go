@@ -1,0 +1,553 @@
+package ui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"pushback/client/model"
+	"pushback/server/debrief/report"
+	"pushback/sim"
+)
+
+// The debrief screen tells a table's story up to a cursor month: a chart per
+// meter with one line per manager, the month's news, mandate and decisions,
+// what the executive saw against the truth, the key moments so far, the
+// scores, and at the last month the questions for each learning objective.
+// ← and → (or the buttons, or a tap on a chart) move the cursor.
+
+// seriesStyle tells one manager's line apart without colour: a dash pattern
+// and a marker shape as well as an Okabe–Ito colour, in the same order as
+// the HTML report's charts.
+type seriesStyle struct {
+	col   colorT
+	dash  []float64 // on, off, … in layout units; nil solid
+	shape int
+}
+
+const (
+	markCircle = iota
+	markSquare
+	markTriangle
+	markDiamond
+	markCross
+	markDown
+)
+
+var seriesStyles = []seriesStyle{
+	{colBlue, nil, markCircle},
+	{colVermil, []float64{8, 4}, markSquare},
+	{colGreen, []float64{2, 3}, markTriangle},
+	{colPurple, []float64{10, 3, 2, 3}, markDiamond},
+	{colOrange, []float64{4, 2, 1, 2}, markCross},
+	{colInk, []float64{14, 4}, markDown},
+	{colSky, []float64{6, 6}, markCircle},
+	{colMuted, []float64{3, 6}, markSquare},
+}
+
+func styleOf(i int) seriesStyle { return seriesStyles[i%len(seriesStyles)] }
+
+// chartMeters are the four charts, in the order the report's tables use.
+var chartMeters = []sim.Meter{sim.MeterMorale, sim.MeterTrust, sim.MeterQuota, sim.MeterStanding}
+
+// debrief draws the report; without one yet it says it is on its way.
+func debrief(c *ctx) {
+	m := c.m
+	y := c.header()
+	g := c.margin()
+	r := m.Report
+	if r == nil {
+		p := c.panel("deb.wait", g, y, c.w-2*g, "Debrief")
+		p.para("The debrief of this table is on its way from the server.", sizeBody, false, colInk)
+		if p.button("deb.back", "Back", true) {
+			c.do(model.CloseDebrief{})
+		}
+		c.end("deb.wait", y, p)
+		return
+	}
+	// ← and → move the cursor wherever the focus is: nothing else on this
+	// screen uses them, and Tab still walks every control.
+	if c.in != nil {
+		if c.in.left {
+			c.do(model.StepDebrief{By: -1})
+		}
+		if c.in.rght {
+			c.do(model.StepDebrief{By: 1})
+		}
+		c.in.left, c.in.rght = false, false
+	}
+	n := m.Step
+	y = c.debriefTop(g, y, r, n) + 14
+
+	lx, lw, rx, rw := c.cols(0.6)
+	// The charts: two across in the left column on a wide screen.
+	across := 2
+	if c.narrow || lw < 560 {
+		across = 1
+	}
+	cw := (lw - float64(across-1)*14) / float64(across)
+	cy, rowEnd := y, y
+	for i, k := range chartMeters {
+		if i > 0 && i%across == 0 {
+			cy = rowEnd + 14
+		}
+		id := "deb.chart." + k.String()
+		p := c.panel(id, lx+float64(i%across)*(cw+14), cy, cw, strings.ToUpper(k.String()[:1])+k.String()[1:])
+		c.chart(p, id, r, k, n)
+		rowEnd = math.Max(rowEnd, c.end(id, cy, p))
+	}
+	left := c.sawPanel(lx, rowEnd+14, lw, r, n)
+	ry := c.below(y, left)
+	ry = c.monthPanel(rx, ry, rw, r, n) + 14
+	ry = c.momentsPanel(rx, ry, rw, r, n)
+	y = math.Max(left, ry) + 14
+	if c.narrow {
+		y = ry + 14
+	}
+	y = c.scoresPanel(g, y, c.w-2*g, r, n) + 14
+	c.promptsPanel(g, y, c.w-2*g, r, n)
+}
+
+// debriefTop: the title, where the game stands, the cursor and its controls.
+func (c *ctx) debriefTop(g, y float64, r *report.Report, n int) float64 {
+	m := c.m
+	p := c.panel("deb.top", g, y, c.w-2*g, "Debrief · "+r.Title)
+	state := "final"
+	if !r.Final {
+		state = fmt.Sprintf("live: %d of %d months played, scores provisional", r.Played, r.Turns)
+	}
+	p.para(fmt.Sprintf("Table %s · against %s · %s", r.Table, r.Executive, state), sizeSmall, false, colMuted)
+	month := fmt.Sprintf("Month %d of %d", n, r.Played)
+	if n == 0 {
+		month = fmt.Sprintf("The start (0 of %d)", r.Played)
+	}
+	row := p.take(ctlH)
+	x := row.x
+	btn := func(id, label string, on bool, in model.Intent) {
+		w := measure(label, sizeBody, true) + 28
+		if x > row.x && x+w > row.right() {
+			row = p.take(ctlH)
+			x = row.x
+		}
+		if c.button(rect{x, row.y, w, ctlH}, id, label, on) {
+			c.do(in)
+		}
+		x += w + 10
+	}
+	btn("deb.prev", "← Earlier", n > 0, model.StepDebrief{By: -1})
+	// The month, large, between the arrows.
+	mw := measure(month, sizeHead, true) + 16
+	if x > row.x && x+mw > row.right() {
+		row = p.take(ctlH)
+		x = row.x
+	}
+	if c.drawing() {
+		c.p.text(month, x+8, row.y+(ctlH-lineHeight(sizeHead))/2+2, sizeHead, true, colInk, alignLeft)
+	}
+	x += mw + 10
+	btn("deb.next", "Later →", n < r.Played, model.StepDebrief{By: 1})
+	btn("deb.all", "Whole game", n < r.Played, model.ShowMonth{Month: r.Played})
+	btn("deb.start", "From the start", n > 0, model.ShowMonth{Month: 0})
+	back := "Back to the scores"
+	switch m.Seat {
+	case sim.Facilitator:
+		back = "Back to the console"
+	case sim.Public:
+		back = "Back to the room"
+	}
+	if m.Seat == sim.Facilitator && !r.Final {
+		btn("deb.refresh", "Refresh", true, model.OpenDebrief{})
+	}
+	btn("deb.back", back, true, model.CloseDebrief{})
+	p.para("← → step through the months; tap a chart to jump to a month. A ringed marker is a month the manager objected (pushed back, negotiated or escalated).", sizeSmall, false, colMuted)
+	return c.end("deb.top", y, p)
+}
+
+// chart draws one meter for every manager over months 0..n of the report:
+// axes labelled, a line per manager told apart by dash and marker, each
+// objection ringed, the cursor month marked; a tap picks a month.
+func (c *ctx) chart(p *flow, id string, r *report.Report, k sim.Meter, n int) {
+	// Legend: one entry per manager, each with its line and marker.
+	lx, ly := p.x, p.y
+	lh := lineHeight(sizeSmall) + 4
+	for i, mg := range r.Managers {
+		w := 34 + measure(mg.Name, sizeSmall, false) + 14
+		if lx > p.x && lx+w > p.x+p.w {
+			lx, ly = p.x, ly+lh
+		}
+		if c.drawing() {
+			st := styleOf(i)
+			c.dashed([][2]float64{{lx, ly + 9}, {lx + 26, ly + 9}}, 2.5, st)
+			c.marker(lx+13, ly+9, 4, st, false)
+			c.p.text(mg.Name, lx+32, ly, sizeSmall, false, colInk, alignLeft)
+		}
+		lx += w
+	}
+	p.y = ly + lh + 4
+	h := 170.0
+	if c.narrow {
+		h = 150
+	}
+	box := p.take(h + 40)
+	plot := rect{box.x + 34, box.y + 6, box.w - 34 - 10, h}
+	months := max(r.Played, 1)
+	xAt := func(t int) float64 { return plot.x + plot.w*float64(t)/float64(months) }
+	yAt := func(v int) float64 {
+		return plot.bottom() - plot.h*math.Max(0, math.Min(float64(v), 100))/100
+	}
+	if c.control(id+".plot", plot) {
+		// A tap picks the nearest month (Enter on the focused chart: the next one).
+		if x, _, ok := c.pointer(); ok && c.in.release {
+			c.do(model.ShowMonth{Month: int(math.Round((x - plot.x) / plot.w * float64(months)))})
+		} else {
+			c.do(model.StepDebrief{By: 1})
+		}
+	}
+	if !c.drawing() {
+		return
+	}
+	pt := c.p
+	// Grid, y labels, the cursor band.
+	for _, v := range []int{0, 25, 50, 75, 100} {
+		yy := yAt(v)
+		col := colTrack
+		if v == 0 || v == 100 {
+			col = colLine
+		}
+		pt.line(plot.x, yy, plot.right(), yy, 1, col)
+		if v%50 == 0 {
+			pt.text(fmt.Sprint(v), plot.x-6, yy-lineHeight(sizeSmall)/2, sizeSmall, false, colMuted, alignRight)
+		}
+	}
+	if n > 0 && n < r.Played {
+		pt.fill(rect{xAt(n), plot.y, plot.right() - xAt(n), plot.h}, colGround) // the months not shown yet
+	}
+	pt.line(xAt(n), plot.y-2, xAt(n), plot.bottom()+2, 2, colInk)
+	// X axis: month numbers (every other one when crowded) and its title.
+	every := 1
+	if plot.w/float64(months) < 26 {
+		every = 2
+	}
+	for t := 0; t <= r.Played; t += every {
+		pt.text(fmt.Sprint(t), xAt(t), plot.bottom()+4, sizeSmall, t == n, colMuted, alignCenter)
+	}
+	pt.text("month", plot.right(), plot.bottom()+4+lineHeight(sizeSmall), sizeSmall, false, colMuted, alignRight)
+	pt.text(k.String()+" 0–100", plot.x, plot.bottom()+4+lineHeight(sizeSmall), sizeSmall, false, colMuted, alignLeft)
+	// Lines up to the cursor, then markers on top: an objection is ringed.
+	for i, mg := range r.Managers {
+		st := styleOf(i)
+		var pts [][2]float64
+		for t := 0; t <= n && t < len(mg.Meters); t++ {
+			pts = append(pts, [2]float64{xAt(t), yAt(mg.Meters[t].Get(k))})
+		}
+		c.dashed(pts, 2.5, st)
+	}
+	for i, mg := range r.Managers {
+		st := styleOf(i)
+		for t := 0; t <= n && t < len(mg.Meters); t++ {
+			v := mg.Meters[t].Get(k)
+			voiced := t >= 1 && t-1 < len(mg.Decisions) && mg.Decisions[t-1].Voiced
+			c.marker(xAt(t), yAt(v), 4.5, st, voiced)
+			c.st.points = append(c.st.points, chartPoint{chart: k, seat: mg.Seat, month: t, value: v,
+				x: xAt(t) * c.scale, y: (yAt(v) - pt.scroll) * c.scale, plot: c.device(plot), col: st.col})
+		}
+	}
+}
+
+// chartPoint is a data point as drawn, in device pixels, for the render test.
+type chartPoint struct {
+	chart       sim.Meter
+	seat, month int
+	value       int
+	x, y        float64
+	plot        rect
+	col         colorT
+}
+
+// dashed strokes a polyline with a style's dash pattern, the pattern
+// running on across the corners.
+func (c *ctx) dashed(pts [][2]float64, width float64, st seriesStyle) {
+	if len(pts) < 2 {
+		return
+	}
+	if st.dash == nil {
+		for i := 1; i < len(pts); i++ {
+			c.p.line(pts[i-1][0], pts[i-1][1], pts[i][0], pts[i][1], width, st.col)
+		}
+		return
+	}
+	k, left := 0, st.dash[0]
+	for i := 1; i < len(pts); i++ {
+		x0, y0, x1, y1 := pts[i-1][0], pts[i-1][1], pts[i][0], pts[i][1]
+		seg := math.Hypot(x1-x0, y1-y0)
+		for at := 0.0; at < seg; {
+			step := math.Min(left, seg-at)
+			if k%2 == 0 {
+				a, b := at/seg, (at+step)/seg
+				c.p.line(x0+(x1-x0)*a, y0+(y1-y0)*a, x0+(x1-x0)*b, y0+(y1-y0)*b, width, st.col)
+			}
+			at += step
+			left -= step
+			if left <= 1e-9 {
+				k = (k + 1) % len(st.dash)
+				left = st.dash[k]
+			}
+		}
+	}
+}
+
+// marker draws a series' marker at (x, y); ringed marks an objection.
+func (c *ctx) marker(x, y, r float64, st seriesStyle, ringed bool) {
+	p := c.p
+	if ringed {
+		p.dot(x, y, r+4.5, colInk)
+		p.dot(x, y, r+2.5, colPanel)
+	}
+	switch st.shape {
+	case markSquare:
+		p.fill(rect{x - r, y - r, 2 * r, 2 * r}, st.col)
+	case markTriangle:
+		p.triangle(x-r*1.2, y-r, r*2.4, 1, st.col)
+	case markDown:
+		p.triangle(x-r*1.2, y-r*0.9, r*2.4, -1, st.col)
+	case markDiamond:
+		p.fill(rect{x - r*0.75, y - r*0.75, r * 1.5, r * 1.5}, st.col)
+		p.line(x-r*1.2, y, x+r*1.2, y, r*0.9, st.col)
+		p.line(x, y-r*1.2, x, y+r*1.2, r*0.9, st.col)
+	case markCross:
+		p.line(x-r, y-r, x+r, y+r, 2.5, st.col)
+		p.line(x-r, y+r, x+r, y-r, 2.5, st.col)
+		p.dot(x, y, 1.6, st.col)
+	default:
+		p.dot(x, y, r, st.col)
+	}
+}
+
+// monthPanel: what happened in the cursor month.
+func (c *ctx) monthPanel(x, y, w float64, r *report.Report, n int) float64 {
+	title := fmt.Sprintf("Month %d", n)
+	if n == 0 {
+		title = "The start"
+	}
+	p := c.panel("deb.month", x, y, w, title)
+	if n == 0 || n > len(r.Turn) {
+		p.para("Every team at its starting meters. Step on to see each month's news, mandate and answers.", sizeBody, false, colMuted)
+		return c.end("deb.month", y, p)
+	}
+	t := r.Turn[n-1]
+	if len(t.News) > 0 {
+		p.para("News: "+strings.Join(t.News, "; "), sizeBody, false, colInk)
+	}
+	if t.Mandate != "" {
+		kind := "harmful"
+		if t.Sound {
+			kind = "sound"
+		}
+		p.para(fmt.Sprintf("Mandate: %s (%s; to %s)", t.Mandate, kind, t.Target), sizeBody, true, colInk)
+		if t.Framing != "" {
+			p.para("“"+t.Framing+"”", sizeSmall, false, colBlue)
+		}
+	} else {
+		p.para("No mandate this month.", sizeBody, false, colMuted)
+	}
+	for i, mg := range r.Managers {
+		if n-1 >= len(mg.Decisions) {
+			continue
+		}
+		d := mg.Decisions[n-1]
+		st := styleOf(i)
+		c.marked(p, mg.Name+": "+decisionWords(d), st, d.Voiced, true)
+		if n < len(mg.Meters) {
+			var net []string
+			for _, k := range chartMeters {
+				if dv := mg.Meters[n].Get(k) - mg.Meters[n-1].Get(k); dv != 0 {
+					net = append(net, k.String()+" "+model.Signed(dv))
+				}
+			}
+			if len(net) == 0 {
+				net = []string{"no meter moved"}
+			}
+			ch := p.take(0)
+			ls := wrap(strings.Join(net, " · "), p.w-22, sizeSmall, false)
+			ch.h = float64(len(ls)) * lineHeight(sizeSmall)
+			p.y += ch.h + 4
+			c.grow(ch)
+			if c.drawing() {
+				for j, l := range ls {
+					c.p.text(l, ch.x+22, ch.y+float64(j)*lineHeight(sizeSmall), sizeSmall, false, colMuted, alignLeft)
+				}
+			}
+		}
+	}
+	if len(t.Changes) > 0 {
+		p.para("Company: "+strings.Join(t.Changes, "; "), sizeSmall, false, colMuted)
+	}
+	return c.end("deb.month", y, p)
+}
+
+// marked writes a wrapped line of small text after a series' marker, so
+// that it reads as that manager's without a colour key.
+func (c *ctx) marked(p *flow, s string, st seriesStyle, ringed, bold bool) {
+	row := p.take(0)
+	lines := wrap(s, p.w-22, sizeSmall, bold)
+	lh := lineHeight(sizeSmall)
+	row.h = float64(len(lines)) * lh
+	p.y += row.h + 2
+	c.grow(row)
+	if c.drawing() {
+		c.marker(row.x+7, row.y+lh/2, 4, st, ringed)
+		for j, l := range lines {
+			c.p.text(l, row.x+22, row.y+float64(j)*lh, sizeSmall, bold, colInk, alignLeft)
+		}
+	}
+}
+
+func abs(n int) int { return max(n, -n) }
+
+// decisionWords says what a manager did in a month, in one line.
+func decisionWords(d report.Decision) string {
+	s := d.Response
+	if d.Escalated != "" {
+		s += " against " + d.Escalated
+	}
+	if d.Case != nil {
+		s += fmt.Sprintf(" (case %d/100)", int(math.Round(d.Case.Quality*100)))
+	}
+	if d.Verdict != "" {
+		s += " → " + d.Verdict
+	}
+	if d.Discovered {
+		s += ", shield found out"
+	}
+	if d.Action != "" && d.Action != "none" {
+		s += "; " + d.Action
+	}
+	return s
+}
+
+// sawPanel: what the executive saw (the pulse survey, visits) against the
+// truth, at the cursor month.
+func (c *ctx) sawPanel(x, y, w float64, r *report.Report, n int) float64 {
+	p := c.panel("deb.saw", x, y, w, "What the executive saw")
+	p.para(fmt.Sprintf("Month %d: the pulse survey of morale against the true morale and trust.", n), sizeSmall, false, colMuted)
+	for i, mg := range r.Managers {
+		if n >= len(mg.Meters) || n >= len(mg.Pulse) {
+			continue
+		}
+		tm := mg.Meters[n]
+		gap := mg.Pulse[n] - tm.Morale
+		off := "spot on"
+		if gap != 0 {
+			off = fmt.Sprintf("off by %d", abs(gap))
+		}
+		c.marked(p, fmt.Sprintf("%s: the survey said %d; true morale %d (%s), trust %d", mg.Name, mg.Pulse[n], tm.Morale, off, tm.Trust), styleOf(i), false, false)
+	}
+	seen := 0
+	for _, v := range r.Visits {
+		if v.Turn > n {
+			continue
+		}
+		seen++
+		who := fmt.Sprintf("seat %d", v.Seat)
+		if v.Seat >= 1 && v.Seat <= len(r.Managers) {
+			who = r.Managers[v.Seat-1].Name
+		}
+		p.para(fmt.Sprintf("Month %d: a front-line visit to %s saw the truth: morale %d, trust %d.", v.Turn, who, v.Morale, v.Trust), sizeSmall, false, colInk)
+	}
+	if seen == 0 {
+		p.para("No front-line visit so far: the executive saw only the survey.", sizeSmall, false, colMuted)
+	}
+	return c.end("deb.saw", y, p)
+}
+
+// momentsPanel: the largest swings up to the cursor, each with its causes.
+func (c *ctx) momentsPanel(x, y, w float64, r *report.Report, n int) float64 {
+	p := c.panel("deb.moments", x, y, w, "Key moments")
+	shown := 0
+	for _, mo := range r.Moments {
+		if mo.Turn > n {
+			continue
+		}
+		shown++
+		head := fmt.Sprintf("Month %d · %s · %s %s", mo.Turn, mo.Who, mo.Meter, model.Signed(mo.Change))
+		p.para(head, sizeBody, true, colInk)
+		causes := mo.Causes
+		if len(causes) > 2 {
+			causes = append(causes[:2:2], fmt.Sprintf("and %d more", len(mo.Causes)-2))
+		}
+		p.para(strings.Join(causes, "; "), sizeSmall, false, colMuted)
+	}
+	if shown == 0 {
+		p.para("None yet: the largest swings appear as the months go by.", sizeSmall, false, colMuted)
+	}
+	return c.end("deb.moments", y, p)
+}
+
+// scoresPanel: the balanced scorecard at the cursor month.
+func (c *ctx) scoresPanel(x, y, w float64, r *report.Report, n int) float64 {
+	title := "Scores"
+	if n < r.Played || !r.Final {
+		title = fmt.Sprintf("Scores at month %d (provisional)", n)
+	}
+	p := c.panel("deb.scores", x, y, w, title)
+	across := 2
+	if c.narrow {
+		across = 1
+	}
+	mw := (p.w - float64(across-1)*20) / float64(across)
+	var row rect
+	for i, mg := range r.Managers {
+		if n >= len(mg.Score) {
+			continue
+		}
+		if i%across == 0 {
+			row = p.take(50)
+		}
+		s := mg.Score[n]
+		if n == r.Played && i < len(r.Scores.Managers) {
+			s = r.Scores.Managers[i]
+		}
+		c.meter(rect{row.x + float64(i%across)*(mw+20), row.y, mw, 50}, model.Gauge{Meter: sim.MeterQuota, Label: mg.Name,
+			Value: float64(s), Target: s, Max: 100, History: mg.Score[:n+1]})
+	}
+	if r.Scores.Executive != nil && n == r.Played {
+		e := *r.Scores.Executive
+		row = p.take(50)
+		label := r.Executive
+		if label != "Executive" {
+			label += " (executive)"
+		}
+		c.meter(rect{row.x, row.y, mw, 50}, model.Gauge{Meter: sim.MeterRevenue, Label: label, Value: float64(e), Target: e, Max: 200})
+	}
+	return c.end("deb.scores", y, p)
+}
+
+// promptsPanel: the questions per learning objective, once the story is
+// told to its end.
+func (c *ctx) promptsPanel(x, y, w float64, r *report.Report, n int) float64 {
+	p := c.panel("deb.prompts", x, y, w, "To discuss")
+	if n < r.Played {
+		p.para("The questions for each learning objective come at the last month (Whole game).", sizeBody, false, colMuted)
+		return c.end("deb.prompts", y, p)
+	}
+	for _, pr := range r.Prompts {
+		head := pr.Text
+		if head == "" {
+			head = pr.Objective
+		}
+		p.para(head, sizeHead, true, colInk)
+		for _, it := range pr.Items {
+			if it.Manager != "" {
+				p.label(it.Manager, sizeBody, true, colMuted)
+			}
+			p.para("What happened: "+it.WhatHappened, sizeBody, false, colInk)
+			p.para("So what: "+it.SoWhat, sizeBody, false, colInk)
+			p.para("Now what: "+it.NowWhat, sizeBody, false, colBlue)
+		}
+		p.space(6)
+	}
+	if len(r.Prompts) == 0 {
+		p.para("This scenario has no debrief questions.", sizeBody, false, colMuted)
+	}
+	return c.end("deb.prompts", y, p)
+}
