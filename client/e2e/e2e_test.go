@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -322,15 +323,28 @@ func browser(t *testing.T, url string) *cdp {
 	if err != nil {
 		t.Fatal("chromium is missing: run bash .ci/deps.sh (make test does)")
 	}
-	profile := t.TempDir()
+	// Not t.TempDir: Chromium's helper processes may still be writing the
+	// profile for a moment after the browser is killed, and TempDir's
+	// cleanup fails the test on that.
+	profile, err := os.MkdirTemp("", "pushback-e2e-profile-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
 		"--enable-unsafe-swiftshader", "--remote-allow-origins=*",
 		"--user-data-dir="+profile, "--remote-debugging-port=0", "--window-size=1280,720", url)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // its helpers die with it
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	t.Cleanup(func() {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		cmd.Wait()
+		for i := 0; i < 50 && os.RemoveAll(profile) != nil; i++ {
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
 	var port string
 	for i := 0; i < 200 && port == ""; i++ {
 		if b, err := os.ReadFile(filepath.Join(profile, "DevToolsActivePort")); err == nil {
