@@ -40,9 +40,20 @@ func render(t *testing.T, bin, page string, out ...string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	// Not t.TempDir: a helper process may still write the profile for a
+	// moment after Chromium exits, and TempDir's cleanup fails on that.
+	profile, err := os.MkdirTemp("", "pushback-report-profile-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		for i := 0; i < 50 && os.RemoveAll(profile) != nil; i++ {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}()
 	args := append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir=" + t.TempDir()}, out...)
+		"--user-data-dir=" + profile}, out...)
 	cmd := exec.CommandContext(ctx, bin, append(args, "file://"+page)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
