@@ -1,11 +1,13 @@
 package room
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -879,18 +881,42 @@ func (r *Room) broadcast() {
 }
 
 func (r *Room) viewBytes(s sim.Seat, now time.Time) []byte {
-	v := &protocol.View{Game: r.st.View(s), Room: r.roomInfo(now, s == sim.Facilitator)}
-	v.Texts = make([]string, len(v.Game.Deltas))
-	for i, d := range v.Game.Deltas {
-		v.Texts[i] = d.Text(r.scn)
+	// The pooled encoder carries a sim.View and texts reused from view to
+	// view: they live only until the bytes are copied out below.
+	e := viewEncoders.Get().(*viewEncoder)
+	defer viewEncoders.Put(e)
+	r.st.ViewInto(&e.game, s)
+	v := &protocol.View{Game: e.game, Room: r.roomInfo(now, s == sim.Facilitator)}
+	e.texts = e.texts[:0]
+	for _, d := range v.Game.Deltas {
+		e.texts = append(e.texts, d.Text(r.scn))
 	}
-	b, err := protocol.Encode(protocol.ServerMsg{Kind: protocol.KindView, View: v})
-	if err != nil {
+	v.Texts = e.texts
+	e.buf.Reset()
+	if err := e.enc.Encode(protocol.ServerMsg{Kind: protocol.KindView, View: v}); err != nil {
 		slog.Error("encode view", "code", r.code, "seat", s, "err", err)
 		return nil
 	}
-	return b
+	// One exact-size copy per seat: the frame waits in send queues, and
+	// msgpack.Marshal's growing buffer would keep up to twice its size.
+	return bytes.Clone(e.buf.Bytes())
 }
+
+// viewEncoder is what building one view's bytes needs, reused from view to
+// view and shared by rooms through viewEncoders: a msgpack encoder writing
+// into a buffer, the seat's sim.View and the deltas' texts.
+type viewEncoder struct {
+	buf   bytes.Buffer
+	enc   *msgpack.Encoder
+	game  sim.View
+	texts []string
+}
+
+var viewEncoders = sync.Pool{New: func() any {
+	e := &viewEncoder{texts: []string{}}
+	e.enc = msgpack.NewEncoder(&e.buf)
+	return e
+}}
 
 // table is this room in a facilitator's list.
 func (r *Room) table() protocol.Table {
