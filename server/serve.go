@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -39,6 +40,7 @@ func serve(args []string) int {
 	maxRooms := fs.Int("max-rooms", 500, "live rooms at most")
 	maxConns := fs.Int("max-conns", 64, "connections per room at most")
 	level := fs.String("log", "info", "log level: debug, info, warn or error")
+	memLimit := fs.Int64("mem-limit", 0, "soft memory limit of the Go runtime in MiB; 0: $GOMEMLIMIT if set, else 3/4 of the machine's memory; -1: none")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -48,6 +50,7 @@ func serve(args []string) int {
 		return 2
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lv})))
+	setMemLimit(*memLimit)
 
 	st, err := store.Open(*data)
 	if err != nil {
@@ -245,4 +248,47 @@ func howToConnect(w http.ResponseWriter, r *http.Request) {
 
 func htmlEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
+}
+
+// setMemLimit sets the Go runtime's soft memory limit (debug.SetMemoryLimit)
+// from -mem-limit in MiB. Without one the garbage collector lets the heap
+// grow to twice what is live, whatever the machine holds; with one it
+// collects harder as the process nears the limit instead of running out of
+// memory. By default the limit is 3/4 of the machine's (or the cgroup's)
+// memory, unless GOMEMLIMIT already set one.
+func setMemLimit(mib int64) {
+	switch {
+	case mib < 0:
+		return
+	case mib == 0 && os.Getenv("GOMEMLIMIT") != "":
+		return // the runtime has read it
+	case mib == 0:
+		total := machineMemory()
+		if total <= 0 {
+			return
+		}
+		mib = total / 4 * 3 >> 20
+	}
+	debug.SetMemoryLimit(mib << 20)
+	slog.Info("memory limit", "MiB", mib)
+}
+
+// machineMemory is the memory this process may use, in bytes: the cgroup's
+// limit if there is one, else the machine's; 0 if neither can be read.
+func machineMemory() int64 {
+	var total int64
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		var kb int64
+		if i := bytes.Index(b, []byte("MemTotal:")); i >= 0 {
+			fmt.Sscanf(string(b[i+len("MemTotal:"):]), "%d", &kb)
+		}
+		total = kb << 10
+	}
+	if b, err := os.ReadFile("/sys/fs/cgroup/memory.max"); err == nil {
+		var n int64
+		if _, err := fmt.Sscanf(string(b), "%d", &n); err == nil && n > 0 && (total == 0 || n < total) {
+			total = n
+		}
+	}
+	return total
 }
