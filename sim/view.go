@@ -176,6 +176,20 @@ func (s *State) viewInto(v *View, seat Seat, full bool) {
 	for a, b := 0, len(v.Deltas)-1; a < b; a, b = a+1, b-1 {
 		v.Deltas[a], v.Deltas[b] = v.Deltas[b], v.Deltas[a]
 	}
+	// A list is never nil, so that a fresh view and a reused one encode to
+	// the same bytes (msgpack tells nil from empty).
+	v.News, v.Played, v.Hand, v.Trend = nonNil(v.News), nonNil(v.Played), nonNil(v.Hand), nonNil(v.Trend)
+	v.Managers, v.Deltas = nonNil(v.Managers), nonNil(v.Deltas)
+	for i := range v.Managers {
+		v.Managers[i].InForce, v.Managers[i].History = nonNil(v.Managers[i].InForce), nonNil(v.Managers[i].History)
+	}
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // Manager returns the view of a manager seat, or nil when the view has none.
