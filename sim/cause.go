@@ -81,7 +81,7 @@ var causeText = [NumCauses]string{
 // Text renders a delta for people, for example
 // "Trust −8: relayed “Raise quotas 15%” without explaining why".
 func (d Delta) Text(scn *Scenario) string {
-	return fmt.Sprintf("%s %s: %s", d.Meter, signed(int(d.Amount)), d.Reason(scn))
+	return fmt.Sprintf("%s %s: %s", d.Meter, Signed(int(d.Amount)), d.Reason(scn))
 }
 
 // Reason is the cause alone, in words.
@@ -108,7 +108,9 @@ func (d Delta) Reason(scn *Scenario) string {
 	return fmt.Sprintf(f, title)
 }
 
-func signed(n int) string {
+// Signed writes a change with its sign and a true minus for losses, so the
+// direction reads without colour; every screen and report uses it.
+func Signed(n int) string {
 	switch {
 	case n > 0:
 		return fmt.Sprintf("+%d", n)

@@ -368,15 +368,7 @@ func (m *Model) Causes(seat sim.Seat) []Cause {
 
 // Signed writes a change with its sign, a true minus for losses, so that
 // the direction reads without colour.
-func Signed(n int) string {
-	switch {
-	case n > 0:
-		return fmt.Sprintf("+%d", n)
-	case n < 0:
-		return fmt.Sprintf("−%d", -n)
-	}
-	return "±0"
-}
+func Signed(n int) string { return sim.Signed(n) }
 
 // SeatName is how a seat is called on screen.
 func (m *Model) SeatName(s sim.Seat) string {

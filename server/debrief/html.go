@@ -14,15 +14,7 @@ import (
 var reportTemplate string
 
 var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
-	"signed": func(n int) string {
-		switch {
-		case n > 0:
-			return fmt.Sprintf("+%d", n)
-		case n < 0:
-			return fmt.Sprintf("−%d", -n)
-		}
-		return "±0"
-	},
+	"signed": sim.Signed,
 	"pct":  func(q float64) int { return int(math.Round(q * 100)) },
 	"harm": func(h float64) string { return fmt.Sprintf("%.2f", h) },
 	"sub1": func(n int) int { return n - 1 },
