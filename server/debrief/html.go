@@ -15,9 +15,9 @@ var reportTemplate string
 
 var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"signed": sim.Signed,
-	"pct":  func(q float64) int { return int(math.Round(q * 100)) },
-	"harm": func(h float64) string { return fmt.Sprintf("%.2f", h) },
-	"sub1": func(n int) int { return n - 1 },
+	"pct":    func(q float64) int { return int(math.Round(q * 100)) },
+	"harm":   func(h float64) string { return fmt.Sprintf("%.2f", h) },
+	"sub1":   func(n int) int { return n - 1 },
 }).Parse(reportTemplate))
 
 // The one-letter codes that mark decisions under each timeline; the report
