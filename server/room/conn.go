@@ -1,7 +1,10 @@
 package room
 
 import (
+	"errors"
 	"log/slog"
+	"net"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -13,25 +16,41 @@ import (
 	"pushback/sim"
 )
 
-// Connection timing, in the shape of gorilla's chat example: the writer
-// pings well within the reader's pong deadline.
+// Connection timing. The hub pings every connection well within the
+// reader's pong deadline. A write (one batch of a client's queued frames)
+// gets writeWait: the writers are a small shared pool, so a client whose
+// socket stops taking data must not hold one of them for long; a write that
+// times out closes the connection like any write error.
 const (
-	writeWait  = 10 * time.Second
+	writeWait  = 3 * time.Second
 	pongWait   = 60 * time.Second
 	pingPeriod = pongWait * 9 / 10
+	closeWait  = time.Second // to flush the queue, and again for the close frame
+	pingSlots  = 54          // the pinger's ticks per pingPeriod (one a second)
 )
 
 // client is one WebSocket connection. It has exactly one reader goroutine
-// (readPump) and one writer goroutine (writePump); everyone else hands it
-// frames through send, which never blocks: a client whose queue is full is
-// evicted rather than waited on.
+// (readPump); its frames, pings and close frame are written by the hub's
+// writer pool, one pool goroutine at a time (sched). Everyone else hands it
+// frames through enqueue, which never blocks: a client whose queue is full
+// is evicted rather than waited on.
 type client struct {
 	hub  *Hub
+	w    *writers
 	ws   *websocket.Conn
 	addr string // remote host, for the code-guessing throttle
-	send chan []byte
+	slot uint32 // the pinger's tick that pings it (set under the hub's lock)
 	quit chan struct{}
 	once sync.Once
+
+	mu      sync.Mutex // guards the fields below
+	queue   [][]byte   // frames not yet written; nil when empty
+	ping    bool       // a ping is due
+	closing bool       // close asked: nothing more is queued; the writer flushes and sends the close frame
+	sched   bool       // on the ready queue or being written: at most one writer at a time
+	done    bool       // the close frame is sent or the socket failed: nothing more is written
+
+	closeBy time.Time // owned by the writer: the flush deadline once closing
 
 	room atomic.Pointer[Room] // the room it is in, nil before join
 
@@ -48,20 +67,44 @@ type client struct {
 }
 
 // enqueue queues a frame without ever blocking; a full queue evicts the
-// client (its writer then closes the socket and its reader detaches it).
+// client (the writer then flushes, closes the socket and its reader
+// detaches it).
 func (c *client) enqueue(b []byte) {
-	select {
-	case <-c.quit:
+	c.mu.Lock()
+	if c.closing {
+		c.mu.Unlock()
 		return
-	default:
 	}
-	select {
-	case c.send <- b:
-		c.hub.m.msgsOut.Inc()
-	default:
+	if len(c.queue) >= c.hub.cfg.SendQueue {
+		c.mu.Unlock()
 		c.hub.m.evicted.Inc()
-		slog.Warn("evicting slow client", "addr", c.addr, "queue", cap(c.send))
+		slog.Warn("evicting slow client", "addr", c.addr, "queue", c.hub.cfg.SendQueue)
 		c.close()
+		return
+	}
+	c.queue = append(c.queue, b)
+	s := !c.sched
+	c.sched = true
+	c.mu.Unlock()
+	c.hub.m.msgsOut.Inc()
+	if s {
+		c.w.schedule(c)
+	}
+}
+
+// pingSoon asks the writers for a ping; the hub's pinger calls it.
+func (c *client) pingSoon() {
+	c.mu.Lock()
+	if c.closing || c.done {
+		c.mu.Unlock()
+		return
+	}
+	c.ping = true
+	s := !c.sched
+	c.sched = true
+	c.mu.Unlock()
+	if s {
+		c.w.schedule(c)
 	}
 }
 
@@ -81,9 +124,22 @@ func (c *client) fail(re uint32, code protocol.Code, msg string) {
 	c.reply(protocol.ServerMsg{Kind: protocol.KindError, Re: re, Error: &protocol.Error{Code: code, Message: msg}})
 }
 
-// close ends the connection once; safe from any goroutine.
+// close ends the connection once; safe from any goroutine. What is queued
+// is still written (within closeWait), then the close frame.
 func (c *client) close() {
-	c.once.Do(func() { close(c.quit) })
+	c.once.Do(func() {
+		close(c.quit)
+		c.mu.Lock()
+		c.closing = true
+		s := !c.sched && !c.done
+		if s {
+			c.sched = true
+		}
+		c.mu.Unlock()
+		if s {
+			c.w.schedule(c)
+		}
+	})
 }
 
 // readPump decodes frames and hands them on. It is the only reader of ws,
@@ -140,50 +196,152 @@ func (c *client) readPump() {
 	}
 }
 
-// writePump is the only writer of ws: frames, pings and the close frame.
-// On a write error it closes the socket, which also ends the reader.
-func (c *client) writePump() {
-	ticker := time.NewTicker(pingPeriod)
-	defer func() {
-		ticker.Stop()
-		c.ws.SetWriteDeadline(time.Now().Add(time.Second))
-		if c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, "")) != nil {
+// write runs on a pool writer, which has the client to itself (sched): it
+// writes the queued frames and a due ping, or, once the client is closing,
+// the rest of the queue and the close frame. It reschedules the client if
+// more arrived meanwhile. On a write error (a timeout included) it closes
+// the socket, which also ends the reader.
+func (c *client) write() {
+	c.mu.Lock()
+	if c.done {
+		c.sched = false
+		c.mu.Unlock()
+		return
+	}
+	frames, ping, closing := c.queue, c.ping, c.closing
+	c.queue, c.ping = nil, false
+	c.mu.Unlock()
+
+	if closing {
+		if c.closeBy.IsZero() {
+			c.closeBy = time.Now().Add(closeWait)
+		}
+		c.ws.SetWriteDeadline(c.closeBy)
+	} else {
+		c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+	}
+	var err error
+	for i, b := range frames {
+		if err == nil {
+			err = c.ws.WriteMessage(websocket.BinaryMessage, b)
+		}
+		frames[i] = nil
+	}
+	if err == nil && ping && !closing {
+		err = c.ws.WriteMessage(websocket.PingMessage, nil)
+	}
+	switch {
+	case closing:
+		// The queue is flushed (or the flush failed): the close frame. The
+		// reader drains until the client answers it, at most 2 s.
+		c.finish()
+		c.ws.SetWriteDeadline(time.Now().Add(closeWait))
+		if err != nil || c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, "")) != nil {
 			c.ws.Close()
 			return
 		}
-		// The reader drains until the client answers the close, at most 2 s.
 		c.ws.SetReadDeadline(time.Now().Add(2 * time.Second))
-	}()
-	for {
-		select {
-		case b := <-c.send:
-			c.ws.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := c.ws.WriteMessage(websocket.BinaryMessage, b); err != nil {
-				c.close()
-				c.ws.Close()
-				return
-			}
-		case <-ticker.C:
-			c.ws.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := c.ws.WriteMessage(websocket.PingMessage, nil); err != nil {
-				c.close()
-				c.ws.Close()
-				return
-			}
-		case <-c.quit:
-			// Flush what is queued (the last error, say) before closing,
-			// within one second in all.
-			c.ws.SetWriteDeadline(time.Now().Add(time.Second))
-			for {
-				select {
-				case b := <-c.send:
-					if c.ws.WriteMessage(websocket.BinaryMessage, b) != nil {
-						return
-					}
-				default:
-					return
-				}
-			}
+		return
+	case err != nil:
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			c.hub.m.evicted.Inc()
+			slog.Warn("evicting slow client", "addr", c.addr, "write", "timeout")
+		}
+		c.close() // sched is held: nobody else is scheduled
+		c.finish()
+		c.ws.Close()
+		return
+	}
+	c.mu.Lock()
+	again := len(c.queue) > 0 || c.ping || c.closing
+	if !again {
+		c.sched = false
+		if cap(frames) <= 4 {
+			c.queue = frames[:0] // a small backing array is kept for the next burst
 		}
 	}
+	c.mu.Unlock()
+	if again {
+		c.w.schedule(c)
+	}
+}
+
+// finish marks the client written for the last time.
+func (c *client) finish() {
+	c.mu.Lock()
+	c.done, c.sched, c.queue, c.ping = true, false, nil, false
+	c.mu.Unlock()
+}
+
+// writers is the hub's pool of writer goroutines: clients with something to
+// write wait on a FIFO ready queue, each at most once (client.sched).
+type writers struct {
+	mu      sync.Mutex
+	cond    sync.Cond
+	buf     []*client // ring
+	head, n int
+	stopped bool
+}
+
+// newWriters starts a pool of n writers (n may be 0, for tests).
+func newWriters(n int) *writers {
+	w := &writers{}
+	w.cond.L = &w.mu
+	for range n {
+		go w.run()
+	}
+	return w
+}
+
+func defaultWriters() int { return 4 * runtime.GOMAXPROCS(0) }
+
+func (w *writers) schedule(c *client) {
+	w.mu.Lock()
+	if w.stopped {
+		w.mu.Unlock()
+		return
+	}
+	if w.n == len(w.buf) {
+		nb := make([]*client, max(64, 2*len(w.buf)))
+		for i := range w.n {
+			nb[i] = w.buf[(w.head+i)%len(w.buf)]
+		}
+		w.buf, w.head = nb, 0
+	}
+	w.buf[(w.head+w.n)%len(w.buf)] = c
+	w.n++
+	w.mu.Unlock()
+	w.cond.Signal()
+}
+
+// next takes the first ready client; nil once the pool is stopped and empty.
+func (w *writers) next() *client {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for w.n == 0 {
+		if w.stopped {
+			return nil
+		}
+		w.cond.Wait()
+	}
+	c := w.buf[w.head]
+	w.buf[w.head] = nil
+	w.head = (w.head + 1) % len(w.buf)
+	w.n--
+	return c
+}
+
+func (w *writers) run() {
+	for c := w.next(); c != nil; c = w.next() {
+		c.write()
+	}
+}
+
+// stop ends the writers once the ready queue is empty.
+func (w *writers) stop() {
+	w.mu.Lock()
+	w.stopped = true
+	w.mu.Unlock()
+	w.cond.Broadcast()
 }

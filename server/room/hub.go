@@ -69,15 +69,18 @@ type Hub struct {
 	m   *metrics
 	up  websocket.Upgrader
 
-	mu      sync.Mutex
-	rooms   map[string]*Room
-	tokens  map[string]string   // seat token → room code
-	facs    map[string][]string // facilitator token → room codes
-	guesses map[string]*rate.Limiter
-	clients map[*client]struct{} // every open connection, for Close
-	live    int                  // rooms whose game is not over
-	closed  bool
-	wg      sync.WaitGroup
+	mu       sync.Mutex
+	rooms    map[string]*Room
+	tokens   map[string]string   // seat token → room code
+	facs     map[string][]string // facilitator token → room codes
+	guesses  map[string]*rate.Limiter
+	clients  map[*client]struct{} // every open connection, for Close
+	live     int                  // rooms whose game is not over
+	closed   bool
+	w        *writers      // the writer pool every connection's frames go through
+	stop     chan struct{} // closed by Close: ends the pinger
+	nextSlot uint32        // ping slot of the next connection
+	wg       sync.WaitGroup
 }
 
 // New makes a Hub and rebuilds every unfinished room in the store by
@@ -89,7 +92,9 @@ func New(cfg Config) (*Hub, error) {
 	cfg.defaults()
 	h := &Hub{cfg: cfg, st: cfg.Store, m: newMetrics(),
 		rooms: map[string]*Room{}, tokens: map[string]string{}, facs: map[string][]string{},
-		guesses: map[string]*rate.Limiter{}, clients: map[*client]struct{}{}}
+		guesses: map[string]*rate.Limiter{}, clients: map[*client]struct{}{},
+		w: newWriters(defaultWriters()), stop: make(chan struct{})}
+	go h.pinger()
 	// Small read buffers (client messages are a few hundred bytes) and a
 	// pool for write buffers, which a connection holds only while writing:
 	// about 11 KiB less per connected player (server/PERFORMANCE.md).
@@ -133,8 +138,12 @@ func (h *Hub) Close() {
 	for _, r := range h.rooms {
 		rooms = append(rooms, r)
 	}
+	close(h.stop)
 	for c := range h.clients {
 		c.close()
+	}
+	if len(h.clients) == 0 {
+		h.w.stop()
 	}
 	h.mu.Unlock()
 	for _, r := range rooms {
@@ -163,6 +172,9 @@ func (h *Hub) add(r *Room) {
 func (h *Hub) gone(c *client) {
 	h.mu.Lock()
 	delete(h.clients, c)
+	if h.closed && len(h.clients) == 0 {
+		h.w.stop() // the last connection has been written for the last time
+	}
 	h.mu.Unlock()
 	h.m.conns.Dec()
 }
@@ -270,7 +282,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	c := &client{hub: h, ws: ws, addr: host, send: make(chan []byte, h.cfg.SendQueue), quit: make(chan struct{}),
+	c := &client{hub: h, w: h.w, ws: ws, addr: host, quit: make(chan struct{}),
 		limiter: rate.NewLimiter(rate.Limit(h.cfg.Rate), h.cfg.Burst), seat: -2}
 	h.mu.Lock()
 	if h.closed {
@@ -279,10 +291,40 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.clients[c] = struct{}{}
+	c.slot = h.nextSlot
+	h.nextSlot = (h.nextSlot + 1) % pingSlots
 	h.mu.Unlock()
 	h.m.conns.Inc()
-	go c.writePump()
 	go c.readPump()
+}
+
+// pinger asks every connection for a ping each pingPeriod, well within the
+// readers' pong deadline; the writer pool sends them. The pings are
+// staggered: every second a 1/pingSlots share of the connections (those of
+// that slot) is pinged, so that 10,000 pings do not go out in one burst.
+func (h *Hub) pinger() {
+	t := time.NewTicker(pingPeriod / pingSlots)
+	defer t.Stop()
+	var cs []*client
+	for tick := uint32(0); ; tick = (tick + 1) % pingSlots {
+		select {
+		case <-h.stop:
+			return
+		case <-t.C:
+		}
+		h.mu.Lock()
+		for c := range h.clients {
+			if c.slot == tick {
+				cs = append(cs, c)
+			}
+		}
+		h.mu.Unlock()
+		for i, c := range cs {
+			c.pingSoon()
+			cs[i] = nil
+		}
+		cs = cs[:0]
+	}
 }
 
 // dispatch routes one decoded message; it runs on the client's reader.

@@ -330,8 +330,8 @@ func TestCodeGuessingIsThrottled(t *testing.T) {
 
 // A full send queue evicts the client instead of blocking the room.
 func TestSlowClientIsEvicted(t *testing.T) {
-	s := startServer(t, Config{})
-	c := &client{hub: s.hub, send: make(chan []byte, 2), quit: make(chan struct{})}
+	s := startServer(t, Config{SendQueue: 2})
+	c := &client{hub: s.hub, w: newWriters(0), quit: make(chan struct{})}
 	for range 2 {
 		c.enqueue([]byte{0x80})
 	}
