@@ -1,7 +1,7 @@
 // Package room runs the live games: one goroutine per room owns its
-// sim.State, its seats, deadlines and bots; one reader and one writer
-// goroutine per WebSocket connection, in the shape of gorilla's chat
-// example. A Hub holds the rooms, routes each connection's messages to its
+// sim.State, its seats, deadlines and bots; one reader goroutine per
+// WebSocket connection and a shared pool of writers (conn.go), so that a
+// connection costs one goroutine stack, not two. A Hub holds the rooms, routes each connection's messages to its
 // room, rebuilds unfinished rooms from the store on start, and enforces the
 // limits (rooms, connections per room, message rate, code guessing).
 package room
