@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/http/pprof"
 	"os"
 	"os/signal"
 	"runtime"
@@ -15,7 +14,6 @@ import (
 	"time"
 
 	"pushback/server/loadtest"
-	"pushback/server/room"
 	"pushback/server/store"
 )
 
@@ -231,22 +229,7 @@ func childHub(args []string) int {
 		return 2
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
-	st, err := store.Open(args[1])
-	if err != nil {
-		slog.Error("store", "err", err)
-		return 1
-	}
-	h, err := room.New(room.Config{Store: st, MaxRooms: 1_000_000})
-	if err != nil {
-		slog.Error("hub", "err", err)
-		return 1
-	}
-	mux := http.NewServeMux()
-	mux.Handle("/ws", h)
-	mux.Handle("/metrics", h.Metrics())
-	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	slog.Error("serve", "err", http.ListenAndServe(args[0], mux))
+	slog.Error("serve", "err", loadtest.ServeHub(args[0], args[1], true))
 	return 1
 }
 

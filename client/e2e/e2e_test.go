@@ -24,6 +24,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"pushback/client/model"
 	"pushback/server/protocol"
 )
 
@@ -204,23 +205,8 @@ func (c *cdp) eval(js string) string {
 	return s
 }
 
-// state is the page's window.pushbackState().
-type state struct {
-	Screen  string         `json:"screen"`
-	Conn    string         `json:"conn"`
-	Notice  string         `json:"notice"`
-	Code    string         `json:"code"`
-	Seat    int            `json:"seat"`
-	Turn    int            `json:"turn"`
-	Phase   string         `json:"phase"`
-	Version uint64         `json:"version"`
-	Focus   string         `json:"focus"`
-	Sent    bool           `json:"sent"`
-	Answer  string         `json:"answer"`
-	Meters  map[string]int `json:"meters"`
-	Shown   map[string]int `json:"shown"`
-	Causes  []string       `json:"causes"`
-}
+// state is the page's window.pushbackState(): the client's own type.
+type state = model.Snapshot
 
 func (c *cdp) state() state {
 	var s state

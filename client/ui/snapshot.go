@@ -3,41 +3,23 @@ package ui
 import (
 	"sync/atomic"
 
+	"pushback/client/model"
 	"pushback/sim"
 )
 
-// Snapshot is the model in a few plain fields, for tests that drive the
-// browser build from outside (window.pushbackState()).
-type Snapshot struct {
-	Screen  string         `json:"screen"`
-	Conn    string         `json:"conn"`
-	Notice  string         `json:"notice"`
-	Code    string         `json:"code"`
-	Seat    int            `json:"seat"`
-	Turn    int            `json:"turn"`
-	Phase   string         `json:"phase"`
-	Version uint64         `json:"version"`
-	Focus   string         `json:"focus"`
-	Sent    bool           `json:"sent"`
-	Answer  string         `json:"answer"` // the manager's draft: response and team action
-	Meters  map[string]int `json:"meters"` // own meters (company ones for the executive), targets
-	Shown   map[string]int `json:"shown"`  // the same as drawn now, mid-animation
-	Causes  []string       `json:"causes"`
-}
-
-var lastSnapshot atomic.Pointer[Snapshot]
+var lastSnapshot atomic.Pointer[model.Snapshot]
 
 // Snapshot returns the state as of the last update.
-func (a *App) Snapshot() *Snapshot {
+func (a *App) Snapshot() *model.Snapshot {
 	if s := lastSnapshot.Load(); s != nil {
 		return s
 	}
-	return &Snapshot{}
+	return &model.Snapshot{}
 }
 
 func (a *App) publish() {
 	m := a.M
-	s := &Snapshot{Screen: m.Screen().String(), Conn: m.Conn.String(), Notice: m.Notice, Code: m.Room.Code,
+	s := &model.Snapshot{Screen: m.Screen().String(), Conn: m.Conn.String(), Notice: m.Notice, Code: m.Room.Code,
 		Seat: int(m.Seat), Turn: m.View.Turn, Phase: m.View.Phase.String(), Version: m.View.Version,
 		Focus: a.st.focus, Sent: m.Answer.Sent, Answer: answerWords(m.Answer.Response, m.Answer.Action), Meters: map[string]int{}, Shown: map[string]int{}}
 	seat, meters := m.Seat, []sim.Meter{sim.MeterMorale, sim.MeterTrust, sim.MeterQuota, sim.MeterStanding}

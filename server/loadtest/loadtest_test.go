@@ -4,14 +4,12 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"pushback/server/room"
 	"pushback/server/store"
 )
 
@@ -30,20 +28,7 @@ func TestMain(m *testing.M) {
 }
 
 func serveForTest(addr, dir string) int {
-	st, err := store.Open(dir)
-	if err != nil {
-		slog.Error("store", "err", err)
-		return 1
-	}
-	h, err := room.New(room.Config{Store: st, MaxRooms: 100_000})
-	if err != nil {
-		slog.Error("hub", "err", err)
-		return 1
-	}
-	mux := http.NewServeMux()
-	mux.Handle("/ws", h)
-	mux.Handle("/metrics", h.Metrics())
-	slog.Error("serve", "err", http.ListenAndServe(addr, mux))
+	slog.Error("serve", "err", ServeHub(addr, dir, false))
 	return 1
 }
 

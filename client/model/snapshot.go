@@ -1,0 +1,20 @@
+package model
+
+// Snapshot is the model in a few plain fields, for tests that drive the
+// browser build from outside (window.pushbackState()).
+type Snapshot struct {
+	Screen  string         `json:"screen"`
+	Conn    string         `json:"conn"`
+	Notice  string         `json:"notice"`
+	Code    string         `json:"code"`
+	Seat    int            `json:"seat"`
+	Turn    int            `json:"turn"`
+	Phase   string         `json:"phase"`
+	Version uint64         `json:"version"`
+	Focus   string         `json:"focus"`
+	Sent    bool           `json:"sent"`
+	Answer  string         `json:"answer"` // the manager's draft: response and team action
+	Meters  map[string]int `json:"meters"` // own meters (company ones for the executive), targets
+	Shown   map[string]int `json:"shown"`  // the same as drawn now, mid-animation
+	Causes  []string       `json:"causes"`
+}
