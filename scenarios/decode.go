@@ -47,8 +47,14 @@ var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 type decoder struct {
 	file    string
 	errs    Errors
+	hints   Errors // not errors: how an older file can use what is new
 	anchors map[string]ast.Node
 	merging map[*ast.MappingNode]bool // mappings whose merge keys are being read
+}
+
+func (d *decoder) hintf(n ast.Node, format string, args ...any) {
+	line, col := position(n)
+	d.hints = append(d.hints, Error{File: d.file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
 }
 
 func (d *decoder) errorf(n ast.Node, format string, args ...any) {
@@ -307,7 +313,7 @@ func scalarText(n ast.Node) (string, bool) {
 func suggest(s string, options []string) string {
 	best, ok := closest(s, options)
 	if !ok {
-		if len(options) <= 12 {
+		if len(options) <= 16 {
 			return " (want one of " + strings.Join(options, ", ") + ")"
 		}
 		return ""
@@ -560,7 +566,7 @@ func (s *ids) add(o *obj, id string) {
 
 func (d *decoder) scenario(n ast.Node) *sim.Scenario {
 	top := d.object(n, "", []string{"id", "title", "summary", "objectives", "turns", "start", "events", "mandates", "personas", "debrief"},
-		[]string{"bots", "coefficients"})
+		[]string{"bots", "coefficients", "evidence"})
 	if top == nil {
 		return nil
 	}
@@ -595,7 +601,8 @@ func (d *decoder) scenario(n ast.Node) *sim.Scenario {
 	}
 
 	evIDs := d.ids("event")
-	d.items(top.list("events", 1), "event", []string{"id", "title", "text"}, []string{"market", "pressure", "morale"}, func(o *obj) {
+	var eventShifts []*obj // read once the mandates are known
+	d.items(top.list("events", 1), "event", []string{"id", "title", "text"}, []string{"market", "pressure", "morale", "bears_on"}, func(o *obj) {
 		ev := sim.Event{
 			ID: o.id("id"), Title: o.text("title"), Text: o.text("text"),
 			Market:   o.integer("market", -MaxDelta, MaxDelta, 0),
@@ -604,17 +611,26 @@ func (d *decoder) scenario(n ast.Node) *sim.Scenario {
 		}
 		evIDs.add(o, ev.ID)
 		scn.Events = append(scn.Events, ev)
+		eventShifts = append(eventShifts, o)
 	})
+	if scn.Turns > 0 && len(scn.Events) > 0 && len(scn.Events) <= scn.Turns {
+		d.hintf(top.keys["events"], "%d events for %d turns: every game deals the same news; add events so that a second game is not a memory test", len(scn.Events), scn.Turns)
+	}
 
 	mandIDs := d.ids("mandate")
 	mandates := top.list("mandates", 1)
-	d.items(mandates, "mandate", []string{"id", "title", "text", "harm", "amend", "effects", "arguments"}, nil, func(o *obj) {
+	d.items(mandates, "mandate", []string{"id", "title", "text", "harm", "amend", "effects", "arguments"}, []string{"band", "alternatives", "framing"}, func(o *obj) {
 		m := sim.Mandate{
 			ID: o.id("id"), Title: o.text("title"), Text: o.text("text"),
 			Harm:      o.number("harm", 0, 1, 0),
 			Amend:     o.number("amend", 0, 1, 0),
 			Arguments: o.levers("arguments"),
 		}
+		m.Band = d.band(o, m.Harm)
+		if o.has("framing") {
+			m.Framing = o.text("framing")
+		}
+		m.Alternatives = d.alternatives(o, m.Amend)
 		if o.has("effects") {
 			if e := d.object(o.vals["effects"], o.field("effects"), nil,
 				[]string{"morale", "quota", "cost", "pressure", "drag", "output", "stretch"}); e != nil {
@@ -646,6 +662,11 @@ func (d *decoder) scenario(n ast.Node) *sim.Scenario {
 			mandateNames = append(mandateNames, m.ID)
 		}
 	}
+
+	for i, o := range eventShifts {
+		scn.Events[i].Shifts = d.shifts(o, "bears_on", mandateIndex, mandateNames, mandates != nil)
+	}
+	scn.Evidence = d.evidence(top, mandateIndex, mandateNames, mandates != nil)
 
 	personaIDs := d.ids("persona")
 	d.items(top.list("personas", 1), "persona", []string{"id", "name", "summary", "rules", "values", "openness", "knee_jerk"}, []string{"visit_every"}, func(o *obj) {
@@ -764,6 +785,100 @@ func (d *decoder) placeholders(o *obj, key string) {
 	}
 }
 
+// MaxShift bounds how far one event or piece of evidence moves a card's harm.
+const MaxShift = 0.5
+
+// band reads a mandate's harm band [low, high]; by default the card's harm
+// ± 0.3 within 0..1, so evidence in a newer file can move an older card.
+func (d *decoder) band(o *obj, harm float64) [2]float64 {
+	def := [2]float64{max(0, harm-0.3), min(1, harm+0.3)}
+	if !o.has("band") {
+		return def
+	}
+	n := d.resolve(o.vals["band"])
+	seq, ok := n.(*ast.SequenceNode)
+	if !ok || len(seq.Values) != 2 {
+		d.errorf(n, "%s", at(o.field("band"), "want [low, high], two numbers from 0 to 1, got "+kind(n)))
+		return def
+	}
+	lo := d.number(seq.Values[0], at(o.field("band"), "low"), 0, 1, def[0])
+	hi := d.number(seq.Values[1], at(o.field("band"), "high"), 0, 1, def[1])
+	if lo > harm || hi < harm {
+		d.errorf(n, "%s", at(o.field("band"), fmt.Sprintf("[%g, %g] does not contain the card's harm %g", lo, hi, harm)))
+		return def
+	}
+	return [2]float64{lo, hi}
+}
+
+// alternatives reads a mandate's costed alternatives; a card without any
+// offers one, a pilot that keeps the card's amend share.
+func (d *decoder) alternatives(o *obj, amend float64) []sim.Alternative {
+	if !o.has("alternatives") {
+		d.hintf(o.node, "%s", at(o.ctx, "no alternatives: cases can offer only the default pilot; add costed alternatives (id, title, keep)"))
+		return []sim.Alternative{{ID: "pilot", Title: "Pilot it with one team for a month, then decide on the numbers", Keep: amend}}
+	}
+	var out []sim.Alternative
+	seen := d.ids("alternative")
+	d.items(o.list("alternatives", 1), at(o.ctx, "alternative"), []string{"id", "title", "keep"}, nil, func(a *obj) {
+		alt := sim.Alternative{ID: a.id("id"), Title: a.text("title"), Keep: a.number("keep", 0, 1, 0)}
+		seen.add(a, alt.ID)
+		out = append(out, alt)
+	})
+	return out
+}
+
+// shifts reads a mapping of mandate id to harm shift.
+func (d *decoder) shifts(o *obj, key string, index func(string) int, names []string, known bool) []sim.Shift {
+	if !o.has(key) {
+		return nil
+	}
+	ctx := o.field(key)
+	m, ok := d.resolve(o.vals[key]).(*ast.MappingNode)
+	if !ok {
+		d.errorf(o.vals[key], "%s", at(ctx, "want a mapping of mandate id to harm shift, got "+kind(d.resolve(o.vals[key]))))
+		return nil
+	}
+	var out []sim.Shift
+	for _, p := range d.pairs(m, ctx) {
+		i := index(p.name)
+		if i < 0 {
+			if known {
+				d.errorf(p.key, "%s", at(ctx, fmt.Sprintf("no mandate %q in this scenario%s", p.name, suggest(p.name, names))))
+			}
+			continue
+		}
+		out = append(out, sim.Shift{Card: i, By: d.number(p.val, at(ctx, p.name), -MaxShift, MaxShift, 0)})
+	}
+	return out
+}
+
+// evidence reads the front-line evidence deck.
+func (d *decoder) evidence(top *obj, index func(string) int, names []string, known bool) []sim.Evidence {
+	if !top.has("evidence") {
+		d.hintf(top.node, "no evidence deck: business cases are judged on their levers alone and every team faces the same harm; add `evidence:` cards (see the manual)")
+		return nil
+	}
+	var out []sim.Evidence
+	seen := d.ids("evidence")
+	levers := sim.LeverNames()
+	d.items(top.list("evidence", sim.EvidenceHand), "evidence", []string{"id", "title", "text", "lever", "bears_on"}, []string{"when"}, func(o *obj) {
+		e := sim.Evidence{ID: o.id("id"), Title: o.text("title"), Text: o.text("text")}
+		seen.add(o, e.ID)
+		e.Lever = sim.Lever(1 + o.choice("lever", levers, 0))
+		e.Shifts = d.shifts(o, "bears_on", index, names, known)
+		if o.has("when") {
+			if w := d.object(o.vals["when"], o.field("when"), nil, []string{"morale_below", "trust_below", "quota_below", "quota_at_least"}); w != nil {
+				e.When = sim.Condition{
+					MoraleBelow: w.integer("morale_below", 1, 100, 0), TrustBelow: w.integer("trust_below", 1, 100, 0),
+					QuotaBelow: w.integer("quota_below", 1, 100, 0), QuotaAtLeast: w.integer("quota_at_least", 1, 100, 0),
+				}
+			}
+		}
+		out = append(out, e)
+	})
+	return out
+}
+
 // The words for team actions and persona targets, index-aligned with sim's values.
 var (
 	actionNames  = []string{"none", "coach", "focus", "candid", "celebrate"}
@@ -778,7 +893,7 @@ func (d *decoder) styles(top *obj, maxTurn int) []sim.Style {
 	out := sim.BuiltinStyles()
 	builtin := len(out)
 	seen := d.ids("bot")
-	fields := []string{"name", "summary", "push_above", "negotiate_above", "shield_above", "explain", "tell", "skill", "action", "escalate_after"}
+	fields := []string{"name", "summary", "push_above", "negotiate_above", "shield_above", "explain", "tell", "skill", "action", "escalate_after", "need_evidence"}
 	for i, n := range top.list("bots", 1) {
 		ctx := fmt.Sprintf("bot %d", i+1)
 		o := d.object(n, ctx, []string{"id"}, fields)
@@ -820,6 +935,7 @@ func (d *decoder) styles(top *obj, maxTurn int) []sim.Style {
 		st.Skill = o.number("skill", 0, 1, st.Skill)
 		st.Action = actionValues[o.choice("action", actionNames, slices.Index(actionNames, actionName(st.Action)))]
 		st.EscalateAfter = o.integer("escalate_after", 0, maxTurn, st.EscalateAfter)
+		st.NeedEvidence = o.boolean("need_evidence", st.NeedEvidence)
 		if idx >= 0 {
 			out[idx] = st
 		} else {

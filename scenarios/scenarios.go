@@ -65,27 +65,43 @@ func Load(name string) (*sim.Scenario, error) {
 
 // LoadFile parses a trainer's scenario file from disk.
 func LoadFile(path string) (*sim.Scenario, error) {
+	scn, _, err := CheckFile(path)
+	return scn, err
+}
+
+// CheckFile is Check on a file from disk.
+func CheckFile(path string) (*sim.Scenario, Errors, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("read scenario %s: %w", path, err)
+		return nil, nil, fmt.Errorf("read scenario %s: %w", path, err)
 	}
-	return Parse(path, data)
+	return Check(path, data)
 }
 
 // Parse decodes and validates one scenario. filename only labels errors.
 // On failure the error is an Errors listing every problem found, each with
 // its line and column, in file order.
 func Parse(filename string, data []byte) (*sim.Scenario, error) {
+	scn, _, err := Check(filename, data)
+	return scn, err
+}
+
+// Check is Parse that also returns upgrade hints: not errors, but where a
+// file written for an older version of the game (no evidence deck, no
+// costed alternatives, as many events as turns) could use what is new, each
+// with its line and column. `server check` prints them.
+func Check(filename string, data []byte) (*sim.Scenario, Errors, error) {
 	d := &decoder{file: filename}
 	scn := d.parse(data)
+	d.hints.sort()
 	if len(d.errs) > 0 {
 		d.errs.sort()
-		return nil, d.errs
+		return nil, d.hints, d.errs
 	}
-	return scn, nil
+	return scn, d.hints, nil
 }

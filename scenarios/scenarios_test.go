@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"pushback/sim"
@@ -66,7 +67,7 @@ func TestLoadFileMatchesEmbedded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Title != b.Title || len(a.Mandates) != len(b.Mandates) || a.Mandates[3] != b.Mandates[3] {
+	if a.Title != b.Title || len(a.Mandates) != len(b.Mandates) || !reflect.DeepEqual(a.Mandates[3], b.Mandates[3]) {
 		t.Errorf("LoadFile and Load differ: %q/%d vs %q/%d", a.Title, len(a.Mandates), b.Title, len(b.Mandates))
 	}
 	disk, err := os.ReadFile(Default + ".yaml")

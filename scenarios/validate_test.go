@@ -131,7 +131,7 @@ func TestBrokenFiles(t *testing.T) {
 		{"fewer mandates than turns", "turns: 2", "turns: 3",
 			[]string{`t.yaml:13:1: 2 mandates for 3 turns: the executive needs a card for every turn`}},
 		{"no persona", "personas:\n  - id: boss", "personas: []\nold:\n  - id: boss",
-			[]string{`t.yaml:28:11: personas: want at least 1, got 0`, `t.yaml:29:1: unknown field "old" (want one of id, title, summary, objectives, turns, start, events, mandates, personas, debrief, bots, coefficients)`}},
+			[]string{`t.yaml:28:11: personas: want at least 1, got 0`, `t.yaml:29:1: unknown field "old" (want one of id, title, summary, objectives, turns, start, events, mandates, personas, debrief, bots, coefficients, evidence)`}},
 		{"duplicate mandate id", "  - id: focus", "  - id: cut",
 			[]string{`t.yaml:21:9: mandate id "cut" repeated (first at line 14)`,
 				`t.yaml:39:16: persona "boss": rule 2: play: no mandate "focus" in this scenario (want one of cut)`}},

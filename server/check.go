@@ -27,7 +27,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	}
 	status := 0
 	for _, path := range args {
-		scn, err := scenarios.LoadFile(path)
+		scn, hints, err := scenarios.CheckFile(path)
 		if err != nil {
 			status = 1
 			var errs scenarios.Errors
@@ -38,7 +38,10 @@ func check(args []string, stdout, stderr io.Writer) int {
 			}
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: ok (%s, %d turns, %d mandates)\n", path, scn.Title, scn.Turns, len(scn.Mandates))
+		fmt.Fprintf(stdout, "%s: ok (%s, %d turns, %d mandates, %d evidence cards)\n", path, scn.Title, scn.Turns, len(scn.Mandates), len(scn.Evidence))
+		for _, h := range hints {
+			fmt.Fprintf(stdout, "%s:%d:%d: upgrade: %s\n", h.File, h.Line, h.Col, h.Msg)
+		}
 	}
 	return status
 }

@@ -167,6 +167,18 @@ func (s *State) checkResponse(c Command) error {
 		if len(k.Alternative) > MaxText || len(k.Text) > MaxText {
 			return fmt.Errorf("%w: case text longer than %d bytes", ErrBadCommand, MaxText)
 		}
+		card := s.Card
+		if c.Response == ResponseEscalate {
+			card = s.MandateIndex(c.Card)
+		}
+		if k.Alternative != "" && s.Scn.Mandates[card].Alternative(k.Alternative) == nil {
+			return fmt.Errorf("%w: %q is not one of the alternatives to %q", ErrBadCommand, k.Alternative, s.Scn.Mandates[card].ID)
+		}
+		for _, id := range k.Evidence {
+			if id != "" && !s.Team(c.Seat).Holds(s.Scn, id) {
+				return fmt.Errorf("%w: seat %d holds no evidence %q this month", ErrBadCommand, c.Seat, id)
+			}
+		}
 	}
 	return nil
 }
@@ -184,7 +196,7 @@ func (s *State) visit(target Seat) {
 	s.Visit = target
 	t := s.Team(target)
 	t.VisitTurn, t.SeenMorale, t.SeenTrust = s.Turn, t.Morale, t.Trust
-	s.company(MeterPressure, 2, CauseVisit, int(target))
+	s.company(MeterPressure, 1, CauseVisit, int(target))
 }
 
 func (s *State) afterResponse() {

@@ -41,6 +41,10 @@ const (
 	CauseMissedPlan
 	CauseOnPlan
 	CauseOverBudget
+	CauseExplainFramed
+	CauseNoEvidence
+	CauseNoAlternative
+	CauseBoardReview
 	NumCauses
 )
 
@@ -55,7 +59,7 @@ var causeText = [NumCauses]string{
 	CauseVoiceCredit:   "the team heard how you pushed back on %s",
 	CauseSpared:        "the team was spared part of %s",
 	CausePushBack:      "pushed back on %s",
-	CauseWeakCase:      "the business case against %s was weak",
+	CauseWeakCase:      "the case against %s was only partly made",
 	CauseWolf:          "objected to %s, a sound mandate (crying wolf)",
 	CauseCompliance:    "carried out %s without fuss",
 	CauseShielded:      "quietly shielded the team from %s",
@@ -76,6 +80,10 @@ var causeText = [NumCauses]string{
 	CauseRepair:        "the team slowly gives you the benefit of the doubt again",
 	CauseOnPlan:        "revenue is on plan",
 	CauseOverBudget:    "costs are over budget",
+	CauseExplainFramed: "relayed %s with the executive's reasons, which softened it",
+	CauseNoEvidence:    "the case against %s cited no front-line evidence that bears on it",
+	CauseNoAlternative: "the case against %s offered no costed alternative",
+	CauseBoardReview:   "the board reviewed your results against your peers'",
 }
 
 // Text renders a delta for people, for example

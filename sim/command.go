@@ -111,13 +111,17 @@ func (a Ask) String() string {
 	return "ask?"
 }
 
-// Case is a structured business case. Text is free and only read by people.
+// Case is a structured business case: the front-line evidence it cites (IDs
+// of evidence cards the manager holds this month), the two levers it is
+// framed in, one of the card's costed alternatives (its ID, or none) and the
+// ask. Text is free and only read by people: it earns nothing by itself.
 type Case struct {
-	Data        Lever  `msgpack:"data"`
-	Impact      Lever  `msgpack:"impact"`
-	Alternative string `msgpack:"alternative"`
-	Ask         Ask    `msgpack:"ask"`
-	Text        string `msgpack:"text"`
+	Data        Lever                  `msgpack:"data"`
+	Impact      Lever                  `msgpack:"impact"`
+	Alternative string                 `msgpack:"alternative"`
+	Ask         Ask                    `msgpack:"ask"`
+	Text        string                 `msgpack:"text"`
+	Evidence    [EvidenceHand]string   `msgpack:"evidence"`
 }
 
 // Verdict is the executive's ruling on an objection.

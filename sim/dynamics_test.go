@@ -43,9 +43,9 @@ func impact(s *sim.State, d sim.Decision, m sim.Meter, causes ...sim.Cause) floa
 	return float64(sum)
 }
 
-var mandateTrust = []sim.Cause{sim.CauseRelay, sim.CauseExplain, sim.CauseVoiceHeard, sim.CauseVoiceSilent,
+var mandateTrust = []sim.Cause{sim.CauseRelay, sim.CauseExplain, sim.CauseExplainFramed, sim.CauseVoiceHeard, sim.CauseVoiceSilent,
 	sim.CauseVoiceCredit, sim.CauseSpared, sim.CauseShieldFound}
-var voiceStanding = []sim.Cause{sim.CausePushBack, sim.CauseWeakCase, sim.CauseWolf, sim.CauseCompliance}
+var voiceStanding = []sim.Cause{sim.CausePushBack, sim.CauseWeakCase, sim.CauseNoEvidence, sim.CauseNoAlternative, sim.CauseWolf, sim.CauseCompliance}
 
 // decisions collects seat 1's decisions that match.
 func decisions(states []*sim.State, keep func(s *sim.State, d sim.Decision) bool, f func(s *sim.State, d sim.Decision) float64) []float64 {

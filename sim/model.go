@@ -5,52 +5,132 @@ import "math"
 // The model: how a turn's decisions move the meters. Every equation here is
 // written out, with its source, in sim/README.md; keep the two in step.
 
-// Quality scores a business case against a card, 0..1: the two evidence
-// levers count most, then a concrete alternative, then an ask that fits.
-func Quality(m *Mandate, k Case) float64 {
-	q := 0.35*m.Arguments[k.Data] + 0.35*m.Arguments[k.Impact]
-	if k.Data == k.Impact {
-		q = 0.35 * m.Arguments[k.Data] // the same point twice is one point
-	}
-	if k.Alternative != "" {
-		q += 0.15
-	}
-	switch k.Ask {
-	case AskWithdraw:
-		if m.Harm >= 0.6 {
-			q += 0.15
-		} else {
-			q += 0.05
-		}
-	case AskAmend:
-		q += 0.12
-	case AskPilot:
-		q += 0.1
-	}
-	return q
+// EvidenceFull is the harm shift at which a cited piece of evidence bears
+// fully on a card: a signal that makes the card 0.2 worse for the team is as
+// strong as evidence gets.
+const EvidenceFull = 0.2
+
+// Grade is a business case against one card, part by part. GradeCase is the
+// one function that grades a case: the persona's ruling, the manager's
+// feedback and the debrief all read the same numbers.
+type Grade struct {
+	Evidence    float64 `msgpack:"evidence"`    // 0..1: how well the cited evidence bears on the card
+	Cited       int     `msgpack:"cited"`       // the evidence card that bore most, -1 none
+	Framing     float64 `msgpack:"framing"`     // 0..1: the levers' strength against the card, backed by evidence
+	Backed      uint8   `msgpack:"backed"`      // bit l set: lever l is backed by cited evidence
+	Alternative bool    `msgpack:"alternative"` // offered one of the card's costed alternatives
+	AskFits     bool    `msgpack:"ask_fits"`    // withdraw for a harmful card, amend or pilot otherwise
+	Harm        float64 `msgpack:"harm"`        // the harm the case shows: typical, moved by the news and the cited evidence
+	Quality     float64 `msgpack:"quality"`     // 0..1, the weighted sum
 }
 
-// Persuasion is how far a case moves a persona: the case's quality and how
-// well its levers match what the persona values, damped by board pressure.
-func Persuasion(p *Persona, m *Mandate, k Case, standing, pressure int) float64 {
-	q := Quality(m, k)
-	match := 0.5*p.Values[k.Data] + 0.5*p.Values[k.Impact]
+// GradeCase grades a case against a card from what the case itself shows —
+// the card, the month's news and the evidence it cites — so an executive,
+// person or persona, can judge it without seeing the manager's hidden state.
+//
+// quality = 0.6·evidence + 0.2·framing + 0.1·alternative + 0.1·ask fit
+// (0.03 for an ask that does not fit). Evidence is 0.75·r₁ + 0.25·r₂ for the
+// two most relevant citations, r = shift/EvidenceFull clamped to 0..1; a
+// lever frames the case at its full strength only when cited evidence backs
+// it (else 0.3 of it), and one lever used twice counts once. In a scenario
+// without evidence (Legacy) the levers stand in for evidence, as before.
+func GradeCase(scn *Scenario, card int, k Case, news []int) Grade {
+	m := &scn.Mandates[card]
+	g := Grade{Cited: -1}
+	h := NewsHarm(scn, card, news)
+	var r1, r2 float64
+	if scn.Legacy() {
+		r1, r2 = m.Arguments[k.Data], m.Arguments[k.Impact]
+		if k.Data == k.Impact {
+			r2 = 0
+		}
+		if r2 > r1 {
+			r1, r2 = r2, r1
+		}
+		g.Backed = 0xff
+	} else {
+		for i, id := range k.Evidence {
+			if id == "" || (i > 0 && id == k.Evidence[0]) {
+				continue
+			}
+			e := scn.EvidenceIndex(id)
+			if e < 0 {
+				continue
+			}
+			by := scn.Evidence[e].Shift(card)
+			h += by
+			r := min(max(by/EvidenceFull, 0), 1)
+			if r > 0 {
+				g.Backed |= 1 << scn.Evidence[e].Lever
+			}
+			switch {
+			case r > r1:
+				r1, r2, g.Cited = r, r1, e
+			case r > r2:
+				r2 = r
+			}
+		}
+	}
+	g.Harm = m.clampHarm(h)
+	g.Evidence = 0.75*r1 + 0.25*r2
+	frame := func(l Lever) float64 {
+		if g.Backed&(1<<l) != 0 {
+			return m.Arguments[l]
+		}
+		return 0.3 * m.Arguments[l]
+	}
+	g.Framing = frame(k.Data) / 2
+	if k.Impact != k.Data {
+		g.Framing += frame(k.Impact) / 2
+	}
+	g.Alternative = k.Alternative != "" && m.Alternative(k.Alternative) != nil
+	if k.Ask == AskWithdraw {
+		g.AskFits = g.Harm >= 0.6
+	} else {
+		g.AskFits = g.Harm < 0.6
+	}
+	g.Quality = 0.6*g.Evidence + 0.2*g.Framing + 0.03
+	if g.Alternative {
+		g.Quality += 0.1
+	}
+	if g.AskFits {
+		g.Quality += 0.07
+	}
+	return g
+}
+
+// Persuasion is how far a case moves a persona: the case's quality first,
+// scaled by how open the persona is under the current board pressure (a
+// closed executive is moved less, never not at all); then how well the
+// case's strongest lever matches what the persona values (half for a lever
+// no evidence backs; one lever twice counts once), the manager's standing,
+// and other managers objecting to the same card (a joint case).
+func Persuasion(p *Persona, g Grade, k Case, standing, pressure, joint int, c *Coefficients) float64 {
 	open := p.Openness * (1 - p.KneeJerk*float64(pressure)/100)
-	return open*(0.6*q+0.4*match) + 0.25*float64(standing-50)/50
+	match := 0.0
+	for _, l := range [2]Lever{k.Data, k.Impact} {
+		v := p.Values[l]
+		if g.Backed&(1<<l) == 0 {
+			v /= 2
+		}
+		match = max(match, v)
+	}
+	return g.Quality*(0.5+0.5*open) + 0.12*(match-0.5) + 0.2*float64(standing-50)/50 + c.JointBonus*float64(min(joint, 3))
 }
 
 // resolve applies the mandate, the responses, the rulings, the team actions
-// and the market, in that order, then records the turn.
+// and the market, in that order, then the board's review, and records the
+// turn.
 func (s *State) resolve() {
 	c := &s.Scn.Coeff
 	var compliance float64
-	var targets int
 	for i := range s.Teams {
 		seat := Seat(i + 1)
 		t := &s.Teams[i]
 		m0 := t.Meters // the month's sales come from how the team stood at its start
 		d := Decision{Turn: s.Turn, Seat: seat, Card: -1, Response: t.Response, Case: t.Case,
-			Action: t.Action, Verdict: t.Verdict, Escalated: t.Escalate, Visited: s.Visit == seat}
+			Action: t.Action, Verdict: t.Verdict, Escalated: t.Escalate, Visited: s.Visit == seat,
+			Evidence: t.Evidence, Grade: Grade{Cited: -1}}
 		told := t.Action == ActionCandid
 		// Drag of mandates already in force (landed in earlier turns).
 		for _, f := range t.InForce {
@@ -59,13 +139,13 @@ func (s *State) resolve() {
 			}
 		}
 		if s.Targeted(seat) {
-			targets++
 			d.Card = s.Card
 			compliance += s.land(seat, t, &d, told)
 		}
 		if t.Escalate >= 0 {
 			s.escalate(seat, t, &d, told)
 		}
+		t.Grade = d.Grade
 		s.teamAction(seat, t)
 		if short := s.Scn.Start.Trust - t.Trust; short > 0 {
 			s.trust(seat, c.Repair*float64(short), CauseRepair, -1)
@@ -83,8 +163,69 @@ func (s *State) resolve() {
 		t.Pulse = clamp(m0.Morale+int(math.Round((s.float()-0.5)*16)), 0, 100)
 		s.Decisions = append(s.Decisions, d)
 	}
-	s.companyTurn(compliance, targets)
+	if s.Turn == s.Scn.Turns || (s.Scn.Turns >= 4 && s.Turn == (s.Scn.Turns+1)/2) {
+		s.boardReview()
+	}
+	s.companyTurn(compliance)
 	s.snapshot()
+}
+
+// boardReview re-rates every manager's standing from results, as a board
+// does at mid-year and year end: quota attainment, judged against the
+// peers' (a team that lags the company is noticed), less resignations. It is
+// how the manager who relays everything is found out in the end — the
+// executive's confidence cannot outlive the numbers it rests on.
+func (s *State) boardReview() {
+	sum := 0
+	for i := range s.Teams {
+		sum += s.Teams[i].Quota
+	}
+	mean := float64(sum) / float64(len(s.Teams))
+	for i := range s.Teams {
+		t := &s.Teams[i]
+		r := float64(t.Quota) + 3*(float64(t.Quota)-mean) - 5*float64(t.Resignations)
+		r = min(max(r, 0), 100)
+		s.team(Seat(i+1), MeterStanding, roundf(s.Scn.Coeff.ReviewWeight*(r-float64(t.Standing))), CauseBoardReview, -1)
+	}
+}
+
+// Framed reports whether the executive's framing line gives the team a
+// reason (three words at least), which softens a relay with context.
+func Framed(framing string) bool {
+	words, in := 0, false
+	for _, r := range framing {
+		space := r == ' ' || r == '\t' || r == '\n'
+		if !space && !in {
+			words++
+		}
+		in = !space
+	}
+	return words >= 3
+}
+
+// objectionCost charges standing for an objection: the push itself, the
+// weakness of the case (named by its weakest part, never "weak" without a
+// reason) and crying wolf; a compromise costs half of the last two.
+func (s *State) objectionCost(seat Seat, card int, g Grade, base float64, sound, half bool) {
+	c := &s.Scn.Coeff
+	weak := c.WeakCaseCost * (1 - g.Quality)
+	wolf := 0.0
+	if sound {
+		wolf = c.WolfCost
+	}
+	if half {
+		weak, wolf = weak/2, wolf/2
+	}
+	cause := CauseWeakCase
+	switch {
+	case !s.Scn.Legacy() && g.Evidence == 0:
+		cause = CauseNoEvidence
+	case !g.Alternative:
+		cause = CauseNoAlternative
+	}
+	s.team(seat, MeterStanding, -roundf(base), CausePushBack, card)
+	s.team(seat, MeterStanding, -roundf(weak), cause, card)
+	s.team(seat, MeterStanding, -roundf(wolf), CauseWolf, card)
 }
 
 // land applies this turn's mandate to one targeted team and returns the
@@ -92,23 +233,17 @@ func (s *State) resolve() {
 func (s *State) land(seat Seat, t *Team, d *Decision, told bool) float64 {
 	c := &s.Scn.Coeff
 	m := &s.Scn.Mandates[s.Card]
+	h := s.TeamHarm(seat, s.Card)
+	sound := h < c.SoundBelow
+	d.Harm = h
 	eff := 1.0
 	if t.Response == ResponsePushBack || t.Response == ResponseNegotiate {
-		d.Quality = Quality(m, t.Case)
-		eff = s.verdictEff(t.Verdict, m)
-		cost := c.PushCost + c.WeakCaseCost*(1-d.Quality)
-		wolf := 0.0
-		if m.Sound(c) {
-			wolf = c.WolfCost
-		}
-		if t.Response == ResponseNegotiate {
-			cost, wolf = cost/2, wolf/2
-		}
-		s.team(seat, MeterStanding, -roundf(c.PushCost), CausePushBack, s.Card)
-		s.team(seat, MeterStanding, -roundf(cost-c.PushCost), CauseWeakCase, s.Card)
-		s.team(seat, MeterStanding, -roundf(wolf), CauseWolf, s.Card)
+		d.Grade = GradeCase(s.Scn, s.Card, t.Case, s.News)
+		d.Quality = d.Grade.Quality
+		eff = verdictEff(t.Verdict, m, t.Case)
+		s.objectionCost(seat, s.Card, d.Grade, c.PushCost, sound, t.Response == ResponseNegotiate)
 	}
-	landed := m.Harm * eff
+	landed := h * eff
 	shielded := t.Response == ResponseShield
 	if shielded {
 		// Once caught, watched; and a squeezed executive checks delivery.
@@ -126,28 +261,36 @@ func (s *State) land(seat Seat, t *Team, d *Decision, told bool) float64 {
 		}
 	}
 	if !shielded && eff > 0 {
-		s.team(seat, MeterMorale, roundf(float64(m.Effects.Morale)*eff), CauseMandate, s.Card)
-		s.team(seat, MeterQuota, roundf(float64(m.Effects.Quota)*eff), CauseMandate, s.Card)
-		t.InForce = append(t.InForce, Force{Card: s.Card, Eff: eff, Turn: s.Turn})
+		// The card hurts this team as much as its situation makes it.
+		scale := eff * (1 + h - m.Harm)
+		s.team(seat, MeterMorale, roundf(float64(m.Effects.Morale)*scale), CauseMandate, s.Card)
+		s.team(seat, MeterQuota, roundf(float64(m.Effects.Quota)*scale), CauseMandate, s.Card)
+		t.InForce = append(t.InForce, Force{Card: s.Card, Eff: eff, Turn: s.Turn, Harm: h})
 	}
 	switch t.Response {
 	case ResponseRelay, ResponseEscalate:
 		s.trust(seat, -(c.RelayLoss * landed), CauseRelay, s.Card)
 		s.team(seat, MeterStanding, 1, CauseCompliance, s.Card)
 	case ResponseExplain:
-		s.trust(seat, -(c.RelayLoss * c.ExplainShare * landed), CauseExplain, s.Card)
+		share, cause := c.ExplainShare, CauseExplain
+		if Framed(s.Framing) {
+			share, cause = share*c.FramingShare, CauseExplainFramed
+		}
+		s.trust(seat, -(c.RelayLoss * share * landed), cause, s.Card)
 		s.team(seat, MeterStanding, 1, CauseCompliance, s.Card)
 	case ResponseShield:
 		if !shielded { // discovered: the team gets the mandate after all, from above
 			s.trust(seat, -(c.RelayLoss * c.ExplainShare * landed), CauseShieldFound, s.Card)
 		}
 	case ResponsePushBack, ResponseNegotiate:
+		// What was spared earns credit; a lost fight the team heard about
+		// costs little, and earns nothing: they know you tried.
 		if told {
 			s.trust(seat, -(c.RelayLoss * c.VoiceShare * landed), CauseVoiceHeard, s.Card)
-			s.trust(seat, s.voiceCredit(m), CauseVoiceCredit, s.Card)
+			s.trust(seat, s.voiceCredit(h)*(1-eff), CauseVoiceCredit, s.Card)
 		} else {
 			s.trust(seat, -(c.RelayLoss * c.SilentShare * landed), CauseVoiceSilent, s.Card)
-			s.trust(seat, 0.5*s.voiceCredit(m)*(1-eff), CauseSpared, s.Card)
+			s.trust(seat, 0.5*s.voiceCredit(h)*(1-eff), CauseSpared, s.Card)
 		}
 	}
 	if shielded {
@@ -156,19 +299,24 @@ func (s *State) land(seat Seat, t *Team, d *Decision, told bool) float64 {
 	return eff
 }
 
-func (s *State) voiceCredit(m *Mandate) float64 {
+func (s *State) voiceCredit(h float64) float64 {
 	c := &s.Scn.Coeff
-	if m.Sound(c) {
+	if h < c.SoundBelow {
 		return c.WolfCredit
 	}
-	return c.VoiceCredit * m.Harm
+	return c.VoiceCredit * h
 }
 
-func (s *State) verdictEff(v Verdict, m *Mandate) float64 {
+// verdictEff is the share of a card that lands after a ruling: an amendment
+// keeps the offered alternative's share, or the card's own.
+func verdictEff(v Verdict, m *Mandate, k Case) float64 {
 	switch v {
 	case VerdictWithdraw:
 		return 0
 	case VerdictAmend:
+		if a := m.Alternative(k.Alternative); a != nil {
+			return a.Keep
+		}
 		return m.Amend
 	}
 	return 1
@@ -179,26 +327,31 @@ func (s *State) verdictEff(v Verdict, m *Mandate) float64 {
 func (s *State) escalate(seat Seat, t *Team, d *Decision, told bool) {
 	c := &s.Scn.Coeff
 	m := &s.Scn.Mandates[t.Escalate]
-	q := Quality(m, t.Case)
-	d.Quality = q // an escalation relays this turn's mandate, so the case is the escalation's
-	age := 0
+	g := GradeCase(s.Scn, t.Escalate, t.Case, s.News)
+	d.Grade, d.Quality = g, g.Quality // an escalation relays this turn's mandate, so the case is the escalation's
+	age, h, kept := 0, m.Harm, 1.0
 	for k, f := range t.InForce {
 		if f.Card != t.Escalate {
 			continue
 		}
-		age = s.Turn - f.Turn
+		age, h = s.Turn-f.Turn, f.Harm
 		switch t.Verdict {
 		case VerdictWithdraw:
 			t.InForce = append(t.InForce[:k], t.InForce[k+1:]...)
+			kept = 0
 		case VerdictAmend:
-			t.InForce[k].Eff *= m.Amend
+			kept = verdictEff(VerdictAmend, m, t.Case)
+			t.InForce[k].Eff *= kept
 		}
 		break
 	}
-	s.team(seat, MeterStanding, -roundf(c.PushCost+c.LateCost*float64(age)), CauseEscalate, t.Escalate)
-	s.team(seat, MeterStanding, -roundf(c.WeakCaseCost*(1-q)), CauseWeakCase, t.Escalate)
+	if d.Card < 0 { // a seat both targeted and escalating keeps the new card's harm
+		d.Harm = h
+	}
+	s.objectionCost(seat, t.Escalate, g, c.PushCost+c.LateCost*float64(age), h < c.SoundBelow, false)
 	if told {
-		s.trust(seat, s.voiceCredit(m)*math.Pow(c.LateFactor, float64(age)), CauseLateCredit, t.Escalate)
+		// The team hears you objected at last: worth less the later it comes.
+		s.trust(seat, s.voiceCredit(h)*(1-kept/2)*math.Pow(c.LateFactor, float64(age)), CauseLateCredit, t.Escalate)
 	}
 }
 
@@ -242,11 +395,14 @@ func (s *State) sales(seat Seat, t *Team, m0 Meters) {
 	s.team(seat, MeterQuota, roundf(0.5*(attain-float64(t.Quota))), CauseSales, -1)
 }
 
-func (s *State) companyTurn(compliance float64, targets int) {
+// companyTurn books the mandate's saving in proportion to the teams that
+// carried it out among all teams (aiming a cut at one compliant manager
+// saves that team's share, not the company's), then revenue and pressure.
+func (s *State) companyTurn(compliance float64) {
 	c := &s.Scn.Coeff
-	if s.Card >= 0 && targets > 0 {
+	if s.Card >= 0 {
 		e := &s.Scn.Mandates[s.Card].Effects
-		share := compliance / float64(targets)
+		share := compliance / float64(len(s.Teams))
 		s.company(MeterCost, roundf(float64(e.Cost)*share), CauseMandate, s.Card)
 		s.company(MeterPressure, roundf(float64(e.Pressure)*share), CauseMandate, s.Card)
 	}
@@ -329,7 +485,8 @@ func (s *State) snapshot() {
 
 // score computes the balanced scorecards: for a manager, the mean of the four
 // meters pulled toward the weakest one (a scorecard is only as good as its
-// worst line); for the executive, revenue and cost less attrition and trust.
+// worst line); for the executive, revenue and cost less board pressure,
+// attrition and lost trust.
 func (s *State) score() *Scores {
 	sc := &Scores{Managers: make([]int, len(s.Teams))}
 	trust, resign := 0, 0
@@ -339,7 +496,8 @@ func (s *State) score() *Scores {
 		resign += s.Teams[i].Resignations
 	}
 	lost := float64(s.Scn.Start.Trust) - float64(trust)/float64(len(s.Teams))
-	ex := float64(s.Company.Revenue) + 0.5*float64(100-s.Company.Cost) - 3*float64(resign) - 0.3*math.Max(0, lost)
+	ex := float64(s.Company.Revenue) + 0.5*float64(100-s.Company.Cost) - 0.25*float64(s.Company.Pressure) -
+		3*float64(resign) - 0.3*math.Max(0, lost)
 	sc.Executive = clamp(roundf(ex), 0, 200)
 	return sc
 }

@@ -97,12 +97,13 @@ func PersonaMove(p *Persona, scn *Scenario, v *View, r *rand.Rand) Command {
 	switch v.Phase {
 	case PhaseMandate:
 		if p.VisitEvery > 0 && v.Turn%p.VisitEvery == 0 && v.Visit == 0 {
-			c.Kind, c.Target = CmdVisit, lowest(v, func(m *ManagerView) int { return m.Pulse })
+			// Ask the front line first: the manager it trusts most.
+			c.Kind, c.Target = CmdVisit, lowest(v, func(m *ManagerView) int { return -m.Meters.Standing })
 			return c
 		}
 		c.Kind = CmdMandate
-		card, target := personaCard(p, v)
-		c.Card = scn.Mandates[card].ID
+		card, target := personaCard(p, scn, v)
+		c.Card, c.Framing = scn.Mandates[card].ID, scn.Mandates[card].Framing
 		switch target {
 		case TargetLowestQuota:
 			c.Target = lowest(v, func(m *ManagerView) int { return m.Meters.Quota })
@@ -116,21 +117,13 @@ func PersonaMove(p *Persona, scn *Scenario, v *View, r *rand.Rand) Command {
 			if !m.Response.Voiced() || m.Verdict != VerdictPending {
 				continue
 			}
-			card := v.Card
-			if m.Response == ResponseEscalate {
-				card = m.Escalate
-			}
-			mand := &scn.Mandates[card]
-			x := Persuasion(p, mand, m.Case, m.Meters.Standing, v.Company.Pressure)
-			if m.Response == ResponseEscalate {
-				x *= math.Pow(scn.Coeff.LateFactor, float64(v.Turn-v.Played[card]))
-			}
-			x += (r.Float64() - 0.5) * 0.2
+			x := RulingScore(p, scn, v, m)
+			x += (r.Float64() - 0.5) * 0.16
 			c.Target, c.Verdict = m.Seat, VerdictUphold
 			switch {
-			case x >= 0.55 && m.Response != ResponseNegotiate:
+			case x >= 0.58 && m.Response != ResponseNegotiate:
 				c.Verdict = VerdictWithdraw
-			case x >= 0.38 || (m.Response == ResponseNegotiate && x >= 0.3):
+			case x >= 0.4 || (m.Response == ResponseNegotiate && x >= 0.33):
 				c.Verdict = VerdictAmend
 			}
 			return c
@@ -141,9 +134,43 @@ func PersonaMove(p *Persona, scn *Scenario, v *View, r *rand.Rand) Command {
 	return c
 }
 
+// RulingScore is how far one objection in the executive's view moves a
+// persona, before its noise: the graded case, the persona's values, the
+// manager's standing and board pressure, the other managers objecting to
+// the same card, and for a late escalation LateFactor per turn of age.
+func RulingScore(p *Persona, scn *Scenario, v *View, m *ManagerView) float64 {
+	card := v.Card
+	if m.Response == ResponseEscalate {
+		card = m.Escalate
+	}
+	joint := 0
+	if m.Response != ResponseEscalate {
+		for i := range v.Managers {
+			o := &v.Managers[i]
+			if o.Seat != m.Seat && (o.Response == ResponsePushBack || o.Response == ResponseNegotiate) {
+				joint++
+			}
+		}
+	}
+	g := GradeCase(scn, card, m.Case, v.News)
+	x := Persuasion(p, g, m.Case, m.Meters.Standing, v.Company.Pressure, joint, &scn.Coeff)
+	if m.Response == ResponseEscalate {
+		x *= math.Pow(scn.Coeff.LateFactor, float64(v.Turn-v.Played[card]))
+	}
+	return x
+}
+
 // personaCard walks the persona's rules in order and plays the first unplayed
-// card of the first rule that holds; with none, the first card in hand.
-func personaCard(p *Persona, v *View) (int, Target) {
+// card of the first rule that holds, passing over a card that the evidence
+// of the team it consulted this turn shows would hurt (unless the rule has
+// nothing else); with no rule, the first card in hand.
+func personaCard(p *Persona, scn *Scenario, v *View) (int, Target) {
+	var seen []int
+	if v.Visit > 0 {
+		if m := v.Manager(v.Visit); m != nil {
+			seen = m.Evidence
+		}
+	}
 	for _, rule := range p.Rules {
 		if rule.PressureAtLeast > 0 && v.Company.Pressure < rule.PressureAtLeast ||
 			rule.PressureBelow > 0 && v.Company.Pressure >= rule.PressureBelow ||
@@ -151,10 +178,24 @@ func personaCard(p *Persona, v *View) (int, Target) {
 			rule.FromTurn > 0 && v.Turn < rule.FromTurn {
 			continue
 		}
+		first := -1
 		for _, card := range rule.Mandates {
-			if v.Played[card] == 0 {
+			if v.Played[card] != 0 {
+				continue
+			}
+			if first < 0 {
+				first = card
+			}
+			warned := 0.0
+			for _, e := range seen {
+				warned += scn.Evidence[e].Shift(card)
+			}
+			if warned < 0.15 {
 				return card, rule.Target
 			}
+		}
+		if first >= 0 {
+			return first, rule.Target
 		}
 	}
 	return v.Hand[0], TargetAll
@@ -170,6 +211,19 @@ func lowest(v *View, f func(*ManagerView) int) Seat {
 	return best.Seat
 }
 
+// SeenHarm is a card's harm as a manager can know it: typical, moved by the
+// month's news and by the manager's own evidence — exactly the truth, for
+// one who reads every signal.
+func SeenHarm(scn *Scenario, v *View, card int) float64 {
+	h := NewsHarm(scn, card, v.News)
+	if me := v.Manager(v.Seat); me != nil {
+		for _, e := range me.Evidence {
+			h += scn.Evidence[e].Shift(card)
+		}
+	}
+	return scn.Mandates[card].clampHarm(h)
+}
+
 // StyleMove is a bot manager's decision from the manager's view.
 func StyleMove(st *Style, scn *Scenario, v *View, r *rand.Rand) Command {
 	c := Command{Seat: v.Seat}
@@ -179,9 +233,9 @@ func StyleMove(st *Style, scn *Scenario, v *View, r *rand.Rand) Command {
 		me := v.Manager(v.Seat)
 		if st.EscalateAfter > 0 {
 			for _, card := range me.InForce {
-				if v.Turn-v.Played[card] == st.EscalateAfter && scn.Mandates[card].Harm >= 0.5 {
+				if v.Turn-v.Played[card] == st.EscalateAfter && SeenHarm(scn, v, card) >= 0.5 {
 					c.Response, c.Card = ResponseEscalate, scn.Mandates[card].ID
-					c.Case = buildCase(st, &scn.Mandates[card], r)
+					c.Case = BuildCase(st, scn, v, card, SeenHarm(scn, v, card), r)
 					if st.Tell {
 						c.Action = ActionCandid
 					}
@@ -192,9 +246,10 @@ func StyleMove(st *Style, scn *Scenario, v *View, r *rand.Rand) Command {
 		if v.Card < 0 || (v.Target != 0 && v.Target != v.Seat) {
 			return c
 		}
-		m := &scn.Mandates[v.Card]
-		harm := m.Harm + (1-st.Skill)*(r.Float64()-0.5)*0.6
+		harm := SeenHarm(scn, v, v.Card) + (1-st.Skill)*(r.Float64()-0.5)*0.6
 		switch {
+		case harm >= st.PushAbove && st.NeedEvidence && !holdsAgainst(scn, me, v.Card):
+			c.Response = ResponseNegotiate
 		case harm >= st.PushAbove:
 			c.Response = ResponsePushBack
 		case harm >= st.NegotiateAbove:
@@ -207,7 +262,7 @@ func StyleMove(st *Style, scn *Scenario, v *View, r *rand.Rand) Command {
 			c.Response = ResponseRelay
 		}
 		if c.Response.Voiced() {
-			c.Case = buildCase(st, m, r)
+			c.Case = BuildCase(st, scn, v, v.Card, harm, r)
 			if st.Tell {
 				c.Action = ActionCandid
 			}
@@ -218,20 +273,65 @@ func StyleMove(st *Style, scn *Scenario, v *View, r *rand.Rand) Command {
 	return c
 }
 
-// buildCase picks levers: a skilled bot the card's two strongest, an
-// unskilled one at random; skill also brings an alternative and a fitting ask.
-func buildCase(st *Style, m *Mandate, r *rand.Rand) Case {
+// holdsAgainst reports whether a manager holds evidence that makes the card
+// worse for the team: what a strong case is built on.
+func holdsAgainst(scn *Scenario, me *ManagerView, card int) bool {
+	for _, e := range me.Evidence {
+		if scn.Evidence[e].Shift(card) > 0 {
+			return true
+		}
+	}
+	return scn.Legacy()
+}
+
+// BuildCase is how a bot argues against a card it sees as this harmful. A
+// skilled one (with probability Skill) cites its evidence that bears on the
+// card, most telling first, frames the case in that evidence's lever and the
+// card's strongest other lever; an unskilled one cites at random and picks
+// levers at random. Skill 0.5 and up brings the card's first costed
+// alternative and an ask that fits the harm.
+func BuildCase(st *Style, scn *Scenario, v *View, card int, harm float64, r *rand.Rand) Case {
+	m := &scn.Mandates[card]
 	var k Case
+	var held []int
+	if me := v.Manager(v.Seat); me != nil {
+		held = me.Evidence
+	}
 	if r.Float64() < st.Skill {
+		a, b := -1, -1
+		for _, e := range held {
+			by := scn.Evidence[e].Shift(card)
+			switch {
+			case by <= 0:
+			case a < 0 || by > scn.Evidence[a].Shift(card):
+				a, b = e, a
+			case b < 0 || by > scn.Evidence[b].Shift(card):
+				b = e
+			}
+		}
 		k.Data, k.Impact = bestTwo(m)
+		if a >= 0 {
+			k.Evidence[0] = scn.Evidence[a].ID
+			if l := scn.Evidence[a].Lever; l != k.Data {
+				k.Data, k.Impact = l, k.Data
+			}
+		}
+		if b >= 0 {
+			k.Evidence[1] = scn.Evidence[b].ID
+		}
 	} else {
+		if len(held) > 0 && r.IntN(2) == 0 {
+			k.Evidence[0] = scn.Evidence[held[r.IntN(len(held))]].ID
+		}
 		k.Data = Lever(1 + r.IntN(int(NumLevers)-1))
 		k.Impact = Lever(1 + r.IntN(int(NumLevers)-1))
 	}
 	k.Ask = AskWithdraw
 	if st.Skill >= 0.5 {
-		k.Alternative = "pilot it with one team for a month, then decide on the numbers"
-		if m.Harm < 0.6 {
+		if len(m.Alternatives) > 0 {
+			k.Alternative = m.Alternatives[0].ID
+		}
+		if harm < 0.6 {
 			k.Ask = AskAmend
 		}
 	}
@@ -265,8 +365,8 @@ func BuiltinStyles() []Style {
 			PushAbove: -1, NegotiateAbove: 2, ShieldAbove: 2, Skill: 0.2, Tell: true, Action: ActionCoach},
 		{ID: "diplomat", Name: "Diplomat", Summary: "negotiates a compromise on every mandate and explains it",
 			PushAbove: 2, NegotiateAbove: -1, ShieldAbove: 2, Explain: true, Skill: 0.6, Action: ActionCoach},
-		{ID: "advocate", Name: "Advocate", Summary: "pushes back early on harmful mandates with strong cases, explains what is relayed, tells the team",
-			PushAbove: 0.55, NegotiateAbove: 0.4, ShieldAbove: 2, Explain: true, Tell: true, Skill: 0.9, Action: ActionCoach},
+		{ID: "advocate", Name: "Advocate", Summary: "reads the front line; pushes back early on harmful mandates with the evidence in hand, negotiates without it, explains what is relayed, tells the team",
+			PushAbove: 0.55, NegotiateAbove: 0.4, ShieldAbove: 2, Explain: true, Tell: true, Skill: 0.9, Action: ActionCoach, NeedEvidence: true},
 		{ID: "always-relay", Name: "Always relay", Summary: "fixed policy: relay as-is",
 			PushAbove: 2, NegotiateAbove: 2, ShieldAbove: 2, Skill: 0.9, Action: ActionCoach},
 		{ID: "always-explain", Name: "Always explain", Summary: "fixed policy: relay with context",

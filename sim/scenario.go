@@ -52,6 +52,66 @@ type Scenario struct {
 	Styles     []Style
 	Coeff      Coefficients
 	Debrief    []Prompt
+	// Evidence is the deck of front-line signals managers draw from each
+	// month; empty in files written before evidence existed (see Legacy).
+	Evidence []Evidence
+}
+
+// Legacy reports whether the scenario has no evidence deck: cases are then
+// judged on their levers alone, as before evidence existed, so that a
+// trainer's older file still plays and teaches.
+func (scn *Scenario) Legacy() bool { return len(scn.Evidence) == 0 }
+
+// EvidenceHand is how many evidence cards each manager holds a month: enough
+// to tell one team's situation from another's, few enough to read in a minute.
+const EvidenceHand = 2
+
+// Shift moves one mandate's harm for the team it applies to: positive makes
+// the card worse for that team, negative makes it sounder.
+type Shift struct {
+	Card int     // mandate index
+	By   float64 // −1..1, added to the card's harm
+}
+
+// Condition limits when an evidence card can be drawn for a team; zero
+// fields do not limit. It lets a team's state shape what its front line
+// reports (low morale makes "two sellers are interviewing" likelier).
+type Condition struct {
+	MoraleBelow, TrustBelow, QuotaBelow, QuotaAtLeast int
+}
+
+// Holds reports whether a team's meters meet the condition.
+func (c *Condition) Holds(m Meters) bool {
+	return (c.MoraleBelow == 0 || m.Morale < c.MoraleBelow) &&
+		(c.TrustBelow == 0 || m.Trust < c.TrustBelow) &&
+		(c.QuotaBelow == 0 || m.Quota < c.QuotaBelow) &&
+		(c.QuotaAtLeast == 0 || m.Quota >= c.QuotaAtLeast)
+}
+
+// Evidence is a front-line signal a manager holds privately for a month —
+// what the executive cannot see from the dashboard. It changes how harmful
+// some mandates really are for that team, and citing it is what makes a
+// business case strong.
+type Evidence struct {
+	ID     string
+	Title  string // the signal in one line, e.g. "3 of your top 10 accounts renew this month"
+	Text   string // what it means, in a sentence or two
+	Lever  Lever  // the kind of argument it supports
+	Shifts []Shift
+	When   Condition
+}
+
+// Shift returns how far the evidence moves a card's harm (0 if it does not
+// bear on it).
+func (e *Evidence) Shift(card int) float64 { return shiftOf(e.Shifts, card) }
+
+func shiftOf(shifts []Shift, card int) float64 {
+	for _, x := range shifts {
+		if x.Card == card {
+			return x.By
+		}
+	}
+	return 0
 }
 
 // Objective is one learning objective; debrief prompts point at it by ID.
@@ -85,6 +145,8 @@ type Event struct {
 	Market   int // change to the demand index
 	Pressure int // change to board pressure
 	Morale   int // change to every team's morale
+	// Shifts move mandates' harm for every team during the month of the news.
+	Shifts []Shift
 }
 
 // Effects are what a mandate does when it lands in full; an amended ruling
@@ -101,16 +163,47 @@ type Effects struct {
 
 // Mandate is a card in the executive's hand.
 type Mandate struct {
-	ID        string
-	Title     string
-	Text      string
-	Harm      float64 // 0 sound … 1 plainly harmful
+	ID    string
+	Title string
+	Text  string
+	// Harm is the card's typical harm, 0 sound … 1 plainly harmful. For a
+	// given team it is moved by the month's news and the team's evidence,
+	// and kept within Band.
+	Harm      float64
+	Band      [2]float64 // lowest and highest harm the card can have for a team
 	Effects   Effects
 	Arguments [NumLevers]float64 // strength of each lever against it, 0..1
 	Amend     float64            // share of effects left after an amendment
+	// Alternatives are the costed options a case may offer instead; an
+	// amendment to one keeps its share of the card (and of its saving).
+	Alternatives []Alternative
+	// Framing is the line a scripted executive plays the card with.
+	Framing string
 }
 
-// Sound reports whether pushing back against the card is crying wolf.
+// Alternative is a costed option a manager can put forward instead of a card.
+type Alternative struct {
+	ID    string
+	Title string
+	Keep  float64 // share of the card's effects and saving it keeps, 0..1
+}
+
+// Saving is what the card shows the executive: the cost points it saves when
+// every team carries it out (its human cost is not on the card).
+func (m *Mandate) Saving() int { return max(0, -m.Effects.Cost) }
+
+// Alternative finds one of the card's alternatives by ID, or returns nil.
+func (m *Mandate) Alternative(id string) *Alternative {
+	for i := range m.Alternatives {
+		if m.Alternatives[i].ID == id {
+			return &m.Alternatives[i]
+		}
+	}
+	return nil
+}
+
+// Sound reports whether the card, at its typical harm, is sound: pushing
+// back on it is crying wolf. For one team, compare TeamHarm instead.
 func (m *Mandate) Sound(c *Coefficients) bool { return m.Harm < c.SoundBelow }
 
 // Target says whom a persona aims a mandate at.
@@ -143,8 +236,10 @@ type Persona struct {
 	Values   [NumLevers]float64 // how much each lever persuades, 0..1
 	Openness float64            // 0..1 receptiveness to pushback
 	KneeJerk float64            // 0..1 how much pressure erodes openness
-	// VisitEvery makes the persona visit the front line every n turns (0 never);
-	// it visits the manager whose pulse is lowest.
+	// VisitEvery makes the persona consult the front line every n turns (0
+	// never) before choosing a card: it visits the manager it trusts most
+	// (highest standing) and passes over a card that team's evidence shows
+	// would hurt.
 	VisitEvery int
 }
 
@@ -162,6 +257,9 @@ type Style struct {
 	Skill          float64    // 0..1: how well it builds cases and reads harm
 	Action         TeamAction // team action otherwise
 	EscalateAfter  int        // relay now, escalate this many turns later (0 never)
+	// NeedEvidence pushes back only with evidence in hand that bears on the
+	// card, and negotiates instead when it has none: judgement, not reflex.
+	NeedEvidence bool
 }
 
 // Coefficients are the model's tunable numbers; scenarios may override each
@@ -189,6 +287,9 @@ type Coefficients struct {
 	LateCost        float64 // extra standing lost per turn of a mandate's age when escalated
 	Repair          float64 // per turn, trust regains this share of its shortfall from the start
 	DragTurns       float64 // turns a mandate in force drags on morale before the team adapts
+	ReviewWeight    float64 // how far a board review pulls standing toward results
+	FramingShare    float64 // share of an explained relay's trust loss kept when the executive framed the card
+	JointBonus      float64 // persuasion added per other manager objecting to the same card
 }
 
 // DefaultCoefficients are the model's numbers as documented in sim/README.md.
@@ -205,7 +306,7 @@ func DefaultCoefficients() Coefficients {
 		PushCost:        2,
 		WeakCaseCost:    8,
 		WolfCost:        6,
-		ShieldRisk:      0.25,
+		ShieldRisk:      0.35,
 		VisitRisk:       0.5,
 		ShieldCost:      20,
 		LateFactor:      0.5,
@@ -216,6 +317,9 @@ func DefaultCoefficients() Coefficients {
 		LateCost:        3,
 		Repair:          0.15,
 		DragTurns:       3,
+		ReviewWeight:    0.6,
+		FramingShare:    0.7,
+		JointBonus:      0.05,
 	}
 }
 
@@ -252,5 +356,8 @@ func Bounds() []Bound {
 		{"late_cost", 0, 20, func(c *Coefficients) *float64 { return &c.LateCost }},
 		{"repair", 0, 0.5, func(c *Coefficients) *float64 { return &c.Repair }},
 		{"drag_turns", 0, 20, func(c *Coefficients) *float64 { return &c.DragTurns }},
+		{"review_weight", 0, 1, func(c *Coefficients) *float64 { return &c.ReviewWeight }},
+		{"framing_share", 0, 1, func(c *Coefficients) *float64 { return &c.FramingShare }},
+		{"joint_bonus", 0, 0.2, func(c *Coefficients) *float64 { return &c.JointBonus }},
 	}
 }

@@ -83,6 +83,7 @@ type Force struct {
 	Card int
 	Eff  float64
 	Turn int
+	Harm float64 // the card's harm for this team when it landed
 }
 
 // Team is one manager's state.
@@ -104,6 +105,10 @@ type Team struct {
 	SeenTrust  int
 	Discovered int // shields discovered so far
 	InForce    []Force
+	// Evidence is this month's front-line evidence (indexes into the
+	// scenario's deck, -1 for none): private to the manager.
+	Evidence [EvidenceHand]int
+	Grade    Grade // this turn's case as graded, after the resolution
 }
 
 // Delta is one meter change with its cause; Text renders it in words.
@@ -138,7 +143,16 @@ type Decision struct {
 	Escalated  int          `msgpack:"escalated"` // card escalated, -1 for none
 	Discovered bool         `msgpack:"discovered"`
 	Visited    bool         `msgpack:"visited"` // the executive visited this team this turn
+	// Harm is how harmful the mandate (or the escalated card) really was
+	// for this team this month; Grade is the case part by part.
+	Harm     float64           `msgpack:"harm"`
+	Grade    Grade             `msgpack:"grade"`
+	Evidence [EvidenceHand]int `msgpack:"evidence"` // what the manager held
 }
+
+// Sound reports whether the decision's card was sound for that team that
+// month (objecting to it was crying wolf).
+func (d *Decision) Sound(c *Coefficients) bool { return d.Harm < c.SoundBelow }
 
 // State is a whole game. Only Apply changes it.
 type State struct {
@@ -168,6 +182,7 @@ type State struct {
 	Scores    *Scores
 	histTeams []Meters // backing arrays of History, allocated once
 	histPulse []int
+	pool      []int // scratch for drawing evidence
 }
 
 // Scores are the final balanced scorecards.
@@ -203,6 +218,7 @@ func New(scn *Scenario, cfg Config, seed uint64) (*State, error) {
 		Deltas:     make([]Delta, 0, scn.Turns*n*12+16),
 		History:    make([]Snapshot, 0, scn.Turns+1),
 		Decisions:  make([]Decision, 0, scn.Turns*n),
+		pool:       make([]int, 0, len(scn.Evidence)),
 	}
 	forces := make([]Force, n*scn.Turns)
 	s.histTeams = make([]Meters, n*(scn.Turns+1))
@@ -213,6 +229,7 @@ func New(scn *Scenario, cfg Config, seed uint64) (*State, error) {
 		t.Pulse = scn.Start.Morale
 		t.Escalate = -1
 		t.InForce = forces[i*scn.Turns : i*scn.Turns : (i+1)*scn.Turns]
+		t.Evidence = noEvidence
 	}
 	for i := range s.deck {
 		s.deck[i] = i
@@ -246,6 +263,7 @@ func (s *State) startTurn() {
 	for i := range s.Teams {
 		t := &s.Teams[i]
 		t.Answered, t.Response, t.Case, t.Action, t.Escalate, t.Verdict, t.Ready = false, ResponseNone, Case{}, ActionNone, -1, VerdictPending, false
+		t.Grade = Grade{Cited: -1}
 	}
 	if len(s.deck) > 0 {
 		if s.deckPos == len(s.deck) {
@@ -254,7 +272,86 @@ func (s *State) startTurn() {
 		s.applyEvent(s.deck[s.deckPos])
 		s.deckPos++
 	}
+	for i := range s.Teams {
+		s.drawEvidence(&s.Teams[i])
+	}
 	s.Phase = PhaseMandate
+}
+
+var noEvidence = [EvidenceHand]int{-1, -1}
+
+// drawEvidence deals a team this month's front-line evidence: distinct cards,
+// drawn by the game's generator from those whose condition the team meets.
+func (s *State) drawEvidence(t *Team) {
+	t.Evidence = noEvidence
+	s.pool = s.pool[:0]
+	for i := range s.Scn.Evidence {
+		if s.Scn.Evidence[i].When.Holds(t.Meters) {
+			s.pool = append(s.pool, i)
+		}
+	}
+	for k := 0; k < EvidenceHand && len(s.pool) > 0; k++ {
+		j := int(s.rng.Uint64() % uint64(len(s.pool)))
+		t.Evidence[k] = s.pool[j]
+		s.pool[j] = s.pool[len(s.pool)-1]
+		s.pool = s.pool[:len(s.pool)-1]
+	}
+	s.pool = s.pool[:0]
+}
+
+// Holds reports whether the team holds the evidence card with this ID.
+func (t *Team) Holds(scn *Scenario, id string) bool {
+	for _, e := range t.Evidence {
+		if e >= 0 && scn.Evidence[e].ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// TeamHarm is how harmful a card really is for one team this month: its
+// typical harm, moved by the month's news and by the evidence the team
+// holds, within the card's band. Only the manager's evidence reveals it.
+func (s *State) TeamHarm(seat Seat, card int) float64 {
+	h := s.newsHarm(card)
+	for _, e := range s.Team(seat).Evidence {
+		if e >= 0 {
+			h += s.Scn.Evidence[e].Shift(card)
+		}
+	}
+	return s.Scn.Mandates[card].clampHarm(h)
+}
+
+// newsHarm is the card's typical harm moved by this month's news, unclamped.
+func (s *State) newsHarm(card int) float64 { return NewsHarm(s.Scn, card, s.News) }
+
+// NewsHarm is a card's typical harm moved by the given news, unclamped: what
+// anyone at the table can know of it without front-line evidence.
+func NewsHarm(scn *Scenario, card int, news []int) float64 {
+	h := scn.Mandates[card].Harm
+	for _, e := range news {
+		h += shiftOf(scn.Events[e].Shifts, card)
+	}
+	return h
+}
+
+// clampHarm keeps a harm within the card's band (0..1 when none is set).
+func (m *Mandate) clampHarm(h float64) float64 {
+	lo, hi := m.Band[0], m.Band[1]
+	if hi <= 0 {
+		lo, hi = 0, 1
+	}
+	return min(max(h, lo), hi)
+}
+
+// EvidenceIndex finds an evidence card by ID, or -1.
+func (scn *Scenario) EvidenceIndex(id string) int {
+	for i := range scn.Evidence {
+		if scn.Evidence[i].ID == id {
+			return i
+		}
+	}
+	return -1
 }
 
 func (s *State) applyEvent(e int) {
@@ -361,6 +458,7 @@ func (s *State) Clone() *State {
 	c.Decisions = append(make([]Decision, 0, cap(s.Decisions)), s.Decisions...)
 	c.histTeams = append([]Meters(nil), s.histTeams...)
 	c.histPulse = append([]int(nil), s.histPulse...)
+	c.pool = make([]int, 0, cap(s.pool))
 	c.History = make([]Snapshot, len(s.History), cap(s.History))
 	for k, h := range s.History {
 		c.History[k] = h

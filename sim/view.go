@@ -48,6 +48,13 @@ type ManagerView struct {
 	Escalate     int          `msgpack:"escalate"`
 	InForce      []int        `msgpack:"in_force"` // own seat and facilitator
 	History      []Meters     `msgpack:"history"`  // one per finished turn, from turn 0
+	// Evidence is the team's front-line evidence this month (indexes into
+	// the scenario's evidence deck): the manager's own, the facilitator's,
+	// and the executive's for the team visited this turn.
+	Evidence []int `msgpack:"evidence"`
+	// Grade is the case part by part, from the reveal on, wherever the case
+	// itself is shown.
+	Grade Grade `msgpack:"grade"`
 }
 
 // View returns a fresh view for seat.
@@ -112,7 +119,15 @@ func (s *State) viewInto(v *View, seat Seat, full bool) {
 		if mv.Case != (Case{}) {
 			mv.Case = Case{}
 		}
-		mv.InForce, mv.History = mv.InForce[:0], mv.History[:0]
+		mv.InForce, mv.History, mv.Evidence = mv.InForce[:0], mv.History[:0], mv.Evidence[:0]
+		mv.Grade = Grade{Cited: -1}
+		if self || (exec && s.Visit == ms) {
+			for _, e := range t.Evidence {
+				if e >= 0 {
+					mv.Evidence = append(mv.Evidence, e)
+				}
+			}
+		}
 		switch {
 		case self:
 			mv.Pulse, mv.Resignations = t.Pulse, t.Resignations
@@ -136,6 +151,9 @@ func (s *State) viewInto(v *View, seat Seat, full bool) {
 			for _, f := range t.InForce {
 				mv.InForce = append(mv.InForce, f.Card)
 			}
+			if revealed {
+				mv.Grade = t.Grade
+			}
 		case revealed || (exec && s.Phase >= PhaseRuling):
 			// The public decision: a quiet shield looks like compliance.
 			mv.Revealed = true
@@ -145,6 +163,9 @@ func (s *State) viewInto(v *View, seat Seat, full bool) {
 			}
 			if t.Response.Voiced() && t.Case != (Case{}) {
 				mv.Case = t.Case
+				if revealed {
+					mv.Grade = t.Grade
+				}
 			}
 			if revealed && !exec {
 				mv.Action = t.Action
@@ -181,7 +202,8 @@ func (s *State) viewInto(v *View, seat Seat, full bool) {
 	v.News, v.Played, v.Hand, v.Trend = nonNil(v.News), nonNil(v.Played), nonNil(v.Hand), nonNil(v.Trend)
 	v.Managers, v.Deltas = nonNil(v.Managers), nonNil(v.Deltas)
 	for i := range v.Managers {
-		v.Managers[i].InForce, v.Managers[i].History = nonNil(v.Managers[i].InForce), nonNil(v.Managers[i].History)
+		mv := &v.Managers[i]
+		mv.InForce, mv.History, mv.Evidence = nonNil(mv.InForce), nonNil(mv.History), nonNil(mv.Evidence)
 	}
 }
 

@@ -246,8 +246,7 @@ func decision(scn *sim.Scenario, d sim.Decision, changes []string) Decision {
 	out := Decision{Turn: d.Turn, Response: d.Response.String(), Voiced: d.Response.Voiced(),
 		Action: d.Action.String(), Discovered: d.Discovered, Changes: changes}
 	if d.Card >= 0 {
-		c := &scn.Mandates[d.Card]
-		out.Card, out.Harm, out.Sound = c.Title, c.Harm, c.Sound(&scn.Coeff)
+		out.Card, out.Harm, out.Sound = scn.Mandates[d.Card].Title, d.Harm, d.Sound(&scn.Coeff)
 	}
 	if d.Escalated >= 0 {
 		out.Escalated = scn.Mandates[d.Escalated].Title
@@ -260,15 +259,10 @@ func decision(scn *sim.Scenario, d sim.Decision, changes []string) Decision {
 	return out
 }
 
-// CaseQuality is the quality the engine gave a decision's business case.
-// sim records it in Decision.Quality, except for a late escalation in a turn
-// whose own mandate also reached the seat (then Quality holds the relayed
-// mandate's 0), so for escalations it is computed here with sim's formula.
+// CaseQuality is the quality the engine gave a decision's business case
+// (sim.GradeCase, recorded in the decision's Grade).
 func CaseQuality(scn *sim.Scenario, d sim.Decision) float64 {
-	if d.Response == sim.ResponseEscalate && d.Escalated >= 0 {
-		return sim.Quality(&scn.Mandates[d.Escalated], d.Case)
-	}
-	return d.Quality
+	return d.Grade.Quality
 }
 
 // changes lists a seat's meter changes in a turn, in the order they happened.

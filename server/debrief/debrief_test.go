@@ -246,14 +246,8 @@ func checkMoments(t *testing.T, s *sim.State, r *debrief.Report) {
 
 func abs(x int) int { return max(x, -x) }
 
-// quality is the engine's score of a decision's case: what it recorded, or
-// for a late escalation what its Quality function gives the escalated card.
-func quality(scn *sim.Scenario, d sim.Decision) float64 {
-	if d.Response == sim.ResponseEscalate {
-		return sim.Quality(&scn.Mandates[d.Escalated], d.Case)
-	}
-	return d.Quality
-}
+// quality is the engine's grade of a decision's case, as it recorded it.
+func quality(_ *sim.Scenario, d sim.Decision) float64 { return d.Grade.Quality }
 
 // checkPrompts fills the scenario's prompts independently and compares.
 func checkPrompts(t *testing.T, s *sim.State, r *debrief.Report) {

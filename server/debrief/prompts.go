@@ -89,7 +89,7 @@ func facts(s *sim.State, r *Replayed, played int, seat sim.Seat) map[string]stri
 		}
 		if objected >= 0 {
 			cases++
-			if scn.Mandates[objected].Sound(&scn.Coeff) {
+			if d.Sound(&scn.Coeff) {
 				onSound++
 			}
 			if d.Verdict == sim.VerdictWithdraw || d.Verdict == sim.VerdictAmend {
@@ -98,7 +98,7 @@ func facts(s *sim.State, r *Replayed, played int, seat sim.Seat) map[string]stri
 			best = max(best, CaseQuality(scn, d))
 		}
 		relayed := d.Response == sim.ResponseRelay || d.Response == sim.ResponseEscalate
-		if relayed && d.Card >= 0 && !scn.Mandates[d.Card].Sound(&scn.Coeff) {
+		if relayed && d.Card >= 0 && !d.Sound(&scn.Coeff) {
 			relays++
 		}
 		if d.Action == sim.ActionCandid {
