@@ -116,12 +116,12 @@ func (a Ask) String() string {
 // framed in, one of the card's costed alternatives (its ID, or none) and the
 // ask. Text is free and only read by people: it earns nothing by itself.
 type Case struct {
-	Data        Lever                  `msgpack:"data"`
-	Impact      Lever                  `msgpack:"impact"`
-	Alternative string                 `msgpack:"alternative"`
-	Ask         Ask                    `msgpack:"ask"`
-	Text        string                 `msgpack:"text"`
-	Evidence    [EvidenceHand]string   `msgpack:"evidence"`
+	Data        Lever                `msgpack:"data"`
+	Impact      Lever                `msgpack:"impact"`
+	Alternative string               `msgpack:"alternative"`
+	Ask         Ask                  `msgpack:"ask"`
+	Text        string               `msgpack:"text"`
+	Evidence    [EvidenceHand]string `msgpack:"evidence"`
 }
 
 // Verdict is the executive's ruling on an objection.
