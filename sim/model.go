@@ -1,6 +1,9 @@
 package sim
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // The model: how a turn's decisions move the meters. Every equation here is
 // written out, with its source, in sim/README.md; keep the two in step.
@@ -516,4 +519,57 @@ func roundf(x float64) int {
 		return -int(-x + 0.5)
 	}
 	return int(x + 0.5)
+}
+
+// Feedback says in words which parts of a graded case landed and which did
+// not — never "weak" without the reason. cited is the title of the evidence
+// card that bore most (g.Cited), valued the lever the executive values most
+// (LeverNone when a person plays the executive and nobody can say).
+func (g Grade) Feedback(cited string, valued Lever) []string {
+	var out []string
+	switch {
+	case g.Evidence >= 0.7:
+		out = append(out, fmt.Sprintf("Landed: your evidence (%s) bears directly on this mandate.", cited))
+	case g.Evidence > 0:
+		out = append(out, fmt.Sprintf("Partly landed: your evidence (%s) bears on this mandate, but not strongly.", cited))
+	default:
+		out = append(out, "Missing: no front-line evidence that bears on this mandate — the one thing the executive cannot see from the dashboard.")
+	}
+	switch {
+	case g.Framing >= 0.6:
+		out = append(out, "Landed: you framed it where the mandate really hurts.")
+	case g.Framing >= 0.3:
+		out = append(out, "Partly landed: your framing fits, but one lever was not backed by evidence or was used twice.")
+	default:
+		out = append(out, "Missing: your framing is not where this mandate hurts, or no evidence backs it.")
+	}
+	if g.Alternative {
+		out = append(out, "Landed: you offered a costed alternative the executive could say yes to.")
+	} else {
+		out = append(out, "Missing: no costed alternative, so the executive had nothing to say yes to.")
+	}
+	switch {
+	case g.AskFits:
+		out = append(out, "Landed: your ask fits how harmful the mandate is.")
+	case g.Harm >= 0.6:
+		out = append(out, "Missing: for a mandate this harmful, ask to withdraw it.")
+	default:
+		out = append(out, "Missing: for a mandate this mild, ask to amend or pilot it rather than withdraw it.")
+	}
+	if valued != LeverNone {
+		out = append(out, fmt.Sprintf("The executive values %s arguments most.", valued))
+	}
+	return out
+}
+
+// Valued is the lever a persona values most: what a manager is told after a
+// ruling, so the next case can be framed for this executive.
+func (p *Persona) Valued() Lever {
+	best := LeverNone
+	for l := Lever(1); l < NumLevers; l++ {
+		if p.Values[l] > p.Values[best] {
+			best = l
+		}
+	}
+	return best
 }
