@@ -146,7 +146,7 @@ func checkReport(t *testing.T, g debrief.Game, s *sim.State, r *debrief.Report) 
 			want := debrief.Decision{Turn: d.Turn, Response: d.Response.String(), Voiced: d.Response.Voiced(),
 				Action: d.Action.String(), Discovered: d.Discovered}
 			if d.Card >= 0 {
-				want.Card, want.Harm, want.Sound = scn.Mandates[d.Card].Title, scn.Mandates[d.Card].Harm, scn.Mandates[d.Card].Harm < scn.Coeff.SoundBelow
+				want.Card, want.Harm, want.Sound = scn.Mandates[d.Card].Title, d.Harm, d.Harm < scn.Coeff.SoundBelow
 			}
 			if d.Escalated >= 0 {
 				want.Escalated = scn.Mandates[d.Escalated].Title
@@ -300,11 +300,7 @@ func checkPrompts(t *testing.T, s *sim.State, r *debrief.Report) {
 					}
 					if d.Response.Voiced() {
 						cases++
-						card := d.Card
-						if d.Response == sim.ResponseEscalate {
-							card = d.Escalated
-						}
-						if scn.Mandates[card].Harm < scn.Coeff.SoundBelow {
+						if d.Harm < scn.Coeff.SoundBelow {
 							onSound++
 						}
 						if d.Verdict == sim.VerdictAmend || d.Verdict == sim.VerdictWithdraw {
@@ -312,7 +308,7 @@ func checkPrompts(t *testing.T, s *sim.State, r *debrief.Report) {
 						}
 						best = max(best, quality(scn, d))
 					}
-					if (d.Response == sim.ResponseRelay || d.Response == sim.ResponseEscalate) && d.Card >= 0 && scn.Mandates[d.Card].Harm >= scn.Coeff.SoundBelow {
+					if (d.Response == sim.ResponseRelay || d.Response == sim.ResponseEscalate) && d.Card >= 0 && d.Harm >= scn.Coeff.SoundBelow {
 						relays++
 					}
 					if d.Action == sim.ActionCandid {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"strings"
 
 	"pushback/scenarios"
 	"pushback/sim"
@@ -70,7 +71,7 @@ func Summarize(s *sim.State) *Summary {
 	for _, d := range s.Decisions {
 		if h := at(d.Turn); h != nil {
 			fmt.Fprintf(h, "c %d %d %d %d %d %d %t %.9f %d %d %q %d %q\n", d.Seat, d.Card, d.Response, d.Verdict,
-				d.Action, d.Escalated, d.Discovered, d.Quality, d.Case.Data, d.Case.Impact, d.Case.Alternative, d.Case.Ask, d.Case.Text)
+				d.Action, d.Escalated, d.Discovered, d.Quality, d.Case.Data, d.Case.Impact, d.Case.Alternative, d.Case.Ask, d.Case.Text+"|"+strings.Join(d.Case.Evidence[:], ","))
 		}
 	}
 	for k, h := range s.History {
@@ -127,11 +128,12 @@ type fileCommand struct {
 }
 
 type fileCase struct {
-	Data        string `json:"data"`
-	Impact      string `json:"impact"`
-	Alternative string `json:"alternative,omitempty"`
-	Ask         string `json:"ask"`
-	Text        string `json:"text,omitempty"`
+	Data        string   `json:"data"`
+	Impact      string   `json:"impact"`
+	Alternative string   `json:"alternative,omitempty"`
+	Ask         string   `json:"ask"`
+	Text        string   `json:"text,omitempty"`
+	Evidence    []string `json:"evidence,omitempty"` // IDs of the evidence cards cited
 }
 
 // WriteJSON writes the game as a file that replays exactly: the command log,
@@ -169,7 +171,12 @@ func WriteJSON(w io.Writer, g Game) error {
 			fc.Verdict = c.Verdict.String()
 		}
 		if c.Case != (sim.Case{}) {
-			fc.Case = &fileCase{c.Case.Data.String(), c.Case.Impact.String(), c.Case.Alternative, c.Case.Ask.String(), c.Case.Text}
+			fc.Case = &fileCase{c.Case.Data.String(), c.Case.Impact.String(), c.Case.Alternative, c.Case.Ask.String(), c.Case.Text, nil}
+			for _, id := range c.Case.Evidence {
+				if id != "" {
+					fc.Case.Evidence = append(fc.Case.Evidence, id)
+				}
+			}
 		}
 		f.Commands = append(f.Commands, fc)
 	}
@@ -230,6 +237,10 @@ func (fc fileCommand) command() (sim.Command, error) {
 	}
 	if k := fc.Case; k != nil {
 		c.Case.Alternative, c.Case.Text = k.Alternative, k.Text
+		if len(k.Evidence) > len(c.Case.Evidence) {
+			get(fmt.Errorf("a case cites %d evidence cards (at most %d)", len(k.Evidence), len(c.Case.Evidence)))
+		}
+		copy(c.Case.Evidence[:], k.Evidence)
 		if c.Case.Data, err = named(k.Data, sim.NumLevers, "lever"); err != nil {
 			get(err)
 		}
