@@ -196,7 +196,7 @@ func (s *State) visit(target Seat) {
 	s.Visit = target
 	t := s.Team(target)
 	t.VisitTurn, t.SeenMorale, t.SeenTrust = s.Turn, t.Morale, t.Trust
-	s.company(MeterPressure, 1, CauseVisit, int(target))
+	s.company(MeterPressure, 0, CauseVisit, int(target))
 }
 
 func (s *State) afterResponse() {

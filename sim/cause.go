@@ -45,6 +45,7 @@ const (
 	CauseNoEvidence
 	CauseNoAlternative
 	CauseBoardReview
+	CauseBackDown
 	NumCauses
 )
 
@@ -84,6 +85,7 @@ var causeText = [NumCauses]string{
 	CauseNoEvidence:    "the case against %s cited no front-line evidence that bears on it",
 	CauseNoAlternative: "the case against %s offered no costed alternative",
 	CauseBoardReview:   "the board reviewed your results against your peers'",
+	CauseBackDown:      "the board saw %s withdrawn or watered down",
 }
 
 // Text renders a delta for people, for example

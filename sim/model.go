@@ -126,7 +126,7 @@ func Persuasion(p *Persona, g Grade, k Case, standing, pressure, joint int, c *C
 // turn.
 func (s *State) resolve() {
 	c := &s.Scn.Coeff
-	var compliance float64
+	var compliance, backDown float64
 	for i := range s.Teams {
 		seat := Seat(i + 1)
 		t := &s.Teams[i]
@@ -149,6 +149,9 @@ func (s *State) resolve() {
 			s.escalate(seat, t, &d, told)
 		}
 		t.Grade = d.Grade
+		if d.Response.Voiced() {
+			backDown += map[Verdict]float64{VerdictWithdraw: 1, VerdictAmend: 0.5}[t.Verdict] * (1 - d.Grade.Evidence)
+		}
 		s.teamAction(seat, t)
 		if short := s.Scn.Start.Trust - t.Trust; short > 0 {
 			s.trust(seat, c.Repair*float64(short), CauseRepair, -1)
@@ -169,6 +172,14 @@ func (s *State) resolve() {
 	if s.Turn == s.Scn.Turns || (s.Scn.Turns >= 4 && s.Turn == (s.Scn.Turns+1)/2) {
 		s.boardReview()
 	}
+	// Backing down is not free: the board sees every measure withdrawn or
+	// watered down as a commitment missed — unless front-line evidence
+	// explains it, which the executive can show the board.
+	ref := s.Card
+	if ref < 0 {
+		ref = -1
+	}
+	s.company(MeterPressure, roundf(c.BackDown*backDown), CauseBackDown, ref)
 	s.companyTurn(compliance)
 	s.snapshot()
 }
@@ -363,10 +374,12 @@ func (s *State) teamAction(seat Seat, t *Team) {
 	case ActionCoach:
 		s.team(seat, MeterMorale, 3, CauseCoach, -1)
 	case ActionCelebrate:
-		if t.Quota >= 60 {
+		// A win lifts a team that is on plan; celebrating thin numbers
+		// rings hollow.
+		if t.Quota >= 70 {
 			s.team(seat, MeterMorale, 4, CauseCelebrate, -1)
 		} else {
-			s.team(seat, MeterMorale, 1, CauseCelebrateThin, -1)
+			s.team(seat, MeterMorale, -1, CauseCelebrateThin, -1)
 		}
 	case ActionCandid:
 		s.team(seat, MeterMorale, 1, CauseCandid, -1)
@@ -383,7 +396,7 @@ func (s *State) sales(seat Seat, t *Team, m0 Meters) {
 	p := 0.55 + 0.45*(0.6*float64(m0.Morale)+0.4*float64(m0.Trust))/100
 	bonus := 0.0
 	if t.Action == ActionFocus {
-		bonus += 0.05
+		bonus += 0.08
 	}
 	commit := float64(m0.Morale+m0.Trust) / 2
 	for _, f := range t.InForce {
@@ -391,6 +404,9 @@ func (s *State) sales(seat Seat, t *Team, m0 Meters) {
 		out := e.Output * f.Eff
 		if e.Stretch && commit < c.CommitFloor {
 			out = -out
+		}
+		if out < 0 && float64(s.Turn-f.Turn) > c.DragTurns {
+			out /= 2 // the team has found its way around it, mostly
 		}
 		bonus += out
 	}
@@ -499,8 +515,8 @@ func (s *State) score() *Scores {
 		resign += s.Teams[i].Resignations
 	}
 	lost := float64(s.Scn.Start.Trust) - float64(trust)/float64(len(s.Teams))
-	ex := float64(s.Company.Revenue) + 0.5*float64(100-s.Company.Cost) - 0.25*float64(s.Company.Pressure) -
-		3*float64(resign) - 0.3*math.Max(0, lost)
+	ex := float64(s.Company.Revenue) + 0.8*float64(100-s.Company.Cost) - 0.25*float64(s.Company.Pressure) -
+		3*float64(resign) - 0.5*math.Max(0, lost)
 	sc.Executive = clamp(roundf(ex), 0, 200)
 	return sc
 }

@@ -273,11 +273,12 @@ func StyleMove(st *Style, scn *Scenario, v *View, r *rand.Rand) Command {
 	return c
 }
 
-// holdsAgainst reports whether a manager holds evidence that makes the card
-// worse for the team: what a strong case is built on.
+// holdsAgainst reports whether a manager holds evidence that bears fully on
+// the card (makes it EvidenceFull worse for the team): what a strong case
+// is built on.
 func holdsAgainst(scn *Scenario, me *ManagerView, card int) bool {
 	for _, e := range me.Evidence {
-		if scn.Evidence[e].Shift(card) > 0 {
+		if scn.Evidence[e].Shift(card) >= EvidenceFull {
 			return true
 		}
 	}

@@ -290,6 +290,7 @@ type Coefficients struct {
 	ReviewWeight    float64 // how far a board review pulls standing toward results
 	FramingShare    float64 // share of an explained relay's trust loss kept when the executive framed the card
 	JointBonus      float64 // persuasion added per other manager objecting to the same card
+	BackDown        float64 // board pressure per mandate withdrawn on an objection (half for an amendment)
 }
 
 // DefaultCoefficients are the model's numbers as documented in sim/README.md.
@@ -320,6 +321,7 @@ func DefaultCoefficients() Coefficients {
 		ReviewWeight:    0.6,
 		FramingShare:    0.7,
 		JointBonus:      0.05,
+		BackDown:        3,
 	}
 }
 
@@ -359,5 +361,6 @@ func Bounds() []Bound {
 		{"review_weight", 0, 1, func(c *Coefficients) *float64 { return &c.ReviewWeight }},
 		{"framing_share", 0, 1, func(c *Coefficients) *float64 { return &c.FramingShare }},
 		{"joint_bonus", 0, 0.2, func(c *Coefficients) *float64 { return &c.JointBonus }},
+		{"back_down", 0, 10, func(c *Coefficients) *float64 { return &c.BackDown }},
 	}
 }

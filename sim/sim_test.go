@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 
 	"pushback/scenarios"
@@ -201,13 +202,22 @@ func randomCommand(r *rand.Rand, s *sim.State, bots *sim.Bots, scn *sim.Scenario
 		return sim.Command{Kind: sim.CmdEnd, Seat: sim.Facilitator}
 	}
 	cards := []string{"", "nope", scn.Mandates[r.IntN(len(scn.Mandates))].ID}
+	k := sim.Case{Data: sim.Lever(r.IntN(6)), Impact: sim.Lever(r.IntN(6)), Ask: sim.Ask(r.IntN(4))}
+	if m := scn.Mandates[r.IntN(len(scn.Mandates))]; r.IntN(2) == 0 && len(m.Alternatives) > 0 {
+		k.Alternative = m.Alternatives[0].ID // often not the card answered: refused
+	}
+	for i := range k.Evidence {
+		if len(scn.Evidence) > 0 && r.IntN(2) == 0 {
+			k.Evidence[i] = scn.Evidence[r.IntN(len(scn.Evidence))].ID // held or not
+		}
+	}
 	return sim.Command{
 		Kind:     sim.CommandKind(r.IntN(int(sim.NumCommands) + 1)),
 		Seat:     sim.Seat(r.IntN(sim.MaxManagers+4) - 2),
 		Card:     cards[r.IntN(len(cards))],
 		Target:   sim.Seat(r.IntN(sim.MaxManagers+2) - 1),
 		Response: sim.ResponseKind(r.IntN(int(sim.NumResponses) + 1)),
-		Case:     sim.Case{Data: sim.Lever(r.IntN(6)), Impact: sim.Lever(r.IntN(6)), Ask: sim.Ask(r.IntN(4))},
+		Case:     k,
 		Action:   sim.TeamAction(r.IntN(int(sim.NumActions) + 1)),
 		Verdict:  sim.Verdict(r.IntN(int(sim.NumVerdicts) + 1)),
 	}
@@ -234,8 +244,8 @@ func checkView(t *testing.T, s *sim.State, seat sim.Seat) {
 	v := s.View(seat)
 	if seat == sim.Facilitator {
 		for i, m := range v.Managers {
-			if m.Meters != s.Teams[i].Meters {
-				t.Fatalf("facilitator sees wrong meters")
+			if m.Meters != s.Teams[i].Meters || !slices.Equal(m.Evidence, held(&s.Teams[i])) {
+				t.Fatalf("facilitator sees wrong meters or evidence")
 			}
 		}
 		return
@@ -244,10 +254,22 @@ func checkView(t *testing.T, s *sim.State, seat sim.Seat) {
 	for i, m := range v.Managers {
 		tm := &s.Teams[i]
 		if m.Seat == seat { // own team: everything
-			if m.Meters != tm.Meters || m.Response != tm.Response {
+			if m.Meters != tm.Meters || m.Response != tm.Response || !slices.Equal(m.Evidence, held(tm)) {
 				t.Fatalf("seat %d does not see its own team", seat)
 			}
 			continue
+		}
+		// Evidence is private to its manager; the executive sees a team's
+		// only on a visit this turn.
+		if seat == sim.Executive && s.Visit == m.Seat {
+			if !slices.Equal(m.Evidence, held(tm)) {
+				t.Fatalf("executive visited seat %d and sees %v, not its evidence %v", m.Seat, m.Evidence, held(tm))
+			}
+		} else if len(m.Evidence) > 0 {
+			t.Fatalf("seat %d sees seat %d's evidence", seat, m.Seat)
+		}
+		if !revealed && m.Grade.Quality != 0 {
+			t.Fatalf("seat %d sees seat %d's graded case before the reveal", seat, m.Seat)
 		}
 		switch seat {
 		case sim.Executive:
@@ -296,6 +318,17 @@ func checkView(t *testing.T, s *sim.State, seat sim.Seat) {
 			t.Fatalf("seat %d sees the history of the executive's dashboard", seat)
 		}
 	}
+}
+
+// held lists the evidence a team holds this month.
+func held(t *sim.Team) []int {
+	out := []int{}
+	for _, e := range t.Evidence {
+		if e >= 0 {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // A view built into a reused buffer is the same, to the last field, as a
