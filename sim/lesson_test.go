@@ -9,6 +9,7 @@ package sim_test
 
 import (
 	"fmt"
+	"strings"
 	"math/rand/v2"
 	"testing"
 
@@ -360,6 +361,31 @@ func TestJudgingExecutiveWins(t *testing.T) {
 			"single-scapegoat":  execPolicy(true, scapegoat, byCase),
 		} {
 			atLeast(t, fmt.Sprintf("%s: executive score, judging vs %s", st, name), judge, over(t, st, "advocate", nil, p, execScore), 0.25)
+		}
+	}
+}
+
+// Every meter change says why, in words that name the card or event behind
+// it: the new mechanics (board review, backing down, evidence-less cases,
+// framed relays) included.
+func TestEveryChangeHasACauseInWords(t *testing.T) {
+	seen := map[sim.Cause]bool{}
+	for _, st := range settings(t) {
+		for _, style := range []string{"advocate", "firebrand", "always-shield", "late-escalator", "yes-man", "always-explain"} {
+			for seed := range uint64(20) {
+				s := playSeat(t, st, style, seed, nil, nil)
+				for _, d := range s.Deltas {
+					seen[d.Cause] = true
+					if r := d.Reason(s.Scn); r == "" || strings.Contains(r, "?") || strings.Contains(r, "%!") || strings.Contains(r, "unknown") {
+						t.Fatalf("%s: a change without words: %+v → %q", st, d, r)
+					}
+				}
+			}
+		}
+	}
+	for _, c := range []sim.Cause{sim.CauseBoardReview, sim.CauseBackDown, sim.CauseNoEvidence, sim.CauseExplainFramed, sim.CauseNoAlternative} {
+		if !seen[c] {
+			t.Errorf("cause %d never seen in play", c)
 		}
 	}
 }

@@ -127,6 +127,7 @@ func Persuasion(p *Persona, g Grade, k Case, standing, pressure, joint int, c *C
 func (s *State) resolve() {
 	c := &s.Scn.Coeff
 	var compliance, backDown float64
+	backRef := -1
 	for i := range s.Teams {
 		seat := Seat(i + 1)
 		t := &s.Teams[i]
@@ -149,8 +150,12 @@ func (s *State) resolve() {
 			s.escalate(seat, t, &d, told)
 		}
 		t.Grade = d.Grade
-		if d.Response.Voiced() {
-			backDown += map[Verdict]float64{VerdictWithdraw: 1, VerdictAmend: 0.5}[t.Verdict] * (1 - d.Grade.Evidence)
+		if d.Response.Voiced() && t.Verdict > VerdictUphold {
+			backDown += float64(t.Verdict-VerdictUphold) / 2 * (1 - d.Grade.Evidence) // amend ½, withdraw 1
+			backRef = s.Card
+			if t.Escalate >= 0 {
+				backRef = t.Escalate
+			}
 		}
 		s.teamAction(seat, t)
 		if short := s.Scn.Start.Trust - t.Trust; short > 0 {
@@ -175,11 +180,7 @@ func (s *State) resolve() {
 	// Backing down is not free: the board sees every measure withdrawn or
 	// watered down as a commitment missed — unless front-line evidence
 	// explains it, which the executive can show the board.
-	ref := s.Card
-	if ref < 0 {
-		ref = -1
-	}
-	s.company(MeterPressure, roundf(c.BackDown*backDown), CauseBackDown, ref)
+	s.company(MeterPressure, roundf(c.BackDown*backDown), CauseBackDown, backRef)
 	s.companyTurn(compliance)
 	s.snapshot()
 }
