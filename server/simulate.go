@@ -73,6 +73,10 @@ type seatStats struct {
 	meters [4]stat // morale, trust, quota, standing
 	score  stat
 	resign stat
+	// objections raised and won (amended or withdrawn), and the summed
+	// case quality of those raised: do arguments move this executive?
+	objections, won int64
+	quality         float64
 }
 
 // balance is a whole run's result.
@@ -89,6 +93,9 @@ func (b *balance) merge(o *balance) {
 		}
 		b.seats[i].score.merge(o.seats[i].score)
 		b.seats[i].resign.merge(o.seats[i].resign)
+		b.seats[i].objections += o.seats[i].objections
+		b.seats[i].won += o.seats[i].won
+		b.seats[i].quality += o.seats[i].quality
 	}
 	b.exec.merge(o.exec)
 	b.revenue.merge(o.revenue)
@@ -234,6 +241,16 @@ func playOne(scn *sim.Scenario, cfg sim.Config, seed uint64, b *balance) error {
 		s.score.add(sim.ManagerScore(t.Meters))
 		s.resign.add(t.Resignations)
 	}
+	for _, d := range st.Decisions {
+		if d.Response.Voiced() {
+			s := &b.seats[d.Seat-1]
+			s.objections++
+			s.quality += d.Grade.Quality
+			if d.Verdict == sim.VerdictAmend || d.Verdict == sim.VerdictWithdraw {
+				s.won++
+			}
+		}
+	}
 	b.exec.add(st.Scores.Executive)
 	b.revenue.add(st.Company.Revenue)
 	b.cost.add(st.Company.Cost)
@@ -245,11 +262,17 @@ func playOne(scn *sim.Scenario, cfg sim.Config, seed uint64, b *balance) error {
 func printBalance(w io.Writer, o simOptions, b *balance) {
 	fmt.Fprintf(w, "scenario %s, persona %s, %d games from seed %d (mean ± sd of the final values)\n\n", o.scn.ID, o.persona, b.games, o.seed)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "seat\tstyle\tmorale\ttrust\tquota\tstanding\tresignations\tscore\t")
+	fmt.Fprintln(tw, "seat\tstyle\tmorale\ttrust\tquota\tstanding\tresignations\tscore\tobjections/game\tcase\twon\t")
 	ms := func(s stat) string { return fmt.Sprintf("%.1f ± %.1f", s.mean(), s.sd()) }
 	for i, s := range b.seats {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", i+1, o.styles[i],
-			ms(s.meters[0]), ms(s.meters[1]), ms(s.meters[2]), ms(s.meters[3]), ms(s.resign), ms(s.score))
+		made, won, q := "0", "–", "–"
+		if s.objections > 0 {
+			made = fmt.Sprintf("%.1f", float64(s.objections)/float64(max(b.games, 1)))
+			q = fmt.Sprintf("%.2f", s.quality/float64(s.objections))
+			won = fmt.Sprintf("%.0f%%", 100*float64(s.won)/float64(s.objections))
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", i+1, o.styles[i],
+			ms(s.meters[0]), ms(s.meters[1]), ms(s.meters[2]), ms(s.meters[3]), ms(s.resign), ms(s.score), made, q, won)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nexecutive score %s   revenue %s   cost %s   board pressure %s\n",
