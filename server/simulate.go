@@ -195,12 +195,13 @@ func runBalance(o simOptions, done *atomic.Int64) (*balance, error) {
 			defer wg.Done()
 			b := &balance{seats: make([]seatStats, len(o.styles))}
 			results[w] = b
+			var t table // one table per worker, reset for each game
 			for {
 				i := next.Add(1) - 1
 				if i >= int64(o.games) {
 					return
 				}
-				if err := playOne(o.scn, cfg, o.seed+uint64(i), b); err != nil {
+				if err := t.play(o.scn, cfg, o.seed+uint64(i), b); err != nil {
 					errs[w] = fmt.Errorf("game %d (seed %d): %w", i, o.seed+uint64(i), err)
 					next.Store(int64(o.games)) // stop everyone
 					return
@@ -220,16 +221,30 @@ func runBalance(o simOptions, done *atomic.Int64) (*balance, error) {
 	return total, nil
 }
 
-func playOne(scn *sim.Scenario, cfg sim.Config, seed uint64, b *balance) error {
-	st, err := sim.New(scn, cfg, seed)
-	if err != nil {
-		return err
+// table is one worker's game, reused from seed to seed (sim's Reset), so a
+// run of a hundred thousand games allocates next to nothing.
+type table struct {
+	st   *sim.State
+	bots *sim.Bots
+}
+
+func (tb *table) play(scn *sim.Scenario, cfg sim.Config, seed uint64, b *balance) error {
+	if tb.st == nil {
+		st, err := sim.New(scn, cfg, seed)
+		if err != nil {
+			return err
+		}
+		bots, err := sim.NewBots(st, seed^0x94d049bb133111eb)
+		if err != nil {
+			return err
+		}
+		tb.st, tb.bots = st, bots
+	} else {
+		tb.st.Reset(seed)
+		tb.bots.Reset(seed ^ 0x94d049bb133111eb)
 	}
-	bots, err := sim.NewBots(st, seed^0x94d049bb133111eb)
-	if err != nil {
-		return err
-	}
-	if err := bots.Run(st); err != nil {
+	st := tb.st
+	if err := tb.bots.Run(st); err != nil {
 		return err
 	}
 	for i := range st.Teams {

@@ -42,3 +42,21 @@ func BenchmarkViews(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFullGameReused is BenchmarkFullGame the way simulate plays:
+// one table reset for each new seed, reusing the finished game's buffers.
+func BenchmarkFullGameReused(b *testing.B) {
+	scn := load(b, scenarios.Default)
+	cfg := table(scn.Personas[0].ID, "yes-man", "firebrand", "diplomat", "advocate")
+	s, _ := sim.New(scn, cfg, 0)
+	bots, _ := sim.NewBots(s, 0)
+	var seed uint64
+	for b.Loop() {
+		seed++
+		s.Reset(seed)
+		bots.Reset(seed)
+		if err := bots.Run(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

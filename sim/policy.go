@@ -13,6 +13,7 @@ import (
 // the log.
 type Bots struct {
 	rng     *rand.Rand
+	pcg     *rand.PCG
 	view    View
 	persona *Persona
 	styles  []*Style // per manager seat
@@ -20,7 +21,8 @@ type Bots struct {
 
 // NewBots prepares the policies named in the game's Config.
 func NewBots(s *State, seed uint64) (*Bots, error) {
-	b := &Bots{rng: rand.New(rand.NewPCG(seed, seed^0x5851f42d4c957f2d))}
+	pcg := rand.NewPCG(seed, seed^0x5851f42d4c957f2d)
+	b := &Bots{rng: rand.New(pcg), pcg: pcg}
 	b.persona = s.Scn.Persona(s.Cfg.Persona)
 	if b.persona == nil {
 		return nil, fmt.Errorf("%w: no persona %q in scenario %q", ErrBadCommand, s.Cfg.Persona, s.Scn.ID)
@@ -34,6 +36,10 @@ func NewBots(s *State, seed uint64) (*Bots, error) {
 	}
 	return b, nil
 }
+
+// Reset reseeds the bots for a new game of the same table (after
+// State.Reset), as NewBots with that seed would.
+func (b *Bots) Reset(seed uint64) { b.pcg.Seed(seed, seed^0x5851f42d4c957f2d) }
 
 // Persona finds a persona by ID, or nil.
 func (scn *Scenario) Persona(id string) *Persona {

@@ -347,3 +347,28 @@ func TestReusedViewEqualsFresh(t *testing.T) {
 		}
 	}
 }
+
+// A reset game is the game New makes with that seed, and plays the same.
+func TestResetEqualsNew(t *testing.T) {
+	for _, name := range scenarios.Names() {
+		scn := load(t, name)
+		cfg := table(scn.Personas[0].ID, "yes-man", "firebrand", "late-escalator", "advocate", "always-shield")
+		reused, _ := play(t, scn, cfg, 5)
+		bots, _ := sim.NewBots(reused, 0)
+		for seed := uint64(6); seed < 12; seed++ {
+			reused.Reset(seed)
+			fresh, _ := sim.New(scn, cfg, seed)
+			if !reflect.DeepEqual(fresh, reused) {
+				t.Fatalf("%s: Reset(%d) differs from New", name, seed)
+			}
+			bots.Reset(seed + 1)
+			if err := bots.Run(reused); err != nil {
+				t.Fatal(err)
+			}
+			played, _ := play(t, scn, cfg, seed)
+			if !reflect.DeepEqual(played, reused) {
+				t.Fatalf("%s: a reset game of seed %d plays differently", name, seed)
+			}
+		}
+	}
+}

@@ -231,13 +231,49 @@ func New(scn *Scenario, cfg Config, seed uint64) (*State, error) {
 		t.InForce = forces[i*scn.Turns : i*scn.Turns : (i+1)*scn.Turns]
 		t.Evidence = noEvidence
 	}
+	s.begin()
+	return s, nil
+}
+
+// begin deals the opening: the shuffled deck, turn 0's snapshot, turn 1.
+func (s *State) begin() {
 	for i := range s.deck {
 		s.deck[i] = i
 	}
 	s.shuffle()
 	s.snapshot()
 	s.startTurn()
-	return s, nil
+}
+
+// Reset starts the same table over with another seed, reusing every buffer
+// of the game it replaces: simulate and the benchmarks play thousands of
+// games without allocating. Afterwards the state equals New(s.Scn, s.Cfg,
+// seed); whatever the old game held is gone.
+func (s *State) Reset(seed uint64) {
+	scn := s.Scn
+	old := *s
+	*s = State{
+		Scn: scn, Cfg: old.Cfg, Seed: seed,
+		rng:  *rand.NewPCG(seed, seed^0x9e3779b97f4a7c15),
+		Turn: 1, Card: -1,
+		Company: Company{
+			Revenue: scn.Start.Revenue, Cost: scn.Start.Cost,
+			Pressure: scn.Start.Pressure, Market: scn.Start.Market,
+		},
+		Teams: old.Teams, PlayedTurn: old.PlayedTurn, deck: old.deck,
+		News: old.News[:0], Deltas: old.Deltas[:0], History: old.History[:0], Decisions: old.Decisions[:0],
+		histTeams: old.histTeams, histPulse: old.histPulse, pool: old.pool[:0],
+	}
+	clear(s.PlayedTurn)
+	clear(s.histTeams)
+	clear(s.histPulse)
+	for i := range s.Teams {
+		t := &s.Teams[i]
+		inForce := t.InForce[:0]
+		*t = Team{InForce: inForce, Escalate: -1, Evidence: noEvidence, Pulse: scn.Start.Morale,
+			Meters: Meters{scn.Start.Morale, scn.Start.Trust, scn.Start.Quota, scn.Start.Standing}}
+	}
+	s.begin()
 }
 
 // Managers is the number of manager seats.
