@@ -9,8 +9,8 @@ package sim_test
 
 import (
 	"fmt"
-	"strings"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"pushback/scenarios"
