@@ -88,9 +88,22 @@ func playSeat(t *testing.T, st setting, style string, seed uint64, pol, exec pol
 // over plays seeds 0..seeds-1 and averages f over the games.
 func over(t *testing.T, st setting, style string, pol, exec policy, f func(*sim.State) float64) float64 {
 	t.Helper()
-	var xs []float64
+	return avg(gamesOf(t, st, style, pol, exec), f)
+}
+
+func gamesOf(t *testing.T, st setting, style string, pol, exec policy) []*sim.State {
+	t.Helper()
+	out := make([]*sim.State, 0, seeds)
 	for seed := range uint64(seeds) {
-		xs = append(xs, f(playSeat(t, st, style, seed, pol, exec)))
+		out = append(out, playSeat(t, st, style, seed, pol, exec))
+	}
+	return out
+}
+
+func avg(games []*sim.State, f func(*sim.State) float64) float64 {
+	var xs []float64
+	for _, s := range games {
+		xs = append(xs, f(s))
 	}
 	return mean(xs)
 }
@@ -106,12 +119,13 @@ func TestYesManIsFoundOut(t *testing.T) {
 	below := 0
 	all := settings(t)
 	for _, st := range all {
-		good, yes := over(t, st, "advocate", nil, nil, standing), over(t, st, "yes-man", nil, nil, standing)
+		goodGames, yesGames := gamesOf(t, st, "advocate", nil, nil), gamesOf(t, st, "yes-man", nil, nil)
+		good, yes := avg(goodGames, standing), avg(yesGames, standing)
 		t.Logf("%s: standing advocate %.1f, yes-man %.1f", st, good, yes)
 		if yes < good {
 			below++
 		}
-		atLeast(t, st.String()+": balanced score, advocate vs yes-man", over(t, st, "advocate", nil, nil, score), over(t, st, "yes-man", nil, nil, score), 3)
+		atLeast(t, st.String()+": balanced score, advocate vs yes-man", avg(goodGames, score), avg(yesGames, score), 3)
 	}
 	if below < 6 {
 		t.Errorf("the yes-man ends below the good style in standing in %d of %d settings, want at least 6", below, len(all))
