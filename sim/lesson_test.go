@@ -403,3 +403,95 @@ func TestEveryChangeHasACauseInWords(t *testing.T) {
 		}
 	}
 }
+
+// Late escalation sits between silence and early pushback on the balanced
+// score: objecting late is worth something, objecting early more.
+func TestLateEscalationSitsBetween(t *testing.T) {
+	for _, st := range settings(t) {
+		scn := *st.scn
+		late := *scn.Style("late-escalator")
+		silent, early := late, late
+		silent.ID, silent.EscalateAfter, silent.Tell = "silent", 0, false
+		early.ID, early.EscalateAfter, early.PushAbove = "early", 0, 0.5
+		scn.Styles = append(append([]sim.Style(nil), scn.Styles...), silent, early)
+		at := setting{&scn, st.persona}
+		s, l, e := over(t, at, "silent", nil, nil, score), over(t, at, "late-escalator", nil, nil, score), over(t, at, "early", nil, nil, score)
+		atLeast(t, st.String()+": balanced score, late escalation vs silence", l, s, 0)
+		atLeast(t, st.String()+": balanced score, early pushback vs late escalation", e, l, 1)
+	}
+}
+
+// A pushback that failed (upheld) but that the team heard about keeps trust
+// near where it was: it costs a little, and it never raises it.
+func TestHeardFailureHoldsTrust(t *testing.T) {
+	for _, st := range settings(t) {
+		var moves []float64
+		for _, s := range gamesOf(t, st, "always-pushback", nil, nil) {
+			for _, d := range s.Decisions {
+				if d.Seat == 1 && d.Response == sim.ResponsePushBack && d.Verdict == sim.VerdictUphold && d.Action == sim.ActionCandid && !d.Sound(&s.Scn.Coeff) {
+					moves = append(moves, trustOf(s, d))
+				}
+			}
+		}
+		if len(moves) < 20 {
+			t.Fatalf("%s: only %d failed, heard pushbacks", st, len(moves))
+		}
+		if m := mean(moves); m > 0 || m < -5 {
+			t.Errorf("%s: a failed pushback the team heard about moves trust by %.1f on average (want −5..0)", st, m)
+		} else {
+			t.Logf("%s: a failed, heard pushback moves trust by %.1f", st, m)
+		}
+	}
+}
+
+// The parts of a case, graded: evidence that is held and bears on the card
+// counts most, one lever twice counts once, only the card's own costed
+// alternatives count, the ask must fit, and several managers objecting
+// together persuade more than one.
+func TestGradeCaseAndPersuasion(t *testing.T) {
+	scn := load(t, scenarios.Default)
+	card := -1
+	for i, m := range scn.Mandates {
+		if m.ID == "freeze-travel" {
+			card = i
+		}
+	}
+	grade := func(k sim.Case) sim.Grade { return sim.GradeCase(scn, card, k, nil) }
+	base := sim.Case{Data: sim.LeverCustomers, Impact: sim.LeverPipeline, Ask: sim.AskWithdraw}
+	strong := base
+	strong.Evidence = [sim.EvidenceHand]string{"renewals-due", "visits-win"}
+	strong.Alternative = "travel-key-accounts"
+	offTopic := strong
+	offTopic.Evidence = [sim.EvidenceHand]string{"admin-overload", "forecast-misses"}
+	twice := strong
+	twice.Impact = twice.Data
+	freeText := strong
+	freeText.Alternative = "anything at all"
+	for _, c := range []struct {
+		name   string
+		better sim.Case
+		worse  sim.Case
+	}{
+		{"evidence that bears vs none", strong, base},
+		{"evidence that bears vs evidence on other cards", strong, offTopic},
+		{"two levers vs one lever twice", strong, twice},
+		{"a costed alternative vs free text", strong, freeText},
+	} {
+		if b, w := grade(c.better).Quality, grade(c.worse).Quality; b <= w {
+			t.Errorf("%s: %.2f is not above %.2f", c.name, b, w)
+		}
+	}
+	if g := grade(strong); g.Quality < 0.8 || g.Evidence < 0.9 || !g.Alternative || !g.AskFits {
+		t.Errorf("a full case grades %+v", g)
+	}
+	if g := grade(base); g.Quality > 0.35 || len(g.Feedback("", sim.LeverMargin)) != 5 {
+		t.Errorf("a case without evidence grades %+v", g)
+	}
+	p := scn.Persona("cost-cutter")
+	alone := sim.Persuasion(p, grade(strong), strong, 60, 50, 0, &scn.Coeff)
+	joint := sim.Persuasion(p, grade(strong), strong, 60, 50, 2, &scn.Coeff)
+	weak := sim.Persuasion(p, grade(base), base, 60, 50, 0, &scn.Coeff)
+	if joint <= alone || alone-weak < 0.25 {
+		t.Errorf("persuasion: joint %.2f, alone %.2f, weak case %.2f", joint, alone, weak)
+	}
+}

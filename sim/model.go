@@ -363,10 +363,10 @@ func (s *State) escalate(seat Seat, t *Team, d *Decision, told bool) {
 	if d.Card < 0 { // a seat both targeted and escalating keeps the new card's harm
 		d.Harm = h
 	}
-	s.objectionCost(seat, t.Escalate, g, c.PushCost+c.LateCost*float64(age), h < c.SoundBelow, false)
+	s.objectionCost(seat, t.Escalate, g, c.PushCost+c.LateCost*float64(age), h < c.SoundBelow, true)
 	if told {
 		// The team hears you objected at last: worth less the later it comes.
-		s.trust(seat, s.voiceCredit(h)*(1-kept/2)*math.Pow(c.LateFactor, float64(age)), CauseLateCredit, t.Escalate)
+		s.trust(seat, s.voiceCredit(h)*math.Pow(c.LateFactor, float64(age)), CauseLateCredit, t.Escalate)
 	}
 }
 
@@ -383,9 +383,15 @@ func (s *State) teamAction(seat Seat, t *Team) {
 			s.team(seat, MeterMorale, -1, CauseCelebrateThin, -1)
 		}
 	case ActionCandid:
-		s.team(seat, MeterMorale, 1, CauseCandid, -1)
-		if !t.Response.Voiced() && t.Response != ResponseShield {
-			s.trust(seat, 1, CauseCandid, -1)
+		// Telling the team how you managed up lifts them most when there
+		// was a fight to tell about.
+		if t.Response.Voiced() {
+			s.team(seat, MeterMorale, 2, CauseCandid, -1)
+		} else {
+			s.team(seat, MeterMorale, 1, CauseCandid, -1)
+			if t.Response != ResponseShield {
+				s.trust(seat, 1, CauseCandid, -1)
+			}
 		}
 	}
 }
