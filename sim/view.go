@@ -116,7 +116,7 @@ func (s *State) viewInto(v *View, seat Seat, full bool) {
 		mv.Pulse, mv.Resignations, mv.VisitTurn = Hidden, Hidden, 0
 		mv.Answered, mv.Ready, mv.Revealed = t.Answered, t.Ready, false
 		mv.Response, mv.Action, mv.Verdict, mv.Escalate = ResponseNone, ActionNone, VerdictPending, -1
-		if mv.Case != (Case{}) {
+		if !mv.Case.empty() {
 			mv.Case = Case{}
 		}
 		mv.InForce, mv.History, mv.Evidence = mv.InForce[:0], mv.History[:0], mv.Evidence[:0]
@@ -145,7 +145,7 @@ func (s *State) viewInto(v *View, seat Seat, full bool) {
 		case self:
 			mv.Revealed = true
 			mv.Response, mv.Action, mv.Verdict, mv.Escalate = t.Response, t.Action, t.Verdict, t.Escalate
-			if t.Case != (Case{}) {
+			if !t.Case.empty() {
 				mv.Case = t.Case
 			}
 			for _, f := range t.InForce {
@@ -161,7 +161,7 @@ func (s *State) viewInto(v *View, seat Seat, full bool) {
 			if t.Response == ResponseShield || (exec && !revealed && t.Response == ResponseExplain) {
 				mv.Response = ResponseRelay
 			}
-			if t.Response.Voiced() && t.Case != (Case{}) {
+			if t.Response.Voiced() && !t.Case.empty() {
 				mv.Case = t.Case
 				if revealed {
 					mv.Grade = t.Grade
@@ -245,4 +245,11 @@ func btoi(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// empty reports whether a case is the zero Case, by lengths: cheaper than
+// comparing its strings on the view's hot path.
+func (k *Case) empty() bool {
+	return k.Data == 0 && k.Impact == 0 && k.Ask == 0 && len(k.Alternative) == 0 && len(k.Text) == 0 &&
+		len(k.Evidence[0]) == 0 && len(k.Evidence[1]) == 0
 }
