@@ -221,7 +221,7 @@ func Framed(framing string) bool {
 // objectionCost charges standing for an objection: the push itself, the
 // weakness of the case (named by its weakest part, never "weak" without a
 // reason) and crying wolf; a compromise costs half of the last two.
-func (s *State) objectionCost(seat Seat, card int, g Grade, base float64, sound, half bool) {
+func (s *State) objectionCost(seat Seat, card int, g Grade, base float64, baseCause Cause, sound, half bool) {
 	c := &s.Scn.Coeff
 	weak := c.WeakCaseCost * (1 - g.Quality)
 	wolf := 0.0
@@ -238,7 +238,7 @@ func (s *State) objectionCost(seat Seat, card int, g Grade, base float64, sound,
 	case !g.Alternative:
 		cause = CauseNoAlternative
 	}
-	s.team(seat, MeterStanding, -roundf(base), CausePushBack, card)
+	s.team(seat, MeterStanding, -roundf(base), baseCause, card)
 	s.team(seat, MeterStanding, -roundf(weak), cause, card)
 	s.team(seat, MeterStanding, -roundf(wolf), CauseWolf, card)
 }
@@ -256,7 +256,7 @@ func (s *State) land(seat Seat, t *Team, d *Decision, told bool) float64 {
 		d.Grade = GradeCase(s.Scn, s.Card, t.Case, s.News)
 		d.Quality = d.Grade.Quality
 		eff = verdictEff(t.Verdict, m, t.Case)
-		s.objectionCost(seat, s.Card, d.Grade, c.PushCost, sound, t.Response == ResponseNegotiate)
+		s.objectionCost(seat, s.Card, d.Grade, c.PushCost, CausePushBack, sound, t.Response == ResponseNegotiate)
 	}
 	landed := h * eff
 	shielded := t.Response == ResponseShield
@@ -363,7 +363,7 @@ func (s *State) escalate(seat Seat, t *Team, d *Decision, told bool) {
 	if d.Card < 0 { // a seat both targeted and escalating keeps the new card's harm
 		d.Harm = h
 	}
-	s.objectionCost(seat, t.Escalate, g, c.PushCost+c.LateCost*float64(age), h < c.SoundBelow, true)
+	s.objectionCost(seat, t.Escalate, g, c.PushCost+c.LateCost*float64(age), CauseEscalate, h < c.SoundBelow, true)
 	if told {
 		// The team hears you objected at last: worth less the later it comes.
 		s.trust(seat, s.voiceCredit(h)*math.Pow(c.LateFactor, float64(age)), CauseLateCredit, t.Escalate)
