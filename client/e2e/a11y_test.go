@@ -19,10 +19,10 @@ type axNode struct {
 	ID       string   `json:"nodeId"`
 	Children []string `json:"childIds"`
 	Ignored  bool     `json:"ignored"`
-	Role    axValue `json:"role"`
-	Name    axValue `json:"name"`
-	Value   axValue `json:"value"`
-	Props   []struct {
+	Role     axValue  `json:"role"`
+	Name     axValue  `json:"name"`
+	Value    axValue  `json:"value"`
+	Props    []struct {
 		Name  string  `json:"name"`
 		Value axValue `json:"value"`
 	} `json:"properties"`

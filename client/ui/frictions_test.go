@@ -204,7 +204,10 @@ func TestNewsCauseShown(t *testing.T) {
 			continue
 		}
 		moved++
-		found := strings.Contains(all, fmt.Sprintf("%s %s: last month's change", g.Label, model.Signed(g.Trend)))
+		found := false
+		for _, n := range ns {
+			found = found || strings.Contains(n.name, fmt.Sprintf("%s %s", g.Label, model.Signed(g.Trend))) && strings.Contains(n.name, "last month's changes")
+		}
 		for _, cs := range m.Causes(1) {
 			if cs.Meter == k && strings.Contains(all, cs.Text) {
 				found = true

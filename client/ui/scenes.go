@@ -728,16 +728,19 @@ func (c *ctx) why(f *flow, seat sim.Seat) {
 	if seat == sim.Executive {
 		ks = []sim.Meter{sim.MeterRevenue, sim.MeterCost, sim.MeterPressure}
 	}
-	for _, k := range ks { // a change carried over from last month's reveal
+	var carried []string // changes shown that are last month's, explained on its reveal
+	for _, k := range ks {
 		g := c.m.Gauge(seat, k)
 		explained := false
 		for _, x := range cs {
 			explained = explained || x.Meter == k
 		}
 		if g.Trend != 0 && !g.Hidden && !explained {
-			cs = append(cs, model.Cause{Seat: seat, Meter: k, Amount: g.Trend,
-				Text: fmt.Sprintf("%s %s: last month's change (its causes were on last month's reveal)", g.Label, model.Signed(g.Trend))})
+			carried = append(carried, g.Label+" "+model.Signed(g.Trend))
 		}
+	}
+	if len(carried) > 0 {
+		cs = append(cs, model.Cause{Seat: seat, Text: strings.Join(carried, ", ") + ": last month's changes, explained on its reveal"})
 	}
 	if len(cs) > 0 {
 		f.space(4)

@@ -318,10 +318,7 @@ func (c *ctx) meter(r rect, g model.Gauge) {
 	if g.Max > 100 { // the plan or budget line at 100, named
 		x := bar.x + bar.w*100/float64(g.Max)
 		p.line(x, bar.y-3, x, bar.bottom()+3, 2, colInk)
-		if mark := "100 = " + markWord(g); x+4+measure(mark, sizeSmall, false) < bar.right()-measure("000%", sizeHead, true)-90 &&
-			x-4 > r.x+measure(g.Label, sizeBody, true) {
-			p.text(mark, x+4, bar.y-18, sizeSmall, false, colMuted, alignLeft)
-		}
+		p.text("100 = "+markWord(g), x, bar.bottom()+1, sizeSmall, false, colMuted, alignCenter) // in the gap below the bar
 	}
 	val := fmt.Sprintf("%d%s", int(math.Round(g.Value)), g.Unit)
 	vx := bar.right()
