@@ -25,6 +25,7 @@ type mirror struct {
 	said             string
 	focus            string
 	ticks            int
+	named            bool // the canvas has its accessible name
 
 	mu     sync.Mutex
 	events []mirrorEvent
@@ -139,6 +140,13 @@ func (mr *mirror) pull(in *input, text float64) float64 {
 func (mr *mirror) push(a *App) {
 	if !mr.init() {
 		return
+	}
+	if !mr.named {
+		// The canvas says what it is and where its words are.
+		if cv := js.Global().Get("document").Call("querySelector", "canvas"); cv.Truthy() {
+			cv.Call("setAttribute", "aria-label", "Pushback, drawn; the same screen follows as headings, text and controls")
+			mr.named = true
+		}
 	}
 	if say := announcement(a.M); say != mr.said {
 		mr.said = say

@@ -112,8 +112,13 @@ func TestAnnouncements(t *testing.T) {
 	if a := announcement(tb.model(1, true, 0)); !strings.Contains(a, "Your turn: answer the mandate") {
 		t.Errorf("manager's turn: %q", a)
 	}
-	tb.play(nil, atReveal)
 	m := tb.model(1, true, 0)
+	m.Notice = "The phase is over: that came too late."
+	if a := announcement(m); !strings.HasPrefix(a, m.Notice) || !strings.Contains(a, "Month") {
+		t.Errorf("with a notice: %q", a)
+	}
+	tb.play(nil, atReveal)
+	m = tb.model(1, true, 0)
 	a := announcement(m)
 	if !strings.Contains(a, "Reveal") || len(m.Causes(1)) > 0 && !strings.Contains(a, m.Causes(1)[0].Text) {
 		t.Errorf("reveal: %q", a)

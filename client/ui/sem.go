@@ -114,6 +114,13 @@ func markWord(g model.Gauge) string {
 // announcement is what the live region says when the screen's situation
 // changes: whose turn it is, and at a reveal what moved and why.
 func announcement(m *model.Model) string {
+	if m.Notice != "" { // a server's error or refusal, in words, comes first
+		return m.Notice + " " + situation(m)
+	}
+	return situation(m)
+}
+
+func situation(m *model.Model) string {
 	if !m.Joined || !m.HasView || !m.Room.Started {
 		return ""
 	}
