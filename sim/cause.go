@@ -54,7 +54,7 @@ var causeText = [NumCauses]string{
 	CauseNews:          "market news: %s",
 	CauseMandate:       "the mandate %s took effect",
 	CauseRelay:         "relayed %s without explaining why",
-	CauseExplain:       "relayed %s and explained the reasons",
+	CauseExplain:       "%s landed; explaining the reasons softened the blow",
 	CauseVoiceHeard:    "%s still landed, but the team knows you fought it",
 	CauseVoiceSilent:   "%s landed and the team never heard that you objected",
 	CauseVoiceCredit:   "the team heard how you pushed back on %s",

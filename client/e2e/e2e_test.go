@@ -368,7 +368,10 @@ func browser(t *testing.T, url string) *cdp {
 	return nil
 }
 
-func TestBrowserPlaysAMonth(t *testing.T) {
+// startRoom builds and starts the real server, and has a trainer create a
+// room with a scripted executive and three managers over the protocol.
+// The server is killed when the test ends.
+func startRoom(t *testing.T) (srv *server, fac *facilitator, addr, code string) {
 	mod := root(t)
 	web := webDir(t, mod)
 	bin := filepath.Join(t.TempDir(), "pushback-server")
@@ -377,23 +380,28 @@ func TestBrowserPlaysAMonth(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("server build: %v\n%s", err, out)
 	}
-	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	srv := &server{t: t, bin: bin, addr: addr, args: []string{"serve", "-addr", addr, "-data", t.TempDir(), "-web", web, "-log", "warn"}}
+	addr = fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	srv = &server{t: t, bin: bin, addr: addr, args: []string{"serve", "-addr", addr, "-data", t.TempDir(), "-web", web, "-log", "warn"}}
 	srv.start()
-	defer func() { srv.kill() }()
+	t.Cleanup(func() { srv.kill() })
 
-	// The trainer creates a room with a scripted executive and three managers.
 	fws, _, err := websocket.Dial(context.Background(), "ws://"+addr+"/ws", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer fws.CloseNow()
-	fac := &facilitator{t: t, ws: fws}
+	fws.SetReadLimit(16 << 20)
+	t.Cleanup(func() { fws.CloseNow() })
+	fac = &facilitator{t: t, ws: fws}
 	fac.send(protocol.ClientMsg{Kind: protocol.KindHello, V: protocol.Version})
 	fac.send(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 3, Seed: 42}})
 	joined := fac.until(func(m protocol.ServerMsg) bool { return m.Kind == protocol.KindJoined }).Joined
-	code := joined.Code
-	t.Logf("room %s", code)
+	t.Logf("room %s", joined.Code)
+	return srv, fac, addr, joined.Code
+}
+
+func TestBrowserPlaysAMonth(t *testing.T) {
+	// The trainer creates a room with a scripted executive and three managers.
+	srv, fac, addr, code := startRoom(t)
 
 	// A participant opens the page and joins by code with the keyboard alone.
 	page := browser(t, "http://"+addr+"/")

@@ -151,6 +151,7 @@ func (m *Model) Do(in Intent) []protocol.ClientMsg {
 			return nil
 		}
 		m.Answer.Sent, m.Answer.Dirty = true, false
+		m.keepDraft()
 		return m.command(c)
 	case PlayMandate:
 		if m.Orders.Card < 0 || m.CardID(m.Orders.Card) == "" {
@@ -233,6 +234,7 @@ func (m *Model) answerCommand() (sim.Command, bool) {
 func (m *Model) EditAnswer(f func(*Answer)) {
 	f(&m.Answer)
 	m.Answer.Dirty = true
+	m.keepDraft()
 }
 
 func (m *Model) command(c sim.Command) []protocol.ClientMsg {

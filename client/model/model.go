@@ -97,6 +97,7 @@ type Saved struct {
 	Code        string `json:"code"`
 	Token       string `json:"token,omitempty"`       // seat token
 	Facilitator string `json:"facilitator,omitempty"` // facilitator token
+	Draft       string `json:"draft,omitempty"`       // the unsent answer, as JSON (see draft.go)
 }
 
 // MeterKey names one meter of one seat; company meters use sim.Executive.
@@ -235,6 +236,9 @@ func (m *Model) setView(v sim.View, texts []string) {
 			m.Answer.Response = sim.ResponseExplain
 		}
 	}
+	if m.Seat >= 1 {
+		m.restoreDraft()
+	}
 	for i := range v.Managers {
 		mv := &v.Managers[i]
 		for k := sim.MeterMorale; k <= sim.MeterStanding; k++ {
@@ -261,6 +265,7 @@ func (m *Model) target(k MeterKey, v int) {
 
 // Gauge is one meter ready to draw.
 type Gauge struct {
+	Seat    sim.Seat // whose meter: sim.Executive for the company's
 	Meter   sim.Meter
 	Label   string
 	Value   float64 // the animated value to draw now
@@ -270,6 +275,7 @@ type Gauge struct {
 	Unit    string  // "%" for quota, revenue and cost
 	Trend   int     // change this turn (sum of visible deltas), or over the last turn
 	History []int   // one per finished turn, for the sparkline; hidden entries dropped
+	Mark    string  // what the line at 100 stands for on a scale past 100 ("plan" when empty)
 }
 
 // Gauge returns a meter of a seat (any seat for the company meters) as it
@@ -297,6 +303,7 @@ func (m *Model) Gauge(seat sim.Seat, k sim.Meter) Gauge {
 			}
 		}
 	}
+	g.Seat = seat
 	if g.Target == sim.Hidden || !m.HasView {
 		g.Hidden = true
 		return g

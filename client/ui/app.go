@@ -38,6 +38,8 @@ type App struct {
 	touchY map[ebiten.TouchID]int
 	now    func() time.Time
 	screen model.Screen // the screen of the last step
+	mirror mirror       // the accessibility mirror (browser only)
+	text   float64      // the browser's text scale: its root font size over 16 px
 }
 
 // geometry is how layout units map to the device this frame.
@@ -45,7 +47,8 @@ type geometry struct {
 	w, h   float64 // layout units
 	scale  float64 // device pixels per unit
 	narrow bool
-	dw, dh int // device pixels
+	dw, dh int     // device pixels
+	dsf    float64 // device pixels per CSS or window pixel
 }
 
 // NewApp makes the game around a model. link and store may be nil (tests);
@@ -63,7 +66,7 @@ func NewApp(m *model.Model, link *conn.Client, store *conn.Store, send Sender) *
 // 1280×720 is one unit per pixel, a projector's 1920×1080 is 1.5, and a
 // portrait phone gets a single column about 380 units wide.
 func fit(w, h, dsf float64) geometry {
-	g := geometry{dw: int(math.Ceil(w * dsf)), dh: int(math.Ceil(h * dsf))}
+	g := geometry{dw: int(math.Ceil(w * dsf)), dh: int(math.Ceil(h * dsf)), dsf: dsf}
 	if w >= 900 && w >= h {
 		g.scale = math.Max(math.Min(w/1280, h/720), 0.7) * dsf
 	} else {
@@ -80,8 +83,39 @@ func (a *App) Layout(outsideW, outsideH int) (int, int) {
 	if mon := ebiten.Monitor(); mon != nil {
 		dsf = mon.DeviceScaleFactor()
 	}
-	a.geo = fit(float64(outsideW), float64(outsideH), dsf)
+	a.geo = fitText(float64(outsideW), float64(outsideH), dsf, a.text)
 	return a.geo.dw, a.geo.dh
+}
+
+// fitText is fit for a reader whose browser draws text at text times the
+// usual size (its root font size over 16 px): everything is drawn text
+// times larger, and a layout that gets too narrow for two columns becomes
+// the one column of a phone.
+func fitText(w, h, dsf, text float64) geometry {
+	g := fit(w, h, dsf)
+	if text <= 0 || math.IsNaN(text) || text == 1 {
+		return g
+	}
+	g.scale *= math.Max(0.75, math.Min(text, 3))
+	g.w, g.h = float64(g.dw)/g.scale, float64(g.dh)/g.scale
+	if g.w < 900 { // too narrow for two columns at this size
+		g.narrow = true
+	}
+	return g
+}
+
+// wheelScroll is how far, in layout units, a wheel movement scrolls: the
+// browser reports pixels (CSS pixels, which is what the wheel would move a
+// web page by), the desktop lines (40 units each).
+func wheelScroll(wheel float64, pixels bool, g geometry) float64 {
+	if pixels {
+		dsf := g.dsf
+		if dsf == 0 {
+			dsf = 1
+		}
+		return wheel * dsf / g.scale
+	}
+	return wheel * 40
 }
 
 // Update implements ebiten.Game: drain the link, advance the clocks, handle
@@ -90,9 +124,11 @@ func (a *App) Update() error {
 	a.drain()
 	a.M.Tick(a.now())
 	a.readInput()
+	a.text = a.mirror.pull(&a.in, a.text)
 	a.step(&a.in)
 	a.persist()
 	a.publish()
+	a.mirror.push(a)
 	return nil
 }
 
@@ -155,14 +191,23 @@ func (a *App) step(in *input) {
 	if screen != a.screen { // a new screen starts at its top, with no focus
 		st.scroll, st.focus, a.screen = 0, "", screen
 	}
+	if in.focusTo != "" { // a screen reader moved the focus in the mirror
+		st.focus, st.keyFocused, st.mirrorHas = in.focusTo, true, true
+	} else if in.press || in.tab || in.enter || in.space || in.up || in.down || in.left || in.rght || len(in.chars) > 0 {
+		st.mirrorHas = false // back in the canvas
+	}
 	c := a.ctx(in, nil)
 	scenes[screen](c)
+	st.nodes, st.sticky = c.nodes, c.sticky
 	if in.press {
 		st.pressed = c.downAt
 		st.dragged = 0
 	}
 	st.dragged += in.drag
 	before := st.focus
+	if in.focusTo != "" {
+		before = ""
+	}
 	c.navigate()
 	if in.release {
 		st.pressed = ""
@@ -180,7 +225,7 @@ func (a *App) step(in *input) {
 		st.fields.blur()
 	}
 	st.contentH = c.bottom + c.margin()
-	st.scroll += -in.wheel*40 - in.drag/a.geo.scale
+	st.scroll += -wheelScroll(in.wheel, wheelPixels, a.geo) - in.drag/a.geo.scale
 	st.scroll = math.Max(0, math.Min(st.scroll, st.contentH-a.geo.h))
 	for _, it := range c.out {
 		a.sendAll(a.M.Do(it))
@@ -190,8 +235,8 @@ func (a *App) step(in *input) {
 // reveal scrolls so that r is on screen.
 func (a *App) reveal(r rect) {
 	st := &a.st
-	if r.y < st.scroll+8 {
-		st.scroll = r.y - 60
+	if r.y < st.scroll+st.sticky+8 { // under the header counts as off screen
+		st.scroll = r.y - st.sticky - 60
 	} else if r.bottom() > st.scroll+a.geo.h-8 {
 		st.scroll = r.bottom() - a.geo.h + 60
 	}
@@ -209,6 +254,9 @@ func (a *App) paint(dst *ebiten.Image) {
 	a.st.points = a.st.points[:0]
 	c := a.ctx(nil, p)
 	scenes[a.M.Screen()](c)
+	for _, f := range c.overlay {
+		f()
+	}
 	if a.st.contentH > a.geo.h { // a scroll bar, so a phone user knows there is more
 		track := a.geo.h
 		frac := a.geo.h / a.st.contentH

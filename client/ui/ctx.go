@@ -26,6 +26,12 @@ type input struct {
 	up, down   bool
 	left, rght bool
 	chars      []rune
+	// From the accessibility mirror: a control activated, focused, or a
+	// field's new text, as a screen reader user did it in the DOM.
+	activate string
+	focusTo  string
+	setID    string
+	setText  string
 }
 
 // focusable is a control keyboard navigation can reach.
@@ -52,6 +58,12 @@ type ctx struct {
 	bottom  float64 // lowest point drawn, for scrolling
 	downAt  string  // the control the pointer went down on this tick
 	joinURL string  // for the projector
+	nodes   []node  // the screen's widgets as plain data, for the accessibility mirror
+	semKeys map[string]int
+	label   string   // the last label laid out: a field's accessible name
+	submit  bool     // Enter in a text field acted (a form was sent): do not move on
+	sticky  float64  // the header's height: it stays on top while the page scrolls
+	overlay []func() // painted after the scene, over it: the sticky header
 }
 
 // state is what the UI remembers between frames: focus, scroll, the
@@ -69,6 +81,9 @@ type state struct {
 	keyFocused bool               // the focus came from the keyboard: scroll it into view
 	spots      []spot             // the meters and codes drawn last frame, for the render test
 	points     []chartPoint       // the debrief charts' data points drawn last frame, likewise
+	nodes      []node             // the screen's widgets as of the last update, for the mirror
+	sticky     float64            // the header's height as of the last update
+	mirrorHas  bool               // the focus is in the accessibility mirror, not the canvas
 }
 
 func (c *ctx) drawing() bool { return c.p != nil }
@@ -78,8 +93,8 @@ func (c *ctx) do(in model.Intent) { c.out = append(c.out, in) }
 
 // pointer is the pointer in layout units, scroll included.
 func (c *ctx) pointer() (float64, float64, bool) {
-	if c.in == nil || !c.in.pointer {
-		return 0, 0, false
+	if c.in == nil || !c.in.pointer || c.in.py/c.scale < c.st.sticky {
+		return 0, 0, false // nothing, or on the header, which covers what scrolls under it
 	}
 	return c.in.px / c.scale, c.in.py/c.scale + c.st.scroll, true
 }
@@ -92,6 +107,10 @@ func (c *ctx) control(id string, r rect) bool {
 	c.grow(r)
 	if c.in == nil {
 		return false
+	}
+	if c.in.activate == id { // pressed through the accessibility mirror
+		c.st.focus = id
+		return true
 	}
 	x, y, ok := c.pointer()
 	over := ok && r.has(x, y)
@@ -166,7 +185,7 @@ func (c *ctx) navigate() {
 		}
 	case in.tab:
 		next = (cur + 1) % len(c.order)
-	case in.enter && inText:
+	case in.enter && inText && !c.submit:
 		next = (cur + 1) % len(c.order) // Enter leaves a text field for the next control
 	case in.up:
 		next = c.nearest(cur, 0, -1)
@@ -183,35 +202,51 @@ func (c *ctx) navigate() {
 	}
 }
 
-// nearest finds the control closest to the current one in direction
-// (dx, dy), preferring ones straight ahead; with no focus, the first.
+// nearest finds the control the arrow (dx, dy) leads to from the current
+// one, by rows and columns: ArrowDown goes to the next row of controls
+// below (the second row of a wrapped set of chips before the next set),
+// and in it to the control most nearly under this one; ArrowLeft and
+// ArrowRight stay in the row. With no focus, the first control.
 func (c *ctx) nearest(cur int, dx, dy float64) int {
 	if cur < 0 {
 		return 0
 	}
 	from := c.order[cur].r
-	best, bestD := -1, math.Inf(1)
+	best, bestD, bestTie := -1, math.Inf(1), math.Inf(1)
 	for i, f := range c.order {
 		if i == cur {
 			continue
 		}
-		vx, vy := f.r.cx()-from.cx(), f.r.cy()-from.cy()
-		if dx != 0 && vx*dx <= 4 {
-			continue
+		var d, tie float64
+		if dy != 0 {
+			rows := (f.r.y - from.y) * dy // how many units of rows away, in the arrow's direction
+			if rows <= 4 {
+				continue
+			}
+			// Lexically: the nearest row first, then in it the control
+			// most nearly under this one.
+			d = math.Round(rows)*1e6 + gapBetween(from.x, from.right(), f.r.x, f.r.right())
+			tie = math.Abs(f.r.cx() - from.cx())
+		} else {
+			along := (f.r.cx() - from.cx()) * dx
+			if along <= 4 || math.Abs(f.r.cy()-from.cy()) >= from.h/2+f.r.h/2 {
+				continue // behind, or not in this row
+			}
+			d, tie = along, math.Abs(f.r.cy()-from.cy())
 		}
-		if dy != 0 && (vy*dy <= 0 || math.Abs(vy) < 4) {
-			continue
-		}
-		along, across := vx*dx+vy*dy, math.Abs(vx*dy)+math.Abs(vy*dx)
-		d := along + 3*across
-		if d < bestD {
-			best, bestD = i, d
+		if d < bestD || d == bestD && tie < bestTie {
+			best, bestD, bestTie = i, d, tie
 		}
 	}
 	if best < 0 {
 		return -2
 	}
 	return best
+}
+
+// gapBetween is the distance between two spans, 0 when they overlap.
+func gapBetween(a0, a1, b0, b1 float64) float64 {
+	return math.Max(0, math.Max(b0-a1, a0-b1))
 }
 
 // spot is a meter or QR code as drawn, in device pixels, so the render

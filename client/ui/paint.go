@@ -32,13 +32,27 @@ var (
 	colVermil   = rgb(0xd5, 0x5e, 0x00)
 	colPurple   = rgb(0xcc, 0x79, 0xa7)
 	colUp       = colBlue
-	colDown     = colVermil
+	colDown     = rgb(0xb0, 0x4a, 0x00) // vermilion darkened for text: 5.5:1 on white
+	colGood     = rgb(0x00, 0x77, 0x5a) // bluish green darkened for text: 5.6:1 on white
+	colBad      = colDown
 	colFocus    = rgb(0x1b, 0x1f, 0x2a)
 	colSelected = rgb(0xdc, 0xec, 0xf7)
+	colHover    = rgb(0x00, 0x5a, 0x8c)
 )
 
 // meterColour gives each meter its own hue; the label says which it is.
-var meterColour = [...]color.RGBA{colOrange, colBlue, colGreen, colPurple, colSky, colVermil, colYellow}
+// They are Okabe and Ito's hues darkened until each fill stands out from
+// the track by at least 3:1 (WCAG 2.2 non-text contrast); TestContrast
+// computes the ratios.
+var meterColour = [...]color.RGBA{
+	rgb(0xa8, 0x64, 0x00), // orange
+	colBlue,
+	rgb(0x00, 0x80, 0x5d), // bluish green
+	rgb(0xa8, 0x52, 0x8a), // reddish purple
+	rgb(0x2a, 0x7a, 0xb0), // sky blue
+	rgb(0xc2, 0x54, 0x00), // vermilion
+	rgb(0x84, 0x77, 0x00), // yellow
+}
 
 // colorT is the palette's colour type.
 type colorT = color.RGBA

@@ -56,41 +56,25 @@ var phaseWords = map[sim.Phase]string{
 }
 
 // header is the bar at the top: the room, the month, the phase, the clock
-// and the link. It returns the y below it and any banners.
+// and the link. It stays on top while the page scrolls under it (it is
+// painted last, unscrolled). It returns the y below it and any banners.
 func (c *ctx) header() float64 {
 	m := c.m
-	g := c.margin()
 	h := 52.0
 	if c.narrow {
 		h = 78
 	}
+	c.sticky = h
+	status, clock := c.headerStatus()
+	c.sem(node{role: roleHeading, level: 1, name: "Pushback: " + c.m.Screen().String()})
+	if m.Room.Code != "" {
+		c.say("Room " + m.Room.Code)
+	}
+	c.say(status)
+	c.say(clock)
+	c.say("Link: " + m.Conn.String())
 	if c.drawing() {
-		c.p.fill(rect{0, 0, c.w, h}, colInk)
-		c.p.text("PUSHBACK", g, 14, sizeHead, true, colYellow, alignLeft)
-		x := g + measure("PUSHBACK", sizeHead, true) + 18
-		if m.Room.Code != "" {
-			c.p.text("Room "+m.Room.Code, x, 16, sizeBody, true, colPanel, alignLeft)
-		}
-		link := "● " + m.Conn.String()
-		if m.Conn != model.ConnOnline {
-			link = "○ " + m.Conn.String()
-		}
-		c.p.text(link, c.w-g, 16, sizeBody, false, colPanel, alignRight)
-		status := ""
-		if m.HasView && m.Room.Started {
-			status = fmt.Sprintf("Month %d of %d · %s", m.View.Turn, m.View.Turns, phaseWords[m.View.Phase])
-			if m.Room.Paused {
-				status += " · paused"
-			}
-		}
-		if left, ok := m.Remaining(); ok {
-			status += " · " + countdown(left) + " left"
-		}
-		if c.narrow {
-			c.p.text(status, g, 46, sizeBody, false, colPanel, alignLeft)
-		} else {
-			c.p.text(status, c.w/2+40, 16, sizeBody, false, colPanel, alignCenter)
-		}
+		c.overlay = append(c.overlay, func() { c.paintHeader(h, status, clock) })
 	}
 	y := h + 12
 	if m.Conn == model.ConnLost {
@@ -103,6 +87,54 @@ func (c *ctx) header() float64 {
 	return y
 }
 
+// headerStatus is the month and phase, and the time left.
+func (c *ctx) headerStatus() (status, clock string) {
+	m := c.m
+	if m.HasView && m.Room.Started {
+		status = fmt.Sprintf("Month %d of %d · %s", m.View.Turn, m.View.Turns, phaseWords[m.View.Phase])
+		if m.Room.Paused {
+			status += " · paused"
+		}
+	}
+	if left, ok := m.Remaining(); ok {
+		clock = countdown(left) + " left"
+	}
+	return status, clock
+}
+
+// paintHeader draws the header bar at the top of the screen, whatever the scroll.
+func (c *ctx) paintHeader(h float64, status, clock string) {
+	m := c.m
+	g := c.margin()
+	scroll := c.p.scroll
+	c.p.scroll = 0
+	defer func() { c.p.scroll = scroll }()
+	if clock != "" {
+		if status != "" {
+			status += " · "
+		}
+		status += clock
+	}
+	{
+		c.p.fill(rect{0, 0, c.w, h}, colInk)
+		c.p.text("PUSHBACK", g, 14, sizeHead, true, colYellow, alignLeft)
+		x := g + measure("PUSHBACK", sizeHead, true) + 18
+		if m.Room.Code != "" {
+			c.p.text("Room "+m.Room.Code, x, 16, sizeBody, true, colPanel, alignLeft)
+		}
+		link := "● " + m.Conn.String()
+		if m.Conn != model.ConnOnline {
+			link = "○ " + m.Conn.String()
+		}
+		c.p.text(link, c.w-g, 16, sizeBody, false, colPanel, alignRight)
+		if c.narrow {
+			c.p.text(status, g, 46, sizeBody, false, colPanel, alignLeft)
+		} else {
+			c.p.text(status, c.w/2+40, 16, sizeBody, false, colPanel, alignCenter)
+		}
+	}
+}
+
 // banner is a full-width message with a marked edge; with id, an OK button.
 func (c *ctx) banner(y float64, msg string, col colorT, id string) float64 {
 	g := c.margin()
@@ -111,6 +143,7 @@ func (c *ctx) banner(y float64, msg string, col colorT, id string) float64 {
 		bw = 70
 	}
 	lines := wrap(msg, c.w-2*g-40-bw, sizeBody, false)
+	c.say(msg)
 	h := math.Max(float64(len(lines))*lineHeight(sizeBody)+20, ctlH+12)
 	r := rect{g, y, c.w - 2*g, h}
 	if c.drawing() {
@@ -146,13 +179,20 @@ func title(c *ctx) {
 		"their trust in you, your quota and your standing.", sizeBody, false, colInk)
 	ry := c.below(y, f.y)
 	p := c.panel("join", rx, ry, rw, "Join a workshop")
+	canJoin := !m.Busy && m.Conn == model.ConnOnline
 	p.label("Room code", sizeSmall, true, colMuted)
-	p.textField("code", &m.Title.Code, "e.g. KX7PQR", 1, 12)
+	entered := p.textField("code", &m.Title.Code, "e.g. KX7PQR", 1, 12)
 	p.label("Your name", sizeSmall, true, colMuted)
-	p.textField("name", &m.Title.Name, "first name is enough", 1, protocol.MaxName)
+	if p.textField("name", &m.Title.Name, "first name is enough", 1, protocol.MaxName) {
+		entered = true
+	}
+	// Enter in the form joins once both are filled in; until then it moves
+	// on to the next field, as it does in any text field.
+	submit := entered && canJoin && strings.TrimSpace(m.Title.Code) != "" && strings.TrimSpace(m.Title.Name) != ""
+	c.submit = c.submit || submit
 	as := p.choices("as", []string{"as a player", "as the projector"}, b2i(m.Title.Projector))
 	m.Title.Projector = as == 1
-	if p.button("join", "Join", !m.Busy && m.Conn == model.ConnOnline) {
+	if p.button("join", "Join", canJoin) || submit {
 		c.do(model.Join{Code: m.Title.Code, Name: m.Title.Name, Projector: m.Title.Projector})
 	}
 	ry = c.end("join", ry, p) + 14
@@ -182,31 +222,50 @@ func b2i(b bool) int {
 // seatLine draws one seat of the lobby or console: role, name and state.
 func (c *ctx) seatLine(f *flow, s protocol.SeatInfo, you bool) {
 	r := f.take(30)
-	if !c.drawing() {
-		return
-	}
 	name := s.Name
 	if name == "" {
 		name = "(open)"
 	}
 	if you {
-		name += " (you)"
+		name = ownName(name)
+	}
+	c.say(model.RoleName(s.Seat) + ": " + name + ", " + seatWord(s))
+	if !c.drawing() {
+		return
 	}
 	c.p.text(model.RoleName(s.Seat), r.x, r.y+4, sizeBody, true, colInk, alignLeft)
 	c.p.text(clipText(name, r.w*0.45, sizeBody, false), r.x+r.w*0.32, r.y+4, sizeBody, false, colInk, alignLeft)
-	var word string
-	col := colMuted
+	word, col := seatWord(s), colMuted
 	switch {
 	case s.Bot:
-		word = "bot"
 	case s.Connected:
-		word, col = "● here", colGreen
+		word, col = "● "+word, colGood
 	case s.Human:
-		word, col = "○ away", colVermil
-	default:
-		word = "open"
+		word, col = "○ "+word, colBad
 	}
 	c.badge(r.right()-measure(word, sizeSmall, true)-12, r.y+3, word, col)
+}
+
+// seatWord is a seat's state in one word.
+func seatWord(s protocol.SeatInfo) string {
+	switch {
+	case s.Bot:
+		return "bot"
+	case s.Connected:
+		return "here"
+	case s.Human:
+		return "away"
+	}
+	return "open"
+}
+
+// ownName marks the player's own name, unless it already says so (a solo
+// player is called "You").
+func ownName(name string) string {
+	if strings.EqualFold(strings.TrimSpace(name), "you") {
+		return "You"
+	}
+	return name + " (you)"
 }
 
 // lobby: the seats, roles and who is here, until the facilitator starts.
@@ -294,6 +353,7 @@ func managerTurn(c *ctx) {
 	end := c.end("month", y, p) + 14
 	t := c.panel("team", lx, end, lw, "Your team")
 	c.gauges(t, m.Seat)
+	c.why(t, m.Seat)
 	end = c.end("team", end, t)
 	ry := c.below(y, end)
 	a := c.panel("answer", rx, ry, rw, "Your answer")
@@ -384,7 +444,7 @@ func (c *ctx) answerForm(a *flow, me *sim.ManagerView) {
 		}
 		a.label("Alternative", sizeSmall, true, colMuted)
 		alt := ans.Case.Alternative
-		a.textField("alt", &alt, "what you propose instead", 1, sim.MaxText)
+		a.textField("alt", &alt, "what you propose instead", 2, sim.MaxText) // grows with the text, so a phone shows all of it
 		if alt != ans.Case.Alternative {
 			m.EditAnswer(func(x *model.Answer) { x.Case.Alternative = alt })
 		}
@@ -418,9 +478,9 @@ func (c *ctx) answerForm(a *flow, me *sim.ManagerView) {
 	}
 	switch {
 	case ans.Sent && !ans.Dirty:
-		a.para("Sent. You can change it until everyone has answered or the time runs out.", sizeSmall, false, colGreen)
+		a.para("Sent. You can change it until everyone has answered or the time runs out.", sizeSmall, false, colGood)
 	case ans.Sent:
-		a.para("Changed since you sent it: send again to keep the change.", sizeSmall, false, colVermil)
+		a.para("Changed since you sent it: send again to keep the change.", sizeSmall, false, colBad)
 	}
 }
 
@@ -433,6 +493,7 @@ func executiveTurn(c *ctx) {
 	for _, k := range []sim.Meter{sim.MeterRevenue, sim.MeterCost, sim.MeterPressure} {
 		c.meter(d.take(50), m.Gauge(sim.Executive, k))
 	}
+	c.why(d, sim.Executive)
 	end := c.end("dash", y, d) + 14
 	t := c.panel("teams", lx, end, lw, "Your managers")
 	t.para("Quota and standing are yours to see. Morale and trust reach you late: a pulse survey and resignations, unless you visit.", sizeSmall, false, colMuted)
@@ -562,7 +623,7 @@ func (c *ctx) rulings(x, y, w float64) float64 {
 			p.para("“"+k.Text+"”", sizeBody, false, colBlue)
 		}
 		if mv.Verdict != sim.VerdictPending {
-			p.para("Your ruling: "+mv.Verdict.String(), sizeBody, true, colGreen)
+			p.para("Your ruling: "+mv.Verdict.String(), sizeBody, true, colGood)
 		} else {
 			row := p.take(ctlH)
 			bw := (row.w - 16) / 3
@@ -646,6 +707,9 @@ func reveal(c *ctx) {
 	me := m.Me()
 	ready := me != nil && me.Ready
 	label := "On to the next month"
+	if m.View.Turn >= m.View.Turns {
+		label = "See the final scores"
+	}
 	if ready {
 		label = "Waiting for the others…"
 	}
@@ -653,6 +717,36 @@ func reveal(c *ctx) {
 		c.do(model.Ready{})
 	}
 	c.end("table", ry, o)
+}
+
+// why lists the causes of the changes the meters above show, on the
+// screens before the reveal (the month's news moves meters before anyone
+// decides), so that no ▲ or ▼ is left unexplained.
+func (c *ctx) why(f *flow, seat sim.Seat) {
+	cs := c.m.Causes(seat)
+	ks := []sim.Meter{sim.MeterMorale, sim.MeterTrust, sim.MeterQuota, sim.MeterStanding}
+	if seat == sim.Executive {
+		ks = []sim.Meter{sim.MeterRevenue, sim.MeterCost, sim.MeterPressure}
+	}
+	var carried []string // changes shown that are last month's, explained on its reveal
+	for _, k := range ks {
+		g := c.m.Gauge(seat, k)
+		explained := false
+		for _, x := range cs {
+			explained = explained || x.Meter == k
+		}
+		if g.Trend != 0 && !g.Hidden && !explained {
+			carried = append(carried, g.Label+" "+model.Signed(g.Trend))
+		}
+	}
+	if len(carried) > 0 {
+		cs = append(cs, model.Cause{Seat: seat, Text: strings.Join(carried, ", ") + ": last month's changes, explained on its reveal"})
+	}
+	if len(cs) > 0 {
+		f.space(4)
+		f.label("Why they moved", sizeSmall, true, colMuted)
+		c.causes(f, cs)
+	}
 }
 
 // causes lists changes with an arrow each, and the words.
@@ -665,6 +759,7 @@ func (c *ctx) causes(p *flow, causes []model.Cause) {
 			dir, col = -1, colDown
 		}
 		lines := wrap(cs.Text, p.w-24, sizeBody, false)
+		c.say(cs.Text)
 		r.h = float64(len(lines)) * lineHeight(sizeBody)
 		p.y += r.h
 		c.grow(r)
@@ -687,19 +782,30 @@ func gameEnd(c *ctx) {
 	p := c.panel("scores", lx, y, lw, "Final scores")
 	p.para("A balanced scorecard: the four meters, pulled toward the weakest. The path matters as much as the end.", sizeSmall, false, colMuted)
 	if sc := m.View.Scores; sc != nil {
+		// One scale for every score: 0 to 100, or to 200 (with the line at
+		// 100 named) when a score is past 100.
+		top := 100
+		for _, s := range append([]int{sc.Executive}, sc.Managers...) {
+			if s > top {
+				top = 200
+			}
+		}
+		score := func(name string, s int) {
+			c.meter(p.take(50), model.Gauge{Meter: sim.MeterQuota, Label: name, Value: float64(s), Target: s, Max: top})
+		}
 		for i, s := range sc.Managers {
 			seat := sim.Seat(i + 1)
 			name := m.SeatName(seat)
 			if seat == m.Seat {
-				name += " (you)"
+				name = ownName(name)
 			}
-			c.meter(p.take(50), model.Gauge{Meter: sim.MeterQuota, Label: name, Value: float64(s), Target: s, Max: 100})
+			score(name, s)
 		}
 		name := "Executive"
 		if m.Seat == sim.Executive {
-			name += " (you)"
+			name = ownName(name)
 		}
-		c.meter(p.take(50), model.Gauge{Meter: sim.MeterRevenue, Label: name, Value: float64(sc.Executive), Target: sc.Executive, Max: 200})
+		score(name, sc.Executive)
 	}
 	end := c.end("scores", y, p)
 	ry := c.below(y, end)

@@ -49,6 +49,15 @@ func (f *flow) space(h float64) { f.y += h }
 // label draws one line of text in the column.
 func (f *flow) label(s string, size float64, bold bool, col color.Color) {
 	r := f.take(lineHeight(size))
+	f.c.label = s
+	switch {
+	case bold && size >= sizeTitle:
+		f.c.sem(node{role: roleHeading, name: s, level: 1})
+	case bold && size >= sizeHead:
+		f.c.sem(node{role: roleHeading, name: s, level: 2})
+	default:
+		f.c.sem(node{role: roleText, name: s})
+	}
 	if f.c.drawing() {
 		f.c.p.text(s, r.x, r.y, size, bold, col, alignLeft)
 	}
@@ -62,6 +71,7 @@ func (f *flow) para(s string, size float64, bold bool, col color.Color) {
 	lines := wrap(s, f.w, size, bold)
 	lh := lineHeight(size)
 	r := f.take(lh * float64(len(lines)))
+	f.c.sem(node{role: roleText, name: s})
 	if f.c.drawing() {
 		for i, l := range lines {
 			f.c.p.text(l, r.x, r.y+float64(i)*lh, size, bold, col, alignLeft)
@@ -103,12 +113,13 @@ const ctlH = 40 // height of buttons, chips and one-line fields: a fingertip
 // button is a primary action.
 func (c *ctx) button(r rect, id, label string, enabled bool) bool {
 	hit := c.control(id, r) && enabled
+	c.sem(node{key: id, role: roleButton, name: label, disabled: !enabled})
 	if c.drawing() {
 		bg, fg := colBlue, color.Color(color.White)
 		if !enabled {
 			bg, fg = colTrack, colMuted
 		} else if c.st.hover == id {
-			bg = rgb(0x00, 0x5a, 0x8c)
+			bg = colHover
 		}
 		c.p.fill(r, bg)
 		c.p.text(label, r.cx(), r.y+(r.h-lineHeight(sizeBody))/2+2, sizeBody, true, fg, alignCenter)
@@ -136,17 +147,21 @@ func (c *ctx) ring(id string, r rect) {
 func (f *flow) choices(id string, labels []string, sel int) int {
 	c := f.c
 	x, y := f.x, f.y
+	ids := make([]string, len(labels))
 	for i, l := range labels {
 		text := "○ " + l
 		if i == sel {
 			text = "● " + l
 		}
-		w := measure(text, sizeBody, i == sel) + 28
+		// Measured as if selected (bold), so that choosing a chip does
+		// not make it grow and push its neighbours along.
+		w := measure("● "+l, sizeBody, true) + 28
 		if x > f.x && x+w > f.x+f.w {
 			x, y = f.x, y+ctlH+8
 		}
 		r := rect{x, y, math.Min(w, f.w), ctlH}
 		cid := fmt.Sprintf("%s.%d", id, i)
+		ids[i] = cid
 		if c.control(cid, r) {
 			sel = i
 		}
@@ -166,27 +181,46 @@ func (f *flow) choices(id string, labels []string, sel int) int {
 	}
 	f.y = y + ctlH + f.gap
 	c.grow(rect{f.x, y, 1, ctlH})
+	for i, l := range labels {
+		c.sem(node{key: ids[i], role: roleToggle, name: l, pressed: i == sel})
+	}
 	return sel
 }
 
-// textField is an editable line (or box of lines) bound to *s.
-func (f *flow) textField(id string, s *string, placeholder string, lines int, max int) {
+// maxFieldLines is how tall a box of lines grows to show all its text.
+const maxFieldLines = 8
+
+// textField is an editable line (or box of lines) bound to *s. A box of
+// lines grows to show the whole text, up to maxFieldLines. It reports
+// whether Enter was pressed in it this tick.
+func (f *flow) textField(id string, s *string, placeholder string, lines int, max int) (entered bool) {
 	c := f.c
+	name := c.label
+	if name == "" {
+		name = placeholder
+	}
+	if c.in != nil && c.in.setID == id && len(c.in.setText) <= max {
+		*s = c.in.setText
+	}
 	h := float64(ctlH)
 	if lines > 1 {
+		lines = min(maxFieldLines, max0(len(wrap(*s, f.w-20, sizeBody, false))))
+		lines = maxInt(lines, 2)
 		h = float64(lines)*lineHeight(sizeBody) + 16
 	}
 	r := f.take(h)
 	focused := c.field(id, r)
-	if c.in != nil && focused {
+	c.sem(node{key: id, role: roleField, name: name, value: *s, lines: lines})
+	if c.in != nil && focused && !c.st.mirrorHas { // typed in the canvas (the mirror's field types for itself)
 		x, y := int(r.x*c.scale), int((r.bottom()-c.st.scroll)*c.scale)
 		v := c.st.fields.edit(id, *s, c.in, x, y)
 		if len(v) <= max {
 			*s = v
 		}
+		entered = c.in.enter
 	}
 	if !c.drawing() {
-		return
+		return entered
 	}
 	border, bw := colLine, 1.0
 	if focused {
@@ -233,9 +267,12 @@ func (f *flow) textField(id string, s *string, placeholder string, lines int, ma
 		c.p.line(cx, cy, cx, cy+lh-4, 2, colInk)
 	}
 	c.ring(id, r)
+	return entered
 }
 
 func max0(n int) int { return max(n, 0) }
+
+func maxInt(a, b int) int { return max(a, b) }
 
 // meterBar is where a meter's bar sits inside the meter's box; the render
 // test measures the fill inside it.
@@ -259,6 +296,7 @@ func sparkWidth(r rect) float64 {
 // the bar, and the history as a sparkline. Hidden values say so in words.
 func (c *ctx) meter(r rect, g model.Gauge) {
 	c.grow(r)
+	c.sem(node{role: roleMeter, name: g.Label, now: g.Target, max: g.Max, valueTxt: c.meterWords(g)})
 	if !c.drawing() {
 		return
 	}
@@ -277,9 +315,10 @@ func (c *ctx) meter(r rect, g model.Gauge) {
 	v := math.Max(0, math.Min(g.Value, float64(g.Max)))
 	c.st.spots = append(c.st.spots, spot{bar: c.device(bar), gauge: g})
 	p.fill(rect{bar.x, bar.y, bar.w * v / float64(g.Max), bar.h}, col)
-	if g.Max > 100 { // the plan or budget line at 100
+	if g.Max > 100 { // the plan or budget line at 100, named
 		x := bar.x + bar.w*100/float64(g.Max)
 		p.line(x, bar.y-3, x, bar.bottom()+3, 2, colInk)
+		p.text("100 = "+markWord(g), x, bar.bottom()+1, sizeSmall, false, colMuted, alignCenter) // in the gap below the bar
 	}
 	val := fmt.Sprintf("%d%s", int(math.Round(g.Value)), g.Unit)
 	vx := bar.right()

@@ -1,0 +1,139 @@
+package ui
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"pushback/client/model"
+	"pushback/sim"
+)
+
+// nodesOf lays out the app's screen once and returns its widgets as the
+// accessibility mirror gets them.
+func nodesOf(d *driver) []node {
+	var ns []node
+	onMain(func() {
+		d.a.step(&input{})
+		ns = append(ns, d.a.st.nodes...)
+	})
+	return ns
+}
+
+func find(ns []node, ok func(node) bool) []node {
+	var out []node
+	for _, n := range ns {
+		if ok(n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// TestSemanticsOfManagerTurn: the manager's screen, as plain data, has its
+// headings, the meters with values and causes, the answer chips as
+// toggles with their pressed state, the fields with their labels and the
+// Send button; the keys are unique, so the mirror can diff by them.
+func TestSemanticsOfManagerTurn(t *testing.T) {
+	tb := newTable(t)
+	tb.play(nil, func(s *sim.State) bool { return s.Turn == 2 })
+	tb.play([]sim.Seat{1}, mandatePlayed)
+	m := tb.model(1, true, 0)
+	m.EditAnswer(func(a *model.Answer) { a.Response = sim.ResponsePushBack })
+	d := newDriver(t, m, laptop)
+	ns := nodesOf(d)
+	keys := map[string]bool{}
+	for _, n := range ns {
+		if keys[n.key] {
+			t.Errorf("key %q twice", n.key)
+		}
+		keys[n.key] = true
+	}
+	meters := find(ns, func(n node) bool { return n.role == roleMeter })
+	if len(meters) != 4 {
+		t.Fatalf("meters %+v", meters)
+	}
+	for _, mt := range meters {
+		g := m.Gauge(1, sim.MeterMorale)
+		if mt.name == g.Label && (mt.now != g.Target || mt.max != 100 || !strings.HasPrefix(mt.valueTxt, strings.TrimSpace(strings.Split(mt.valueTxt, ",")[0]))) {
+			t.Errorf("morale node %+v, gauge %+v", mt, g)
+		}
+		if mt.valueTxt == "" {
+			t.Errorf("meter %q has no value text", mt.name)
+		}
+	}
+	pressed := find(ns, func(n node) bool { return n.role == roleToggle && strings.HasPrefix(n.key, "resp.") && n.pressed })
+	if len(pressed) != 1 || pressed[0].name != "push back" {
+		t.Errorf("pressed answer chips %+v", pressed)
+	}
+	if len(find(ns, func(n node) bool { return n.role == roleToggle && strings.HasPrefix(n.key, "resp.") })) < 5 {
+		t.Error("fewer than five answer chips")
+	}
+	if len(find(ns, func(n node) bool {
+		return n.key == "send" && n.role == roleButton && n.name == "Send answer" && !n.disabled
+	})) != 1 {
+		t.Error("no Send answer button")
+	}
+	if f := find(ns, func(n node) bool { return n.key == "alt" }); len(f) != 1 || f[0].role != roleField || f[0].name != "Alternative" {
+		t.Errorf("the Alternative field: %+v", f)
+	}
+	if len(find(ns, func(n node) bool { return n.role == roleHeading && n.name == "Your answer" })) != 1 {
+		t.Error("no heading for the answer panel")
+	}
+	// A click in the mirror is the same intent as a click in the canvas.
+	d.tick(input{activate: "resp.1", focusTo: "resp.1"})
+	if m.Answer.Response != sim.ResponseExplain || d.focus() != "resp.1" {
+		t.Errorf("activating resp.1 through the mirror: %s, focus %q", m.Answer.Response, d.focus())
+	}
+	d.tick(input{focusTo: "send"})
+	d.want("send")
+	d.tick(input{activate: "send", focusTo: "send"})
+	if len(d.rec.msgs) != 1 || d.rec.msgs[0].Command == nil || d.rec.msgs[0].Command.Response != sim.ResponseExplain {
+		t.Fatalf("Send through the mirror sent %+v", d.rec.msgs)
+	}
+}
+
+// TestMirrorTypesIntoFields: text typed in the mirror's field reaches the draft.
+func TestMirrorTypesIntoFields(t *testing.T) {
+	m := model.New(model.Saved{})
+	m.Conn = model.ConnOnline
+	d := newDriver(t, m, phone)
+	d.tick(input{setID: "code", setText: "KX7PQR", focusTo: "code"})
+	if m.Title.Code != "KX7PQR" || d.focus() != "code" {
+		t.Errorf("code %q, focus %q", m.Title.Code, d.focus())
+	}
+}
+
+// TestAnnouncements: the live region says whose turn it is, and at the
+// reveal what moved and why.
+func TestAnnouncements(t *testing.T) {
+	tb := newTable(t)
+	tb.play([]sim.Seat{1}, mandatePlayed)
+	if a := announcement(tb.model(1, true, 0)); !strings.Contains(a, "Your turn: answer the mandate") {
+		t.Errorf("manager's turn: %q", a)
+	}
+	m := tb.model(1, true, 0)
+	m.Notice = "The phase is over: that came too late."
+	if a := announcement(m); !strings.HasPrefix(a, m.Notice) || !strings.Contains(a, "Month") {
+		t.Errorf("with a notice: %q", a)
+	}
+	tb.play(nil, atReveal)
+	m = tb.model(1, true, 0)
+	a := announcement(m)
+	if !strings.Contains(a, "Reveal") || len(m.Causes(1)) > 0 && !strings.Contains(a, m.Causes(1)[0].Text) {
+		t.Errorf("reveal: %q", a)
+	}
+}
+
+// TestTextScale: a browser set to a larger font gets a larger UI, and at
+// twice the size a laptop's window the roomier one-column layout.
+func TestTextScale(t *testing.T) {
+	base := fitText(1280, 720, 1, 1)
+	big := fitText(1280, 720, 1, 1.25)
+	if big.scale <= base.scale || big.dw != base.dw || big.dh != base.dh {
+		t.Errorf("1.25× text: scale %.2f (was %.2f), device %dx%d", big.scale, base.scale, big.dw, big.dh)
+	}
+	if double := fitText(1280, 720, 1, 2); !double.narrow || math.Abs(double.scale-2) > 1e-9 || double.dw != 1280 {
+		t.Errorf("2× text on a laptop: %+v", double)
+	}
+}

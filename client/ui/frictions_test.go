@@ -1,0 +1,260 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"pushback/client/model"
+	"pushback/server/protocol"
+	"pushback/sim"
+)
+
+// One test per friction of issue 14 that a test can show.
+
+// TestWheelScrollsByPixels: in the browser one notch is the pixels the
+// browser reports (about 100), not 40 times that; the desktop's wheel
+// counts lines.
+func TestWheelScrollsByPixels(t *testing.T) {
+	g := fit(1280, 720, 1)
+	if got := wheelScroll(-100, true, g); got != -100 {
+		t.Errorf("a browser notch of 100 px scrolls %.0f units", got)
+	}
+	if p := fit(360, 740, 3); wheelScroll(-100, true, p)*p.scale != -300 {
+		t.Errorf("on a 3× phone, 100 CSS px should be 300 device px, got %.0f", wheelScroll(-100, true, p)*p.scale)
+	}
+	if got := wheelScroll(-1, false, g); got != -40 {
+		t.Errorf("a desktop line scrolls %.0f units", got)
+	}
+}
+
+// TestEnterJoins: Enter in the code field moves on to the name; Enter in
+// the name field, with both filled in, joins.
+func TestEnterJoins(t *testing.T) {
+	m := model.New(model.Saved{})
+	m.Conn = model.ConnOnline
+	d := newDriver(t, m, phone)
+	d.tick(input{tab: true})
+	d.want("code")
+	d.tick(input{chars: []rune("kx7pqr")})
+	d.tick(input{enter: true})
+	d.want("name")
+	if len(d.rec.msgs) != 0 {
+		t.Fatalf("Enter with no name sent %+v", d.rec.msgs)
+	}
+	d.tick(input{chars: []rune("Ann")})
+	d.tick(input{enter: true})
+	if len(d.rec.msgs) != 1 || d.rec.msgs[0].Kind != protocol.KindJoin || d.rec.msgs[0].Code != "KX7PQR" || d.rec.msgs[0].Name != "Ann" {
+		t.Fatalf("Enter in the name field sent %+v", d.rec.msgs)
+	}
+}
+
+// TestHeaderSticks: scrolled down, the header with the month and phase is
+// still drawn at the top, a tap on it does not reach what scrolled under
+// it, and a control the keyboard focuses is not left under it.
+func TestHeaderSticks(t *testing.T) {
+	tb := newTable(t)
+	tb.play([]sim.Seat{1}, mandatePlayed)
+	m := tb.model(1, true, 0)
+	a := NewApp(m, nil, nil, &recorder{})
+	render(a, phone, false)
+	a.st.scroll = 500
+	img, _ := render(a, phone, false)
+	if a.st.scroll < 400 {
+		t.Fatalf("the fixture does not scroll (%.0f)", a.st.scroll)
+	}
+	for _, y := range []int{2, 40, 70} {
+		if got := img.RGBAAt(200, y); got != colInk {
+			t.Errorf("scrolled, the header is not at y=%d: %v", y, got)
+		}
+	}
+	if !strings.Contains(strings.Join(texts(a.st.nodes), "\n"), "Month ") {
+		t.Error("the header's month is not on the screen")
+	}
+	d := &driver{t: t, a: a, rec: &recorder{}}
+	before := m.Answer.Response
+	d.tick(input{px: 30, py: 40, pointer: true, press: true})
+	d.tick(input{px: 30, py: 40, pointer: true, release: true})
+	if m.Answer.Response != before || d.focus() != "" {
+		t.Errorf("a tap on the header hit %q", d.focus())
+	}
+	d.tick(input{tab: true})
+	r := d.rectOf(d.focus())
+	if r.y < a.st.scroll+a.st.sticky {
+		t.Errorf("the focused %s at %.0f is under the header (scroll %.0f, header %.0f)", d.focus(), r.y, a.st.scroll, a.st.sticky)
+	}
+}
+
+func texts(ns []node) []string {
+	var out []string
+	for _, n := range ns {
+		out = append(out, n.name)
+	}
+	return out
+}
+
+// TestLastRevealButton: the last month's reveal leads to the final
+// scores, not to a next month.
+func TestLastRevealButton(t *testing.T) {
+	tb := newTable(t)
+	tb.play(nil, atReveal)
+	if b := find(nodesOf(newDriver(t, tb.model(1, true, 0), laptop)), func(n node) bool { return n.key == "ready" }); len(b) != 1 || b[0].name != "On to the next month" {
+		t.Errorf("month %d's reveal: %+v", tb.s.Turn, b)
+	}
+	for tb.s.Turn < tb.s.Scn.Turns || tb.s.Phase != sim.PhaseReveal {
+		tb.play(nil, func(s *sim.State) bool { return s.Turn == tb.s.Scn.Turns && s.Phase == sim.PhaseReveal })
+	}
+	b := find(nodesOf(newDriver(t, tb.model(1, true, 0), laptop)), func(n node) bool { return n.key == "ready" })
+	if len(b) != 1 || b[0].name != "See the final scores" {
+		t.Errorf("the last reveal (month %d of %d): %+v", tb.s.Turn, tb.s.Scn.Turns, b)
+	}
+}
+
+// TestEndScreenNamesAndScale: a solo player called "You" is not "You
+// (you)"; every score is on one scale, and a line at 100 is named.
+func TestEndScreenNamesAndScale(t *testing.T) {
+	if got := ownName("You"); got != "You" {
+		t.Errorf("ownName(You) = %q", got)
+	}
+	if got := ownName("Ann"); got != "Ann (you)" {
+		t.Errorf("ownName(Ann) = %q", got)
+	}
+	tb := newTable(t)
+	tb.play(nil, func(*sim.State) bool { return false })
+	m := tb.model(1, true, 0)
+	m.Room.Seats[1].Name = "You"
+	ns := nodesOf(newDriver(t, m, laptop))
+	scores := find(ns, func(n node) bool {
+		return n.role == roleMeter && n.max != 100 || n.role == roleMeter && n.name == "Executive"
+	})
+	var top int
+	for _, n := range find(ns, func(n node) bool { return n.role == roleMeter }) {
+		if strings.Contains(n.name, "(you)") && strings.HasPrefix(n.name, "You") {
+			t.Errorf("meter named %q", n.name)
+		}
+		if n.name == "You" {
+			top = n.max
+		}
+	}
+	if top == 0 {
+		t.Fatal("no score for the player named You")
+	}
+	for _, n := range scores {
+		if n.name == "Executive" && n.max != top {
+			t.Errorf("the executive's score is on a scale to %d, the managers' to %d", n.max, top)
+		}
+		if n.max > 100 && !strings.Contains(n.valueTxt, "100 is plan") {
+			t.Errorf("the line at 100 is not named: %q", n.valueTxt)
+		}
+	}
+}
+
+// TestAlternativeShowsAllText: on a phone a long alternative is shown
+// whole (the field grows), not only its end.
+func TestAlternativeShowsAllText(t *testing.T) {
+	tb := newTable(t)
+	tb.play([]sim.Seat{1}, mandatePlayed)
+	m := tb.model(1, true, 0)
+	long := "Pilot it in the northern region for one month, measure the pipeline, then decide with the numbers in hand"
+	m.EditAnswer(func(a *model.Answer) { a.Response, a.Case.Alternative = sim.ResponsePushBack, long })
+	d := newDriver(t, m, phone)
+	r := d.rectOf("alt")
+	lines := wrap(long, r.w-20, sizeBody, false)
+	if len(lines) < 2 {
+		t.Fatalf("the fixture's text fits one line (%.0f units)", r.w)
+	}
+	if need := float64(len(lines)) * lineHeight(sizeBody); r.h-16 < need {
+		t.Errorf("the field is %.0f units tall for %d lines (%.0f)", r.h, len(lines), need)
+	}
+}
+
+// TestChipsKeepTheirWidth: choosing a chip does not make it grow and push
+// its neighbours along.
+func TestChipsKeepTheirWidth(t *testing.T) {
+	tb := newTable(t)
+	tb.play([]sim.Seat{1}, mandatePlayed)
+	m := tb.model(1, true, 0)
+	d := newDriver(t, m, laptop)
+	var before []rect
+	for i := 0; i < 5; i++ {
+		before = append(before, d.rectOf("resp."+string(rune('0'+i))))
+	}
+	for sel := 0; sel < 5; sel++ {
+		d.tap("resp."+string(rune('0'+sel)), false)
+		for i := range before {
+			if r := d.rectOf("resp." + string(rune('0'+i))); r != before[i] {
+				t.Errorf("with resp.%d chosen, resp.%d moved or grew: %+v, was %+v", sel, i, r, before[i])
+			}
+		}
+	}
+}
+
+// TestNewsCauseShown: a meter that moved before anyone decided (the
+// month's news) has its cause on the same screen.
+func TestNewsCauseShown(t *testing.T) {
+	tb := newTable(t)
+	tb.play([]sim.Seat{1}, mandatePlayed)
+	m := tb.model(1, true, 0)
+	moved := 0
+	ns := nodesOf(newDriver(t, m, laptop))
+	all := strings.Join(texts(ns), "\n")
+	for k := sim.MeterMorale; k <= sim.MeterStanding; k++ {
+		g := m.Gauge(1, k)
+		if g.Trend == 0 {
+			continue
+		}
+		moved++
+		found := false
+		for _, n := range ns {
+			found = found || strings.Contains(n.name, fmt.Sprintf("%s %s", g.Label, model.Signed(g.Trend))) && strings.Contains(n.name, "last month's changes")
+		}
+		for _, cs := range m.Causes(1) {
+			if cs.Meter == k && strings.Contains(all, cs.Text) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s moved %d in month %d with no cause on the screen", k, g.Trend, m.View.Turn)
+		}
+	}
+	if moved == 0 {
+		t.Fatalf("the fixture's month %d moved no meter before the answers", m.View.Turn)
+	}
+}
+
+// TestArrowDownByRows: ArrowDown from an answer chip goes to the next row
+// of controls below it (the chips' second row, or the business case), not
+// to a team action further down that happens to be nearer in a straight
+// line.
+func TestArrowDownByRows(t *testing.T) {
+	tb := newTable(t)
+	tb.play([]sim.Seat{1}, mandatePlayed)
+	for _, sz := range []size{laptop, phone} {
+		m := tb.model(1, true, 0)
+		m.EditAnswer(func(a *model.Answer) { a.Response = sim.ResponsePushBack })
+		d := newDriver(t, m, sz)
+		var order []focusable
+		onMain(func() {
+			c := d.a.ctx(&input{}, nil)
+			scenes[model.ScreenManager](c)
+			order = c.order
+		})
+		for _, f := range order {
+			if !strings.HasPrefix(f.id, "resp.") {
+				continue
+			}
+			d.a.st.focus = f.id
+			d.tick(input{down: true})
+			next := d.rectOf(d.focus())
+			nextRow := 1e9
+			for _, g := range order {
+				if g.r.y > f.r.y+4 && g.r.y < nextRow {
+					nextRow = g.r.y
+				}
+			}
+			if strings.HasPrefix(d.focus(), "act.") || next.y != nextRow {
+				t.Errorf("%s: ArrowDown from %s went to %s at y=%.0f; the next row is at y=%.0f", sz.name, f.id, d.focus(), next.y, nextRow)
+			}
+		}
+	}
+}
