@@ -192,7 +192,7 @@ func fixtures(t *testing.T) []fixture {
 	// Ann pushes back; the executive is a person and has to rule.
 	before := tb.model(1, true, 0) // Ann's screen before the reveal, for the animation
 	tb.apply(sim.Command{Kind: sim.CmdRespond, Seat: 1, Response: sim.ResponsePushBack, Action: sim.ActionCandid,
-		Case: sim.Case{Data: sim.LeverPipeline, Impact: sim.LeverCustomers, Ask: sim.AskPilot, Alternative: "Pilot it in one region",
+		Case: sim.Case{Data: sim.LeverPipeline, Impact: sim.LeverCustomers, Ask: sim.AskPilot, Alternative: "travel-key-accounts",
 			Text: "Three of our top ten accounts renew this quarter."}})
 	tb.play([]sim.Seat{1, sim.Executive}, func(s *sim.State) bool { return s.Phase >= sim.PhaseRuling })
 	if tb.s.Phase == sim.PhaseRuling {
