@@ -294,7 +294,7 @@ type EvidenceCard struct {
 }
 
 // Alternative finds a card's costed alternative by ID, or nil.
-func (m *MandateCard) Alternative(id string) *Alternative {
+func (m MandateCard) Alternative(id string) *Alternative {
 	for i := range m.Alternatives {
 		if m.Alternatives[i].ID == id {
 			return &m.Alternatives[i]
@@ -305,7 +305,7 @@ func (m *MandateCard) Alternative(id string) *Alternative {
 
 // Bears says which way an evidence card moves a mandate for its holder:
 // +1 worse, -1 sounder, 0 not at all.
-func (e *EvidenceCard) Bears(card int) int {
+func (e EvidenceCard) Bears(card int) int {
 	for _, c := range e.Worse {
 		if c == card {
 			return 1
