@@ -112,7 +112,9 @@ func TestCaseCitesEvidenceAndOffersAnAlternative(t *testing.T) {
 	}
 
 	// Harmful enough to ask for a withdrawal? Ask what fits, as GradeCase sees it.
-	m.EditAnswer(func(a *Answer) { a.Case.Data, a.Case.Impact, a.Case.Ask = m.Evidence(strong).Lever, sim.LeverNone, sim.AskAmend })
+	m.EditAnswer(func(a *Answer) {
+		a.Case.Data, a.Case.Impact, a.Case.Ask = m.Evidence(strong).Lever, sim.LeverNone, sim.AskAmend
+	})
 	out := m.Do(SendAnswer{})
 	if len(out) != 1 || out[0].Command == nil {
 		t.Fatalf("sent %v (notice %q)", out, m.Notice)
