@@ -99,7 +99,7 @@ func (c *ctx) evidencePanel(id string, x, y, w float64, title string, held []int
 		}
 		p.para(ev.Title, sizeBody, true, colInk)
 		p.para(ev.Text, sizeSmall, false, colInk)
-		p.label(m.Info.Levers[min(int(ev.Lever), len(m.Info.Levers)-1)]+" evidence", sizeSmall, false, colMuted)
+		p.label(ev.Lever.String()+" evidence", sizeSmall, false, colMuted)
 		if card >= 0 {
 			t, _ := m.Card(card)
 			if mark, words, col := bearing(ev.Bears(card), whose); mark != "" {
