@@ -493,6 +493,8 @@ func TestBrowserPlaysAMonth(t *testing.T) {
 // alternative with the ask that fits, tells the team, and checks that the
 // objection wins and that the ruling's feedback reaches the page.
 func evidenceBackedPushback(t *testing.T, page *cdp, turn int) {
+	start := time.Now()
+	defer func() { t.Logf("the evidence-backed month took %v", time.Since(start).Round(time.Millisecond)) }()
 	scn, err := scenarios.Load(scenarios.Default)
 	if err != nil {
 		t.Fatal(err)
