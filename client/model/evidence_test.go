@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"pushback/scenarios"
 	"pushback/server/protocol"
 	"pushback/sim"
 )
@@ -16,17 +15,9 @@ import (
 // seen it.
 func responding(t *testing.T) (*sim.State, *Model, int) {
 	t.Helper()
-	scn, err := scenarios.Load(scenarios.Default)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := sim.Config{Persona: scn.Personas[0].ID, Managers: []sim.SeatConfig{
-		{Name: "Ann", Style: "advocate"}, {Name: "Bo", Style: "yes-man"}, {Name: "Cy", Style: "diplomat"}}}
 	for seed := uint64(1); seed < 200; seed++ {
-		s, err := sim.New(scn, cfg, seed)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := seeded(t, seed)
+		scn := s.Scn
 		bots(t, s, 1)
 		if s.Phase != sim.PhaseResponse || !s.Targeted(1) {
 			continue

@@ -12,7 +12,10 @@ import (
 )
 
 // game starts a real game of the default scenario with three managers.
-func game(t *testing.T) *sim.State {
+func game(t *testing.T) *sim.State { return seeded(t, 7) }
+
+// seeded is game with another seed.
+func seeded(t *testing.T, seed uint64) *sim.State {
 	t.Helper()
 	scn, err := scenarios.Load(scenarios.Default)
 	if err != nil {
@@ -20,7 +23,7 @@ func game(t *testing.T) *sim.State {
 	}
 	cfg := sim.Config{Persona: scn.Personas[0].ID, Managers: []sim.SeatConfig{
 		{Name: "Ann", Style: "advocate"}, {Name: "Bo", Style: "yes-man"}, {Name: "Cy", Style: "diplomat"}}}
-	s, err := sim.New(scn, cfg, 7)
+	s, err := sim.New(scn, cfg, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
