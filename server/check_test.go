@@ -41,10 +41,10 @@ func TestCheck(t *testing.T) {
 	}{
 		{"usage", nil, 2, "", "usage: server check FILE...\n"},
 		{"help", []string{"-h"}, 2, "", "usage: server check FILE...\n"},
-		{"good", []string{good}, 0, good + ": ok (A Mild Slowdown, 8 turns, 10 mandates)\n", ""},
+		{"good", []string{good}, 0, good + ": ok (A Mild Slowdown, 8 turns, 10 mandates, 14 evidence cards)\n", ""},
 		{"bad", []string{bad}, 1, "", badErrs},
 		{"missing file", []string{missing}, 1, "", missing + ": open " + missing + ": no such file or directory\n"},
-		{"mixed", []string{good, bad}, 1, good + ": ok (A Mild Slowdown, 8 turns, 10 mandates)\n", badErrs},
+		{"mixed", []string{good, bad}, 1, good + ": ok (A Mild Slowdown, 8 turns, 10 mandates, 14 evidence cards)\n", badErrs},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

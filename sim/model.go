@@ -562,7 +562,7 @@ func (g Grade) Feedback(cited string, valued Lever) []string {
 	case g.Framing >= 0.6:
 		out = append(out, "Landed: you framed it where the mandate really hurts.")
 	case g.Framing >= 0.3:
-		out = append(out, "Partly landed: your framing fits, but one lever was not backed by evidence or was used twice.")
+		out = append(out, "Partly landed: your framing fits, but it rests on one lever; a second one, backed by your evidence, would add weight.")
 	default:
 		out = append(out, "Missing: your framing is not where this mandate hurts, or no evidence backs it.")
 	}

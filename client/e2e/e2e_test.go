@@ -25,7 +25,9 @@ import (
 	"github.com/coder/websocket"
 
 	"pushback/client/model"
+	"pushback/scenarios"
 	"pushback/server/protocol"
+	"pushback/sim"
 )
 
 // root is the module's directory.
@@ -393,7 +395,9 @@ func startRoom(t *testing.T) (srv *server, fac *facilitator, addr, code string) 
 	t.Cleanup(func() { fws.CloseNow() })
 	fac = &facilitator{t: t, ws: fws}
 	fac.send(protocol.ClientMsg{Kind: protocol.KindHello, V: protocol.Version})
-	fac.send(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 3, Seed: 42}})
+	// Seed 89 deals this seat, in month 2, two pieces of evidence against the
+	// persona's card (see TestBrowserPlaysAMonth's last step).
+	fac.send(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 3, Seed: 89}})
 	joined := fac.until(func(m protocol.ServerMsg) bool { return m.Kind == protocol.KindJoined }).Joined
 	t.Logf("room %s", joined.Code)
 	return srv, fac, addr, joined.Code
@@ -487,4 +491,101 @@ func TestBrowserPlaysAMonth(t *testing.T) {
 	page.focusOn("ready")
 	page.key("Enter")
 	page.wait("the next month", 30*time.Second, func(s state) bool { return s.Turn == back.Turn+1 && s.Screen == "manager" })
+
+	evidenceBackedPushback(t, page, back.Turn+1)
+}
+
+// evidenceBackedPushback plays month turn as a careful manager would: it
+// reads the front-line evidence the seat holds, cites what bears on the
+// persona's mandate, frames the case, offers the card's first costed
+// alternative with the ask that fits, tells the team, and checks that the
+// objection wins and that the ruling's feedback reaches the page.
+func evidenceBackedPushback(t *testing.T, page *cdp, turn int) {
+	start := time.Now()
+	defer func() { t.Logf("the evidence-backed month took %v", time.Since(start).Round(time.Millisecond)) }()
+	scn, err := scenarios.Load(scenarios.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := page.wait("the mandate of month 2", 30*time.Second, func(s state) bool {
+		return s.Turn == turn && s.Screen == "manager" && s.Phase == "response" && s.Card != ""
+	})
+	card := -1
+	for i := range scn.Mandates {
+		if scn.Mandates[i].ID == s.Card {
+			card = i
+		}
+	}
+	k, chips := bestCase(scn, card, s.Evidence)
+	if len(chips) == 0 {
+		page.shot("failed")
+		t.Fatalf("month %d: the seat holds %v, none of it against %s; the seed no longer deals the case this test plays", turn, s.Evidence, s.Card)
+	}
+	t.Logf("month %d: against %s, citing %v, %s, %s", turn, s.Card, k.Evidence, k.Alternative, k.Ask)
+	page.focusOn("resp.2")
+	page.key("Enter")
+	for _, c := range chips {
+		page.focusOn(fmt.Sprintf("cite.%d", c))
+		page.key("Enter")
+	}
+	page.focusOn(fmt.Sprintf("data.%d", k.Data-1))
+	page.key("Enter")
+	page.focusOn(fmt.Sprintf("impact.%d", k.Impact-1))
+	page.key("Enter")
+	page.focusOn("alt.1")
+	page.key("Enter")
+	page.focusOn(fmt.Sprintf("ask.%d", k.Ask))
+	page.key("Enter")
+	page.focusOn("act.3")
+	page.key("Enter")
+	if s := page.state(); s.Cited != k.Evidence || s.Alternative != k.Alternative || s.Answer != "push back, and candid meeting" {
+		page.shot("failed")
+		t.Fatalf("the keyboard drafted %q citing %q offering %q; want %q %q", s.Answer, s.Cited, s.Alternative, k.Evidence, k.Alternative)
+	}
+	page.shot("case")
+	page.focusOn("send")
+	page.key("Enter")
+	s = page.wait("the ruling on the case", 30*time.Second, func(s state) bool {
+		return s.Turn == turn && s.Screen == "reveal" && s.Verdict != ""
+	})
+	page.shot("feedback")
+	if s.Verdict != "amended" && s.Verdict != "withdrawn" {
+		t.Errorf("an evidence-backed case was %s", s.Verdict)
+	}
+	words := strings.Join(s.Feedback, " ")
+	if !strings.Contains(words, "Landed: your evidence") || !strings.Contains(words, "costed alternative") ||
+		!strings.Contains(words, "values "+scn.Personas[0].Valued().String()) {
+		t.Errorf("the feedback does not say what landed and what the persona values: %q", s.Feedback)
+	}
+	t.Logf("ruling: %s; feedback: %q", s.Verdict, s.Feedback)
+}
+
+// bestCase is the case a careful manager builds from the evidence held
+// (IDs, in the order of the page's cite chips): every card that makes the
+// mandate worse for the team, the mandate's first costed alternative, and
+// the levers and ask that GradeCase grades best. chips are the indexes of
+// the cite chips to press.
+func bestCase(scn *sim.Scenario, card int, held []string) (k sim.Case, chips []int) {
+	for i, id := range held {
+		if e := scn.EvidenceIndex(id); e >= 0 && scn.Evidence[e].Shift(card) > 0 && len(chips) < sim.EvidenceHand {
+			k.Evidence[len(chips)] = id
+			chips = append(chips, i)
+		}
+	}
+	if alts := scn.Mandates[card].Alternatives; len(alts) > 0 {
+		k.Alternative = alts[0].ID
+	}
+	best := -1.0
+	for d := sim.Lever(1); d < sim.NumLevers; d++ {
+		for i := sim.Lever(1); i < sim.NumLevers; i++ {
+			for a := sim.Ask(0); a < sim.NumAsks; a++ {
+				try := k
+				try.Data, try.Impact, try.Ask = d, i, a
+				if g := sim.GradeCase(scn, card, try, nil); g.Quality > best+1e-9 {
+					best, k = g.Quality, try
+				}
+			}
+		}
+	}
+	return k, chips
 }

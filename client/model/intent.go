@@ -160,6 +160,10 @@ func (m *Model) Do(in Intent) []protocol.ClientMsg {
 		}
 		return m.command(sim.Command{Kind: sim.CmdMandate, Seat: sim.Executive, Card: m.CardID(m.Orders.Card),
 			Target: m.Orders.Target, Framing: clip(m.Orders.Framing, sim.MaxText)})
+	case Cite:
+		m.cite(in.ID)
+	case Offer:
+		m.offer(in.ID)
 	case Visit:
 		return m.command(sim.Command{Kind: sim.CmdVisit, Seat: sim.Executive, Target: in.Target})
 	case Rule:
@@ -224,7 +228,7 @@ func (m *Model) answerCommand() (sim.Command, bool) {
 	}
 	if c.Response.Voiced() {
 		c.Case = a.Case
-		c.Case.Alternative = clip(c.Case.Alternative, sim.MaxText)
+		m.checkCase(&c.Case, m.CaseCard())
 		c.Case.Text = clip(c.Case.Text, sim.MaxText)
 	}
 	return c, true

@@ -12,7 +12,10 @@ import (
 )
 
 // game starts a real game of the default scenario with three managers.
-func game(t *testing.T) *sim.State {
+func game(t *testing.T) *sim.State { return seeded(t, 7) }
+
+// seeded is game with another seed.
+func seeded(t *testing.T, seed uint64) *sim.State {
 	t.Helper()
 	scn, err := scenarios.Load(scenarios.Default)
 	if err != nil {
@@ -20,7 +23,7 @@ func game(t *testing.T) *sim.State {
 	}
 	cfg := sim.Config{Persona: scn.Personas[0].ID, Managers: []sim.SeatConfig{
 		{Name: "Ann", Style: "advocate"}, {Name: "Bo", Style: "yes-man"}, {Name: "Cy", Style: "diplomat"}}}
-	s, err := sim.New(scn, cfg, 7)
+	s, err := sim.New(scn, cfg, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,6 +246,7 @@ func TestIntentsBecomeMessages(t *testing.T) {
 		t.Fatal(err)
 	}
 	card := s.Card
+	alt := s.Scn.Mandates[card].Alternatives[0].ID
 	seat := func(x sim.Seat) *sim.Seat { return &x }
 	manager := func() *Model {
 		m := New(Saved{})
@@ -272,11 +276,19 @@ func TestIntentsBecomeMessages(t *testing.T) {
 		{"push back with a case", manager, func(m *Model) {
 			m.EditAnswer(func(a *Answer) {
 				a.Response, a.Action = sim.ResponsePushBack, sim.ActionCandid
-				a.Case = sim.Case{Data: sim.LeverPipeline, Impact: sim.LeverPeople, Alternative: "pilot in one region", Ask: sim.AskPilot, Text: "see the numbers"}
+				a.Case = sim.Case{Data: sim.LeverPipeline, Impact: sim.LeverPeople, Alternative: alt, Ask: sim.AskPilot, Text: "see the numbers"}
 			})
 		}, SendAnswer{}, []protocol.ClientMsg{{Kind: protocol.KindCommand, ID: 1, Based: ver, Command: &sim.Command{
 			Kind: sim.CmdRespond, Seat: 1, Response: sim.ResponsePushBack, Action: sim.ActionCandid,
-			Case: sim.Case{Data: sim.LeverPipeline, Impact: sim.LeverPeople, Alternative: "pilot in one region", Ask: sim.AskPilot, Text: "see the numbers"}}}}, false},
+			Case: sim.Case{Data: sim.LeverPipeline, Impact: sim.LeverPeople, Alternative: alt, Ask: sim.AskPilot, Text: "see the numbers"}}}}, false},
+		{"a free-text alternative is not sent", manager, func(m *Model) {
+			m.EditAnswer(func(a *Answer) {
+				a.Response = sim.ResponsePushBack
+				a.Case = sim.Case{Data: sim.LeverPipeline, Alternative: "pilot in one region", Text: "see the numbers"}
+			})
+		}, SendAnswer{}, []protocol.ClientMsg{{Kind: protocol.KindCommand, ID: 1, Based: ver, Command: &sim.Command{
+			Kind: sim.CmdRespond, Seat: 1, Response: sim.ResponsePushBack,
+			Case: sim.Case{Data: sim.LeverPipeline, Text: "see the numbers"}}}}, false},
 		{"relay drops the case", manager, func(m *Model) {
 			m.EditAnswer(func(a *Answer) { a.Response, a.Case.Text = sim.ResponseRelay, "ignored" })
 		}, SendAnswer{}, []protocol.ClientMsg{{Kind: protocol.KindCommand, ID: 1, Based: ver, Command: &sim.Command{

@@ -17,4 +17,14 @@ type Snapshot struct {
 	Meters  map[string]int `json:"meters"` // own meters (company ones for the executive), targets
 	Shown   map[string]int `json:"shown"`  // the same as drawn now, mid-animation
 	Causes  []string       `json:"causes"`
+
+	// The business case: this month's mandate (ID), the evidence the team
+	// holds (IDs, in the order of the cite.N chips), the draft's citations
+	// and alternative, and after the reveal the ruling and its feedback.
+	Card        string    `json:"card,omitempty"`
+	Evidence    []string  `json:"evidence,omitempty"`
+	Cited       [2]string `json:"cited"`
+	Alternative string    `json:"alternative,omitempty"`
+	Verdict     string    `json:"verdict,omitempty"`
+	Feedback    []string  `json:"feedback,omitempty"`
 }

@@ -74,8 +74,13 @@ func TestSemanticsOfManagerTurn(t *testing.T) {
 	})) != 1 {
 		t.Error("no Send answer button")
 	}
-	if f := find(ns, func(n node) bool { return n.key == "alt" }); len(f) != 1 || f[0].role != roleField || f[0].name != "Alternative" {
-		t.Errorf("the Alternative field: %+v", f)
+	if f := find(ns, func(n node) bool { return n.key == "text" }); len(f) != 1 || f[0].role != roleField || !strings.HasPrefix(f[0].name, "In your words") {
+		t.Errorf("the case's text field: %+v", f)
+	}
+	// The costed alternatives and the evidence to cite are chips with a
+	// pressed state, like the answers.
+	if alts := find(ns, func(n node) bool { return n.role == roleToggle && strings.HasPrefix(n.key, "alt.") }); len(alts) < 2 {
+		t.Errorf("alternative chips: %+v", alts)
 	}
 	if len(find(ns, func(n node) bool { return n.role == roleHeading && n.name == "Your answer" })) != 1 {
 		t.Error("no heading for the answer panel")

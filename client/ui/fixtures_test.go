@@ -12,6 +12,10 @@ import (
 	"pushback/sim"
 )
 
+// fixtureSeed deals Ann two pieces of evidence against month 2's mandate, so
+// the screens show a case that cites them and the ruling it wins.
+const fixtureSeed = 95
+
 // t0 is the fixed wall clock of every fixture.
 var t0 = time.Unix(1_750_000_000, 0)
 
@@ -34,7 +38,7 @@ func newTable(t *testing.T) *table {
 	cfg := sim.Config{Persona: scn.Personas[0].ID, Managers: []sim.SeatConfig{
 		{Name: "Ann", Style: "advocate"}, {Name: "Bo", Style: "firebrand"},
 		{Name: "Cy", Style: "diplomat"}, {Name: "Di", Style: "yes-man"}}}
-	s, err := sim.New(scn, cfg, 11)
+	s, err := sim.New(scn, cfg, fixtureSeed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +87,7 @@ func (tb *table) apply(c sim.Command) {
 // report is the debrief of the table's game so far, as the server builds it.
 func (tb *table) report() *report.Report {
 	tb.t.Helper()
-	r, err := serverdebrief.Build(serverdebrief.Game{Table: "KX7PQR", ScenarioName: scenarios.Default, Config: tb.s.Cfg, Seed: 11, Commands: tb.cmds})
+	r, err := serverdebrief.Build(serverdebrief.Game{Table: "KX7PQR", ScenarioName: scenarios.Default, Config: tb.s.Cfg, Seed: fixtureSeed, Commands: tb.cmds})
 	if err != nil {
 		tb.t.Fatal(err)
 	}
@@ -173,7 +177,11 @@ func fixtures(t *testing.T) []fixture {
 	everyone := []sim.Seat{}
 	tb.play(everyone, func(s *sim.State) bool { return s.Turn == 2 })
 	add("executive-mandate", model.ScreenExecutive, func() *model.Model {
-		m := tb.model(sim.Executive, true, 0)
+		// The executive has visited Ann's team first (on a copy of the
+		// game, so the bots' game goes on as it would).
+		seen := &table{t: t, s: tb.s.Clone(), bots: tb.bots}
+		seen.apply(sim.Command{Kind: sim.CmdVisit, Seat: sim.Executive, Target: 1})
+		m := seen.model(sim.Executive, true, 0)
 		m.Orders.Card = m.View.Hand[1]
 		m.Orders.Target = 0
 		m.Orders.Framing = "The board wants a plan by Friday."
@@ -184,16 +192,14 @@ func fixtures(t *testing.T) []fixture {
 		m := tb.model(1, true, 75*time.Second)
 		m.EditAnswer(func(a *model.Answer) {
 			a.Response, a.Action = sim.ResponsePushBack, sim.ActionCandid
-			a.Case = sim.Case{Data: sim.LeverPipeline, Impact: sim.LeverCustomers, Ask: sim.AskPilot,
-				Alternative: "Pilot it in one region for a month", Text: "Three of our top ten accounts renew this quarter."}
+			a.Case = goodCase(tb.s, 1)
 		})
 		return m
 	}())
 	// Ann pushes back; the executive is a person and has to rule.
 	before := tb.model(1, true, 0) // Ann's screen before the reveal, for the animation
 	tb.apply(sim.Command{Kind: sim.CmdRespond, Seat: 1, Response: sim.ResponsePushBack, Action: sim.ActionCandid,
-		Case: sim.Case{Data: sim.LeverPipeline, Impact: sim.LeverCustomers, Ask: sim.AskPilot, Alternative: "travel-key-accounts",
-			Text: "Three of our top ten accounts renew this quarter."}})
+		Case: goodCase(tb.s, 1)})
 	tb.play([]sim.Seat{1, sim.Executive}, func(s *sim.State) bool { return s.Phase >= sim.PhaseRuling })
 	if tb.s.Phase == sim.PhaseRuling {
 		add("executive-ruling", model.ScreenExecutive, tb.model(sim.Executive, true, 0))
@@ -215,6 +221,7 @@ func fixtures(t *testing.T) []fixture {
 	before.Tick(t0.Add(time.Second))
 	tb.feed(before, 1, true, 0)
 	before.Tick(t0.Add(time.Second + 3*model.MeterAnimation))
+	before.Info.Executive = tb.s.Cfg.Persona // a persona ruled: the feedback names what it values
 	add("reveal", model.ScreenReveal, before)
 	add("executive-reveal", model.ScreenReveal, tb.model(sim.Executive, true, 0))
 	tb.play(nil, func(s *sim.State) bool { return false })
@@ -228,4 +235,43 @@ func fixtures(t *testing.T) []fixture {
 	add("debrief-month3", model.ScreenDebrief, mid)
 	add("debrief-projector", model.ScreenDebrief, debriefed(tb.model(sim.Public, true, 0), rep, rep.Played))
 	return fx
+}
+
+// goodCase is the case a careful manager builds against this month's card:
+// the held evidence that bears on it, most telling first, framed in that
+// evidence's lever, the card's first costed alternative, and the ask that
+// grades best.
+func goodCase(s *sim.State, seat sim.Seat) sim.Case {
+	scn := s.Scn
+	var k sim.Case
+	n := 0
+	best := 0.0
+	for _, e := range s.Team(seat).Evidence {
+		if e < 0 || scn.Evidence[e].Shift(s.Card) <= 0 {
+			continue
+		}
+		if by := scn.Evidence[e].Shift(s.Card); n == 0 || by > best {
+			k.Evidence[0], k.Evidence[1] = scn.Evidence[e].ID, k.Evidence[0]
+			k.Data, best = scn.Evidence[e].Lever, by
+		} else {
+			k.Evidence[1] = scn.Evidence[e].ID
+		}
+		n++
+	}
+	if k.Data == sim.LeverNone {
+		k.Data = sim.LeverCustomers
+	}
+	if alts := scn.Mandates[s.Card].Alternatives; len(alts) > 0 {
+		k.Alternative = alts[0].ID
+	}
+	k.Text = "Three of our top ten accounts renew this quarter."
+	q := -1.0
+	for _, ask := range []sim.Ask{sim.AskWithdraw, sim.AskAmend, sim.AskPilot} {
+		try := k
+		try.Ask = ask
+		if g := sim.GradeCase(scn, s.Card, try, s.News); g.Quality > q {
+			q, k.Ask = g.Quality, ask
+		}
+	}
+	return k
 }

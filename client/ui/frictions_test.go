@@ -149,16 +149,18 @@ func TestEndScreenNamesAndScale(t *testing.T) {
 	}
 }
 
-// TestAlternativeShowsAllText: on a phone a long alternative is shown
+// TestAlternativeShowsAllText: on a phone a case's long text is shown
 // whole (the field grows), not only its end.
 func TestAlternativeShowsAllText(t *testing.T) {
 	tb := newTable(t)
 	tb.play([]sim.Seat{1}, mandatePlayed)
 	m := tb.model(1, true, 0)
 	long := "Pilot it in the northern region for one month, measure the pipeline, then decide with the numbers in hand"
-	m.EditAnswer(func(a *model.Answer) { a.Response, a.Case.Alternative = sim.ResponsePushBack, long })
+	// The alternative is now one of the card's costed options (chips); the
+	// free text of the case is the field that must show all it holds.
+	m.EditAnswer(func(a *model.Answer) { a.Response, a.Case.Text = sim.ResponsePushBack, long })
 	d := newDriver(t, m, phone)
-	r := d.rectOf("alt")
+	r := d.rectOf("text")
 	lines := wrap(long, r.w-20, sizeBody, false)
 	if len(lines) < 2 {
 		t.Fatalf("the fixture's text fits one line (%.0f units)", r.w)

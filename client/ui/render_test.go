@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -208,13 +209,67 @@ func TestScreens(t *testing.T) {
 						}
 						shot = img.SubImage(image.Rect(0, 0, b.Dx(), min(h, b.Dy())))
 					}
-					if n := writePNG(t, *readme, name, small(shot, w)); n > 150<<10 {
+					if n := writePNG(t, *readme, name, fewColours(small(shot, w))); n > 150<<10 {
 						t.Errorf("%s is %d KB; keep README images under 150 KB", name, n>>10)
 					}
 				}
 			})
 		}
 	}
+}
+
+// fewColours maps an image onto 256 colours: the UI's palette and the
+// image's most frequent others, which is every flat colour of a screen and
+// enough of the anti-aliased text's edges to look the same; it halves a
+// long page's PNG for the README.
+func fewColours(img image.Image) image.Image {
+	b := img.Bounds()
+	counts := map[color.RGBA]int{}
+	at := func(x, y int) color.RGBA {
+		r, g, bl, a := img.At(x, y).RGBA()
+		return color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(bl >> 8), uint8(a >> 8)}
+	}
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			counts[at(x, y)]++
+		}
+	}
+	all := make([]color.RGBA, 0, len(counts))
+	for c := range counts {
+		all = append(all, c)
+	}
+	slices.SortFunc(all, func(p, q color.RGBA) int {
+		if d := counts[q] - counts[p]; d != 0 {
+			return d
+		}
+		return int(uint32(p.R)<<24|uint32(p.G)<<16|uint32(p.B)<<8|uint32(p.A)) - int(uint32(q.R)<<24|uint32(q.G)<<16|uint32(q.B)<<8|uint32(q.A))
+	})
+	// The palette's own colours first, so that a small mark (a vermillion
+	// arrow) keeps its hue even where it covers few pixels.
+	pal := color.Palette{colInk, colMuted, colGround, colPanel, colLine, colTrack, colOrange, colSky, colGreen,
+		colYellow, colBlue, colVermil, colPurple, colSelected, color.RGBA{0xff, 0xff, 0xff, 0xff}}
+	for _, c := range all {
+		if len(pal) == 256 {
+			break
+		}
+		if !slices.Contains(pal, color.Color(c)) {
+			pal = append(pal, c)
+		}
+	}
+	out := image.NewPaletted(b, pal)
+	index := map[color.RGBA]uint8{}
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			c := at(x, y)
+			i, ok := index[c]
+			if !ok {
+				i = uint8(pal.Index(c))
+				index[c] = i
+			}
+			out.SetColorIndex(x, y, i)
+		}
+	}
+	return out
 }
 
 // phoneShot says which screens the README shows at phone size too.

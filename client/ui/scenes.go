@@ -351,6 +351,7 @@ func managerTurn(c *ctx) {
 	p := c.panel("month", lx, y, lw, "")
 	c.month(p)
 	end := c.end("month", y, p) + 14
+	end = c.monthEvidence(lx, end, lw) + 14
 	t := c.panel("team", lx, end, lw, "Your team")
 	c.gauges(t, m.Seat)
 	c.why(t, m.Seat)
@@ -433,6 +434,7 @@ func (c *ctx) answerForm(a *flow, me *sim.ManagerView) {
 	if ans.Response.Voiced() {
 		a.space(4)
 		a.label("Business case", sizeHead, true, colInk)
+		c.caseEvidence(a)
 		levers := []string{"pipeline", "customers", "people", "margin"}
 		a.label("Data: what the numbers show", sizeSmall, true, colMuted)
 		if n := a.choices("data", levers, int(ans.Case.Data)-1); n != int(ans.Case.Data)-1 {
@@ -442,12 +444,7 @@ func (c *ctx) answerForm(a *flow, me *sim.ManagerView) {
 		if n := a.choices("impact", levers, int(ans.Case.Impact)-1); n != int(ans.Case.Impact)-1 {
 			m.EditAnswer(func(x *model.Answer) { x.Case.Impact = sim.Lever(n + 1) })
 		}
-		a.label("Alternative", sizeSmall, true, colMuted)
-		alt := ans.Case.Alternative
-		a.textField("alt", &alt, "what you propose instead", 2, sim.MaxText) // grows with the text, so a phone shows all of it
-		if alt != ans.Case.Alternative {
-			m.EditAnswer(func(x *model.Answer) { x.Case.Alternative = alt })
-		}
+		c.caseAlternative(a)
 		a.label("The ask", sizeSmall, true, colMuted)
 		if n := a.choices("ask", []string{"withdraw it", "amend it", "pilot it first"}, int(ans.Case.Ask)); n != int(ans.Case.Ask) {
 			m.EditAnswer(func(x *model.Answer) { x.Case.Ask = sim.Ask(n) })
@@ -554,17 +551,7 @@ func (c *ctx) hand(x, y, w float64) float64 {
 		t, _ := m.Event(i)
 		p.para("News: "+t, sizeBody, true, colMuted)
 	}
-	labels := make([]string, len(m.View.Hand))
-	sel := -1
-	for k, i := range m.View.Hand {
-		labels[k], _ = m.Card(i)
-		if i == m.Orders.Card {
-			sel = k
-		}
-	}
-	if n := p.choices("card", labels, sel); n != sel && n >= 0 {
-		m.Orders.Card = m.View.Hand[n]
-	}
+	c.handCards(p)
 	if m.Orders.Card >= 0 {
 		_, txt := m.Card(m.Orders.Card)
 		p.para(txt, sizeBody, false, colInk)
@@ -586,6 +573,8 @@ func (c *ctx) hand(x, y, w float64) float64 {
 	v := c.panel("visit", x, y, w, "Front-line visit")
 	if m.View.Visit != 0 {
 		v.para("You visited "+m.SeatName(m.View.Visit)+"'s team this month.", sizeBody, false, colInk)
+		y = c.end("visit", y, v) + 14
+		return c.visitEvidence(x, y, w)
 	} else {
 		v.para("Before you decide, spend time with one team to see their morale and trust as they are (board pressure rises a little).", sizeSmall, false, colMuted)
 		for i := range m.View.Managers {
@@ -615,10 +604,8 @@ func (c *ctx) rulings(x, y, w float64) float64 {
 		t, _ := m.Card(card)
 		p.para("Against “"+t+"”", sizeBody, true, colInk)
 		k := mv.Case
+		c.caseWords(p, card, k)
 		p.para(fmt.Sprintf("Data: %s · Impact: %s · Ask: %s", k.Data, k.Impact, k.Ask), sizeBody, false, colInk)
-		if k.Alternative != "" {
-			p.para("Alternative: "+k.Alternative, sizeBody, false, colInk)
-		}
 		if k.Text != "" {
 			p.para("“"+k.Text+"”", sizeBody, false, colBlue)
 		}
@@ -679,6 +666,7 @@ func reveal(c *ctx) {
 	}
 	end := c.end("mine", y, p)
 	ry := c.below(y, end)
+	ry = c.feedbackPanel(rx, ry, rw)
 	o := c.panel("table", rx, ry, rw, "Around the table")
 	if m.View.Card >= 0 {
 		t, _ := m.Card(m.View.Card)

@@ -37,6 +37,20 @@ func (a *App) publish() {
 		for _, c := range m.Causes(seat) {
 			s.Causes = append(s.Causes, c.Text)
 		}
+		caseSnapshot(m, s)
 	}
 	lastSnapshot.Store(s)
+}
+
+// caseSnapshot adds the business case and, after the reveal, the ruling.
+func caseSnapshot(m *model.Model, s *model.Snapshot) {
+	s.Card = m.CardID(m.View.Card)
+	for _, e := range m.Held() {
+		s.Evidence = append(s.Evidence, m.Evidence(e).ID)
+	}
+	s.Cited, s.Alternative = m.Answer.Case.Evidence, m.Answer.Case.Alternative
+	if me := m.Me(); me != nil && me.Response.Voiced() && me.Verdict != sim.VerdictPending {
+		s.Verdict = me.Verdict.String()
+	}
+	s.Feedback = m.Feedback(m.Me())
 }

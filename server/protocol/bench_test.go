@@ -69,7 +69,7 @@ func clientMsgs(b *testing.B) map[string]protocol.ClientMsg {
 	scn, s := midGame(b)
 	_ = s
 	pb := sim.Command{Kind: sim.CmdRespond, Seat: 2, Response: sim.ResponsePushBack, Action: sim.ActionCandid,
-		Case: sim.Case{Data: 1, Impact: 2, Alternative: "pilot it with one team for a month, then decide on the numbers",
+		Case: sim.Case{Data: 1, Impact: 2, Alternative: "travel-key-accounts", Evidence: [2]string{"renewals-due", "visits-win"},
 			Ask: sim.AskAmend, Text: "Our two biggest accounts renew next month; a freeze now costs us both."}}
 	return map[string]protocol.ClientMsg{
 		protocol.KindHello: {Kind: protocol.KindHello, ID: 1, V: protocol.Version},

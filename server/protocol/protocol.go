@@ -235,18 +235,88 @@ type Joined struct {
 }
 
 // ScenarioInfo is the part of a scenario a client shows: titles and texts,
-// never the numbers (a card's harm is for the players to judge).
+// never a card's harm (that is for the players to judge). What a card shows
+// its player is here: the executive's expected saving, the costed
+// alternatives a case may offer, and which way each front-line signal moves
+// which card.
 type ScenarioInfo struct {
-	ID         string   `msgpack:"id"`
-	Title      string   `msgpack:"title"`
-	Summary    string   `msgpack:"summary"`
-	Turns      int      `msgpack:"turns"`
-	Objectives []Card   `msgpack:"objectives"`
-	Events     []Card   `msgpack:"events"`   // index = sim.View.News entries
-	Mandates   []Card   `msgpack:"mandates"` // index = sim.View.Card, Hand, Played
-	Personas   []Card   `msgpack:"personas"`
-	Styles     []Card   `msgpack:"styles"`
-	Levers     []string `msgpack:"levers"` // index = sim.Lever, from 1
+	ID         string         `msgpack:"id"`
+	Title      string         `msgpack:"title"`
+	Summary    string         `msgpack:"summary"`
+	Turns      int            `msgpack:"turns"`
+	Objectives []Card         `msgpack:"objectives"`
+	Events     []Card         `msgpack:"events"`   // index = sim.View.News entries
+	Mandates   []MandateCard  `msgpack:"mandates"` // index = sim.View.Card, Hand, Played
+	Personas   []PersonaCard  `msgpack:"personas"`
+	Styles     []Card         `msgpack:"styles"`
+	Levers     []string       `msgpack:"levers"`   // index = sim.Lever, from 1
+	Evidence   []EvidenceCard `msgpack:"evidence"` // index = sim.ManagerView.Evidence entries
+	// Executive is the ID of the persona that plays the executive, "" when
+	// a person does: the room fills it in (Info knows only the scenario).
+	Executive string `msgpack:"executive"`
+}
+
+// MandateCard is a mandate as its players see it: the words, what it saves
+// (shown to the executive, never its human cost), the framing line a
+// scripted executive plays it with, and the costed alternatives a business
+// case may offer instead.
+type MandateCard struct {
+	Card         `msgpack:",inline"`
+	Saving       int           `msgpack:"saving"` // cost points saved when every team carries it out (sim.Mandate.Saving)
+	Framing      string        `msgpack:"framing"`
+	Alternatives []Alternative `msgpack:"alternatives"`
+}
+
+// Alternative is a costed option against a card: a case cites it by ID, and
+// an amendment to it keeps Keep of the card's effects and saving.
+type Alternative struct {
+	ID    string  `msgpack:"id"`
+	Title string  `msgpack:"title"`
+	Keep  float64 `msgpack:"keep"` // 0..1
+}
+
+// PersonaCard is a scripted executive with the lever it values most, which
+// a manager is told after a ruling.
+type PersonaCard struct {
+	Card   `msgpack:",inline"`
+	Valued sim.Lever `msgpack:"valued"`
+}
+
+// EvidenceCard is a front-line signal from the scenario's deck: the words,
+// the lever it supports, and which mandate cards (indexes) it makes worse
+// for the team that holds it and which it makes sounder. A manager sees
+// only the cards in their own view's Evidence.
+type EvidenceCard struct {
+	Card    `msgpack:",inline"`
+	Lever   sim.Lever `msgpack:"lever"`
+	Worse   []int     `msgpack:"worse"`
+	Sounder []int     `msgpack:"sounder"`
+}
+
+// Alternative finds a card's costed alternative by ID, or nil.
+func (m MandateCard) Alternative(id string) *Alternative {
+	for i := range m.Alternatives {
+		if m.Alternatives[i].ID == id {
+			return &m.Alternatives[i]
+		}
+	}
+	return nil
+}
+
+// Bears says which way an evidence card moves a mandate for its holder:
+// +1 worse, -1 sounder, 0 not at all.
+func (e EvidenceCard) Bears(card int) int {
+	for _, c := range e.Worse {
+		if c == card {
+			return 1
+		}
+	}
+	for _, c := range e.Sounder {
+		if c == card {
+			return -1
+		}
+	}
+	return 0
 }
 
 // Card is an ID with words.
@@ -266,14 +336,33 @@ func Info(s *sim.Scenario) ScenarioInfo {
 	for _, e := range s.Events {
 		in.Events = append(in.Events, Card{e.ID, e.Title, e.Text})
 	}
-	for _, m := range s.Mandates {
-		in.Mandates = append(in.Mandates, Card{m.ID, m.Title, m.Text})
+	for i := range s.Mandates {
+		m := &s.Mandates[i]
+		mc := MandateCard{Card: Card{m.ID, m.Title, m.Text}, Saving: m.Saving(), Framing: m.Framing,
+			Alternatives: []Alternative{}}
+		for _, a := range m.Alternatives {
+			mc.Alternatives = append(mc.Alternatives, Alternative{a.ID, a.Title, a.Keep})
+		}
+		in.Mandates = append(in.Mandates, mc)
 	}
-	for _, p := range s.Personas {
-		in.Personas = append(in.Personas, Card{p.ID, p.Name, p.Summary})
+	for i := range s.Personas {
+		p := &s.Personas[i]
+		in.Personas = append(in.Personas, PersonaCard{Card: Card{p.ID, p.Name, p.Summary}, Valued: p.Valued()})
 	}
 	for _, st := range s.Styles {
 		in.Styles = append(in.Styles, Card{st.ID, st.Name, st.Summary})
+	}
+	for _, e := range s.Evidence {
+		ec := EvidenceCard{Card: Card{e.ID, e.Title, e.Text}, Lever: e.Lever, Worse: []int{}, Sounder: []int{}}
+		for _, x := range e.Shifts {
+			switch {
+			case x.By > 0:
+				ec.Worse = append(ec.Worse, x.Card)
+			case x.By < 0:
+				ec.Sounder = append(ec.Sounder, x.Card)
+			}
+		}
+		in.Evidence = append(in.Evidence, ec)
 	}
 	return in
 }

@@ -227,6 +227,9 @@ func (r *Room) begin(log []store.Entry) error {
 	}
 	r.st, r.bots = st, bots
 	r.info = protocol.Info(r.scn)
+	if r.meta.Config.ExecutiveBot {
+		r.info.Executive = r.meta.Config.Persona // who rules, for the feedback after a ruling
+	}
 	r.inbox = make(chan func(), 64)
 	r.stop = make(chan struct{})
 	r.stopped = make(chan struct{})

@@ -136,6 +136,10 @@ func TestSoloGames(t *testing.T) {
 					t.Fatalf("solo %s seat %d: %+v", role, i, si)
 				}
 			}
+			// Who rules: the persona's ID in a solo manager's game, nobody's when a person is the executive.
+			if want := map[string]string{protocol.RoleManager: scn.Personas[0].ID}[role]; j.Scenario.Executive != want {
+				t.Fatalf("solo %s: scenario.executive %q, want %q", role, j.Scenario.Executive, want)
+			}
 			if role == protocol.RoleManager && len(v.Room.Seats) != 5 {
 				t.Fatalf("solo manager has %d seats, want the executive and 4 managers", len(v.Room.Seats))
 			}
