@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,23 +32,43 @@ const File = "pushback.db"
 // ErrNotFound is returned for a room code the store does not hold.
 var ErrNotFound = errors.New("no such room")
 
+// ErrGone is returned for a room that the store held once and deleted when
+// its retention ran out (Expire, Delete).
+var ErrGone = errors.New("the room was deleted after its retention period")
+
+// ErrLocked is returned by Open when another process holds the data
+// directory.
+var ErrLocked = errors.New("data directory locked")
+
+// ErrDamaged is returned by Open when SQLite's quick_check finds the
+// database damaged, or a test write fails: a server must not start and
+// answer health checks on a database it cannot write.
+var ErrDamaged = errors.New("database damaged or not writable")
+
 // Store is one open database. Its methods are safe for concurrent use; a
 // single connection serialises writes, which SQLite does anyway.
 type Store struct {
 	db      *sql.DB
 	path    string
+	lock    *os.File // the data directory's flock, held until Close
 	appends chan appendReq
 	stop    sync.Once
 	stopped chan struct{}
 }
 
-// appendReq is one Append waiting for the writer.
+// appendReq is one write waiting for the writer: a command (cmd set), a
+// room's new Meta (meta set), its end (finish set) or a health probe
+// (health). Every change a room acknowledges goes through here, so it is
+// committed, with its fsync, before anyone hears of it.
 type appendReq struct {
-	code string
-	seq  int64
-	cmd  []byte
-	at   int64
-	done chan error
+	code   string
+	seq    int64
+	cmd    []byte
+	meta   []byte
+	finish int64
+	health bool
+	at     int64
+	done   chan error
 }
 
 // maxBatch bounds how many appends share a transaction.
@@ -87,6 +108,16 @@ CREATE TABLE IF NOT EXISTS rooms (
 	finished    INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS rooms_facilitator ON rooms(facilitator);
+CREATE TABLE IF NOT EXISTS purged (
+	code        TEXT PRIMARY KEY,
+	facilitator TEXT NOT NULL,
+	at          INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS purged_facilitator ON purged(facilitator);
+CREATE TABLE IF NOT EXISTS health (
+	id INTEGER PRIMARY KEY,
+	at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS commands (
 	room    TEXT NOT NULL REFERENCES rooms(code),
 	seq     INTEGER NOT NULL,
@@ -96,23 +127,48 @@ CREATE TABLE IF NOT EXISTS commands (
 ) WITHOUT ROWID;
 `
 
-// Open opens or creates the database in dir, creating dir if needed.
+// Open opens or creates the database in dir, creating dir if needed. It
+// takes an exclusive lock on the directory (ErrLocked if another server
+// holds it), runs SQLite's quick_check and one test write (ErrDamaged if
+// either fails), so that a server never starts on a database it cannot use.
 func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("store: data directory: %w", err)
+	}
+	lock, err := lockDir(filepath.Join(dir, File+".lock"))
+	if err != nil {
+		return nil, err
 	}
 	path := filepath.Join(dir, File)
 	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
+		lock.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(1)
-	if _, err := db.Exec(schema); err != nil {
+	fail := func(format string, a ...any) (*Store, error) {
 		db.Close()
-		return nil, fmt.Errorf("store: schema of %s: %w", path, err)
+		lock.Close()
+		return nil, fmt.Errorf(format, a...)
 	}
-	s := &Store{db: db, path: path, appends: make(chan appendReq, maxBatch), stopped: make(chan struct{})}
+	var check string
+	if err := db.QueryRow(`PRAGMA quick_check`).Scan(&check); err != nil {
+		return fail("store: %s: quick_check: %v: %w", path, err, ErrDamaged)
+	}
+	if check != "ok" {
+		return fail("store: %s: quick_check: %s: %w", path, check, ErrDamaged)
+	}
+	if _, err := db.Exec(schema); err != nil {
+		return fail("store: schema of %s: %v: %w", path, err, ErrDamaged)
+	}
+	if _, err := db.Exec(`ALTER TABLE rooms ADD COLUMN touched INTEGER NOT NULL DEFAULT 0`); err != nil && !strings.Contains(err.Error(), "duplicate column") {
+		return fail("store: schema of %s: %v: %w", path, err, ErrDamaged)
+	}
+	s := &Store{db: db, path: path, lock: lock, appends: make(chan appendReq, maxBatch), stopped: make(chan struct{})}
+	if err := s.commit([]appendReq{{health: true, at: time.Now().UnixMilli()}}); err != nil {
+		return fail("store: %s: a test write failed: %v: %w", path, err, ErrDamaged)
+	}
 	go s.writer()
 	return s, nil
 }
@@ -120,7 +176,9 @@ func Open(dir string) (*Store, error) {
 // Close stops the writer and closes the database; appends after Close fail.
 func (s *Store) Close() error {
 	s.stop.Do(func() { close(s.stopped) })
-	return s.db.Close()
+	err := s.db.Close()
+	s.lock.Close() // releases the directory's flock
+	return err
 }
 
 // writer commits appends in batches: it takes whatever is waiting (at most
@@ -162,12 +220,55 @@ func (s *Store) commit(batch []appendReq) error {
 		return err
 	}
 	for _, r := range batch {
-		if _, err := tx.Exec(`INSERT INTO commands(room, seq, command, at) VALUES (?,?,?,?)`, r.code, r.seq, r.cmd, r.at); err != nil {
+		var res sql.Result
+		var err error
+		switch {
+		case r.health:
+			_, err = tx.Exec(`INSERT OR REPLACE INTO health(id, at) VALUES (1, ?)`, r.at)
+		case r.meta != nil:
+			res, err = tx.Exec(`UPDATE rooms SET meta = ?, touched = ? WHERE code = ?`, r.meta, r.at, r.code)
+		case r.finish != 0:
+			res, err = tx.Exec(`UPDATE rooms SET finished = ? WHERE code = ?`, r.finish, r.code)
+		default:
+			_, err = tx.Exec(`INSERT INTO commands(room, seq, command, at) VALUES (?,?,?,?)`, r.code, r.seq, r.cmd, r.at)
+		}
+		if err == nil && res != nil {
+			if n, _ := res.RowsAffected(); n != 1 {
+				err = ErrNotFound
+			}
+		}
+		if err != nil {
 			tx.Rollback()
+			if r.cmd == nil {
+				return fmt.Errorf("store: room %s: %w", r.code, err)
+			}
 			return fmt.Errorf("store: room %s command %d: %w", r.code, r.seq, err)
 		}
 	}
 	return tx.Commit()
+}
+
+// send hands one write to the writer and waits for its commit.
+func (s *Store) send(r appendReq, what string) error {
+	r.done = make(chan error, 1)
+	select {
+	case s.appends <- r:
+	case <-s.stopped:
+		return fmt.Errorf("store: %s: the store is closed", what)
+	}
+	select {
+	case err := <-r.done:
+		return err
+	case <-s.stopped:
+		return fmt.Errorf("store: %s: the store closed before the commit", what)
+	}
+}
+
+// Health writes a row through the same path as every command and answers
+// whether it was committed: a health check that only reads would say ok on
+// a read-only or full disk.
+func (s *Store) Health() error {
+	return s.send(appendReq{health: true, at: time.Now().UnixMilli()}, "health check")
 }
 
 // Path is the database file, for logs.
@@ -183,26 +284,20 @@ func (s *Store) Create(r Room) error {
 	return nil
 }
 
-// SaveMeta replaces a room's Meta.
+// SaveMeta replaces a room's Meta durably, through the same group commit as
+// Append: when it returns nil the change is on disk, and only then may the
+// room acknowledge it.
 func (s *Store) SaveMeta(code string, meta []byte) error {
-	return s.exec1(code, `UPDATE rooms SET meta = ? WHERE code = ?`, meta, code)
+	if meta == nil {
+		meta = []byte{}
+	}
+	return s.send(appendReq{code: code, meta: meta, at: time.Now().UnixMilli()}, "room "+code+" meta")
 }
 
 // Finish marks a room's game as over: it is no longer rebuilt on start but
 // kept for the debrief.
 func (s *Store) Finish(code string, at time.Time) error {
-	return s.exec1(code, `UPDATE rooms SET finished = ? WHERE code = ?`, at.UnixMilli(), code)
-}
-
-func (s *Store) exec1(code, q string, args ...any) error {
-	res, err := s.db.Exec(q, args...)
-	if err != nil {
-		return fmt.Errorf("store: room %s: %w", code, err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return fmt.Errorf("store: room %s: %w", code, ErrNotFound)
-	}
-	return nil
+	return s.send(appendReq{code: code, finish: at.UnixMilli()}, "room "+code+" finish")
 }
 
 // Append logs one accepted command durably: when it returns nil the command
@@ -214,18 +309,7 @@ func (s *Store) Append(code string, seq uint64, c sim.Command, at time.Time) err
 	if err != nil {
 		return fmt.Errorf("store: room %s command %d: %w", code, seq, err)
 	}
-	r := appendReq{code: code, seq: int64(seq), cmd: b, at: at.UnixMilli(), done: make(chan error, 1)}
-	select {
-	case s.appends <- r:
-	case <-s.stopped:
-		return fmt.Errorf("store: room %s command %d: the store is closed", code, seq)
-	}
-	select {
-	case err := <-r.done:
-		return err
-	case <-s.stopped:
-		return fmt.Errorf("store: room %s command %d: the store closed before the commit", code, seq)
-	}
+	return s.send(appendReq{code: code, seq: int64(seq), cmd: b, at: at.UnixMilli()}, fmt.Sprintf("room %s command %d", code, seq))
 }
 
 // Room returns one room.
@@ -242,6 +326,69 @@ func (s *Store) Room(code string) (Room, error) {
 		return Room{}, fmt.Errorf("store: room %s: %w", code, ErrNotFound)
 	}
 	return rs[0], nil
+}
+
+// Gone reports whether code was a room of facilitator token that retention
+// deleted: reports answer 410 for those, and the same 401 as for an unknown
+// code to anyone else.
+func (s *Store) Gone(code, token string) (bool, error) {
+	var n int
+	err := s.db.QueryRow(`SELECT count(*) FROM purged WHERE code = ? AND facilitator = ?`, code, token).Scan(&n)
+	return n > 0, err
+}
+
+// GoneFacilitator reports whether token had rooms that retention deleted.
+func (s *Store) GoneFacilitator(token string) (bool, error) {
+	var n int
+	err := s.db.QueryRow(`SELECT count(*) FROM purged WHERE facilitator = ?`, token).Scan(&n)
+	return n > 0, err
+}
+
+// All returns every room without its scenario source, oldest first: the hub
+// indexes their tokens on start so that seat and facilitator tokens of
+// finished or idle rooms keep working after a restart.
+func (s *Store) All() ([]Room, error) {
+	rows, err := s.db.Query(`SELECT code, facilitator, scenario, x'', seed, meta, created, finished FROM rooms ORDER BY created, code`)
+	if err != nil {
+		return nil, fmt.Errorf("store: rooms: %w", err)
+	}
+	return scanRooms(rows)
+}
+
+// Expired returns the rooms retention should delete: games finished before
+// finished, and unfinished rooms with no change (creation, seat change or
+// command) since idle. Source is left out.
+func (s *Store) Expired(finished, idle time.Time) ([]Room, error) {
+	rows, err := s.db.Query(`SELECT code, facilitator, scenario, x'', seed, meta, created, finished FROM rooms r
+		WHERE (finished != 0 AND finished < ?1)
+		   OR (finished = 0 AND created < ?2 AND touched < ?2 AND NOT EXISTS (SELECT 1 FROM commands c WHERE c.room = r.code AND c.at >= ?2))
+		ORDER BY created, code`, finished.UnixMilli(), idle.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("store: expired rooms: %w", err)
+	}
+	return scanRooms(rows)
+}
+
+// Delete removes a room and its log, leaving a tombstone so that its
+// facilitator's report links answer "gone" rather than "unauthorized".
+func (s *Store) Delete(code string, at time.Time) error {
+	tx, err := s.db.Begin()
+	if err != nil {
+		return fmt.Errorf("store: delete %s: %w", code, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`INSERT OR REPLACE INTO purged(code, facilitator, at) SELECT code, facilitator, ? FROM rooms WHERE code = ?`, at.UnixMilli(), code); err != nil {
+		return fmt.Errorf("store: delete %s: %w", code, err)
+	}
+	for _, q := range []string{`DELETE FROM commands WHERE room = ?`, `DELETE FROM rooms WHERE code = ?`} {
+		if _, err := tx.Exec(q, code); err != nil {
+			return fmt.Errorf("store: delete %s: %w", code, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: delete %s: %w", code, err)
+	}
+	return nil
 }
 
 // Unfinished returns every room whose game has not ended, oldest first: the
