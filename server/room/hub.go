@@ -139,9 +139,9 @@ type Hub struct {
 
 	mu       sync.Mutex
 	rooms    map[string]*Room
-	tokens   map[string]string   // seat token → room code
-	facs     map[string][]string // facilitator token → room codes
-	perAddr  map[string]int      // open connections per address group
+	tokens   map[string]string    // seat token → room code
+	facs     map[string][]string  // facilitator token → room codes
+	perAddr  map[string]int       // open connections per address group
 	clients  map[*client]struct{} // every open connection, for Close
 	live     int                  // rooms whose game is not over
 	closed   bool

@@ -80,9 +80,9 @@ type Room struct {
 	dl     time.Time // the running deadline, zero for none
 	over   bool
 	broken bool
-	idle   bool   // over and empty: the goroutine ends and the hub forgets the room
+	idle   bool      // over and empty: the goroutine ends and the hub forgets the room
 	empty  time.Time // since when nobody is connected, zero while someone is
-	report []byte // the final debrief message, once built (debrief.go)
+	report []byte    // the final debrief message, once built (debrief.go)
 }
 
 // codeError is an error with its protocol code, for requests that fail

@@ -16,8 +16,8 @@ func TestName(t *testing.T) {
 		{"李雷", true, "李雷"},
 		{"", false, ""},
 		{"   ", false, ""},
-		{"\u200b", false, ""},          // zero-width space only
-		{"\ufeff", false, ""},          // BOM only
+		{"\u200b", false, ""}, // zero-width space only
+		{"\ufeff", false, ""}, // BOM only
 		{"\u200b\u200c\u200d", false, ""},
 		{"Eve\u202egnp.exe", false, ""}, // right-to-left override
 		{"a\u2066b", false, ""},         // isolate
@@ -25,7 +25,7 @@ func TestName(t *testing.T) {
 		{"x\u009by", false, ""},         // C1 CSI
 		{"x\x1b[31my", false, ""},       // C0 escape
 		{"x\x7fy", false, ""},
-		{"\xff\xfe", false, ""},         // invalid UTF-8
+		{"\xff\xfe", false, ""}, // invalid UTF-8
 		{"Yes-man (bot)", false, ""},
 		{"Yes-man ( BOT )", false, ""},
 		{"Firebrand [bot]", false, ""},
