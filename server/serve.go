@@ -49,6 +49,7 @@ func serve(args []string) int {
 	lobbyIdle := fs.Duration("lobby-idle", 10*time.Minute, "a room nobody is in and where nothing can happen is unloaded after this; it no longer counts against -max-rooms")
 	retain := fs.Duration("retain", 90*24*time.Hour, "finished games are deleted this long after their end (reports then answer 410); -1s: keep forever")
 	retainIdle := fs.Duration("retain-idle", 7*24*time.Hour, "unfinished rooms (abandoned lobbies) in which nothing changed for this long are deleted; -1s: keep forever")
+	httpIdle := fs.Duration("http-idle", 60*time.Second, "an idle keep-alive HTTP connection is closed after this")
 	forwarded := fs.String("forwarded-header", "", "behind a trusted reverse proxy: the header holding the client address it saw, e.g. X-Forwarded-For (the last address in it counts)")
 	noLimits := fs.Bool("no-limits", false, "turn off per-address and global budgets and connection caps: for load tests from one machine only, never on the internet")
 	if err := fs.Parse(args); err != nil {
@@ -92,7 +93,7 @@ func serve(args []string) int {
 		return 1
 	}
 	srv := &http.Server{Handler: routes(hub, st, *web), ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second, MaxHeaderBytes: 16 << 10}
+		ReadTimeout: 30 * time.Second, IdleTimeout: *httpIdle, MaxHeaderBytes: 16 << 10}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	done := make(chan error, 1)
