@@ -61,8 +61,19 @@ func TestAnonymousCreatesCannotFillTheServer(t *testing.T) {
 	if made > 200 {
 		t.Fatalf("%d of 500 anonymous creates from ten addresses made a room", made)
 	}
+	// The trainer may have to wait for the global budget to refill (one
+	// room every 2 s), but is never told the server is full.
 	trainer := dialFrom(t, s.url, loopDialer(0, 0, 200))
-	trainer.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}})
+	for i := 0; ; i++ {
+		r := trainer.req(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}})
+		if r.Kind == protocol.KindJoined {
+			break
+		}
+		if r.Error.Code != protocol.CodeRateLimited || i > 100 {
+			t.Fatalf("the trainer's create after the flood: %s: %s", r.Error.Code, r.Error.Message)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 	// The dropped lobbies are unloaded once idle; the trainer's stays.
 	for i := 0; s.hub.Rooms() > 1; i++ {
 		if i > 1000 {
@@ -400,7 +411,7 @@ func TestStalledPeerCostsOnlyItself(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	if worst, limit := during[len(during)-1], max(20*base[len(base)-1], writeWait/4); worst > limit {
+	if worst, limit := during[len(during)-1], max(20*base[len(base)-1], writeWait/3); worst > limit {
 		t.Fatalf("the live room's round trips beside stalled peers: worst %v, against a baseline worst of %v", worst, base[len(base)-1])
 	}
 }
