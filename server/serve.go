@@ -69,6 +69,12 @@ func serve(args []string) int {
 		return 1
 	}
 	defer st.Close()
+	// Connections past the descriptor limit would starve /healthz, the
+	// database and new clients alike: keep a reserve of 64.
+	if n := fdLimit(); n > 0 && *maxClients > n-64 && !*noLimits {
+		slog.Warn("-max-clients lowered to fit the descriptor limit (raise it with ulimit -n)", "max-clients", max(n-64, 1), "nofile", n)
+		*maxClients = max(n-64, 1)
+	}
 	cfg := room.Config{Store: st, MaxRooms: *maxRooms, MaxConns: *maxConns,
 		MaxClients: *maxClients, AddrConns: *addrConns, HelloWait: *helloWait, LobbyIdle: *lobbyIdle,
 		Retain: *retain, RetainIdle: *retainIdle, ForwardedHeader: *forwarded, NoLimits: *noLimits}
