@@ -286,10 +286,18 @@ func (h *Hub) purge(now time.Time) {
 	}
 }
 
-// unload drops an idle unfinished room from memory: it stops counting
-// against MaxRooms and comes back from the store when someone asks.
-func (h *Hub) unload(r *Room) {
+// unload drops an idle room from memory (a finished one nobody looks at, or
+// an unfinished one where nothing can happen): it stops counting against
+// MaxRooms and comes back from the store when someone asks; its tokens stay
+// indexed. It refuses (false) while anyone holds the room to hand it work
+// (acquire) or work waits in its inbox, so that no request is queued to a
+// room whose goroutine has ended.
+func (h *Hub) unload(r *Room) bool {
 	h.mu.Lock()
+	defer h.mu.Unlock()
+	if r.refs > 0 || len(r.inbox) > 0 {
+		return false
+	}
 	if h.rooms[r.code] == r {
 		delete(h.rooms, r.code)
 		if !r.over {
@@ -297,6 +305,13 @@ func (h *Hub) unload(r *Room) {
 			h.m.rooms.Dec()
 		}
 	}
+	return true
+}
+
+// release ends an acquire once the work is queued.
+func (h *Hub) release(r *Room) {
+	h.mu.Lock()
+	r.refs--
 	h.mu.Unlock()
 }
 
@@ -381,9 +396,14 @@ func (h *Hub) finished() {
 	h.m.rooms.Dec()
 }
 
-func (h *Hub) room(code string) *Room {
+// acquire returns the room with that code, loading it from the store if
+// need be, held against unloading until release; nil if there is none.
+func (h *Hub) acquire(code string) *Room {
 	h.mu.Lock()
 	r := h.rooms[code]
+	if r != nil {
+		r.refs++
+	}
 	h.mu.Unlock()
 	if r == nil {
 		r = h.lookup(code)
@@ -398,19 +418,9 @@ func (h *Hub) inMemory(code string) *Room {
 	return h.rooms[code]
 }
 
-// forget drops a finished room nobody is connected to; its tokens stay
-// indexed so that a resume can bring it back from the store.
-func (h *Hub) forget(r *Room) {
-	h.mu.Lock()
-	if h.rooms[r.code] == r {
-		delete(h.rooms, r.code)
-	}
-	h.mu.Unlock()
-}
-
 // lookup brings a room back from the store that is not in memory: a
 // finished one, for a late resume after everyone had left it, or an idle or
-// not yet started one.
+// not yet started one. The room is returned acquired.
 func (h *Hub) lookup(code string) *Room {
 	if code == "" {
 		return nil
@@ -426,10 +436,14 @@ func (h *Hub) lookup(code string) *Room {
 	}
 	h.mu.Lock()
 	if old := h.rooms[code]; old != nil || h.closed {
+		if old != nil {
+			old.refs++
+		}
 		h.mu.Unlock()
 		return old
 	}
 	h.mu.Unlock()
+	r.refs = 1 // not yet shared
 	h.add(r)
 	return r
 }
@@ -597,13 +611,14 @@ func (h *Hub) enter(c *client, m protocol.ClientMsg) {
 	case protocol.KindCreate:
 		h.create(c, m)
 	case protocol.KindJoin:
-		r := h.room(normCode(m.Code))
+		r := h.acquire(normCode(m.Code))
 		if r == nil {
 			h.guessed(c)
 			c.fail(m.ID, protocol.CodeUnknownRoom, fmt.Sprintf("no room %q", m.Code))
 			return
 		}
 		r.do(func() { r.join(c, m) })
+		h.release(r)
 	case protocol.KindResume:
 		h.resume(c, m)
 	}
@@ -620,17 +635,18 @@ func (h *Hub) resume(c *client, m protocol.ClientMsg) {
 			}
 		}
 	}
-	r := h.rooms[code]
 	h.mu.Unlock()
-	if ok && r == nil {
-		r = h.lookup(code)
+	var r *Room
+	if ok {
+		r = h.acquire(code)
 	}
-	if !ok || r == nil {
+	if r == nil {
 		h.guessed(c)
 		c.fail(m.ID, protocol.CodeUnauthorized, "no seat or table with that token here")
 		return
 	}
 	r.do(func() { r.resume(c, m) })
+	h.release(r)
 }
 
 func (h *Hub) create(c *client, m protocol.ClientMsg) {

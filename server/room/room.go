@@ -80,7 +80,8 @@ type Room struct {
 	dl     time.Time // the running deadline, zero for none
 	over   bool
 	broken bool
-	idle   bool      // over and empty: the goroutine ends and the hub forgets the room
+	idle   bool      // unloaded (Hub.unload): the goroutine ends
+	refs   int       // guarded by the hub's mu: holders about to hand it work (Hub.acquire)
 	empty  time.Time // since when nobody is connected, zero while someone is
 	report []byte    // the final debrief message, once built (debrief.go)
 }
@@ -250,13 +251,16 @@ func (r *Room) begin(log []store.Entry) error {
 // owes a move (settle has made them all). Its every change is in the store,
 // so a join or resume brings it back as it was.
 func (r *Room) unloadIfIdle(now time.Time) {
-	if r.idle || r.over || len(r.conns) > 0 || r.empty.IsZero() || now.Sub(r.empty) < r.hub.cfg.LobbyIdle ||
-		!r.dl.IsZero() || len(r.inbox) > 0 {
+	if r.idle || len(r.conns) > 0 {
 		return
 	}
-	r.idle = true
-	r.hub.unload(r)
-	slog.Info("idle room unloaded", "code", r.code, "started", r.meta.Started)
+	if !r.over && (r.empty.IsZero() || now.Sub(r.empty) < r.hub.cfg.LobbyIdle || !r.dl.IsZero()) {
+		return
+	}
+	if r.hub.unload(r) {
+		r.idle = true
+		slog.Info("idle room unloaded", "code", r.code, "started", r.meta.Started, "over", r.over)
+	}
 }
 
 // do queues work for the room's goroutine. It blocks while the inbox is
@@ -567,8 +571,7 @@ func (r *Room) detach(c *client) {
 	if r.over && len(r.conns) == 0 {
 		// Nobody is looking at a finished game: free it. Its log stays in
 		// the store, and a resume brings it back (Hub.lookup).
-		r.idle = true
-		r.hub.forget(r)
+		r.idle = r.hub.unload(r) // else the janitor tries again
 	}
 }
 
