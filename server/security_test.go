@@ -128,7 +128,7 @@ func TestDiskFullRefusesWhatItCannotSave(t *testing.T) {
 	j := fac.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 3}}).Joined
 	stopChild(t, srv)
 
-	srv = startCmd(t, limited(bin, data, 128)) // 64 KiB a file: the WAL fills after a few writes
+	srv = startCmd(t, limited(bin, data, 256)) // 128 KiB a file: the WAL fills after some writes
 	fac = connect(t, srv.url())
 	fac.must(protocol.ClientMsg{Kind: protocol.KindResume, Token: j.Facilitator, Code: j.Code})
 	locked, refused := false, false
@@ -138,10 +138,15 @@ func TestDiskFullRefusesWhatItCannotSave(t *testing.T) {
 			locked = i%2 == 0
 			continue
 		}
+		if r.Error.Code == protocol.CodeRateLimited { // 20 messages a second
+			time.Sleep(100 * time.Millisecond)
+			continue
+		}
 		if r.Error.Code != protocol.CodeInternal {
 			t.Fatalf("lock: %s: %s", r.Error.Code, r.Error.Message)
 		}
 		refused = true
+		t.Logf("the disk filled after %d locks", i)
 		break
 	}
 	if !refused {
