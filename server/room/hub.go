@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-	"github.com/vmihailenco/msgpack/v5"
 	"golang.org/x/time/rate"
 
 	"pushback/server/protocol"
@@ -175,17 +174,23 @@ func New(cfg Config) (*Hub, error) {
 	if err != nil {
 		return nil, err
 	}
+	lobby := map[string]bool{}
 	for _, sr := range all {
-		h.index(sr)
+		m, _, err := metaOf(h.st, sr)
+		if err != nil {
+			slog.Error("room not indexed", "code", sr.Code, "err", err)
+			continue
+		}
+		h.index(sr, &m)
+		lobby[sr.Code] = !m.Started
 	}
 	rs, err := h.st.Unfinished()
 	if err != nil {
 		return nil, err
 	}
 	for _, sr := range rs {
-		var m meta
-		if err := msgpack.Unmarshal(sr.Meta, &m); err == nil && !m.Started {
-			continue // a lobby: nothing happens in it until someone joins, which loads it
+		if lobby[sr.Code] {
+			continue // nothing happens in a lobby until someone joins, which loads it
 		}
 		r, err := restore(h, sr)
 		if err != nil {
@@ -203,12 +208,7 @@ func New(cfg Config) (*Hub, error) {
 }
 
 // index records a stored room's facilitator and seat tokens.
-func (h *Hub) index(sr store.Room) {
-	var m meta
-	if err := msgpack.Unmarshal(sr.Meta, &m); err != nil {
-		slog.Error("room meta", "code", sr.Code, "err", err)
-		return
-	}
+func (h *Hub) index(sr store.Room, m *meta) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if !slices.Contains(h.facs[sr.Facilitator], sr.Code) {
@@ -265,13 +265,19 @@ func (h *Hub) purge(now time.Time) {
 		if h.inMemory(sr.Code) != nil {
 			continue
 		}
+		m, _, merr := metaOf(h.st, sr)
 		if err := h.st.Delete(sr.Code, now); err != nil {
 			slog.Error("retention", "err", err)
 			continue
 		}
-		var m meta
-		msgpack.Unmarshal(sr.Meta, &m)
 		h.mu.Lock()
+		if merr != nil { // the tokens are unknown: drop every one that names the room
+			for tok, code := range h.tokens {
+				if code == sr.Code {
+					delete(h.tokens, tok)
+				}
+			}
+		}
 		for _, s := range m.Seats {
 			delete(h.tokens, s.Token)
 		}

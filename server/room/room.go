@@ -42,7 +42,8 @@ type seat struct {
 	conn    *client // the person's connection now, nil if absent
 }
 
-// meta is what a room stores beside its command log (store.Room.Meta).
+// meta is a room's seats and flags: stored as created (store.Room.Meta),
+// then changed only by records (records.go).
 type meta struct {
 	Create    protocol.CreateRoom `msgpack:"create"`
 	Config    sim.Config          `msgpack:"config"`
@@ -82,6 +83,7 @@ type Room struct {
 	broken bool
 	idle   bool      // unloaded (Hub.unload): the goroutine ends
 	refs   int       // guarded by the hub's mu: holders about to hand it work (Hub.acquire)
+	nrec   uint64    // records in the store: the next is nrec+1
 	empty  time.Time // since when nobody is connected, zero while someone is
 	report []byte    // the final debrief message, once built (debrief.go)
 }
@@ -201,9 +203,11 @@ func create(h *Hub, code, fac string, req protocol.CreateRoom, now time.Time) (*
 // restore rebuilds a stored room by replaying its log.
 func restore(h *Hub, sr store.Room) (*Room, error) {
 	r := &Room{hub: h, code: sr.Code, fac: sr.Facilitator, seed: sr.Seed, src: sr.Source}
-	if err := msgpack.Unmarshal(sr.Meta, &r.meta); err != nil {
-		return nil, fmt.Errorf("room %s meta: %w", sr.Code, err)
+	m, n, err := metaOf(h.st, sr)
+	if err != nil {
+		return nil, err
 	}
+	r.meta, r.nrec = m, n
 	scn, err := parsed(sr.Scenario, sr.Source)
 	if err != nil {
 		return nil, fmt.Errorf("room %s scenario: %w", sr.Code, err)
@@ -454,23 +458,6 @@ func (r *Room) anyPending() bool {
 func (m meta) clone() meta {
 	m.Seats = slices.Clone(m.Seats)
 	return m
-}
-
-// persist commits the room's meta durably (the store's group commit, like a
-// command) before the change is acknowledged; if it cannot, the change is
-// undone (meta back to prev) and the answer is internal, so that nothing
-// acknowledged exists only in memory.
-func (r *Room) persist(prev meta) error {
-	b, err := msgpack.Marshal(&r.meta)
-	if err == nil {
-		err = r.hub.st.SaveMeta(r.code, b)
-	}
-	if err != nil {
-		slog.Error("save room meta; change refused", "code", r.code, "err", err)
-		r.meta = prev
-		return &codeError{protocol.CodeInternal, "the server could not store this change; try again"}
-	}
-	return nil
 }
 
 // checkName applies the text policy to a display name; the scenario's

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -420,4 +421,58 @@ func testutilValue(c prometheus.Counter) float64 {
 	var m dto.Metric
 	c.Write(&m)
 	return m.GetCounter().GetValue()
+}
+
+// Points 3 and 4: every acknowledged room change is a typed record in the
+// room's log, in order, placed among the commands by version; the stored
+// meta stays as created, and a restart derives the room from both.
+func TestRoomChangesAreRecordsInTheLog(t *testing.T) {
+	s := startServer(t, Config{})
+	fac := dial(t, s.url)
+	j := fac.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 2}}).Joined
+	created, err := s.st.Room(j.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := dial(t, s.url)
+	pj := p.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: "Ada", Role: protocol.RoleManager}).Joined
+	fac.must(protocol.ClientMsg{Kind: protocol.KindLock, On: true})
+	fac.must(protocol.ClientMsg{Kind: protocol.KindStart})
+	fac.must(protocol.ClientMsg{Kind: protocol.KindBot, Seat: seatp(pj.Seat), On: true})
+	fac.must(protocol.ClientMsg{Kind: protocol.KindPause})
+	recs, err := s.st.Records(j.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, e := range recs {
+		var rec record
+		if err := msgpack.Unmarshal(e.Body, &rec); err != nil {
+			t.Fatal(err)
+		}
+		kinds = append(kinds, rec.Kind)
+	}
+	if want := []string{recSeat, recLock, recStart, recSeat, recPause}; !slices.Equal(kinds, want) {
+		t.Fatalf("records %v, want %v", kinds, want)
+	}
+	if recs[len(recs)-1].Version < recs[2].Version {
+		t.Fatal("records are not placed by the game's version")
+	}
+	now, _ := s.st.Room(j.Code)
+	if string(now.Meta) != string(created.Meta) {
+		t.Fatal("the stored meta changed after creation; changes belong in records")
+	}
+	before := fac.waitView(func(v *protocol.View) bool { return v.Room.Paused })
+	s.stop()
+	s2 := startServerIn(t, Config{}, s.dir)
+	back := dial(t, s2.url)
+	back.must(protocol.ClientMsg{Kind: protocol.KindResume, Token: j.Facilitator, Code: j.Code})
+	after := back.waitView(func(*protocol.View) bool { return true })
+	if !after.Room.Locked || !after.Room.Started || !after.Room.Paused || after.Room.Seats[pj.Seat].Name != "Ada" || !after.Room.Seats[pj.Seat].Bot {
+		t.Fatalf("after restart %+v, before %+v", after.Room, before.Room)
+	}
+	p2 := dial(t, s2.url)
+	if r := p2.must(protocol.ClientMsg{Kind: protocol.KindResume, Token: pj.Token}).Joined; r.Seat != pj.Seat {
+		t.Fatalf("resume after restart: %+v", r)
+	}
 }

@@ -1,5 +1,7 @@
 // Package store is the durable log of every room: what the room was created
-// with and every command accepted in it, in order. Since sim is
+// with, every command accepted in it, and every other change the room
+// acknowledged (seats, holds, pause, lock, start: records), each in order.
+// Since sim is
 // deterministic, a room is its scenario, config and seed plus its command
 // log; restart, replay and the debrief all come from here. It is an
 // embedded SQLite database (modernc.org/sqlite, no cgo) in WAL mode with
@@ -16,7 +18,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -57,26 +58,28 @@ type Store struct {
 }
 
 // appendReq is one write waiting for the writer: a command (cmd set), a
-// room's new Meta (meta set), its end (finish set) or a health probe
-// (health). Every change a room acknowledges goes through here, so it is
-// committed, with its fsync, before anyone hears of it.
+// room's records (recs set, numbered from seq), its end (finish set) or a
+// health probe (health). Every change a room acknowledges goes through
+// here, so it is committed, with its fsync, before anyone hears of it.
 type appendReq struct {
-	code   string
-	seq    int64
-	cmd    []byte
-	meta   []byte
-	finish int64
-	health bool
-	at     int64
-	done   chan error
+	code    string
+	seq     int64
+	cmd     []byte
+	recs    [][]byte
+	version int64
+	finish  int64
+	health  bool
+	at      int64
+	done    chan error
 }
 
 // maxBatch bounds how many appends share a transaction.
 const maxBatch = 256
 
 // Room is a room as it was created plus its bookkeeping. Meta belongs to the
-// room package (seats, tokens, flags) and is rewritten as they change; the
-// rest never changes after creation except Finished.
+// room package (seats, tokens, flags) and is the room as it was created:
+// every later change of it is a Record in the room's log. Nothing here
+// changes after creation except Finished.
 type Room struct {
 	Code        string
 	Facilitator string // the facilitator token, to list a trainer's tables
@@ -86,6 +89,18 @@ type Room struct {
 	Meta        []byte
 	Created     time.Time
 	Finished    time.Time // zero while the game runs
+}
+
+// Record is one logged change of a room other than a command: a seat taken
+// or freed, a hold, a pause, a lock, a start. Body belongs to the room
+// package, like Meta; N numbers a room's records from 1, in order, and
+// Version is the game's version when it happened, which places it among the
+// commands.
+type Record struct {
+	N       uint64
+	Version uint64
+	Body    []byte
+	At      time.Time
 }
 
 // Entry is one logged command with its sequence number (the sim.State
@@ -118,6 +133,14 @@ CREATE TABLE IF NOT EXISTS health (
 	id INTEGER PRIMARY KEY,
 	at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS records (
+	room    TEXT NOT NULL REFERENCES rooms(code),
+	n       INTEGER NOT NULL,
+	version INTEGER NOT NULL,
+	record  BLOB NOT NULL,
+	at      INTEGER NOT NULL,
+	PRIMARY KEY (room, n)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS commands (
 	room    TEXT NOT NULL REFERENCES rooms(code),
 	seq     INTEGER NOT NULL,
@@ -160,9 +183,6 @@ func Open(dir string) (*Store, error) {
 		return fail("store: %s: quick_check: %s: %w", path, check, ErrDamaged)
 	}
 	if _, err := db.Exec(schema); err != nil {
-		return fail("store: schema of %s: %v: %w", path, err, ErrDamaged)
-	}
-	if _, err := db.Exec(`ALTER TABLE rooms ADD COLUMN touched INTEGER NOT NULL DEFAULT 0`); err != nil && !strings.Contains(err.Error(), "duplicate column") {
 		return fail("store: schema of %s: %v: %w", path, err, ErrDamaged)
 	}
 	s := &Store{db: db, path: path, lock: lock, appends: make(chan appendReq, maxBatch), stopped: make(chan struct{})}
@@ -225,8 +245,12 @@ func (s *Store) commit(batch []appendReq) error {
 		switch {
 		case r.health:
 			_, err = tx.Exec(`INSERT OR REPLACE INTO health(id, at) VALUES (1, ?)`, r.at)
-		case r.meta != nil:
-			res, err = tx.Exec(`UPDATE rooms SET meta = ?, touched = ? WHERE code = ?`, r.meta, r.at, r.code)
+		case r.recs != nil:
+			for i, b := range r.recs {
+				if _, err = tx.Exec(`INSERT INTO records(room, n, version, record, at) VALUES (?,?,?,?,?)`, r.code, r.seq+int64(i), r.version, b, r.at); err != nil {
+					break
+				}
+			}
 		case r.finish != 0:
 			res, err = tx.Exec(`UPDATE rooms SET finished = ? WHERE code = ?`, r.finish, r.code)
 		default:
@@ -284,14 +308,38 @@ func (s *Store) Create(r Room) error {
 	return nil
 }
 
-// SaveMeta replaces a room's Meta durably, through the same group commit as
-// Append: when it returns nil the change is on disk, and only then may the
-// room acknowledge it.
-func (s *Store) SaveMeta(code string, meta []byte) error {
-	if meta == nil {
-		meta = []byte{}
+// AppendRecords logs a room's changes other than commands durably, numbered
+// first, first+1, …, through the same group commit as Append: when it
+// returns nil they are on disk, and only then may the room acknowledge
+// them. A number used already is refused.
+func (s *Store) AppendRecords(code string, first, version uint64, bodies [][]byte, at time.Time) error {
+	return s.send(appendReq{code: code, seq: int64(first), version: int64(version), recs: bodies, at: at.UnixMilli()},
+		fmt.Sprintf("room %s record %d", code, first))
+}
+
+// Records returns a room's records in order.
+func (s *Store) Records(code string) ([]Record, error) {
+	rows, err := s.db.Query(`SELECT n, version, record, at FROM records WHERE room = ? ORDER BY n`, code)
+	if err != nil {
+		return nil, fmt.Errorf("store: records of %s: %w", code, err)
 	}
-	return s.send(appendReq{code: code, meta: meta, at: time.Now().UnixMilli()}, "room "+code+" meta")
+	defer rows.Close()
+	var out []Record
+	for rows.Next() {
+		var n, v, at int64
+		var b []byte
+		if err := rows.Scan(&n, &v, &b, &at); err != nil {
+			return nil, fmt.Errorf("store: records of %s: %w", code, err)
+		}
+		if want := int64(len(out) + 1); n != want {
+			return nil, fmt.Errorf("store: records of %s: record %d where %d belongs", code, n, want)
+		}
+		out = append(out, Record{N: uint64(n), Version: uint64(v), Body: b, At: time.UnixMilli(at)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: records of %s: %w", code, err)
+	}
+	return out, nil
 }
 
 // Finish marks a room's game as over: it is no longer rebuilt on start but
@@ -356,12 +404,14 @@ func (s *Store) All() ([]Room, error) {
 }
 
 // Expired returns the rooms retention should delete: games finished before
-// finished, and unfinished rooms with no change (creation, seat change or
+// finished, and unfinished rooms with no change (creation, record or
 // command) since idle. Source is left out.
 func (s *Store) Expired(finished, idle time.Time) ([]Room, error) {
 	rows, err := s.db.Query(`SELECT code, facilitator, scenario, x'', seed, meta, created, finished FROM rooms r
 		WHERE (finished != 0 AND finished < ?1)
-		   OR (finished = 0 AND created < ?2 AND touched < ?2 AND NOT EXISTS (SELECT 1 FROM commands c WHERE c.room = r.code AND c.at >= ?2))
+		   OR (finished = 0 AND created < ?2
+		       AND NOT EXISTS (SELECT 1 FROM commands c WHERE c.room = r.code AND c.at >= ?2)
+		       AND NOT EXISTS (SELECT 1 FROM records e WHERE e.room = r.code AND e.at >= ?2))
 		ORDER BY created, code`, finished.UnixMilli(), idle.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("store: expired rooms: %w", err)
@@ -380,7 +430,7 @@ func (s *Store) Delete(code string, at time.Time) error {
 	if _, err := tx.Exec(`INSERT OR REPLACE INTO purged(code, facilitator, at) SELECT code, facilitator, ? FROM rooms WHERE code = ?`, at.UnixMilli(), code); err != nil {
 		return fmt.Errorf("store: delete %s: %w", code, err)
 	}
-	for _, q := range []string{`DELETE FROM commands WHERE room = ?`, `DELETE FROM rooms WHERE code = ?`} {
+	for _, q := range []string{`DELETE FROM commands WHERE room = ?`, `DELETE FROM records WHERE room = ?`, `DELETE FROM rooms WHERE code = ?`} {
 		if _, err := tx.Exec(q, code); err != nil {
 			return fmt.Errorf("store: delete %s: %w", code, err)
 		}
