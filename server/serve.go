@@ -44,7 +44,7 @@ func serve(args []string) int {
 	maxClients := fs.Int("max-clients", 20_000, "connections at once, all rooms and addresses together")
 	addrConns := fs.Int("addr-conns", 100, "connections at once per address (an IPv6 address counts by its /64)")
 	addrEntries := fs.Int("addr-entries", 60, "creates, joins, resumes, table lists and report requests per address per minute (also the burst)")
-	addrCreates := fs.Int("addr-creates", 10, "rooms created per address per 10 minutes (also the burst)")
+	addrCreates := fs.Int("addr-creates", 30, "rooms created per address per 10 minutes (also the burst)")
 	helloWait := fs.Duration("hello-wait", 10*time.Second, "time a new connection has to say hello")
 	lobbyIdle := fs.Duration("lobby-idle", 10*time.Minute, "a room nobody is in and where nothing can happen is unloaded after this; it no longer counts against -max-rooms")
 	retain := fs.Duration("retain", 90*24*time.Hour, "finished games are deleted this long after their end (reports then answer 410); -1s: keep forever")

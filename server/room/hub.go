@@ -51,7 +51,7 @@ type Config struct {
 	EntryBurst      int
 	GlobalEntryRate float64
 	// Rooms created per address group: CreateBurst at once, then CreateRate
-	// per second (defaults 10, one a minute); for everybody together
+	// per second (defaults 30, one every 20 s); for everybody together
 	// GlobalCreateRate per second (default 0.5, burst 100).
 	CreateRate       float64
 	CreateBurst      int
@@ -92,7 +92,7 @@ func (c *Config) defaults() {
 	def(&c.Strikes, 20)
 	def(&c.GuessBurst, 20)
 	def(&c.EntryBurst, 60)
-	def(&c.CreateBurst, 10)
+	def(&c.CreateBurst, 30)
 	def(&c.MaxClients, 20_000)
 	def(&c.AddrConns, 100)
 	def(&c.Writers, defaultWriters())
@@ -108,7 +108,7 @@ func (c *Config) defaults() {
 	fdef(&c.GlobalGuessRate, 5)
 	fdef(&c.EntryRate, 1)
 	fdef(&c.GlobalEntryRate, 200)
-	fdef(&c.CreateRate, 1.0/60)
+	fdef(&c.CreateRate, 1.0/20)
 	fdef(&c.GlobalCreateRate, 0.5)
 	ddef := func(p *time.Duration, v time.Duration) {
 		if *p == 0 {
