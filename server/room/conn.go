@@ -377,7 +377,7 @@ const stallAfter = 100 * time.Millisecond
 // always has its n writers free for other rooms' frames, plus one goroutine
 // per write that is stalled just now.
 func (w *writers) run() {
-	t := time.AfterFunc(time.Hour, func() { go w.run() })
+	t := time.AfterFunc(time.Hour, w.run) // the timer's own goroutine becomes the new writer
 	t.Stop()
 	for c := w.next(); c != nil; c = w.next() {
 		t.Reset(stallAfter)

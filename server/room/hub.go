@@ -141,6 +141,7 @@ type Hub struct {
 	tokens   map[string]string    // seat token → room code
 	facs     map[string][]string  // facilitator token → room codes
 	perAddr  map[string]int       // open connections per address group
+	open     int                  // open connections, upgrades in flight included
 	clients  map[*client]struct{} // every open connection, for Close
 	live     int                  // rooms whose game is not over
 	closed   bool
@@ -380,6 +381,7 @@ func (h *Hub) gone(c *client) {
 	if h.perAddr[c.key]--; h.perAddr[c.key] <= 0 {
 		delete(h.perAddr, c.key)
 	}
+	h.open--
 	if h.closed && len(h.clients) == 0 {
 		h.w.stop() // the last connection has been written for the last time
 	}
@@ -488,7 +490,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	key := h.RemoteKey(r)
 	h.mu.Lock()
 	switch {
-	case len(h.clients) >= h.cfg.MaxClients:
+	case h.open >= h.cfg.MaxClients:
 		h.mu.Unlock()
 		h.m.refused.WithLabelValues("server_full").Inc()
 		http.Error(w, "the server is full; try again later", http.StatusServiceUnavailable)
@@ -499,7 +501,8 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "too many connections from this address", http.StatusTooManyRequests)
 		return
 	}
-	h.perAddr[key]++ // reserved now, so that a burst of upgrades cannot pass the cap
+	h.perAddr[key]++ // reserved now, so that a burst of upgrades cannot pass the caps
+	h.open++
 	h.mu.Unlock()
 	ws, err := h.up.Upgrade(w, r, nil)
 	if err != nil {
@@ -507,6 +510,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if h.perAddr[key]--; h.perAddr[key] <= 0 {
 			delete(h.perAddr, key)
 		}
+		h.open--
 		h.mu.Unlock()
 		return // the upgrader has answered
 	}
@@ -517,6 +521,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if h.perAddr[key]--; h.perAddr[key] <= 0 {
 			delete(h.perAddr, key)
 		}
+		h.open--
 		h.mu.Unlock()
 		ws.Close()
 		return
