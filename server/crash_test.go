@@ -27,9 +27,18 @@ type child struct {
 
 var servingRE = regexp.MustCompile(`msg=serving addr=(\S+)`)
 
-func startChild(t *testing.T, bin, data string) *child {
+func startChild(t *testing.T, bin, data string, extra ...string) *child {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-data", data, "-web", filepath.Join(data, "no-web"))
+	return startCmd(t, exec.Command(bin, childArgs(data, extra...)...))
+}
+
+// childArgs are the serve arguments of a test child on loopback.
+func childArgs(data string, extra ...string) []string {
+	return append([]string{"serve", "-addr", "127.0.0.1:0", "-data", data, "-web", filepath.Join(data, "no-web")}, extra...)
+}
+
+func startCmd(t *testing.T, cmd *exec.Cmd) *child {
+	t.Helper()
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

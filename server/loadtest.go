@@ -112,7 +112,7 @@ func runLoadtest(args []string) int {
 				return 1
 			}
 			a := []string{self, "serve", "-addr", addr, "-data", dir, "-log", "warn",
-				"-max-rooms", fmt.Sprint(2*cfg.Rooms + 1000), "-web", dir + "/no-web"}
+				"-max-rooms", fmt.Sprint(2*cfg.Rooms + 1000), "-no-limits", "-web", dir + "/no-web"}
 			if _, ok := subcommands["serve"]; !ok || *server == "hub" {
 				a = []string{self, "loadtest", "child-hub", addr, dir}
 			}

@@ -41,6 +41,17 @@ func serve(args []string) int {
 	maxConns := fs.Int("max-conns", 64, "connections per room at most")
 	level := fs.String("log", "info", "log level: debug, info, warn or error")
 	memLimit := fs.Int64("mem-limit", 0, "soft memory limit of the Go runtime in MiB; 0: $GOMEMLIMIT if set, else 3/4 of the machine's memory; -1: none")
+	maxClients := fs.Int("max-clients", 20_000, "connections at once, all rooms and addresses together")
+	addrConns := fs.Int("addr-conns", 100, "connections at once per address (an IPv6 address counts by its /64)")
+	addrEntries := fs.Int("addr-entries", 60, "creates, joins, resumes, table lists and report requests per address per minute (also the burst)")
+	addrCreates := fs.Int("addr-creates", 30, "rooms created per address per 10 minutes (also the burst)")
+	helloWait := fs.Duration("hello-wait", 10*time.Second, "time a new connection has to say hello")
+	lobbyIdle := fs.Duration("lobby-idle", 10*time.Minute, "a room nobody is in and where nothing can happen is unloaded after this; it no longer counts against -max-rooms")
+	retain := fs.Duration("retain", 90*24*time.Hour, "finished games are deleted this long after their end (reports then answer 410); -1s: keep forever")
+	retainIdle := fs.Duration("retain-idle", 7*24*time.Hour, "unfinished rooms (abandoned lobbies) in which nothing changed for this long are deleted; -1s: keep forever")
+	httpIdle := fs.Duration("http-idle", 60*time.Second, "an idle keep-alive HTTP connection is closed after this")
+	forwarded := fs.String("forwarded-header", "", "behind a trusted reverse proxy: the header holding the client address it saw, e.g. X-Forwarded-For (the last address in it counts)")
+	noLimits := fs.Bool("no-limits", false, "turn off per-address and global budgets and connection caps: for load tests from one machine only, never on the internet")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -58,7 +69,21 @@ func serve(args []string) int {
 		return 1
 	}
 	defer st.Close()
-	cfg := room.Config{Store: st, MaxRooms: *maxRooms, MaxConns: *maxConns}
+	// Connections past the descriptor limit would starve /healthz, the
+	// database and new clients alike: keep a reserve of 64.
+	if n := fdLimit(); n > 0 && *maxClients > n-64 && !*noLimits {
+		slog.Warn("-max-clients lowered to fit the descriptor limit (raise it with ulimit -n)", "max-clients", max(n-64, 1), "nofile", n)
+		*maxClients = max(n-64, 1)
+	}
+	cfg := room.Config{Store: st, MaxRooms: *maxRooms, MaxConns: *maxConns,
+		MaxClients: *maxClients, AddrConns: *addrConns, HelloWait: *helloWait, LobbyIdle: *lobbyIdle,
+		Retain: *retain, RetainIdle: *retainIdle, ForwardedHeader: *forwarded, NoLimits: *noLimits}
+	if *addrEntries > 0 {
+		cfg.EntryRate, cfg.EntryBurst = float64(*addrEntries)/60, *addrEntries
+	}
+	if *addrCreates > 0 {
+		cfg.CreateRate, cfg.CreateBurst = float64(*addrCreates)/600, *addrCreates
+	}
 	if *origins != "" {
 		cfg.Origins = strings.Split(*origins, ",")
 	}
@@ -73,7 +98,8 @@ func serve(args []string) int {
 		hub.Close()
 		return 1
 	}
-	srv := &http.Server{Handler: routes(hub, *web), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: routes(hub, st, *web), ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 30 * time.Second, IdleTimeout: *httpIdle, MaxHeaderBytes: 16 << 10}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	done := make(chan error, 1)
@@ -95,17 +121,30 @@ func serve(args []string) int {
 }
 
 // routes is the whole HTTP surface of the server.
-func routes(hub *room.Hub, web string) http.Handler {
+func routes(hub *room.Hub, st *store.Store, web string) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/ws", hub)
+	health := &healthCheck{st: st}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		if err := health.check(); err != nil {
+			slog.Error("health check", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintf(w, "failing: the database cannot be written\n")
+			return
+		}
 		fmt.Fprintf(w, "ok rooms=%d\n", hub.Rooms())
 	})
 	mux.Handle("GET /metrics", hub.Metrics())
 	mux.HandleFunc("GET /tables", func(w http.ResponseWriter, r *http.Request) {
+		if !hub.AllowHTTP(r) {
+			tooMany(w)
+			return
+		}
 		ts, err := hub.Tables(r.URL.Query().Get("token"))
 		if err != nil {
+			hub.GuessedHTTP(r)
 			http.Error(w, "unauthorized: a valid facilitator token is required", http.StatusUnauthorized)
 			return
 		}
@@ -121,17 +160,25 @@ func routes(hub *room.Hub, web string) http.Handler {
 			http.NotFound(w, r)
 			return
 		}
+		if !hub.AllowHTTP(r) {
+			tooMany(w)
+			return
+		}
 		g, err := hub.Game(r.PathValue("code"), r.URL.Query().Get("token"))
 		if err != nil {
-			reportError(w, err)
+			reportError(w, r, hub, err)
 			return
 		}
 		debrief.ServeReport(w, r, format, g)
 	})
 	mux.HandleFunc("GET /reports", func(w http.ResponseWriter, r *http.Request) {
+		if !hub.AllowHTTP(r) {
+			tooMany(w)
+			return
+		}
 		gs, err := hub.Games(r.URL.Query().Get("token"))
 		if err != nil {
-			reportError(w, err)
+			reportError(w, r, hub, err)
 			return
 		}
 		debrief.ServeCombined(w, r, gs)
@@ -140,13 +187,43 @@ func routes(hub *room.Hub, web string) http.Handler {
 	return mux
 }
 
-func reportError(w http.ResponseWriter, err error) {
+func reportError(w http.ResponseWriter, r *http.Request, hub *room.Hub, err error) {
+	if errors.Is(err, store.ErrGone) {
+		http.Error(w, "gone: this game was deleted after the server's retention period", http.StatusGone)
+		return
+	}
 	if errors.Is(err, room.ErrUnauthorized) {
+		hub.GuessedHTTP(r)
 		http.Error(w, "unauthorized: the table's facilitator token is required", http.StatusUnauthorized)
 		return
 	}
 	slog.Error("report", "err", err)
 	http.Error(w, "the report could not be built", http.StatusInternalServerError)
+}
+
+func tooMany(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", "60")
+	http.Error(w, "too many requests from this address; wait a minute", http.StatusTooManyRequests)
+}
+
+// healthCheck answers /healthz with a real write through the store's commit
+// path, at most one a second: a probe that only read would say ok on a full
+// or read-only disk while every game write fails.
+type healthCheck struct {
+	st   *store.Store
+	mu   sync.Mutex
+	at   time.Time
+	last error
+}
+
+func (hc *healthCheck) check() error {
+	hc.mu.Lock()
+	defer hc.mu.Unlock()
+	if time.Since(hc.at) < time.Second {
+		return hc.last
+	}
+	hc.last, hc.at = hc.st.Health(), time.Now()
+	return hc.last
 }
 
 // webFiles serves the browser client's build directory. The wasm binary is

@@ -31,7 +31,7 @@ func startRoutes(t *testing.T, cfg room.Config, web string) (*httptest.Server, *
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(routes(hub, web))
+	srv := httptest.NewServer(routes(hub, st, web))
 	t.Cleanup(func() { srv.CloseClientConnections(); hub.Close(); srv.Close(); st.Close() })
 	return srv, hub
 }

@@ -16,7 +16,7 @@ func ServeHub(addr, dir string, profile bool) error {
 	if err != nil {
 		return err
 	}
-	h, err := room.New(room.Config{Store: st, MaxRooms: 1_000_000})
+	h, err := room.New(room.Config{Store: st, MaxRooms: 1_000_000, NoLimits: true})
 	if err != nil {
 		return err
 	}

@@ -434,6 +434,9 @@ func DecodeClient(b []byte) (ClientMsg, error) {
 	if err := CheckLengths(b); err != nil {
 		return m, err
 	}
+	if err := CheckRanges(b, &m); err != nil {
+		return m, err
+	}
 	dec := msgpack.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(&m); err != nil {
 		return ClientMsg{}, fmt.Errorf("decode: %w", err)

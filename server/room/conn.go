@@ -38,7 +38,8 @@ type client struct {
 	hub  *Hub
 	w    *writers
 	ws   *websocket.Conn
-	addr string // remote host, for the code-guessing throttle
+	addr string // remote host, for logs
+	key  string // its address group (addrKey), for the per-address budgets
 	slot uint32 // the pinger's tick that pings it (set under the hub's lock)
 	quit chan struct{}
 	once sync.Once
@@ -157,8 +158,36 @@ func (c *client) readPump() {
 		c.hub.gone(c)
 	}()
 	c.ws.SetReadLimit(protocol.MaxMessage)
-	c.ws.SetReadDeadline(time.Now().Add(pongWait))
-	c.ws.SetPongHandler(func(string) error { c.ws.SetReadDeadline(time.Now().Add(pongWait)); return nil })
+	// Until hello a connection has HelloWait; after it, pongs keep it open.
+	c.ws.SetReadDeadline(time.Now().Add(c.hub.cfg.HelloWait))
+	c.ws.SetPongHandler(func(string) error {
+		if c.hello {
+			c.ws.SetReadDeadline(time.Now().Add(pongWait))
+		}
+		return nil
+	})
+	// A ping costs what a message costs: it is counted by the same limiter,
+	// and a flood of them closes the connection like a flood of messages.
+	c.ws.SetPingHandler(func(data string) error {
+		c.hub.m.msgsIn.Inc()
+		if !c.limiter.Allow() {
+			c.strikes++
+			if c.strikes > c.hub.cfg.Strikes {
+				slog.Warn("disconnecting a client flooding pings", "addr", c.addr)
+				return errPingFlood
+			}
+			return nil // not answered
+		}
+		err := c.ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
+		if err != nil && !errors.Is(err, websocket.ErrCloseSent) {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				return nil
+			}
+			return err
+		}
+		return nil
+	})
 	for {
 		typ, b, err := c.ws.ReadMessage()
 		if err != nil {
@@ -180,7 +209,7 @@ func (c *client) readPump() {
 				c.close()
 				continue
 			}
-			c.fail(0, protocol.CodeRateLimited, "too many messages; slow down or be disconnected")
+			c.fail(protocol.RequestID(b), protocol.CodeRateLimited, "too many messages; slow down or be disconnected")
 			continue
 		}
 		if typ != websocket.BinaryMessage {
@@ -189,8 +218,11 @@ func (c *client) readPump() {
 		}
 		m, err := protocol.DecodeClient(b)
 		if err != nil {
-			c.fail(0, protocol.CodeBadMessage, err.Error())
+			c.fail(protocol.RequestID(b), protocol.CodeBadMessage, err.Error())
 			continue
+		}
+		if m.Kind == protocol.KindHello && !c.hello && m.V == protocol.Version {
+			c.ws.SetReadDeadline(time.Now().Add(pongWait))
 		}
 		c.hub.dispatch(c, m)
 	}
@@ -267,6 +299,8 @@ func (c *client) write() {
 	}
 }
 
+var errPingFlood = errors.New("ping flood")
+
 // finish marks the client written for the last time.
 func (c *client) finish() {
 	c.mu.Lock()
@@ -332,9 +366,25 @@ func (w *writers) next() *client {
 	return c
 }
 
+// stallAfter is how long a write may block before its writer hands its
+// place in the pool to a new goroutine.
+const stallAfter = 100 * time.Millisecond
+
+// run writes for ready clients until the pool stops. A write to a peer that
+// stopped reading blocks until writeWait; so that it costs only that peer,
+// a write still blocked after stallAfter starts a fresh writer in this
+// one's place, and this one ends once its write returns. The pool thus
+// always has its n writers free for other rooms' frames, plus one goroutine
+// per write that is stalled just now.
 func (w *writers) run() {
+	t := time.AfterFunc(time.Hour, w.run) // the timer's own goroutine becomes the new writer
+	t.Stop()
 	for c := w.next(); c != nil; c = w.next() {
+		t.Reset(stallAfter)
 		c.write()
+		if !t.Stop() {
+			return // a replacement took this writer's place while the write stalled
+		}
 	}
 }
 

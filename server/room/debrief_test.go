@@ -79,11 +79,14 @@ func TestDebriefMessages(t *testing.T) {
 		}
 	}
 
-	// A late observer gets it after its joined.
+	// Someone with only the code cannot join the finished game (its
+	// report holds every case text); a late screen of the facilitator's,
+	// resuming with the facilitator token, gets the report after its joined.
+	dial(t, s.url).fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Role: protocol.RoleObserver}, protocol.CodeGameOver)
 	late := dial(t, s.url)
-	late.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Role: protocol.RoleObserver})
+	late.must(protocol.ClientMsg{Kind: protocol.KindResume, Code: j.Code, Token: j.Facilitator})
 	if m := late.waitDebrief(); !sameBytes(t, m.Debrief, want) {
-		t.Error("the late observer's debrief differs")
+		t.Error("the late screen's debrief differs")
 	}
 	// The facilitator's request after the end answers with the final report.
 	if m := fac.must(protocol.ClientMsg{Kind: protocol.KindDebrief}); !sameBytes(t, m.Debrief, want) {

@@ -85,6 +85,11 @@ func dialRaw(t testing.TB, url string) *tclient {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return wrap(t, ws)
+}
+
+// wrap makes a test client of an open WebSocket.
+func wrap(t testing.TB, ws *websocket.Conn) *tclient {
 	c := &tclient{t: t, ws: ws, in: make(chan protocol.ServerMsg, 4096), closed: make(chan struct{})}
 	go func() {
 		defer close(c.closed)

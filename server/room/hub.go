@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -36,10 +35,48 @@ type Config struct {
 	Rate      float64  // messages per second per connection (default 20)
 	Burst     int      // burst of messages per connection (default 40)
 	Strikes   int      // rate_limited answers before a connection is closed (default 20)
-	// Failed joins and resumes (a wrong code or token) allowed per remote
-	// address: GuessBurst at once, then GuessRate per second (defaults 20, 1).
-	GuessRate  float64
-	GuessBurst int
+	// Failed joins, resumes and token checks (a wrong code or token) allowed
+	// per address group (an IPv4 address or an IPv6 /64): GuessBurst at
+	// once, then GuessRate per second (defaults 20, 1); and for all
+	// addresses together GlobalGuessRate per second (default 5, burst 100).
+	GuessRate       float64
+	GuessBurst      int
+	GlobalGuessRate float64
+
+	// Creates, joins, resumes, table lists and HTTP report requests per
+	// address group: EntryBurst at once, then EntryRate per second
+	// (defaults 60, 1); for everybody together GlobalEntryRate per second
+	// (default 200, burst 10×).
+	EntryRate       float64
+	EntryBurst      int
+	GlobalEntryRate float64
+	// Rooms created per address group: CreateBurst at once, then CreateRate
+	// per second (defaults 30, one every 20 s); for everybody together
+	// GlobalCreateRate per second (default 0.5, burst 100).
+	CreateRate       float64
+	CreateBurst      int
+	GlobalCreateRate float64
+
+	MaxClients int           // connections at once, all rooms and addresses (default 20,000)
+	AddrConns  int           // connections at once per address group (default 100)
+	HelloWait  time.Duration // to say hello after connecting (default 10 s)
+	// LobbyIdle: a room nobody is connected to, in which nothing can happen
+	// until someone comes (no deadline running, no bot to move), is unloaded
+	// after this long: it no longer counts against MaxRooms, and a join or
+	// resume brings it back from the store (default 10 min).
+	LobbyIdle time.Duration
+	// Retain: finished games are deleted this long after their end (default
+	// 90 days); RetainIdle: unfinished rooms in which nothing changed for
+	// this long are deleted (default 7 days). Negative: keep forever.
+	Retain     time.Duration
+	RetainIdle time.Duration
+	// ForwardedHeader names the header in which a trusted reverse proxy
+	// writes the client's address (e.g. X-Forwarded-For); "" uses the peer.
+	ForwardedHeader string
+	// NoLimits turns off the per-address and global budgets and the
+	// connection caps, for load tests from one machine. Never on the internet.
+	NoLimits bool
+	Writers  int // writer goroutines of the pool (default 4 × GOMAXPROCS)
 }
 
 func (c *Config) defaults() {
@@ -54,11 +91,37 @@ func (c *Config) defaults() {
 	def(&c.Burst, 40)
 	def(&c.Strikes, 20)
 	def(&c.GuessBurst, 20)
+	def(&c.EntryBurst, 60)
+	def(&c.CreateBurst, 30)
+	def(&c.MaxClients, 20_000)
+	def(&c.AddrConns, 100)
+	def(&c.Writers, defaultWriters())
+	fdef := func(p *float64, v float64) {
+		if *p == 0 {
+			*p = v
+		}
+	}
 	if c.Rate <= 0 {
 		c.Rate = 20
 	}
-	if c.GuessRate <= 0 {
-		c.GuessRate = 1
+	fdef(&c.GuessRate, 1)
+	fdef(&c.GlobalGuessRate, 5)
+	fdef(&c.EntryRate, 1)
+	fdef(&c.GlobalEntryRate, 200)
+	fdef(&c.CreateRate, 1.0/20)
+	fdef(&c.GlobalCreateRate, 0.5)
+	ddef := func(p *time.Duration, v time.Duration) {
+		if *p == 0 {
+			*p = v
+		}
+	}
+	ddef(&c.HelloWait, 10*time.Second)
+	ddef(&c.LobbyIdle, 10*time.Minute)
+	ddef(&c.Retain, 90*24*time.Hour)
+	ddef(&c.RetainIdle, 7*24*time.Hour)
+	if c.NoLimits {
+		c.GuessRate, c.EntryRate, c.CreateRate = -1, -1, -1
+		c.MaxClients, c.AddrConns = 1<<30, 1<<30
 	}
 }
 
@@ -69,11 +132,16 @@ type Hub struct {
 	m   *metrics
 	up  websocket.Upgrader
 
+	guesses *budget // wrong codes and tokens
+	entries *budget // creates, joins, resumes, table lists, HTTP reports
+	creates *budget // rooms created
+
 	mu       sync.Mutex
 	rooms    map[string]*Room
-	tokens   map[string]string   // seat token → room code
-	facs     map[string][]string // facilitator token → room codes
-	guesses  map[string]*rate.Limiter
+	tokens   map[string]string    // seat token → room code
+	facs     map[string][]string  // facilitator token → room codes
+	perAddr  map[string]int       // open connections per address group
+	open     int                  // open connections, upgrades in flight included
 	clients  map[*client]struct{} // every open connection, for Close
 	live     int                  // rooms whose game is not over
 	closed   bool
@@ -92,18 +160,39 @@ func New(cfg Config) (*Hub, error) {
 	cfg.defaults()
 	h := &Hub{cfg: cfg, st: cfg.Store, m: newMetrics(),
 		rooms: map[string]*Room{}, tokens: map[string]string{}, facs: map[string][]string{},
-		guesses: map[string]*rate.Limiter{}, clients: map[*client]struct{}{},
-		w: newWriters(defaultWriters()), stop: make(chan struct{})}
-	go h.pinger()
+		perAddr: map[string]int{}, clients: map[*client]struct{}{},
+		guesses: newBudget(cfg.GuessRate, cfg.GuessBurst, cfg.GlobalGuessRate, 100),
+		entries: newBudget(cfg.EntryRate, cfg.EntryBurst, cfg.GlobalEntryRate, int(10*cfg.GlobalEntryRate)),
+		creates: newBudget(cfg.CreateRate, cfg.CreateBurst, cfg.GlobalCreateRate, 100),
+		w:       newWriters(cfg.Writers), stop: make(chan struct{})}
 	// Small read buffers (client messages are a few hundred bytes) and a
 	// pool for write buffers, which a connection holds only while writing:
 	// about 11 KiB less per connected player (server/PERFORMANCE.md).
 	h.up = websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, WriteBufferPool: &sync.Pool{}, CheckOrigin: h.checkOrigin}
+	// Every room's tokens, finished and idle ones included, so that they
+	// keep working after a restart; the rooms themselves load when asked.
+	all, err := h.st.All()
+	if err != nil {
+		return nil, err
+	}
+	lobby := map[string]bool{}
+	for _, sr := range all {
+		m, _, err := metaOf(h.st, sr)
+		if err != nil {
+			slog.Error("room not indexed", "code", sr.Code, "err", err)
+			continue
+		}
+		h.index(sr, &m)
+		lobby[sr.Code] = !m.Started
+	}
 	rs, err := h.st.Unfinished()
 	if err != nil {
 		return nil, err
 	}
 	for _, sr := range rs {
+		if lobby[sr.Code] {
+			continue // nothing happens in a lobby until someone joins, which loads it
+		}
 		r, err := restore(h, sr)
 		if err != nil {
 			// One broken room must not keep the others from the workshop.
@@ -113,7 +202,124 @@ func New(cfg Config) (*Hub, error) {
 		h.add(r)
 		slog.Info("room restored", "code", r.code, "version", r.st.Version, "phase", r.st.Phase.String())
 	}
+	h.purge(time.Now())
+	go h.pinger()
+	go h.janitor()
 	return h, nil
+}
+
+// index records a stored room's facilitator and seat tokens.
+func (h *Hub) index(sr store.Room, m *meta) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !slices.Contains(h.facs[sr.Facilitator], sr.Code) {
+		h.facs[sr.Facilitator] = append(h.facs[sr.Facilitator], sr.Code)
+	}
+	for _, s := range m.Seats {
+		h.tokens[s.Token] = sr.Code
+	}
+}
+
+// janitor unloads idle rooms (LobbyIdle) and deletes expired ones (Retain).
+func (h *Hub) janitor() {
+	every := min(h.cfg.LobbyIdle/4, time.Minute)
+	t := time.NewTicker(max(every, 10*time.Millisecond))
+	defer t.Stop()
+	lastPurge := time.Now()
+	for {
+		select {
+		case <-h.stop:
+			return
+		case now := <-t.C:
+			h.mu.Lock()
+			rooms := make([]*Room, 0, len(h.rooms))
+			for _, r := range h.rooms {
+				rooms = append(rooms, r)
+			}
+			h.mu.Unlock()
+			for _, r := range rooms {
+				r.do(func() { r.unloadIfIdle(now) })
+			}
+			if now.Sub(lastPurge) >= time.Hour {
+				lastPurge = now
+				h.purge(now)
+			}
+		}
+	}
+}
+
+// purge deletes the rooms whose retention ran out, except rooms in memory.
+func (h *Hub) purge(now time.Time) {
+	var fin, idle time.Time // zero: nothing is that old
+	if h.cfg.Retain > 0 {
+		fin = now.Add(-h.cfg.Retain)
+	}
+	if h.cfg.RetainIdle > 0 {
+		idle = now.Add(-h.cfg.RetainIdle)
+	}
+	rs, err := h.st.Expired(fin, idle)
+	if err != nil {
+		slog.Error("retention", "err", err)
+		return
+	}
+	for _, sr := range rs {
+		if h.inMemory(sr.Code) != nil {
+			continue
+		}
+		m, _, merr := metaOf(h.st, sr)
+		if err := h.st.Delete(sr.Code, now); err != nil {
+			slog.Error("retention", "err", err)
+			continue
+		}
+		h.mu.Lock()
+		if merr != nil { // the tokens are unknown: drop every one that names the room
+			for tok, code := range h.tokens {
+				if code == sr.Code {
+					delete(h.tokens, tok)
+				}
+			}
+		}
+		for _, s := range m.Seats {
+			delete(h.tokens, s.Token)
+		}
+		codes := slices.DeleteFunc(h.facs[sr.Facilitator], func(c string) bool { return c == sr.Code })
+		if len(codes) == 0 {
+			delete(h.facs, sr.Facilitator)
+		} else {
+			h.facs[sr.Facilitator] = codes
+		}
+		h.mu.Unlock()
+		slog.Info("retention: room deleted", "code", sr.Code, "finished", !sr.Finished.IsZero())
+	}
+}
+
+// unload drops an idle room from memory (a finished one nobody looks at, or
+// an unfinished one where nothing can happen): it stops counting against
+// MaxRooms and comes back from the store when someone asks; its tokens stay
+// indexed. It refuses (false) while anyone holds the room to hand it work
+// (acquire) or work waits in its inbox, so that no request is queued to a
+// room whose goroutine has ended.
+func (h *Hub) unload(r *Room) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if r.refs > 0 || len(r.inbox) > 0 {
+		return false
+	}
+	if h.rooms[r.code] == r {
+		delete(h.rooms, r.code)
+		if !r.over {
+			h.live--
+			h.m.rooms.Dec()
+		}
+	}
+	return true
+}
+
+// release ends an acquire once the work is queued.
+func (h *Hub) release(r *Room) {
+	h.mu.Lock()
+	r.refs--
+	h.mu.Unlock()
 }
 
 // Metrics serves the Prometheus metrics of this hub.
@@ -172,6 +378,10 @@ func (h *Hub) add(r *Room) {
 func (h *Hub) gone(c *client) {
 	h.mu.Lock()
 	delete(h.clients, c)
+	if h.perAddr[c.key]--; h.perAddr[c.key] <= 0 {
+		delete(h.perAddr, c.key)
+	}
+	h.open--
 	if h.closed && len(h.clients) == 0 {
 		h.w.stop() // the last connection has been written for the last time
 	}
@@ -194,9 +404,14 @@ func (h *Hub) finished() {
 	h.m.rooms.Dec()
 }
 
-func (h *Hub) room(code string) *Room {
+// acquire returns the room with that code, loading it from the store if
+// need be, held against unloading until release; nil if there is none.
+func (h *Hub) acquire(code string) *Room {
 	h.mu.Lock()
 	r := h.rooms[code]
+	if r != nil {
+		r.refs++
+	}
 	h.mu.Unlock()
 	if r == nil {
 		r = h.lookup(code)
@@ -211,34 +426,32 @@ func (h *Hub) inMemory(code string) *Room {
 	return h.rooms[code]
 }
 
-// forget drops a finished room nobody is connected to; its tokens stay
-// indexed so that a resume can bring it back from the store.
-func (h *Hub) forget(r *Room) {
-	h.mu.Lock()
-	if h.rooms[r.code] == r {
-		delete(h.rooms, r.code)
-	}
-	h.mu.Unlock()
-}
-
-// lookup brings a finished room back from the store, for a late resume or
-// join after everyone had left it.
+// lookup brings a room back from the store that is not in memory: a
+// finished one, for a late resume after everyone had left it, or an idle or
+// not yet started one. The room is returned acquired.
 func (h *Hub) lookup(code string) *Room {
+	if code == "" {
+		return nil
+	}
 	sr, err := h.st.Room(code)
-	if err != nil || sr.Finished.IsZero() {
+	if err != nil {
 		return nil
 	}
 	r, err := restore(h, sr)
 	if err != nil {
-		slog.Error("finished room not restored", "code", code, "err", err)
+		slog.Error("room not restored", "code", code, "err", err)
 		return nil
 	}
 	h.mu.Lock()
 	if old := h.rooms[code]; old != nil || h.closed {
+		if old != nil {
+			old.refs++
+		}
 		h.mu.Unlock()
 		return old
 	}
 	h.mu.Unlock()
+	r.refs = 1 // not yet shared
 	h.add(r)
 	return r
 }
@@ -274,18 +487,41 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "server is shutting down", http.StatusServiceUnavailable)
 		return
 	}
+	key := h.RemoteKey(r)
+	h.mu.Lock()
+	switch {
+	case h.open >= h.cfg.MaxClients:
+		h.mu.Unlock()
+		h.m.refused.WithLabelValues("server_full").Inc()
+		http.Error(w, "the server is full; try again later", http.StatusServiceUnavailable)
+		return
+	case h.perAddr[key] >= h.cfg.AddrConns:
+		h.mu.Unlock()
+		h.m.refused.WithLabelValues("address_full").Inc()
+		http.Error(w, "too many connections from this address", http.StatusTooManyRequests)
+		return
+	}
+	h.perAddr[key]++ // reserved now, so that a burst of upgrades cannot pass the caps
+	h.open++
+	h.mu.Unlock()
 	ws, err := h.up.Upgrade(w, r, nil)
 	if err != nil {
+		h.mu.Lock()
+		if h.perAddr[key]--; h.perAddr[key] <= 0 {
+			delete(h.perAddr, key)
+		}
+		h.open--
+		h.mu.Unlock()
 		return // the upgrader has answered
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	c := &client{hub: h, w: h.w, ws: ws, addr: host, quit: make(chan struct{}),
+	c := &client{hub: h, w: h.w, ws: ws, addr: key, key: key, quit: make(chan struct{}),
 		limiter: rate.NewLimiter(rate.Limit(h.cfg.Rate), h.cfg.Burst), seat: -2}
 	h.mu.Lock()
 	if h.closed {
+		if h.perAddr[key]--; h.perAddr[key] <= 0 {
+			delete(h.perAddr, key)
+		}
+		h.open--
 		h.mu.Unlock()
 		ws.Close()
 		return
@@ -349,11 +585,17 @@ func (h *Hub) dispatch(c *client, m protocol.ClientMsg) {
 			c.fail(m.ID, protocol.CodeBadMessage, fmt.Sprintf("this connection is in room %s already; open a new connection for another", r.code))
 			return
 		}
+		if !h.entryAllowed(c, m.ID) {
+			return
+		}
 		if m.Kind != protocol.KindCreate && !h.guessAllowed(c, m.ID) {
 			return
 		}
 		h.enter(c, m)
 	case protocol.KindTables:
+		if !h.entryAllowed(c, m.ID) || !h.guessAllowed(c, m.ID) {
+			return
+		}
 		ts, err := h.Tables(m.Token)
 		if err != nil {
 			h.guessed(c)
@@ -380,13 +622,14 @@ func (h *Hub) enter(c *client, m protocol.ClientMsg) {
 	case protocol.KindCreate:
 		h.create(c, m)
 	case protocol.KindJoin:
-		r := h.room(normCode(m.Code))
+		r := h.acquire(normCode(m.Code))
 		if r == nil {
 			h.guessed(c)
 			c.fail(m.ID, protocol.CodeUnknownRoom, fmt.Sprintf("no room %q", m.Code))
 			return
 		}
 		r.do(func() { r.join(c, m) })
+		h.release(r)
 	case protocol.KindResume:
 		h.resume(c, m)
 	}
@@ -403,23 +646,28 @@ func (h *Hub) resume(c *client, m protocol.ClientMsg) {
 			}
 		}
 	}
-	r := h.rooms[code]
 	h.mu.Unlock()
-	if ok && r == nil {
-		r = h.lookup(code)
+	var r *Room
+	if ok {
+		r = h.acquire(code)
 	}
-	if !ok || r == nil {
+	if r == nil {
 		h.guessed(c)
 		c.fail(m.ID, protocol.CodeUnauthorized, "no seat or table with that token here")
 		return
 	}
 	r.do(func() { r.resume(c, m) })
+	h.release(r)
 }
 
 func (h *Hub) create(c *client, m protocol.ClientMsg) {
 	req := m.Create
 	if req == nil {
 		c.fail(m.ID, protocol.CodeBadMessage, "create needs its create field")
+		return
+	}
+	if !h.creates.allow(c.key) {
+		c.fail(m.ID, protocol.CodeRateLimited, "too many new rooms from this address (or from everybody) just now; wait a little")
 		return
 	}
 	fac := req.Facilitator
@@ -464,32 +712,29 @@ func (h *Hub) create(c *client, m protocol.ClientMsg) {
 	r.do(func() { r.admitCreator(c, m.ID) })
 }
 
-// guessAllowed refuses a join or resume from an address that has failed too
-// often: room codes and tokens must not be guessable by brute force.
+// guessAllowed refuses a join, resume or token check from an address group
+// that has failed too often, or while everybody together has: room codes
+// and tokens must not be guessable by brute force, from one address or many.
 func (h *Hub) guessAllowed(c *client, re uint32) bool {
-	h.mu.Lock()
-	l := h.guesses[c.addr]
-	h.mu.Unlock()
-	if l != nil && l.Tokens() < 1 {
-		c.fail(re, protocol.CodeRateLimited, "too many wrong codes or tokens from this address; wait a little")
+	if !h.guesses.left(c.key) {
+		c.fail(re, protocol.CodeRateLimited, "too many wrong codes or tokens from this address (or from everybody) just now; wait a little")
 		return false
 	}
 	return true
 }
 
-// guessed charges a failed join or resume to the client's address.
-func (h *Hub) guessed(c *client) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	l := h.guesses[c.addr]
-	if l == nil {
-		if len(h.guesses) > 100_000 { // bound the map; forgetting is the safe side
-			clear(h.guesses)
-		}
-		l = rate.NewLimiter(rate.Limit(h.cfg.GuessRate), h.cfg.GuessBurst)
-		h.guesses[c.addr] = l
+// guessed charges a failed join, resume or token check to the client's
+// address group and to the global budget.
+func (h *Hub) guessed(c *client) { h.guesses.charge(c.key) }
+
+// entryAllowed spends one of the address group's creates, joins, resumes
+// and table lists.
+func (h *Hub) entryAllowed(c *client, re uint32) bool {
+	if !h.entries.allow(c.key) {
+		c.fail(re, protocol.CodeRateLimited, "too many requests to enter rooms from this address (or from everybody) just now; wait a little")
+		return false
 	}
-	l.Allow()
+	return true
 }
 
 // Tables lists every table of a facilitator token, finished ones included,
@@ -508,6 +753,9 @@ func (h *Hub) Tables(token string) ([]protocol.Table, error) {
 	out := make([]protocol.Table, 0, len(rs))
 	for _, sr := range rs {
 		t := protocol.Table{Code: sr.Code, Scenario: sr.Scenario, Phase: "over", Over: true}
+		if sr.Finished.IsZero() {
+			t.Phase, t.Over = "idle", false // unloaded while nobody was there; a resume brings it back
+		}
 		if r := h.inMemory(sr.Code); r != nil {
 			r.call(func() { t = r.table() })
 		}

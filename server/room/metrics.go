@@ -20,23 +20,26 @@ type metrics struct {
 	evicted  prometheus.Counter
 	latency  prometheus.Histogram
 	commands prometheus.Counter
+	refused  *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
 	m := &metrics{
-		reg:      prometheus.NewRegistry(),
-		rooms:    prometheus.NewGauge(prometheus.GaugeOpts{Name: "pushback_rooms", Help: "Rooms in memory whose game is not over."}),
-		conns:    prometheus.NewGauge(prometheus.GaugeOpts{Name: "pushback_connections", Help: "Open WebSocket connections."}),
-		msgsIn:   prometheus.NewCounter(prometheus.CounterOpts{Name: "pushback_messages_in_total", Help: "Frames received from clients."}),
-		msgsOut:  prometheus.NewCounter(prometheus.CounterOpts{Name: "pushback_messages_out_total", Help: "Frames queued to clients."}),
-		errors:   prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pushback_errors_total", Help: "Error answers sent, by protocol code."}, []string{"code"}),
-		evicted:  prometheus.NewCounter(prometheus.CounterOpts{Name: "pushback_evicted_total", Help: "Connections closed because their send queue was full."}),
+		reg:     prometheus.NewRegistry(),
+		rooms:   prometheus.NewGauge(prometheus.GaugeOpts{Name: "pushback_rooms", Help: "Rooms in memory whose game is not over."}),
+		conns:   prometheus.NewGauge(prometheus.GaugeOpts{Name: "pushback_connections", Help: "Open WebSocket connections."}),
+		msgsIn:  prometheus.NewCounter(prometheus.CounterOpts{Name: "pushback_messages_in_total", Help: "Frames received from clients."}),
+		msgsOut: prometheus.NewCounter(prometheus.CounterOpts{Name: "pushback_messages_out_total", Help: "Frames queued to clients."}),
+		errors:  prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pushback_errors_total", Help: "Error answers sent, by protocol code."}, []string{"code"}),
+		evicted: prometheus.NewCounter(prometheus.CounterOpts{Name: "pushback_evicted_total", Help: "Connections closed because their send queue was full."}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pushback_refused_connections_total",
+			Help: "Connections refused before the upgrade, by reason (server_full, address_full)."}, []string{"reason"}),
 		commands: prometheus.NewCounter(prometheus.CounterOpts{Name: "pushback_commands_total", Help: "Game commands accepted and logged, bots' included."}),
 		latency: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "pushback_command_seconds",
 			Help:    "From a command's arrival in its room to every view queued: apply, durable append, bots, views.",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}),
 	}
-	m.reg.MustRegister(m.rooms, m.conns, m.msgsIn, m.msgsOut, m.errors, m.evicted, m.commands, m.latency,
+	m.reg.MustRegister(m.rooms, m.conns, m.msgsIn, m.msgsOut, m.errors, m.evicted, m.commands, m.latency, m.refused,
 		prometheus.NewGoCollector())
 	return m
 }

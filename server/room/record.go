@@ -23,6 +23,9 @@ func (h *Hub) Game(code, token string) (debrief.Game, error) {
 	sr, err := h.st.Room(normCode(code))
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
+			if gone, _ := h.st.Gone(normCode(code), token); gone && token != "" {
+				return debrief.Game{}, store.ErrGone
+			}
 			return debrief.Game{}, ErrUnauthorized
 		}
 		return debrief.Game{}, err
@@ -43,6 +46,9 @@ func (h *Hub) Games(token string) ([]debrief.Game, error) {
 		return nil, err
 	}
 	if len(rs) == 0 {
+		if gone, _ := h.st.GoneFacilitator(token); gone {
+			return nil, store.ErrGone
+		}
 		return nil, ErrUnauthorized
 	}
 	out := make([]debrief.Game, 0, len(rs))

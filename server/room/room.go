@@ -9,12 +9,12 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/vmihailenco/msgpack/v5"
 
 	"pushback/scenarios"
 	"pushback/server/protocol"
+	"pushback/server/protocol/text"
 	"pushback/server/store"
 	"pushback/sim"
 )
@@ -42,7 +42,8 @@ type seat struct {
 	conn    *client // the person's connection now, nil if absent
 }
 
-// meta is what a room stores beside its command log (store.Room.Meta).
+// meta is a room's seats and flags: stored as created (store.Room.Meta),
+// then changed only by records (records.go).
 type meta struct {
 	Create    protocol.CreateRoom `msgpack:"create"`
 	Config    sim.Config          `msgpack:"config"`
@@ -80,8 +81,11 @@ type Room struct {
 	dl     time.Time // the running deadline, zero for none
 	over   bool
 	broken bool
-	idle   bool   // over and empty: the goroutine ends and the hub forgets the room
-	report []byte // the final debrief message, once built (debrief.go)
+	idle   bool      // unloaded (Hub.unload): the goroutine ends
+	refs   int       // guarded by the hub's mu: holders about to hand it work (Hub.acquire)
+	nrec   uint64    // records in the store: the next is nrec+1
+	empty  time.Time // since when nobody is connected, zero while someone is
+	report []byte    // the final debrief message, once built (debrief.go)
 }
 
 // codeError is an error with its protocol code, for requests that fail
@@ -127,9 +131,11 @@ func create(h *Hub, code, fac string, req protocol.CreateRoom, now time.Time) (*
 		}
 	}
 	if solo != "" {
-		if err := checkName(req.Name); err != nil {
+		n, err := checkName(req.Name, scn)
+		if err != nil {
 			return nil, err
 		}
+		req.Name = n
 	}
 	if len(req.Styles) > sim.MaxManagers {
 		return nil, bad("more styles than seats")
@@ -197,9 +203,11 @@ func create(h *Hub, code, fac string, req protocol.CreateRoom, now time.Time) (*
 // restore rebuilds a stored room by replaying its log.
 func restore(h *Hub, sr store.Room) (*Room, error) {
 	r := &Room{hub: h, code: sr.Code, fac: sr.Facilitator, seed: sr.Seed, src: sr.Source}
-	if err := msgpack.Unmarshal(sr.Meta, &r.meta); err != nil {
-		return nil, fmt.Errorf("room %s meta: %w", sr.Code, err)
+	m, n, err := metaOf(h.st, sr)
+	if err != nil {
+		return nil, err
 	}
+	r.meta, r.nrec = m, n
 	scn, err := parsed(sr.Scenario, sr.Source)
 	if err != nil {
 		return nil, fmt.Errorf("room %s scenario: %w", sr.Code, err)
@@ -211,6 +219,11 @@ func restore(h *Hub, sr store.Room) (*Room, error) {
 	}
 	if err := r.begin(log); err != nil {
 		return nil, fmt.Errorf("room %s: %w", sr.Code, err)
+	}
+	if r.over && sr.Finished.IsZero() { // the end was not recorded before a crash or a failed write
+		if err := h.st.Finish(sr.Code, time.Now()); err != nil {
+			slog.Error("finish", "code", sr.Code, "err", err)
+		}
 	}
 	return r, nil
 }
@@ -236,7 +249,25 @@ func (r *Room) begin(log []store.Entry) error {
 	r.conns = map[*client]struct{}{}
 	r.turn, r.phase, r.since = st.Turn, st.Phase, st.Version
 	r.over = st.Phase == sim.PhaseOver
+	r.empty = time.Now()
 	return nil
+}
+
+// unloadIfIdle frees the room if nobody has been in it for LobbyIdle and
+// nothing can happen in it until someone comes: no deadline runs and no bot
+// owes a move (settle has made them all). Its every change is in the store,
+// so a join or resume brings it back as it was.
+func (r *Room) unloadIfIdle(now time.Time) {
+	if r.idle || len(r.conns) > 0 {
+		return
+	}
+	if !r.over && (r.empty.IsZero() || now.Sub(r.empty) < r.hub.cfg.LobbyIdle || !r.dl.IsZero()) {
+		return
+	}
+	if r.hub.unload(r) {
+		r.idle = true
+		slog.Info("idle room unloaded", "code", r.code, "started", r.meta.Started, "over", r.over)
+	}
 }
 
 // do queues work for the room's goroutine. It blocks while the inbox is
@@ -397,7 +428,7 @@ func (r *Room) expire(now time.Time) {
 	}
 	r.dl = time.Time{}
 	turn, phase := r.st.Turn, r.st.Phase
-	held := false
+	held, prev := false, r.meta.clone()
 	for s := sim.Executive; int(s) <= r.st.Managers(); s++ {
 		st := &r.meta.Seats[s]
 		if r.st.Pending(s) && st.Owned && !st.BotOnly && st.conn == nil && !st.Hold {
@@ -406,7 +437,7 @@ func (r *Room) expire(now time.Time) {
 		}
 	}
 	if held {
-		r.saveMeta()
+		r.persist(prev) // if it fails the seats stay as they were, and skip gives the defaults
 	}
 	r.settle()
 	if r.st.Turn == turn && r.st.Phase == phase && !r.over && r.anyPending() {
@@ -426,37 +457,55 @@ func (r *Room) anyPending() bool {
 	return false
 }
 
-func (r *Room) saveMeta() {
-	b, err := msgpack.Marshal(&r.meta)
-	if err == nil {
-		err = r.hub.st.SaveMeta(r.code, b)
-	}
-	if err != nil {
-		slog.Error("save room meta", "code", r.code, "err", err)
-	}
+// clone copies the meta deep enough to undo a change to it.
+func (m meta) clone() meta {
+	m.Seats = slices.Clone(m.Seats)
+	return m
 }
 
-func checkName(name string) error {
-	n := strings.TrimSpace(name)
-	if n == "" || len(n) > protocol.MaxName || !utf8.ValidString(n) || strings.ContainsFunc(n, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return &codeError{protocol.CodeBadMessage, fmt.Sprintf("a name is 1..%d bytes of printable UTF-8", protocol.MaxName)}
+// checkName applies the text policy to a display name; the scenario's
+// persona names are reserved (a bot executive shows its persona's name).
+func checkName(name string, scn *sim.Scenario) (string, error) {
+	var reserved []string
+	for _, p := range scn.Personas {
+		reserved = append(reserved, p.Name)
 	}
-	return nil
+	n, err := text.Name(name, protocol.MaxName, reserved...)
+	if err != nil {
+		return "", &codeError{protocol.CodeBadMessage, fmt.Sprintf("a name is 1..%d bytes of visible, printable text that is no bot's: %v", protocol.MaxName, err)}
+	}
+	return n, nil
 }
 
 // admitCreator gives the creating connection its place: the facilitator of
 // a workshop room, or the human seat of a solo game.
 func (r *Room) admitCreator(c *client, re uint32) {
+	var err error
 	switch r.meta.Create.Solo {
 	case "":
 		r.attach(c, protocol.RoleFacilitator, sim.Facilitator, "")
 	case protocol.RoleExecutive:
-		r.take(c, 0, strings.TrimSpace(r.meta.Create.Name), protocol.RoleExecutive)
+		err = r.take(c, 0, r.meta.Create.Name, protocol.RoleExecutive, r.meta.clone())
 	default:
-		r.take(c, 1, strings.TrimSpace(r.meta.Create.Name), protocol.RoleManager)
+		err = r.take(c, 1, r.meta.Create.Name, protocol.RoleManager, r.meta.clone())
+	}
+	if err != nil {
+		r.failWith(c, re, err)
+		r.settle()
+		return
 	}
 	r.joined(c, re, r.fac)
 	r.settle()
+}
+
+// failWith answers a request with err's code.
+func (r *Room) failWith(c *client, re uint32, err error) {
+	var ce *codeError
+	if errors.As(err, &ce) {
+		c.fail(re, ce.code, ce.msg)
+	} else {
+		c.fail(re, protocol.SimCode(err), err.Error())
+	}
 }
 
 // attach puts c in the room with a role.
@@ -465,19 +514,26 @@ func (r *Room) attach(c *client, role string, s sim.Seat, name string) {
 	c.id, c.role, c.seat, c.name = r.nextID, role, s, name
 	r.conns[c] = struct{}{}
 	c.room.Store(r)
+	r.empty = time.Time{}
 }
 
-// take gives seat s to c's person with a fresh token.
-func (r *Room) take(c *client, s sim.Seat, name, role string) {
+// take gives seat s to c's person with a fresh token, durably: prev is the
+// meta before this change (and any the caller made with it), restored if
+// the store refuses it.
+func (r *Room) take(c *client, s sim.Seat, name, role string, prev meta) error {
 	st := &r.meta.Seats[s]
-	if st.conn != nil && st.conn != c {
-		r.demote(st.conn)
-	}
+	old := st.conn
 	st.Name, st.Owned, st.Hold, st.BotOnly, st.conn = name, true, false, false, c
 	st.Token = newToken()
+	if err := r.persist(prev); err != nil {
+		return err
+	}
+	if old != nil && old != c {
+		r.demote(old)
+	}
 	r.hub.indexToken(st.Token, r.code)
 	r.attach(c, role, s, name)
-	r.saveMeta()
+	return nil
 }
 
 // demote turns a connection that lost its seat into an observer and tells it.
@@ -499,11 +555,13 @@ func (r *Room) detach(c *client) {
 	}
 	c.room.CompareAndSwap(r, nil)
 	r.broadcast()
+	if len(r.conns) == 0 {
+		r.empty = time.Now()
+	}
 	if r.over && len(r.conns) == 0 {
 		// Nobody is looking at a finished game: free it. Its log stays in
 		// the store, and a resume brings it back (Hub.lookup).
-		r.idle = true
-		r.hub.forget(r)
+		r.idle = r.hub.unload(r) // else the janitor tries again
 	}
 }
 
@@ -520,6 +578,13 @@ func (r *Room) joined(c *client, re uint32, fac string) {
 
 // join seats a newcomer by code and name.
 func (r *Room) join(c *client, m protocol.ClientMsg) {
+	if r.over {
+		// A finished game's debrief holds every case text: it goes to the
+		// people who played it (they resume with their tokens) and to the
+		// facilitator, not to whoever learns the code.
+		c.fail(m.ID, protocol.CodeGameOver, "the game is over; players come back with their tokens, the facilitator has the report")
+		return
+	}
 	if r.meta.Locked {
 		c.fail(m.ID, protocol.CodeRoomLocked, "the facilitator has locked this room")
 		return
@@ -535,11 +600,13 @@ func (r *Room) join(c *client, m protocol.ClientMsg) {
 	name := strings.TrimSpace(m.Name)
 	switch role {
 	case protocol.RoleObserver, protocol.RoleProjector:
-		if name != "" {
-			if err := checkName(name); err != nil {
-				c.fail(m.ID, protocol.CodeBadMessage, err.Error())
+		if m.Name != "" {
+			n, err := checkName(m.Name, r.scn)
+			if err != nil {
+				r.failWith(c, m.ID, err)
 				return
 			}
+			name = n
 		}
 		r.attach(c, role, sim.Public, name)
 		r.joined(c, m.ID, "")
@@ -551,8 +618,9 @@ func (r *Room) join(c *client, m protocol.ClientMsg) {
 			protocol.RolePlayer, protocol.RoleManager, protocol.RoleExecutive, protocol.RoleObserver, protocol.RoleProjector))
 		return
 	}
-	if err := checkName(name); err != nil {
-		c.fail(m.ID, protocol.CodeBadMessage, err.Error())
+	name, err := checkName(m.Name, r.scn)
+	if err != nil {
+		r.failWith(c, m.ID, err)
 		return
 	}
 	var order []sim.Seat
@@ -581,7 +649,10 @@ func (r *Room) join(c *client, m protocol.ClientMsg) {
 		if s == sim.Executive {
 			rl = protocol.RoleExecutive
 		}
-		r.take(c, s, name, rl)
+		if err := r.take(c, s, name, rl, r.meta.clone()); err != nil {
+			r.failWith(c, m.ID, err)
+			return
+		}
 		r.joined(c, m.ID, "")
 		r.settle()
 		return
@@ -590,7 +661,7 @@ func (r *Room) join(c *client, m protocol.ClientMsg) {
 }
 
 // resume brings a token's holder back: any new connection takes the seat
-// (an older one still open is told it became an observer), gets the full
+// (an older one still open is told so and closed), gets the full
 // view at once, and takes the seat back from a bot.
 func (r *Room) resume(c *client, m protocol.ClientMsg) {
 	if m.Token == r.fac {
@@ -608,9 +679,13 @@ func (r *Room) resume(c *client, m protocol.ClientMsg) {
 		if st.Token != m.Token || !st.Owned {
 			continue
 		}
-		if st.conn != nil && st.conn != c {
-			old := st.conn
-			r.demote(old)
+		if old := st.conn; old != nil && old != c {
+			// The token's holder came back on a new connection: the old
+			// one is closed, never multiplied (a stolen or replayed token
+			// must not fill the room with copies of a seat).
+			old.fail(0, protocol.CodeUnauthorized, "this seat was resumed on another connection")
+			r.detach(old)
+			old.close()
 		}
 		st.conn = c
 		role := protocol.RoleManager
@@ -619,8 +694,9 @@ func (r *Room) resume(c *client, m protocol.ClientMsg) {
 		}
 		r.attach(c, role, sim.Seat(i), st.Name)
 		if st.Hold {
+			prev := r.meta.clone()
 			st.Hold = false
-			r.saveMeta()
+			r.persist(prev) // if it fails a bot keeps playing the seat
 		}
 		r.joined(c, m.ID, "")
 		r.settle()
@@ -653,12 +729,7 @@ func (r *Room) handle(c *client, m protocol.ClientMsg, at time.Time) {
 		err = r.order(c, m)
 	}
 	if err != nil {
-		var ce *codeError
-		if errors.As(err, &ce) {
-			c.fail(m.ID, ce.code, ce.msg)
-		} else {
-			c.fail(m.ID, protocol.SimCode(err), err.Error())
-		}
+		r.failWith(c, m.ID, err)
 		return
 	}
 	c.reply(protocol.ServerMsg{Kind: protocol.KindOK, Re: m.ID})
@@ -683,13 +754,19 @@ func (r *Room) command(c *client, m protocol.ClientMsg) error {
 	case m.Based < r.since || m.Based > r.st.Version:
 		return &codeError{protocol.CodeStaleVersion, fmt.Sprintf("decided on version %d; the phase began at version %d and the game is at %d", m.Based, r.since, r.st.Version)}
 	}
+	for _, t := range []string{cmd.Framing, cmd.Case.Text, cmd.Case.Alternative} {
+		if err := text.Check(t, sim.MaxText, true); err != nil {
+			return &codeError{protocol.CodeBadCommand, err.Error()}
+		}
+	}
 	st := &r.meta.Seats[c.seat]
 	if err := r.apply(*cmd); err != nil {
 		return err
 	}
 	if st.Hold { // the person is back and plays again
+		prev := r.meta.clone()
 		st.Hold = false
-		r.saveMeta()
+		r.persist(prev) // if it fails a bot keeps playing the seat
 	}
 	r.settle()
 	return nil
@@ -708,27 +785,36 @@ func (r *Room) order(c *client, m protocol.ClientMsg) error {
 		if r.meta.Started {
 			return &codeError{protocol.CodeWrongPhase, "the game has started already"}
 		}
+		prev := r.meta.clone()
 		r.meta.Started = true
-		r.saveMeta()
+		if err := r.persist(prev); err != nil {
+			return err
+		}
 		r.resetDeadline(now)
 	case protocol.KindPause:
 		if !r.meta.Paused {
+			prev := r.meta.clone()
 			r.meta.Paused = true
 			if !r.dl.IsZero() {
 				r.meta.Remaining = max(r.dl.Sub(now).Milliseconds(), 0)
 			}
+			if err := r.persist(prev); err != nil {
+				return err
+			}
 			r.dl = time.Time{}
 			r.timer.Stop()
-			r.saveMeta()
 		}
 	case protocol.KindContinue:
 		if r.meta.Paused {
-			r.meta.Paused = false
-			if r.meta.Remaining > 0 {
-				r.setDeadline(now.Add(time.Duration(r.meta.Remaining) * time.Millisecond))
+			prev := r.meta.clone()
+			rem := r.meta.Remaining
+			r.meta.Paused, r.meta.Remaining = false, 0
+			if err := r.persist(prev); err != nil {
+				return err
 			}
-			r.meta.Remaining = 0
-			r.saveMeta()
+			if rem > 0 {
+				r.setDeadline(now.Add(time.Duration(rem) * time.Millisecond))
+			}
 		}
 	case protocol.KindExtend:
 		if m.Seconds <= 0 || m.Seconds > MaxDeadline {
@@ -736,7 +822,11 @@ func (r *Room) order(c *client, m protocol.ClientMsg) error {
 		}
 		switch {
 		case r.meta.Paused && r.meta.Remaining > 0:
+			prev := r.meta.clone()
 			r.meta.Remaining += int64(m.Seconds) * 1000
+			if err := r.persist(prev); err != nil {
+				return err
+			}
 		case !r.dl.IsZero():
 			r.setDeadline(r.dl.Add(time.Duration(m.Seconds) * time.Second))
 		default:
@@ -765,8 +855,11 @@ func (r *Room) order(c *client, m protocol.ClientMsg) error {
 		}
 		return &codeError{protocol.CodeBadMessage, fmt.Sprintf("no connection %d", m.Conn)}
 	case protocol.KindLock:
+		prev := r.meta.clone()
 		r.meta.Locked = m.On
-		r.saveMeta()
+		if err := r.persist(prev); err != nil {
+			return err
+		}
 	case protocol.KindBot:
 		s, err := seatArg()
 		if err != nil {
@@ -776,8 +869,11 @@ func (r *Room) order(c *client, m protocol.ClientMsg) error {
 		if !st.Owned {
 			return &codeError{protocol.CodeBadCommand, fmt.Sprintf("no person holds seat %d; a bot plays it already", s)}
 		}
+		prev := r.meta.clone()
 		st.Hold = m.On
-		r.saveMeta()
+		if err := r.persist(prev); err != nil {
+			return err
+		}
 	case protocol.KindAssign:
 		s, err := seatArg()
 		if err != nil {
@@ -792,13 +888,14 @@ func (r *Room) order(c *client, m protocol.ClientMsg) error {
 		if who == nil {
 			return &codeError{protocol.CodeBadMessage, fmt.Sprintf("no connection %d", m.Conn)}
 		}
+		prev := r.meta.clone()
+		freed := ""
 		if who.seat >= 0 && who.seat != s { // its old seat is free again
 			old := &r.meta.Seats[who.seat]
 			old.Owned, old.Hold, old.Name, old.conn = false, false, "", nil
 			old.Token = newToken()
-			r.hub.indexToken(old.Token, r.code)
+			freed = old.Token
 		}
-		delete(r.conns, who) // take re-attaches it with a new number
 		role := protocol.RoleManager
 		if s == sim.Executive {
 			role = protocol.RoleExecutive
@@ -807,7 +904,14 @@ func (r *Room) order(c *client, m protocol.ClientMsg) error {
 		if name == "" {
 			name = fmt.Sprintf("Player %d", who.id)
 		}
-		r.take(who, s, name, role)
+		delete(r.conns, who) // take re-attaches it with a new number
+		if err := r.take(who, s, name, role, prev); err != nil {
+			r.conns[who] = struct{}{}
+			return err
+		}
+		if freed != "" {
+			r.hub.indexToken(freed, r.code)
+		}
 		r.joined(who, 0, "")
 	default:
 		return &codeError{protocol.CodeBadMessage, "unknown order " + m.Kind}

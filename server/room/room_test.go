@@ -57,12 +57,11 @@ func TestDropAndResume(t *testing.T) {
 	m1.playPhase(t, scn, fac)
 
 	// A second connection resuming the same token takes the seat; the first
-	// is told it is an observer now.
+	// is told so and closed, not kept as a copy.
 	third := dial(t, s.url)
 	third.must(protocol.ClientMsg{Kind: protocol.KindResume, Token: token})
-	for back.joined.Role != protocol.RoleObserver {
-		back.next()
-	}
+	back.waitError(protocol.CodeUnauthorized)
+	back.waitClosed()
 }
 
 // A person away when the deadline passes: a bot plays the seat (and

@@ -1,5 +1,7 @@
 // Package store is the durable log of every room: what the room was created
-// with and every command accepted in it, in order. Since sim is
+// with, every command accepted in it, and every other change the room
+// acknowledged (seats, holds, pause, lock, start: records), each in order.
+// Since sim is
 // deterministic, a room is its scenario, config and seed plus its command
 // log; restart, replay and the debrief all come from here. It is an
 // embedded SQLite database (modernc.org/sqlite, no cgo) in WAL mode with
@@ -31,31 +33,53 @@ const File = "pushback.db"
 // ErrNotFound is returned for a room code the store does not hold.
 var ErrNotFound = errors.New("no such room")
 
+// ErrGone is returned for a room that the store held once and deleted when
+// its retention ran out (Expire, Delete).
+var ErrGone = errors.New("the room was deleted after its retention period")
+
+// ErrLocked is returned by Open when another process holds the data
+// directory.
+var ErrLocked = errors.New("data directory locked")
+
+// ErrDamaged is returned by Open when SQLite's quick_check finds the
+// database damaged, or a test write fails: a server must not start and
+// answer health checks on a database it cannot write.
+var ErrDamaged = errors.New("database damaged or not writable")
+
 // Store is one open database. Its methods are safe for concurrent use; a
 // single connection serialises writes, which SQLite does anyway.
 type Store struct {
 	db      *sql.DB
 	path    string
+	lock    *os.File // the data directory's flock, held until Close
 	appends chan appendReq
 	stop    sync.Once
 	stopped chan struct{}
 }
 
-// appendReq is one Append waiting for the writer.
+// appendReq is one write waiting for the writer: a command (cmd set), a
+// room's records (recs set, numbered from seq), its end (finish set) or a
+// health probe (health). Every change a room acknowledges goes through
+// here, so it is committed, with its fsync, before anyone hears of it.
 type appendReq struct {
-	code string
-	seq  int64
-	cmd  []byte
-	at   int64
-	done chan error
+	code    string
+	seq     int64
+	cmd     []byte
+	recs    [][]byte
+	version int64
+	finish  int64
+	health  bool
+	at      int64
+	done    chan error
 }
 
 // maxBatch bounds how many appends share a transaction.
 const maxBatch = 256
 
 // Room is a room as it was created plus its bookkeeping. Meta belongs to the
-// room package (seats, tokens, flags) and is rewritten as they change; the
-// rest never changes after creation except Finished.
+// room package (seats, tokens, flags) and is the room as it was created:
+// every later change of it is a Record in the room's log. Nothing here
+// changes after creation except Finished.
 type Room struct {
 	Code        string
 	Facilitator string // the facilitator token, to list a trainer's tables
@@ -65,6 +89,18 @@ type Room struct {
 	Meta        []byte
 	Created     time.Time
 	Finished    time.Time // zero while the game runs
+}
+
+// Record is one logged change of a room other than a command: a seat taken
+// or freed, a hold, a pause, a lock, a start. Body belongs to the room
+// package, like Meta; N numbers a room's records from 1, in order, and
+// Version is the game's version when it happened, which places it among the
+// commands.
+type Record struct {
+	N       uint64
+	Version uint64
+	Body    []byte
+	At      time.Time
 }
 
 // Entry is one logged command with its sequence number (the sim.State
@@ -87,6 +123,24 @@ CREATE TABLE IF NOT EXISTS rooms (
 	finished    INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS rooms_facilitator ON rooms(facilitator);
+CREATE TABLE IF NOT EXISTS purged (
+	code        TEXT PRIMARY KEY,
+	facilitator TEXT NOT NULL,
+	at          INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS purged_facilitator ON purged(facilitator);
+CREATE TABLE IF NOT EXISTS health (
+	id INTEGER PRIMARY KEY,
+	at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS records (
+	room    TEXT NOT NULL REFERENCES rooms(code),
+	n       INTEGER NOT NULL,
+	version INTEGER NOT NULL,
+	record  BLOB NOT NULL,
+	at      INTEGER NOT NULL,
+	PRIMARY KEY (room, n)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS commands (
 	room    TEXT NOT NULL REFERENCES rooms(code),
 	seq     INTEGER NOT NULL,
@@ -96,23 +150,45 @@ CREATE TABLE IF NOT EXISTS commands (
 ) WITHOUT ROWID;
 `
 
-// Open opens or creates the database in dir, creating dir if needed.
+// Open opens or creates the database in dir, creating dir if needed. It
+// takes an exclusive lock on the directory (ErrLocked if another server
+// holds it), runs SQLite's quick_check and one test write (ErrDamaged if
+// either fails), so that a server never starts on a database it cannot use.
 func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("store: data directory: %w", err)
+	}
+	lock, err := lockDir(filepath.Join(dir, File+".lock"))
+	if err != nil {
+		return nil, err
 	}
 	path := filepath.Join(dir, File)
 	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
+		lock.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(1)
-	if _, err := db.Exec(schema); err != nil {
+	fail := func(format string, a ...any) (*Store, error) {
 		db.Close()
-		return nil, fmt.Errorf("store: schema of %s: %w", path, err)
+		lock.Close()
+		return nil, fmt.Errorf(format, a...)
 	}
-	s := &Store{db: db, path: path, appends: make(chan appendReq, maxBatch), stopped: make(chan struct{})}
+	var check string
+	if err := db.QueryRow(`PRAGMA quick_check`).Scan(&check); err != nil {
+		return fail("store: %s: quick_check: %v: %w", path, err, ErrDamaged)
+	}
+	if check != "ok" {
+		return fail("store: %s: quick_check: %s: %w", path, check, ErrDamaged)
+	}
+	if _, err := db.Exec(schema); err != nil {
+		return fail("store: schema of %s: %v: %w", path, err, ErrDamaged)
+	}
+	s := &Store{db: db, path: path, lock: lock, appends: make(chan appendReq, maxBatch), stopped: make(chan struct{})}
+	if err := s.commit([]appendReq{{health: true, at: time.Now().UnixMilli()}}); err != nil {
+		return fail("store: %s: a test write failed: %v: %w", path, err, ErrDamaged)
+	}
 	go s.writer()
 	return s, nil
 }
@@ -120,7 +196,9 @@ func Open(dir string) (*Store, error) {
 // Close stops the writer and closes the database; appends after Close fail.
 func (s *Store) Close() error {
 	s.stop.Do(func() { close(s.stopped) })
-	return s.db.Close()
+	err := s.db.Close()
+	s.lock.Close() // releases the directory's flock
+	return err
 }
 
 // writer commits appends in batches: it takes whatever is waiting (at most
@@ -162,12 +240,59 @@ func (s *Store) commit(batch []appendReq) error {
 		return err
 	}
 	for _, r := range batch {
-		if _, err := tx.Exec(`INSERT INTO commands(room, seq, command, at) VALUES (?,?,?,?)`, r.code, r.seq, r.cmd, r.at); err != nil {
+		var res sql.Result
+		var err error
+		switch {
+		case r.health:
+			_, err = tx.Exec(`INSERT OR REPLACE INTO health(id, at) VALUES (1, ?)`, r.at)
+		case r.recs != nil:
+			for i, b := range r.recs {
+				if _, err = tx.Exec(`INSERT INTO records(room, n, version, record, at) VALUES (?,?,?,?,?)`, r.code, r.seq+int64(i), r.version, b, r.at); err != nil {
+					break
+				}
+			}
+		case r.finish != 0:
+			res, err = tx.Exec(`UPDATE rooms SET finished = ? WHERE code = ?`, r.finish, r.code)
+		default:
+			_, err = tx.Exec(`INSERT INTO commands(room, seq, command, at) VALUES (?,?,?,?)`, r.code, r.seq, r.cmd, r.at)
+		}
+		if err == nil && res != nil {
+			if n, _ := res.RowsAffected(); n != 1 {
+				err = ErrNotFound
+			}
+		}
+		if err != nil {
 			tx.Rollback()
+			if r.cmd == nil {
+				return fmt.Errorf("store: room %s: %w", r.code, err)
+			}
 			return fmt.Errorf("store: room %s command %d: %w", r.code, r.seq, err)
 		}
 	}
 	return tx.Commit()
+}
+
+// send hands one write to the writer and waits for its commit.
+func (s *Store) send(r appendReq, what string) error {
+	r.done = make(chan error, 1)
+	select {
+	case s.appends <- r:
+	case <-s.stopped:
+		return fmt.Errorf("store: %s: the store is closed", what)
+	}
+	select {
+	case err := <-r.done:
+		return err
+	case <-s.stopped:
+		return fmt.Errorf("store: %s: the store closed before the commit", what)
+	}
+}
+
+// Health writes a row through the same path as every command and answers
+// whether it was committed: a health check that only reads would say ok on
+// a read-only or full disk.
+func (s *Store) Health() error {
+	return s.send(appendReq{health: true, at: time.Now().UnixMilli()}, "health check")
 }
 
 // Path is the database file, for logs.
@@ -183,26 +308,44 @@ func (s *Store) Create(r Room) error {
 	return nil
 }
 
-// SaveMeta replaces a room's Meta.
-func (s *Store) SaveMeta(code string, meta []byte) error {
-	return s.exec1(code, `UPDATE rooms SET meta = ? WHERE code = ?`, meta, code)
+// AppendRecords logs a room's changes other than commands durably, numbered
+// first, first+1, …, through the same group commit as Append: when it
+// returns nil they are on disk, and only then may the room acknowledge
+// them. A number used already is refused.
+func (s *Store) AppendRecords(code string, first, version uint64, bodies [][]byte, at time.Time) error {
+	return s.send(appendReq{code: code, seq: int64(first), version: int64(version), recs: bodies, at: at.UnixMilli()},
+		fmt.Sprintf("room %s record %d", code, first))
+}
+
+// Records returns a room's records in order.
+func (s *Store) Records(code string) ([]Record, error) {
+	rows, err := s.db.Query(`SELECT n, version, record, at FROM records WHERE room = ? ORDER BY n`, code)
+	if err != nil {
+		return nil, fmt.Errorf("store: records of %s: %w", code, err)
+	}
+	defer rows.Close()
+	var out []Record
+	for rows.Next() {
+		var n, v, at int64
+		var b []byte
+		if err := rows.Scan(&n, &v, &b, &at); err != nil {
+			return nil, fmt.Errorf("store: records of %s: %w", code, err)
+		}
+		if want := int64(len(out) + 1); n != want {
+			return nil, fmt.Errorf("store: records of %s: record %d where %d belongs", code, n, want)
+		}
+		out = append(out, Record{N: uint64(n), Version: uint64(v), Body: b, At: time.UnixMilli(at)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: records of %s: %w", code, err)
+	}
+	return out, nil
 }
 
 // Finish marks a room's game as over: it is no longer rebuilt on start but
 // kept for the debrief.
 func (s *Store) Finish(code string, at time.Time) error {
-	return s.exec1(code, `UPDATE rooms SET finished = ? WHERE code = ?`, at.UnixMilli(), code)
-}
-
-func (s *Store) exec1(code, q string, args ...any) error {
-	res, err := s.db.Exec(q, args...)
-	if err != nil {
-		return fmt.Errorf("store: room %s: %w", code, err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return fmt.Errorf("store: room %s: %w", code, ErrNotFound)
-	}
-	return nil
+	return s.send(appendReq{code: code, finish: at.UnixMilli()}, "room "+code+" finish")
 }
 
 // Append logs one accepted command durably: when it returns nil the command
@@ -214,18 +357,7 @@ func (s *Store) Append(code string, seq uint64, c sim.Command, at time.Time) err
 	if err != nil {
 		return fmt.Errorf("store: room %s command %d: %w", code, seq, err)
 	}
-	r := appendReq{code: code, seq: int64(seq), cmd: b, at: at.UnixMilli(), done: make(chan error, 1)}
-	select {
-	case s.appends <- r:
-	case <-s.stopped:
-		return fmt.Errorf("store: room %s command %d: the store is closed", code, seq)
-	}
-	select {
-	case err := <-r.done:
-		return err
-	case <-s.stopped:
-		return fmt.Errorf("store: room %s command %d: the store closed before the commit", code, seq)
-	}
+	return s.send(appendReq{code: code, seq: int64(seq), cmd: b, at: at.UnixMilli()}, fmt.Sprintf("room %s command %d", code, seq))
 }
 
 // Room returns one room.
@@ -242,6 +374,71 @@ func (s *Store) Room(code string) (Room, error) {
 		return Room{}, fmt.Errorf("store: room %s: %w", code, ErrNotFound)
 	}
 	return rs[0], nil
+}
+
+// Gone reports whether code was a room of facilitator token that retention
+// deleted: reports answer 410 for those, and the same 401 as for an unknown
+// code to anyone else.
+func (s *Store) Gone(code, token string) (bool, error) {
+	var n int
+	err := s.db.QueryRow(`SELECT count(*) FROM purged WHERE code = ? AND facilitator = ?`, code, token).Scan(&n)
+	return n > 0, err
+}
+
+// GoneFacilitator reports whether token had rooms that retention deleted.
+func (s *Store) GoneFacilitator(token string) (bool, error) {
+	var n int
+	err := s.db.QueryRow(`SELECT count(*) FROM purged WHERE facilitator = ?`, token).Scan(&n)
+	return n > 0, err
+}
+
+// All returns every room without its scenario source, oldest first: the hub
+// indexes their tokens on start so that seat and facilitator tokens of
+// finished or idle rooms keep working after a restart.
+func (s *Store) All() ([]Room, error) {
+	rows, err := s.db.Query(`SELECT code, facilitator, scenario, x'', seed, meta, created, finished FROM rooms ORDER BY created, code`)
+	if err != nil {
+		return nil, fmt.Errorf("store: rooms: %w", err)
+	}
+	return scanRooms(rows)
+}
+
+// Expired returns the rooms retention should delete: games finished before
+// finished, and unfinished rooms with no change (creation, record or
+// command) since idle. Source is left out.
+func (s *Store) Expired(finished, idle time.Time) ([]Room, error) {
+	rows, err := s.db.Query(`SELECT code, facilitator, scenario, x'', seed, meta, created, finished FROM rooms r
+		WHERE (finished != 0 AND finished < ?1)
+		   OR (finished = 0 AND created < ?2
+		       AND NOT EXISTS (SELECT 1 FROM commands c WHERE c.room = r.code AND c.at >= ?2)
+		       AND NOT EXISTS (SELECT 1 FROM records e WHERE e.room = r.code AND e.at >= ?2))
+		ORDER BY created, code`, finished.UnixMilli(), idle.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("store: expired rooms: %w", err)
+	}
+	return scanRooms(rows)
+}
+
+// Delete removes a room and its log, leaving a tombstone so that its
+// facilitator's report links answer "gone" rather than "unauthorized".
+func (s *Store) Delete(code string, at time.Time) error {
+	tx, err := s.db.Begin()
+	if err != nil {
+		return fmt.Errorf("store: delete %s: %w", code, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`INSERT OR REPLACE INTO purged(code, facilitator, at) SELECT code, facilitator, ? FROM rooms WHERE code = ?`, at.UnixMilli(), code); err != nil {
+		return fmt.Errorf("store: delete %s: %w", code, err)
+	}
+	for _, q := range []string{`DELETE FROM commands WHERE room = ?`, `DELETE FROM records WHERE room = ?`, `DELETE FROM rooms WHERE code = ?`} {
+		if _, err := tx.Exec(q, code); err != nil {
+			return fmt.Errorf("store: delete %s: %w", code, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: delete %s: %w", code, err)
+	}
+	return nil
 }
 
 // Unfinished returns every room whose game has not ended, oldest first: the

@@ -77,8 +77,22 @@ func TestLogSurvivesReopenAndReplays(t *testing.T) {
 	if err := s.Finish("KXP4RT", now); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveMeta("NOROOM", nil); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("SaveMeta of an unknown room: %v", err)
+	if err := s.Finish("NOROOM", now); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Finish of an unknown room: %v", err)
+	}
+	// Records: numbered from 1, in order; a number used twice and an
+	// unknown room are refused.
+	if err := s.AppendRecords("KXP4RT", 1, 3, [][]byte{{1}, {2}}, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AppendRecords("KXP4RT", 2, 4, [][]byte{{9}}, now); err == nil {
+		t.Fatal("a repeated record number was accepted")
+	}
+	if err := s.AppendRecords("NOROOM", 1, 0, [][]byte{{1}}, now); err == nil {
+		t.Fatal("a record for an unknown room was accepted")
+	}
+	if recs, err := s.Records("KXP4RT"); err != nil || len(recs) != 2 || recs[1].N != 2 || recs[1].Body[0] != 2 || recs[0].Version != 3 {
+		t.Fatalf("Records = %+v, %v", recs, err)
 	}
 	s.Close()
 
