@@ -15,6 +15,9 @@ func (m *Model) Connected() []protocol.ClientMsg {
 	m.Conn, m.Attempt, m.RetryIn = ConnOnline, 0, 0
 	out := m.msg(protocol.ClientMsg{Kind: protocol.KindHello, V: protocol.Version})
 	switch {
+	case m.Replaced:
+		// The seat is open elsewhere: taking it back is the player's call
+		// (TakeBack), never an automatic reconnect.
 	case m.Saved.Token != "":
 		out = append(out, m.msg(protocol.ClientMsg{Kind: protocol.KindResume, Token: m.Saved.Token})...)
 		m.Busy = true
@@ -118,6 +121,9 @@ func (m *Model) joined(j *protocol.Joined) {
 func (m *Model) failed(e protocol.Error) {
 	m.Busy = false
 	m.Notice = ErrorText(e)
+	if e.Code == protocol.CodeReplaced {
+		m.Replaced, m.Joined = true, false
+	}
 	if !m.Joined && (e.Code == protocol.CodeUnauthorized || e.Code == protocol.CodeUnknownRoom) {
 		// The saved seat is gone (the room ended, or the token is wrong):
 		// forget it, so the next connection does not try it again.
@@ -149,6 +155,7 @@ var errorWords = map[protocol.Code]string{
 	protocol.CodeBadMessage:      "The server could not read a message from this client",
 	protocol.CodeVersion:         "This client is out of date: reload the page",
 	protocol.CodeUnknownRoom:     "No room has that code: check it on the projector",
+	protocol.CodeReplaced:        "Your seat was opened in another tab or on another device, so it moved there",
 	protocol.CodeRoomFull:        "That room has no free seat",
 	protocol.CodeRoomLocked:      "The facilitator has locked that room",
 	protocol.CodeTooManyRooms:    "The server is full: try again later",

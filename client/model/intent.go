@@ -75,12 +75,18 @@ type Leave struct{}
 // Dismiss hides the notice.
 type Dismiss struct{}
 
+// TakeBack resumes this device's seat after the server moved it to another
+// connection (a second tab or device): only on the player's word, so that
+// two tabs never take the seat from each other in turn.
+type TakeBack struct{}
+
 // CloseDebrief goes back from the debrief to the scores.
 type CloseDebrief struct{}
 
 func (Join) intent()         {}
 func (Host) intent()         {}
 func (Solo) intent()         {}
+func (TakeBack) intent()     {}
 func (SendAnswer) intent()   {}
 func (PlayMandate) intent()  {}
 func (Visit) intent()        {}
@@ -200,6 +206,12 @@ func (m *Model) Do(in Intent) []protocol.ClientMsg {
 		m.Debrief = false
 	case Dismiss:
 		m.Notice = ""
+	case TakeBack:
+		if !m.Replaced || m.Saved.Token == "" {
+			return nil
+		}
+		m.Replaced, m.Busy = false, true
+		return m.msg(protocol.ClientMsg{Kind: protocol.KindResume, Token: m.Saved.Token})
 	case Leave:
 		fresh := New(Saved{Code: m.Saved.Code})
 		fresh.Conn, fresh.Now, fresh.Wall, fresh.Skew, fresh.start, fresh.nextID = m.Conn, m.Now, m.Wall, m.Skew, m.start, m.nextID

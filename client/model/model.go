@@ -113,7 +113,10 @@ type Model struct {
 	Attempt int           // reconnect attempts since the link dropped
 	RetryIn time.Duration // until the next attempt, for the banner
 	Notice  string        // the last error from the server, in words
-	Busy    bool          // a join or create is on its way
+	// Replaced: the server gave this device's seat to another connection
+	// (a second tab or device); no automatic resume until TakeBack.
+	Replaced bool
+	Busy     bool // a join or create is on its way
 
 	Joined  bool
 	Seat    sim.Seat

@@ -512,3 +512,26 @@ func touch(m *Model) {
 		m.Event(i)
 	}
 }
+
+// A seat resumed on another tab or device: this one says where it went,
+// does not take it back by itself on the next reconnect (two tabs would
+// take turns forever), and takes it back only when asked.
+func TestReplacedSeatIsNotResumedAutomatically(t *testing.T) {
+	m := New(Saved{Code: "KX7PQR", Token: "seat-token"})
+	m.Connected()
+	m.Joined = true
+	m.Receive(frame(t, protocol.ServerMsg{Kind: protocol.KindError,
+		Error: &protocol.Error{Code: protocol.CodeReplaced, Message: "this seat was resumed on another connection"}}))
+	if !m.Replaced || m.Joined || m.Notice == "" {
+		t.Fatalf("after replaced: replaced %v, joined %v, notice %q", m.Replaced, m.Joined, m.Notice)
+	}
+	for _, msg := range m.Connected() {
+		if msg.Kind == protocol.KindResume {
+			t.Fatal("a replaced seat resumed by itself on reconnect")
+		}
+	}
+	out := m.Do(TakeBack{})
+	if len(out) != 1 || out[0].Kind != protocol.KindResume || out[0].Token != "seat-token" || m.Replaced {
+		t.Fatalf("take back: %+v, replaced %v", out, m.Replaced)
+	}
+}

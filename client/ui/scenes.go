@@ -178,6 +178,16 @@ func title(c *ctx) {
 		"Relay them, explain them, or push back with a business case, and watch what it does to your team's morale, "+
 		"their trust in you, your quota and your standing.", sizeBody, false, colInk)
 	ry := c.below(y, f.y)
+	if m.Replaced {
+		// The seat moved to another tab or device: offer it back here, never
+		// take it back without asking (the two would take turns forever).
+		b := c.panel("back", rx, ry, rw, "Your seat is open elsewhere")
+		b.para("Room "+m.Saved.Code+" is open in another tab or on another device. You can take the seat back here; the other one will let go of it.", sizeBody, false, colInk)
+		if b.button("takeback", "Take my seat back here", m.Conn == model.ConnOnline) {
+			c.do(model.TakeBack{})
+		}
+		ry = c.end("back", ry, b) + 16
+	}
 	p := c.panel("join", rx, ry, rw, "Join a workshop")
 	canJoin := !m.Busy && m.Conn == model.ConnOnline
 	p.label("Room code", sizeSmall, true, colMuted)

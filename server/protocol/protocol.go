@@ -115,6 +115,7 @@ const (
 	CodeRateLimited     Code = "rate_limited"     // too many messages; repeated abuse disconnects
 	CodeUnauthorized    Code = "unauthorized"     // wrong or missing token, or not a facilitator
 	CodeInternal        Code = "internal"         // the server failed; the request may be retried
+	CodeReplaced        Code = "replaced"         // the seat was resumed on another connection; this one is closed
 )
 
 // Codes lists every error code, for the README test.
@@ -123,7 +124,7 @@ var Codes = []Code{
 	CodeTooManyRooms, CodeNotYourSeat, CodeNotYourTurn, CodeWrongPhase,
 	CodeStaleVersion, CodeAlreadyAnswered, CodeUnknownCard, CodeBadCommand,
 	CodeGameOver, CodeNotStarted, CodePaused, CodeRateLimited, CodeUnauthorized,
-	CodeInternal,
+	CodeInternal, CodeReplaced,
 }
 
 // SimCode maps an error from sim.State.Apply to its wire code.

@@ -683,7 +683,7 @@ func (r *Room) resume(c *client, m protocol.ClientMsg) {
 			// The token's holder came back on a new connection: the old
 			// one is closed, never multiplied (a stolen or replayed token
 			// must not fill the room with copies of a seat).
-			old.fail(0, protocol.CodeUnauthorized, "this seat was resumed on another connection")
+			old.fail(0, protocol.CodeReplaced, "this seat was resumed on another connection")
 			r.detach(old)
 			old.close()
 		}

@@ -60,7 +60,7 @@ func TestDropAndResume(t *testing.T) {
 	// is told so and closed, not kept as a copy.
 	third := dial(t, s.url)
 	third.must(protocol.ClientMsg{Kind: protocol.KindResume, Token: token})
-	back.waitError(protocol.CodeUnauthorized)
+	back.waitError(protocol.CodeReplaced)
 	back.waitClosed()
 }
 
