@@ -10,12 +10,26 @@ GOROOT  := $(shell $(GO) env GOROOT)
 run: web
 	$(GO) run ./server -addr $(ADDR) -web $(WEB)
 
-## web: the browser build of the client, served at / by the server
+## web: the browser build of the client, served at / by the server. With
+## binaryen's wasm-opt and brotli installed (.ci/deps.sh) the module is
+## optimised and precompressed as .br and .gz; without them it is built
+## plain and the server gzips it once when it starts. The server serves the
+## files under content-hashed names (server/web).
+WASMOPT_FLAGS ?= -O2 --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals
 web:
 	mkdir -p $(WEB)
+	rm -f $(WEB)/*.br $(WEB)/*.gz
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(WEB)/pushback.wasm ./client
+	if command -v wasm-opt >/dev/null; then \
+	  wasm-opt $(WASMOPT_FLAGS) $(WEB)/pushback.wasm -o $(WEB)/pushback.opt.wasm && \
+	  mv $(WEB)/pushback.opt.wasm $(WEB)/pushback.wasm; \
+	else echo "wasm-opt not found: the module is not optimised (bash .ci/deps.sh installs binaryen)"; fi
 	cp $(GOROOT)/lib/wasm/wasm_exec.js $(WEB)/
 	cp client/web/index.html $(WEB)/
+	for f in $(WEB)/pushback.wasm $(WEB)/wasm_exec.js; do \
+	  gzip -9 -k -f -n $$f; \
+	  if command -v brotli >/dev/null; then brotli -q 11 -k -f $$f; fi; \
+	done
 
 ## test: every test (installs what the tests need with apt-get)
 test: deps vet test-go test-client test-e2e

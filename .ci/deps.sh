@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs, with apt-get, whatever the tests need and the machine lacks:
 # the X11/GL headers for the native client, Xvfb for its render test and
-# Chromium for the browser tests. Does nothing when all is there.
+# Chromium for the browser tests, binaryen (wasm-opt) and brotli for the
+# browser build (make web). Does nothing when all is there.
 set -euo pipefail
 need=()
 for p in gcc libc6-dev libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev \
          libxrandr-dev libxxf86vm-dev libasound2-dev pkg-config xvfb xauth chromium \
-         fonts-dejavu-core; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
+         fonts-dejavu-core binaryen=108-1 brotli=1.0.9-2+deb12u1; do
+  dpkg-query -W -f='${Status}' "${p%%=*}" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
