@@ -28,7 +28,7 @@ web:
 	cp client/web/index.html $(WEB)/
 	for f in $(WEB)/pushback.wasm $(WEB)/wasm_exec.js; do \
 	  gzip -9 -k -f -n $$f; \
-	  if command -v brotli >/dev/null; then brotli -q 11 -k -f $$f; fi; \
+	  if command -v brotli >/dev/null; then brotli -q 11 -k -f -n $$f; fi; \
 	done
 
 ## test: every test (installs what the tests need with apt-get)

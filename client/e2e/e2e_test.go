@@ -368,7 +368,10 @@ func browser(t *testing.T, url string) *cdp {
 	return nil
 }
 
-func TestBrowserPlaysAMonth(t *testing.T) {
+// startServer builds the server and runs it on a free loopback port with a
+// fresh data directory and the browser build; it is killed when t ends.
+func startServer(t *testing.T) *server {
+	t.Helper()
 	mod := root(t)
 	web := webDir(t, mod)
 	bin := filepath.Join(t.TempDir(), "pushback-server")
@@ -380,20 +383,31 @@ func TestBrowserPlaysAMonth(t *testing.T) {
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	srv := &server{t: t, bin: bin, addr: addr, args: []string{"serve", "-addr", addr, "-data", t.TempDir(), "-web", web, "-log", "warn"}}
 	srv.start()
-	defer func() { srv.kill() }()
+	t.Cleanup(func() { srv.kill() })
+	return srv
+}
 
-	// The trainer creates a room with a scripted executive and three managers.
+// createRoom is the trainer creating a room with a scripted executive and
+// three managers; it returns the trainer's link and the room code.
+func createRoom(t *testing.T, addr string) (*facilitator, string) {
+	t.Helper()
 	fws, _, err := websocket.Dial(context.Background(), "ws://"+addr+"/ws", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer fws.CloseNow()
+	t.Cleanup(func() { fws.CloseNow() })
 	fac := &facilitator{t: t, ws: fws}
 	fac.send(protocol.ClientMsg{Kind: protocol.KindHello, V: protocol.Version})
 	fac.send(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 3, Seed: 42}})
 	joined := fac.until(func(m protocol.ServerMsg) bool { return m.Kind == protocol.KindJoined }).Joined
-	code := joined.Code
-	t.Logf("room %s", code)
+	t.Logf("room %s", joined.Code)
+	return fac, joined.Code
+}
+
+func TestBrowserPlaysAMonth(t *testing.T) {
+	srv := startServer(t)
+	addr := srv.addr
+	fac, code := createRoom(t, addr)
 
 	// A participant opens the page and joins by code with the keyboard alone.
 	page := browser(t, "http://"+addr+"/")

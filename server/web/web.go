@@ -409,7 +409,8 @@ func precompressed(root *os.Root, name string, of os.FileInfo) *encoded {
 	if err != nil || !fi.Mode().IsRegular() {
 		return nil
 	}
-	if fi.ModTime().Before(of.ModTime()) {
+	// Whole seconds: some compressors copy the time without its fraction.
+	if fi.ModTime().Before(of.ModTime().Truncate(time.Second)) {
 		slog.Warn("web: ignoring a compressed file older than its source", "file", name)
 		return nil
 	}
