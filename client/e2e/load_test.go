@@ -81,7 +81,7 @@ type connKey struct{}
 
 // meteredProxy serves the server at target through a counting proxy on
 // another loopback port; the browser sees only the proxy's address.
-func meteredProxy(t *testing.T, target string) (addr string, m *meter) {
+func meteredProxy(t *testing.T, target string) (addr string, m *meter, stop func()) {
 	t.Helper()
 	m = &meter{}
 	to := &url.URL{Scheme: "http", Host: target}
@@ -112,7 +112,7 @@ func meteredProxy(t *testing.T, target string) (addr string, m *meter) {
 	}
 	go srv.Serve(countedListener{ln, m})
 	t.Cleanup(func() { srv.Close() })
-	return ln.Addr().String(), m
+	return ln.Addr().String(), m, func() { srv.Close() }
 }
 
 // drawnHook runs in every document the browser opens: it collects the
@@ -201,7 +201,7 @@ type loadFigures struct {
 func TestFirstLoad(t *testing.T) {
 	srv := startServer(t)
 	_, code := createRoom(t, srv.addr)
-	proxy, m := meteredProxy(t, srv.addr)
+	proxy, m, stop := meteredProxy(t, srv.addr)
 	blank := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, "<!doctype html><title>blank</title>")
 	}))
@@ -294,6 +294,19 @@ func TestFirstLoad(t *testing.T) {
 		}
 		if !revalidated {
 			t.Errorf("the reload did not revalidate the page with a 304: %v", f.reloadAnswers)
+		}
+		if run.emulate {
+			// The Wi-Fi drops: nothing answers at the address any more, and a
+			// reload still brings the page and the game back from the
+			// service worker (the game then shows it is connecting).
+			stop()
+			page.eval(`window.beforeReload = 1; ""`)
+			if err := page.call("Page.reload", map[string]any{"ignoreCache": false}, nil); err != nil {
+				t.Fatal(err)
+			}
+			page.pageNumber("the page without a network", `window.beforeReload ? undefined : pushbackTimes.form`, 30*time.Second)
+			page.pageNumber("the game without a network", "pushbackTimes.drawn", 60*time.Second)
+			page.shot("offline")
 		}
 		t.Logf("%s: join form usable %.0f ms, typed and submitted %.0f ms, game compiled %.0f ms, drawn %.0f ms, in the lobby %.0f ms; "+
 			"first load %d B down / %d B up over HTTP (+%d B down on the WebSocket); "+

@@ -441,7 +441,8 @@ func inlineHashes(page []byte, tag string) []string {
 // serviceWorker is the worker that lets a participant reload the page with
 // no network: it keeps the page and this build's assets, answers the page
 // from the network when it can (so a new build is seen at once) and from its
-// cache when it cannot, and the hashed assets from its cache.
+// cache when it cannot, and the hashed assets from its cache. Browsers run
+// service workers only in a secure context: https, or localhost.
 func serviceWorker(version string, shell []string) []byte {
 	list := `"/"`
 	for _, s := range shell {
@@ -462,13 +463,16 @@ self.addEventListener("fetch", (e) => {
   const req = e.request, url = new URL(req.url);
   if (req.method !== "GET" || url.origin !== self.location.origin) return;
   if (req.mode === "navigate" && (url.pathname === "/" || url.pathname === "/index.html")) {
+    // From the network, so a new build shows at once; from the cache when
+    // the network or the server (a 5xx from a proxy in front) is down.
+    const cached = () => caches.match("/");
     e.respondWith(fetch(req).then((resp) => {
       if (resp.ok) {
         const copy = resp.clone();
         caches.open(CACHE).then((c) => c.put("/", copy));
       }
-      return resp;
-    }).catch(() => caches.match("/").then((hit) => hit || Response.error())));
+      return resp.status >= 500 ? cached().then((hit) => hit || resp) : resp;
+    }, () => cached().then((hit) => hit || Response.error())));
     return;
   }
   if (SHELL.includes(url.pathname)) {
