@@ -204,7 +204,12 @@ func (a *asset) serve(w http.ResponseWriter, r *http.Request, dir string, root *
 	enc, coding := a.pick(r.Header.Get("Accept-Encoding"))
 	etag := a.etag
 	if coding != "" {
+		// http.ServeContent leaves out Content-Length under a
+		// Content-Encoding; the page's progress bar wants it, so it is set
+		// here, and ranges of a compressed body are not offered.
 		hd.Set("Content-Encoding", coding)
+		hd.Set("Content-Length", strconv.FormatInt(enc.size, 10))
+		r.Header.Del("Range")
 		etag = strings.TrimSuffix(etag, `"`) + "-" + coding + `"`
 	}
 	hd.Set("ETag", etag)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -181,6 +182,9 @@ func TestCaching(t *testing.T) {
 			t.Fatalf("%s (%q): %d", asset, c.accept, r.StatusCode)
 		}
 		got := body(t, r)
+		if n, _ := strconv.Atoi(r.Header.Get("Content-Length")); n != len(got) {
+			t.Errorf("%q: Content-Length %q for a body of %d bytes", c.accept, r.Header.Get("Content-Length"), len(got))
+		}
 		if c.coding == "gzip" {
 			zr, err := gzip.NewReader(bytes.NewReader([]byte(got)))
 			if err != nil {
