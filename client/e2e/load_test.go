@@ -250,7 +250,7 @@ func TestFirstLoad(t *testing.T) {
 			}
 			page.shot("load-1280x720")
 			page.call("Emulation.setDeviceMetricsOverride", map[string]any{"width": 360, "height": 740, "deviceScaleFactor": 2, "mobile": true}, nil)
-			time.Sleep(300 * time.Millisecond)
+			time.Sleep(4 * time.Second) // a few seconds into the download
 			page.shot("load-phone")
 		}
 		f.compiled = page.pageNumber("the game to compile", "pushbackTimes.compiled", 120*time.Second)
