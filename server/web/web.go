@@ -172,7 +172,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		serveBytes(w, r, "text/javascript; charset=utf-8", b.swETag, "no-cache", b.sw)
 	case b.assets[p] != nil:
 		SecurityHeaders(w.Header(), strictCSP)
-		b.assets[p].serve(w, r, h.dir, root, p == b.assets[p].hashed)
+		b.assets[p].serve(w, r, root, p == b.assets[p].hashed)
 	default:
 		SecurityHeaders(w.Header(), strictCSP)
 		serveOther(w, r, root)
@@ -191,7 +191,7 @@ func serveBytes(w http.ResponseWriter, r *http.Request, ctype, etag, cache strin
 // serve answers with the asset in the best encoding the browser accepts.
 // Under its hashed name it is immutable; under its plain name (a page from
 // before content hashing) it is revalidated by ETag.
-func (a *asset) serve(w http.ResponseWriter, r *http.Request, dir string, root *os.Root, hashed bool) {
+func (a *asset) serve(w http.ResponseWriter, r *http.Request, root *os.Root, hashed bool) {
 	hd := w.Header()
 	hd.Set("Content-Type", a.ctype)
 	hd.Set("Vary", "Accept-Encoding")
