@@ -351,6 +351,9 @@ func load(root *os.Root) (*build, error) {
 	var shell []string
 	for _, n := range []string{execFile, wasmFile} {
 		a, err := loadAsset(root, n)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // the page's reference to it will answer 404
+		}
 		if err != nil {
 			return nil, err
 		}
