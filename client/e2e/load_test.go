@@ -202,9 +202,8 @@ type loadFigures struct {
 // draws and joins, and the reload revalidates the page (304) without
 // fetching the game again. The figures are printed with -v.
 func TestFirstLoad(t *testing.T) {
-	srv := startServer(t)
-	_, code := createRoom(t, srv.addr)
-	proxy, m, stop := meteredProxy(t, srv.addr)
+	_, _, addr, code := startRoom(t)
+	proxy, m, stop := meteredProxy(t, addr)
 	blank := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, "<!doctype html><title>blank</title>")
 	}))
