@@ -108,7 +108,9 @@ func New(dir string, fallback http.Handler) *Handler {
 	if fallback == nil {
 		fallback = http.NotFoundHandler()
 	}
-	return &Handler{dir: dir, fallback: fallback}
+	h := &Handler{dir: dir, fallback: fallback}
+	go h.current() // load (and, without build-time .gz files, gzip) before the first visitor asks
+	return h
 }
 
 // SecurityHeaders sets the headers every response of the client carries:
