@@ -29,6 +29,23 @@ func roomParam() string {
 	return ""
 }
 
+// handover is what the page's join form collected while the game loaded
+// (window.pushbackJoin, set by web/index.html just before it starts the
+// game): the code and name typed, and whether Join was pressed.
+func handover() (code, name string, join bool) {
+	v := js.Global().Get("pushbackJoin")
+	if v.Type() != js.TypeObject {
+		return "", "", false
+	}
+	str := func(k string) string {
+		if s := v.Get(k); s.Type() == js.TypeString {
+			return s.String()
+		}
+		return ""
+	}
+	return str("code"), str("name"), v.Get("join").Truthy()
+}
+
 func joinURL(string) string {
 	return js.Global().Get("location").Get("origin").String() + "/"
 }

@@ -14,6 +14,9 @@ func defaultServer() string { return "ws://localhost:8080/ws" }
 // roomParam is the room code given in the page's address; none on the desktop.
 func roomParam() string { return "" }
 
+// handover is the browser page's join form; the desktop has none.
+func handover() (code, name string, join bool) { return "", "", false }
+
 // joinURL is the address participants open in a browser: the server's own
 // page, derived from its WebSocket URL.
 func joinURL(server string) string {

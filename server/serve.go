@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,8 +12,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path"
-	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -24,6 +21,7 @@ import (
 	"pushback/server/debrief"
 	"pushback/server/room"
 	"pushback/server/store"
+	webui "pushback/server/web"
 )
 
 func init() {
@@ -183,7 +181,7 @@ func routes(hub *room.Hub, st *store.Store, web string) http.Handler {
 		}
 		debrief.ServeCombined(w, r, gs)
 	})
-	mux.Handle("/", newWeb(web))
+	mux.Handle("/", webui.New(web, http.HandlerFunc(howToConnect)))
 	return mux
 }
 
@@ -226,88 +224,9 @@ func (hc *healthCheck) check() error {
 	return hc.last
 }
 
-// webFiles serves the browser client's build directory. The wasm binary is
-// big (ARCHITECTURE.md trap 8): it goes out as application/wasm, gzipped
-// when the browser accepts it, compressed once per build and kept.
-type webFiles struct {
-	dir   string
-	files http.Handler
-	mu    sync.Mutex
-	gz    map[string]gzEntry
-}
-
-type gzEntry struct {
-	mod  time.Time
-	size int64
-	data []byte
-}
-
-func newWeb(dir string) *webFiles {
-	return &webFiles{dir: dir, files: http.FileServer(http.Dir(dir)), gz: map[string]gzEntry{}}
-}
-
-func (wf *webFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if _, err := os.Stat(filepath.Join(wf.dir, "index.html")); err != nil {
-		if r.URL.Path != "/" {
-			http.NotFound(w, r)
-			return
-		}
-		howToConnect(w, r)
-		return
-	}
-	if path.Ext(r.URL.Path) != ".wasm" {
-		wf.files.ServeHTTP(w, r)
-		return
-	}
-	name := filepath.Join(wf.dir, filepath.FromSlash(path.Clean("/"+r.URL.Path)))
-	fi, err := os.Stat(name)
-	if err != nil || fi.IsDir() {
-		http.NotFound(w, r)
-		return
-	}
-	w.Header().Set("Content-Type", "application/wasm")
-	w.Header().Set("Vary", "Accept-Encoding")
-	if !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-		http.ServeFile(w, r, name)
-		return
-	}
-	data, err := wf.compressed(name, fi)
-	if err != nil {
-		slog.Error("gzip", "file", name, "err", err)
-		http.ServeFile(w, r, name)
-		return
-	}
-	w.Header().Set("Content-Encoding", "gzip")
-	w.Header().Set("Content-Length", fmt.Sprint(len(data)))
-	w.Header().Set("Last-Modified", fi.ModTime().UTC().Format(http.TimeFormat))
-	if r.Method != http.MethodHead {
-		w.Write(data)
-	}
-}
-
-// compressed returns the gzipped file, compressing it only when it changed.
-func (wf *webFiles) compressed(name string, fi os.FileInfo) ([]byte, error) {
-	wf.mu.Lock()
-	defer wf.mu.Unlock()
-	if e, ok := wf.gz[name]; ok && e.mod.Equal(fi.ModTime()) && e.size == fi.Size() {
-		return e.data, nil
-	}
-	raw, err := os.ReadFile(name)
-	if err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	zw.Write(raw)
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	wf.gz[name] = gzEntry{mod: fi.ModTime(), size: fi.Size(), data: buf.Bytes()}
-	return buf.Bytes(), nil
-}
-
 // howToConnect is the front page while the browser client is not built.
 func howToConnect(w http.ResponseWriter, r *http.Request) {
+	webui.SecurityHeaders(w.Header(), "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'")
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	host := r.Host
 	fmt.Fprintf(w, `<!doctype html><meta charset="utf-8"><title>Pushback server</title>

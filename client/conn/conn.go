@@ -1,8 +1,8 @@
 // Package conn keeps the client's WebSocket to the server up: it dials, reads
 // on its own goroutine, reconnects with backoff when the link drops, and
 // hands everything to the game loop through a channel that the loop drains
-// without ever blocking. It uses github.com/coder/websocket, which works both
-// natively and in the browser (gorilla does not build for js/wasm).
+// without ever blocking. Natively it uses github.com/coder/websocket; in the
+// browser, the browser's own WebSocket (socket_js.go).
 package conn
 
 import (
@@ -11,8 +11,6 @@ import (
 	"math/rand/v2"
 	"sync"
 	"time"
-
-	"github.com/coder/websocket"
 
 	"pushback/server/protocol"
 )
@@ -57,6 +55,16 @@ type Client struct {
 	mu  sync.Mutex
 	out chan []byte // the current connection's send queue; nil while down
 }
+
+// socket is one open WebSocket: binary frames in and out.
+type socket interface {
+	Read(ctx context.Context) ([]byte, error)
+	Write(ctx context.Context, b []byte) error
+	CloseNow()
+}
+
+// maxFrame bounds a frame from the server.
+const maxFrame = 4 << 20
 
 // queueLen bounds what waits to be sent; a player cannot click faster.
 const queueLen = 64
@@ -125,12 +133,11 @@ func (c *Client) run(ctx context.Context) {
 // session dials once and serves the connection until it breaks.
 func (c *Client) session(ctx context.Context, connected func()) error {
 	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	ws, _, err := websocket.Dial(dctx, c.url, nil)
+	ws, err := dial(dctx, c.url)
 	cancel()
 	if err != nil {
 		return err
 	}
-	ws.SetReadLimit(4 << 20)
 	connected()
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()
@@ -151,7 +158,7 @@ func (c *Client) session(ctx context.Context, connected func()) error {
 			select {
 			case b := <-out:
 				wctx, cancel := context.WithTimeout(sctx, 10*time.Second)
-				err := ws.Write(wctx, websocket.MessageBinary, b)
+				err := ws.Write(wctx, b)
 				cancel()
 				if err != nil {
 					werr <- err
@@ -164,7 +171,7 @@ func (c *Client) session(ctx context.Context, connected func()) error {
 		}
 	}()
 	for {
-		_, b, err := ws.Read(sctx)
+		b, err := ws.Read(sctx)
 		if err != nil {
 			select {
 			case e := <-werr:
