@@ -200,7 +200,17 @@ func (c *cdp) eval(js string) string {
 			Value any `json:"value"`
 		} `json:"result"`
 	}
-	if err := c.call("Runtime.evaluate", map[string]any{"expression": js, "returnByValue": true}, &r); err != nil {
+	var err error
+	for try := 0; try < 20; try++ {
+		err = c.call("Runtime.evaluate", map[string]any{"expression": js, "returnByValue": true}, &r)
+		// While a page loads or the service worker takes over, Chromium
+		// briefly has no execution context: ask again, a bounded few times.
+		if err == nil || !strings.Contains(err.Error(), "execution context") {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
 		c.t.Fatalf("eval %s: %v", js, err)
 	}
 	s, _ := r.Result.Value.(string)
