@@ -226,6 +226,10 @@ func FromReplay(g Game, r *Replayed) *Report {
 				m.Decisions = append(m.Decisions, decision(scn, d, changes(s, seat, d.Turn)))
 			}
 		}
+		if s.Phase == sim.PhaseOver {
+			m.Benchmarks = benchmarks(scn, &g, seat)
+			m.WhatIfs = whatIfs(scn, &g, s, seat)
+		}
 		rep.Managers = append(rep.Managers, m)
 	}
 	rep.Moments = moments(s, played)

@@ -45,6 +45,48 @@ type Manager struct {
 	Decisions []Decision   `json:"decisions" msgpack:"decisions"`             // per finished turn, from turn 1
 	Resigned  int          `json:"resigned" msgpack:"resigned"`
 	Found     int          `json:"shields_found" msgpack:"shields_found"`
+	// Benchmarks are the same game with this seat played by the good
+	// style and by the yes-man (in that order), once the game is over.
+	Benchmarks []Benchmark `json:"benchmarks,omitempty" msgpack:"benchmarks,omitempty"`
+	// WhatIfs try other answers at the seat's key moments.
+	WhatIfs []WhatIf `json:"what_ifs,omitempty" msgpack:"what_ifs,omitempty"`
+}
+
+// Benchmark is the same game — seed, executive, the other seats' moves —
+// with one seat played by a bot style (or, for the executive, by the
+// judging executive): what the same month would have given another way of
+// playing it.
+type Benchmark struct {
+	Who    string       `json:"who" msgpack:"who"`                           // "good style", "yes-man", "judging executive"
+	Style  string       `json:"style" msgpack:"style"`                       // the bot style's ID
+	Meters []sim.Meters `json:"meters,omitempty" msgpack:"meters,omitempty"` // the seat's, per turn from 0 (a manager seat)
+	Score  []int        `json:"score,omitempty" msgpack:"score,omitempty"`   // the balanced scorecard at each of those turns
+	Final  int          `json:"final" msgpack:"final"`                       // the score at the end (the executive's score for the executive)
+	// Dropped counts the logged moves of other seats that no longer fitted
+	// the game once it went another way (their bots played instead).
+	Dropped int `json:"dropped" msgpack:"dropped"`
+}
+
+// WhatIf is one key moment of a manager's game replayed with the best
+// other answer the model finds, and the difference it makes at the end.
+type WhatIf struct {
+	Turn    int      `json:"turn" msgpack:"turn"`
+	Meter   string   `json:"meter" msgpack:"meter"`                   // the meter that swung most that turn
+	Change  int      `json:"change" msgpack:"change"`                 // by how much
+	Card    string   `json:"card,omitempty" msgpack:"card,omitempty"` // the mandate that reached the seat that turn
+	Did     string   `json:"did" msgpack:"did"`                       // what the manager did, in words
+	Try     string   `json:"try,omitempty" msgpack:"try,omitempty"`
+	Verdict string   `json:"verdict,omitempty" msgpack:"verdict,omitempty"` // the executive's ruling on the alternative
+	Cited   []string `json:"cited,omitempty" msgpack:"cited,omitempty"`     // the evidence the alternative's case cites
+	Options int      `json:"options" msgpack:"options"`                     // answers tried
+	Better  bool     `json:"better" msgpack:"better"`                       // an answer beat what was done
+	// Actual and Meters are the seat's meters at the end as played and with
+	// the alternative; Score and Alt the balanced scores.
+	Actual   sim.Meters `json:"actual" msgpack:"actual"`
+	Meters   sim.Meters `json:"meters" msgpack:"meters"`
+	Score    int        `json:"score" msgpack:"score"`
+	AltScore int        `json:"alt_score" msgpack:"alt_score"`
+	Text     string     `json:"text" msgpack:"text"` // the what-if in words
 }
 
 // Decision is what one manager did in one turn and what came of it.
