@@ -242,7 +242,7 @@ func FromReplay(g Game, r *Replayed) *Report {
 		x := s.Scores.Executive
 		rep.Scores.Executive = &x
 	}
-	rep.Prompts = prompts(s, r, played)
+	rep.Prompts = prompts(s, r, played, rep.Managers)
 	return rep
 }
 

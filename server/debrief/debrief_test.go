@@ -265,6 +265,71 @@ func checkPrompts(t *testing.T, s *sim.State, r *debrief.Report) {
 	}
 	table := map[string]string{"visits": strconv.Itoa(visits), "pressure": strconv.Itoa(s.History[played].Company.Pressure),
 		"largest_drop": "0", "largest_drop_turn": "none", "largest_drop_cause": "no trust was lost"}
+	// The table's new facts, counted here from the engine's record.
+	harmfulTurn := map[int]bool{}
+	for _, d := range s.Decisions {
+		if d.Card >= 0 && d.Harm >= scn.Coeff.SoundBelow {
+			harmfulTurn[d.Turn] = true
+		}
+	}
+	consults := 0
+	for _, v := range r.Visits {
+		if harmfulTurn[v.Turn] {
+			consults++
+		}
+	}
+	table["harmful_mandates"], table["consults_before_harmful"] = strconv.Itoa(len(harmfulTurn)), strconv.Itoa(consults)
+	perSeat := func(seat sim.Seat) map[string]string {
+		var early, esc, age, rulings, against, cited, score, n, good, yes int
+		for _, d := range s.Decisions {
+			if seat != 0 && d.Seat != seat {
+				continue
+			}
+			switch d.Response {
+			case sim.ResponsePushBack, sim.ResponseNegotiate:
+				early++
+			case sim.ResponseEscalate:
+				esc++
+				age += d.Turn - s.PlayedTurn[d.Escalated]
+			}
+			if !d.Response.Voiced() {
+				continue
+			}
+			rulings++
+			if len(d.Case.Evidence[0]+d.Case.Evidence[1]) > 0 && d.Grade.Evidence > 0 {
+				cited++
+			}
+			q := d.Grade.Quality
+			strong := q >= 0.65 && d.Response != sim.ResponseNegotiate
+			weak := q < 0.45 && !(d.Response == sim.ResponseNegotiate && q >= 0.25)
+			if d.Verdict == sim.VerdictUphold && strong || d.Verdict == sim.VerdictWithdraw && weak {
+				against++
+			}
+		}
+		for i, m := range r.Managers {
+			if seat == 0 || m.Seat == int(seat) {
+				score += sim.ManagerScore(s.History[played].Teams[i])
+				if r.Final {
+					good += m.Benchmarks[0].Final
+					yes += m.Benchmarks[1].Final
+				}
+				n++
+			}
+		}
+		out := map[string]string{"early_objections": strconv.Itoa(early), "escalations": strconv.Itoa(esc), "escalation_age": "none",
+			"rulings": strconv.Itoa(rulings), "rulings_against_quality": strconv.Itoa(against), "evidence_cited": strconv.Itoa(cited),
+			"score": strconv.Itoa((score + n/2) / n), "good_style_score": "n/a (game not over)", "yes_man_score": "n/a (game not over)"}
+		if esc > 0 {
+			out["escalation_age"] = fmt.Sprintf("%.1f", float64(age)/float64(esc))
+		}
+		if r.Final {
+			out["good_style_score"], out["yes_man_score"] = strconv.Itoa((good+n/2)/n), strconv.Itoa((yes+n/2)/n)
+		}
+		return out
+	}
+	for k, v := range perSeat(0) {
+		table[k] = v
+	}
 	worst := sim.Delta{}
 	for _, d := range s.Deltas {
 		if d.Meter == sim.MeterTrust && d.Seat != sim.Executive && int(d.Turn) <= played && d.Amount < worst.Amount {
@@ -314,6 +379,9 @@ func checkPrompts(t *testing.T, s *sim.State, r *debrief.Report) {
 					if d.Action == sim.ActionCandid {
 						candid++
 					}
+				}
+				for k, v := range perSeat(seat) {
+					vals[k] = v
 				}
 				vals["manager"] = s.Cfg.Managers[i].Name
 				vals["cases"], vals["wins"], vals["candid"] = strconv.Itoa(cases), strconv.Itoa(wins), strconv.Itoa(candid)
