@@ -223,7 +223,7 @@ func FromReplay(g Game, r *Replayed) *Report {
 		}
 		for _, d := range s.Decisions {
 			if d.Seat == seat {
-				m.Decisions = append(m.Decisions, decision(scn, d, changes(s, seat, d.Turn)))
+				m.Decisions = append(m.Decisions, decision(s, d, changes(s, seat, d.Turn)))
 			}
 		}
 		if s.Phase == sim.PhaseOver {
@@ -243,10 +243,15 @@ func FromReplay(g Game, r *Replayed) *Report {
 		rep.Scores.Executive = &x
 	}
 	rep.Prompts = prompts(s, r, played, rep.Managers)
+	rep.Exec = execSection(s, r, played)
+	if s.Phase == sim.PhaseOver {
+		execBenchmark(scn, &g, rep.Exec)
+	}
 	return rep
 }
 
-func decision(scn *sim.Scenario, d sim.Decision, changes []string) Decision {
+func decision(s *sim.State, d sim.Decision, changes []string) Decision {
+	scn := s.Scn
 	out := Decision{Turn: d.Turn, Response: d.Response.String(), Voiced: d.Response.Voiced(),
 		Action: d.Action.String(), Discovered: d.Discovered, Changes: changes}
 	if d.Card >= 0 {
@@ -258,7 +263,8 @@ func decision(scn *sim.Scenario, d sim.Decision, changes []string) Decision {
 	if d.Response.Voiced() {
 		out.Verdict = d.Verdict.String()
 		out.Case = &Case{Data: d.Case.Data.String(), Impact: d.Case.Impact.String(),
-			Alternative: d.Case.Alternative, Ask: d.Case.Ask.String(), Text: d.Case.Text, Quality: CaseQuality(scn, d)}
+			Alternative: d.Case.Alternative, Ask: d.Case.Ask.String(), Text: d.Case.Text, Quality: CaseQuality(scn, d),
+			Grade: d.Grade, Feedback: Feedback(s, d.Grade)}
 	}
 	return out
 }

@@ -154,7 +154,7 @@ func checkReport(t *testing.T, g debrief.Game, s *sim.State, r *debrief.Report) 
 			if d.Response.Voiced() {
 				want.Verdict = d.Verdict.String()
 				want.Case = &debrief.Case{Data: d.Case.Data.String(), Impact: d.Case.Impact.String(), Alternative: d.Case.Alternative,
-					Ask: d.Case.Ask.String(), Text: d.Case.Text, Quality: quality(scn, d)}
+					Ask: d.Case.Ask.String(), Text: d.Case.Text, Quality: quality(scn, d), Grade: d.Grade, Feedback: feedback(s, d.Grade)}
 			}
 			for _, x := range s.Deltas {
 				if x.Seat == seat && int(x.Turn) == d.Turn && x.Amount != 0 {
@@ -197,6 +197,9 @@ func checkReport(t *testing.T, g debrief.Game, s *sim.State, r *debrief.Report) 
 	}
 	checkMoments(t, s, r)
 	checkPrompts(t, s, r)
+	checkReveal(t, g, r)
+	checkExec(t, g, s, r)
+	checkBenchmarks(t, g, s, r)
 }
 
 // checkMoments recomputes every swing from the deltas: the report's moments
@@ -412,8 +415,12 @@ func checkPrompts(t *testing.T, s *sim.State, r *debrief.Report) {
 	}
 }
 
-func TestHTMLShowsTheGame(t *testing.T) {
+// examplePage builds the report page of the example game: a bot game of
+// the default scenario against the listener, seed 9.
+func examplePage(t *testing.T) (*sim.State, *debrief.Report, bytes.Buffer) {
+	t.Helper()
 	g, s := botGame(t, "listener", 9, 0)
+	g.Table = "EXAMPLE"
 	r, err := debrief.Build(g)
 	if err != nil {
 		t.Fatal(err)
@@ -422,6 +429,11 @@ func TestHTMLShowsTheGame(t *testing.T) {
 	if err := debrief.WriteHTML(&buf, r); err != nil {
 		t.Fatal(err)
 	}
+	return s, r, buf
+}
+
+func TestHTMLShowsTheGame(t *testing.T) {
+	s, r, buf := examplePage(t)
 	page := html.UnescapeString(buf.String())
 	checkSelfContained(t, buf.String())
 	var want []string
@@ -451,11 +463,12 @@ func TestHTMLShowsTheGame(t *testing.T) {
 	if s.Scores == nil || !strings.Contains(page, fmt.Sprintf("<b>%d</b>", s.Scores.Executive)) {
 		t.Errorf("the page lacks the executive's score")
 	}
-	// One chart per manager for timelines and one for what the executive saw,
-	// the score and the company.
-	if n, want := strings.Count(page, "<svg "), 2*len(r.Managers)+2; n != want {
+	// One chart per manager for timelines, one for what the executive saw
+	// and one against the benchmarks; the score and the company.
+	if n, want := strings.Count(page, "<svg "), 3*len(r.Managers)+2; n != want {
 		t.Errorf("%d charts, want %d", n, want)
 	}
+	checkNewSections(t, page, r)
 }
 
 // checkSelfContained fails a page that runs scripts or fetches anything.

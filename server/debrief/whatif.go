@@ -230,7 +230,7 @@ func answerInWords(scn *sim.Scenario, c sim.Command) string {
 	case sim.ResponseNegotiate:
 		b.WriteString("negotiated a compromise")
 	case sim.ResponseShield:
-		b.WriteString("quietly shielded the team")
+		b.WriteString("quietly shielded your people from it")
 	case sim.ResponseEscalate:
 		title := c.Card
 		for i := range scn.Mandates {

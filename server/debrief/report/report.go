@@ -32,6 +32,49 @@ type Report struct {
 	Scores    Scores     `json:"scores" msgpack:"scores"`
 	Prompts   []Prompt   `json:"prompts" msgpack:"prompts"`
 	Commands  int        `json:"commands" msgpack:"commands"`
+	// Exec is the executive's own section: rulings against case quality,
+	// targets, savings against what they cost, the score in parts.
+	Exec *ExecSection `json:"exec,omitempty" msgpack:"exec,omitempty"`
+}
+
+// ExecSection is the executive's side of the game.
+type ExecSection struct {
+	Rulings []Ruling `json:"rulings" msgpack:"rulings"`
+	Against int      `json:"against" msgpack:"against"` // rulings against the case's quality
+	Savings []Saving `json:"savings" msgpack:"savings"` // one per mandate played
+	// Parts is the executive's score in its parts (at the end; provisional
+	// while the game runs); Judging the same for the judging executive in
+	// the same game, with its benchmark.
+	Parts     sim.ExecutiveParts  `json:"parts" msgpack:"parts"`
+	Judging   *sim.ExecutiveParts `json:"judging,omitempty" msgpack:"judging,omitempty"`
+	Benchmark *Benchmark          `json:"benchmark,omitempty" msgpack:"benchmark,omitempty"`
+}
+
+// Ruling is one ruling set against the quality of the case it ruled on.
+type Ruling struct {
+	Turn     int      `json:"turn" msgpack:"turn"`
+	Manager  string   `json:"manager" msgpack:"manager"`
+	Card     string   `json:"card" msgpack:"card"`
+	Response string   `json:"response" msgpack:"response"`
+	Quality  float64  `json:"quality" msgpack:"quality"` // sim.GradeCase, 0..1
+	Called   string   `json:"called" msgpack:"called"`   // the verdict the quality called for
+	Verdict  string   `json:"verdict" msgpack:"verdict"`
+	Against  bool     `json:"against" msgpack:"against"` // a strong case upheld or a weak one withdrawn
+	Feedback []string `json:"feedback" msgpack:"feedback"`
+}
+
+// Saving is one mandate played: whom it was aimed at, the saving the card
+// showed the executive and what the company booked, against the trust and
+// standing it cost the managers (every change whose cause names the card).
+type Saving struct {
+	Turn     int    `json:"turn" msgpack:"turn"`
+	Card     string `json:"card" msgpack:"card"`
+	Target   string `json:"target" msgpack:"target"`     // a manager's name, or "all"
+	Expected int    `json:"expected" msgpack:"expected"` // cost-index points the card showed
+	Booked   int    `json:"booked" msgpack:"booked"`     // cost-index points the company saved
+	Trust    int    `json:"trust" msgpack:"trust"`       // summed over managers, signed
+	Standing int    `json:"standing" msgpack:"standing"`
+	Morale   int    `json:"morale" msgpack:"morale"`
 }
 
 // Manager is one manager seat's story.
@@ -107,12 +150,16 @@ type Decision struct {
 
 // Case is a business case in words.
 type Case struct {
-	Data        string  `json:"data" msgpack:"data"`
-	Impact      string  `json:"impact" msgpack:"impact"`
-	Alternative string  `json:"alternative,omitempty" msgpack:"alternative,omitempty"`
-	Ask         string  `json:"ask" msgpack:"ask"`
-	Text        string  `json:"text,omitempty" msgpack:"text,omitempty"`
-	Quality     float64 `json:"quality" msgpack:"quality"` // 0..1 as the engine scored it
+	// Grade is the case part by part as sim.GradeCase graded it, and
+	// Feedback its words (sim.Grade.Feedback): the same the reveal showed.
+	Grade       sim.Grade `json:"grade" msgpack:"grade"`
+	Feedback    []string  `json:"feedback" msgpack:"feedback"`
+	Data        string    `json:"data" msgpack:"data"`
+	Impact      string    `json:"impact" msgpack:"impact"`
+	Alternative string    `json:"alternative,omitempty" msgpack:"alternative,omitempty"`
+	Ask         string    `json:"ask" msgpack:"ask"`
+	Text        string    `json:"text,omitempty" msgpack:"text,omitempty"`
+	Quality     float64   `json:"quality" msgpack:"quality"` // 0..1 as the engine scored it
 }
 
 // TurnInfo is what happened at the table level in a turn.
