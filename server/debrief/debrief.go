@@ -28,6 +28,9 @@ type Game struct {
 	Seed           uint64
 	Commands       []sim.Command
 	Final          *Summary // what the table ended in, when known; Check compares against it
+	// Takeaways are the participants' end-of-game answers (reaction poll,
+	// commitment), kept by the room beside the log.
+	Takeaways []report.Takeaway
 }
 
 // Scenario parses the game's scenario from its source, or loads the shipped
@@ -142,6 +145,7 @@ type (
 	PromptItem = report.PromptItem
 	Company    = report.Company
 	Visit      = report.Visit
+	Takeaway   = report.Takeaway
 )
 
 // MaxMoments is how many key moments a report lists, and MomentsPerMeter
@@ -244,6 +248,7 @@ func FromReplay(g Game, r *Replayed) *Report {
 	}
 	rep.Prompts = prompts(s, r, played, rep.Managers)
 	rep.Exec = execSection(s, r, played)
+	rep.Takeaways, rep.Poll = g.Takeaways, report.Summarize(g.Takeaways)
 	if s.Phase == sim.PhaseOver {
 		execBenchmark(scn, &g, rep.Exec)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 
 	"pushback/scenarios"
+	"pushback/server/debrief/report"
 	"pushback/server/protocol"
 	"pushback/server/store"
 	"pushback/sim"
@@ -80,8 +81,9 @@ type Room struct {
 	dl     time.Time // the running deadline, zero for none
 	over   bool
 	broken bool
-	idle   bool   // over and empty: the goroutine ends and the hub forgets the room
-	report []byte // the final debrief message, once built (debrief.go)
+	idle   bool           // over and empty: the goroutine ends and the hub forgets the room
+	report []byte         // the final debrief message, once built (debrief.go)
+	final  *report.Report // the final report itself, for the end-of-game answers (takeaway.go)
 }
 
 // codeError is an error with its protocol code, for requests that fail
@@ -642,7 +644,9 @@ func (r *Room) handle(c *client, m protocol.ClientMsg, at time.Time) {
 		return
 	}
 	var err error
-	if m.Kind == protocol.KindCommand {
+	if m.Kind == protocol.KindReaction || m.Kind == protocol.KindCommitment {
+		err = r.takeaway(c, m)
+	} else if m.Kind == protocol.KindCommand {
 		err = r.command(c, m)
 	} else if c.role != protocol.RoleFacilitator {
 		err = &codeError{protocol.CodeUnauthorized, m.Kind + " is a facilitator order"}

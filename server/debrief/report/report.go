@@ -7,6 +7,8 @@ package report
 
 import (
 	"fmt"
+	"sort"
+	"strings"
 
 	"pushback/sim"
 )
@@ -35,6 +37,70 @@ type Report struct {
 	// Exec is the executive's own section: rulings against case quality,
 	// targets, savings against what they cost, the score in parts.
 	Exec *ExecSection `json:"exec,omitempty" msgpack:"exec,omitempty"`
+	// Takeaways are the participants' end-of-game answers: the reaction
+	// poll and each one's commitment; Poll sums up the reactions.
+	Takeaways []Takeaway `json:"takeaways,omitempty" msgpack:"takeaways,omitempty"`
+	Poll      *Poll      `json:"poll,omitempty" msgpack:"poll,omitempty"`
+}
+
+// Takeaway is one participant's answers at the end of the game.
+type Takeaway struct {
+	Seat       int    `json:"seat" msgpack:"seat"` // 0 the executive, 1.. managers
+	Name       string `json:"name" msgpack:"name"`
+	Word       string `json:"word,omitempty" msgpack:"word,omitempty"`   // the reaction in one word
+	Scale      int    `json:"scale,omitempty" msgpack:"scale,omitempty"` // the reaction 1..5, 0 none
+	Commitment string `json:"commitment,omitempty" msgpack:"commitment,omitempty"`
+}
+
+// Poll is the reaction poll at a glance, for the projector.
+type Poll struct {
+	Answers int         `json:"answers" msgpack:"answers"` // participants who reacted
+	Scale   [6]int      `json:"scale" msgpack:"scale"`     // how many answered 1..5 (index 0 unused)
+	Mean    float64     `json:"mean" msgpack:"mean"`       // of the scale answers; 0 without one
+	Words   []WordCount `json:"words" msgpack:"words"`     // most frequent first, then alphabetical
+}
+
+// WordCount is one reaction word and how many gave it.
+type WordCount struct {
+	Word  string `json:"word" msgpack:"word"`
+	Count int    `json:"count" msgpack:"count"`
+}
+
+// Summarize counts the reactions; nil when nobody reacted.
+func Summarize(ts []Takeaway) *Poll {
+	p := &Poll{}
+	counts := map[string]int{}
+	sum, n := 0, 0
+	for _, t := range ts {
+		if t.Word == "" && t.Scale == 0 {
+			continue
+		}
+		p.Answers++
+		if t.Scale >= 1 && t.Scale <= 5 {
+			p.Scale[t.Scale]++
+			sum += t.Scale
+			n++
+		}
+		if w := strings.ToLower(strings.TrimSpace(t.Word)); w != "" {
+			counts[w]++
+		}
+	}
+	if p.Answers == 0 {
+		return nil
+	}
+	if n > 0 {
+		p.Mean = float64(sum) / float64(n)
+	}
+	for w, c := range counts {
+		p.Words = append(p.Words, WordCount{w, c})
+	}
+	sort.Slice(p.Words, func(i, j int) bool {
+		if p.Words[i].Count != p.Words[j].Count {
+			return p.Words[i].Count > p.Words[j].Count
+		}
+		return p.Words[i].Word < p.Words[j].Word
+	})
+	return p
 }
 
 // ExecSection is the executive's side of the game.
