@@ -216,6 +216,7 @@ func FromReplay(g Game, r *Replayed) *Report {
 		}
 	}
 	// Managers.
+	all := swings(s, played)
 	for i := range s.Teams {
 		seat := sim.Seat(i + 1)
 		m := Manager{Seat: int(seat), Name: s.Cfg.Managers[i].Name, Style: s.Cfg.Managers[i].Style,
@@ -232,11 +233,14 @@ func FromReplay(g Game, r *Replayed) *Report {
 		}
 		if s.Phase == sim.PhaseOver {
 			m.Benchmarks = benchmarks(scn, &g, seat)
-			m.WhatIfs = whatIfs(scn, &g, s, seat)
+			m.WhatIfs = whatIfs(scn, &g, s, all, seat)
 		}
 		rep.Managers = append(rep.Managers, m)
 	}
-	rep.Moments = moments(s, played)
+	rep.Moments = moments(all)
+	for i := range rep.Managers {
+		rep.Managers[i].Best, rep.Managers[i].Worst = bestWorst(all, rep.Managers[i].Seat)
+	}
 	rep.Scores.Managers = make([]int, len(s.Teams))
 	for i := range s.Teams {
 		rep.Scores.Managers[i] = sim.ManagerScore(s.History[played].Teams[i])
@@ -248,6 +252,7 @@ func FromReplay(g Game, r *Replayed) *Report {
 	}
 	rep.Prompts = prompts(s, r, played, rep.Managers)
 	rep.Exec = execSection(s, r, played)
+	rep.Exec.Best, rep.Exec.Worst = bestWorst(all, 0)
 	rep.Takeaways, rep.Poll = g.Takeaways, report.Summarize(g.Takeaways)
 	if s.Phase == sim.PhaseOver {
 		execBenchmark(scn, &g, rep.Exec)
@@ -291,9 +296,25 @@ func changes(s *sim.State, seat sim.Seat, turn int) []string {
 	return out
 }
 
-// moments finds the largest net change of each meter of each seat in each
-// finished turn, with the causes that made it up.
-func moments(s *sim.State, played int) []Moment {
+// moments keeps the largest swings, but no more than MomentsPerMeter of one
+// seat's meter, so that one manager's steady slide does not hide everyone
+// else's story.
+func moments(all []Moment) []Moment {
+	var kept []Moment
+	per := map[[2]any]int{}
+	for _, m := range all {
+		k := [2]any{m.Seat, m.Meter}
+		if per[k] < MomentsPerMeter && len(kept) < MaxMoments {
+			per[k]++
+			kept = append(kept, m)
+		}
+	}
+	return kept
+}
+
+// swings finds the net change of each meter of each seat in each finished
+// turn, with the causes that made it up, largest first.
+func swings(s *sim.State, played int) []Moment {
 	type key struct {
 		turn int
 		seat sim.Seat
@@ -342,18 +363,27 @@ func moments(s *sim.State, played int) []Moment {
 		}
 		return cmp.Compare(a.Seat, b.Seat)
 	})
-	// Keep the largest, but no more than MomentsPerMeter of one seat's meter,
-	// so that one manager's steady slide does not hide everyone else's story.
-	kept := out[:0]
-	per := map[[2]any]int{}
-	for _, m := range out {
-		k := [2]any{m.Seat, m.Meter}
-		if per[k] < MomentsPerMeter && len(kept) < MaxMoments {
-			per[k]++
-			kept = append(kept, m)
+	return out
+}
+
+// bestWorst picks a seat's best and worst moment from the swings: its
+// largest rise and largest fall (for the executive, board pressure's
+// largest fall and rise).
+func bestWorst(all []Moment, seat int) (best, worst *Moment) {
+	for k := range all {
+		m := all[k]
+		if m.Seat != seat {
+			continue
+		}
+		good := (m.Change > 0) != (seat == 0)
+		if good && best == nil {
+			best = &m
+		}
+		if !good && worst == nil {
+			worst = &m
 		}
 	}
-	return kept
+	return best, worst
 }
 
 func abs(x int) int {

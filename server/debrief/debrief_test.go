@@ -323,7 +323,7 @@ func checkPrompts(t *testing.T, s *sim.State, r *debrief.Report) {
 			"rulings": strconv.Itoa(rulings), "rulings_against_quality": strconv.Itoa(against), "evidence_cited": strconv.Itoa(cited),
 			"score": strconv.Itoa((score + n/2) / n), "good_style_score": "n/a (game not over)", "yes_man_score": "n/a (game not over)"}
 		if esc > 0 {
-			out["escalation_age"] = fmt.Sprintf("%.1f", float64(age)/float64(esc))
+			out["escalation_age"] = fmt.Sprintf("%.1f turns", float64(age)/float64(esc))
 		}
 		if r.Final {
 			out["good_style_score"], out["yes_man_score"] = strconv.Itoa((good+n/2)/n), strconv.Itoa((yes+n/2)/n)
@@ -474,6 +474,15 @@ func TestHTMLShowsTheGame(t *testing.T) {
 // checkSelfContained fails a page that runs scripts or fetches anything.
 func checkSelfContained(t *testing.T, page string) {
 	t.Helper()
+	checkNoFetch(t, page)
+	if !strings.Contains(page, "@page") || !strings.Contains(page, "size: A4") || !strings.Contains(page, "@media print") {
+		t.Errorf("the page has no A4 print styles")
+	}
+}
+
+// checkNoFetch fails a page that runs scripts or fetches anything.
+func checkNoFetch(t *testing.T, page string) {
+	t.Helper()
 	lower := strings.ToLower(page)
 	for _, bad := range []string{"<script", "javascript:", "@import", "url(", "<link", "<img", "@font-face", "<iframe"} {
 		if strings.Contains(lower, bad) {
@@ -483,9 +492,6 @@ func checkSelfContained(t *testing.T, page string) {
 	rest := strings.ReplaceAll(lower, `xmlns="http://www.w3.org/2000/svg"`, "")
 	if strings.Contains(rest, "http://") || strings.Contains(rest, "https://") {
 		t.Errorf("the page refers to another site")
-	}
-	if !strings.Contains(page, "@page") || !strings.Contains(page, "size: A4") || !strings.Contains(page, "@media print") {
-		t.Errorf("the page has no A4 print styles")
 	}
 }
 

@@ -27,7 +27,7 @@ var Placeholders = map[string]string{
 	"pressure":                "board pressure at the end",
 	"early_objections":        "objections (push back, negotiate) raised the month the mandate landed",
 	"escalations":             "late escalations: objections to a mandate already in force",
-	"escalation_age":          "how many turns after the mandate landed an escalation came, on average (\"none\" without one)",
+	"escalation_age":          "how long after the mandate landed an escalation came, on average, as \"1.5 turns\" (\"none\" without one)",
 	"harmful_mandates":        "mandates that were harmful for at least one team they reached",
 	"consults_before_harmful": "front-line visits in turns whose mandate was harmful for at least one team",
 	"rulings":                 "objections the executive ruled on",
@@ -202,7 +202,7 @@ func facts(s *sim.State, r *Replayed, played int, seat sim.Seat, bench []string)
 		"yes_man_score":           "n/a (game not over)",
 	}
 	if escalations > 0 {
-		f["escalation_age"] = strconv.FormatFloat(float64(ages)/float64(escalations), 'f', 1, 64)
+		f["escalation_age"] = strconv.FormatFloat(float64(ages)/float64(escalations), 'f', 1, 64) + " turns"
 	}
 	if bench != nil {
 		f["good_style_score"], f["yes_man_score"] = bench[0], bench[1]

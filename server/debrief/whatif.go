@@ -1,7 +1,6 @@
 package debrief
 
 import (
-	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -44,42 +43,16 @@ func benchmarks(scn *sim.Scenario, g *Game, seat sim.Seat) []report.Benchmark {
 	return out
 }
 
-// keyTurns are the turns of a manager's largest net meter swings, largest
+// keyTurns are the turns of a seat's largest net meter swings, largest
 // first, one per turn, at most n.
-func keyTurns(s *sim.State, seat sim.Seat, played, n int) []report.Moment {
-	type key struct {
-		turn int
-		m    sim.Meter
-	}
-	net := map[key]int{}
-	var order []key
-	for _, d := range s.Deltas {
-		if d.Seat != seat || d.Turn < 1 || int(d.Turn) > played || d.Amount == 0 {
-			continue
-		}
-		k := key{int(d.Turn), d.Meter}
-		if _, ok := net[k]; !ok {
-			order = append(order, k)
-		}
-		net[k] += int(d.Amount)
-	}
-	slices.SortStableFunc(order, func(a, b key) int {
-		if c := cmp.Compare(abs(net[b]), abs(net[a])); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.turn, b.turn)
-	})
+func keyTurns(all []report.Moment, seat sim.Seat, n int) []report.Moment {
 	var out []report.Moment
 	seen := map[int]bool{}
-	for _, k := range order {
-		if len(out) == n || net[k] == 0 {
-			break
+	for _, m := range all {
+		if m.Seat == int(seat) && !seen[m.Turn] && len(out) < n {
+			seen[m.Turn] = true
+			out = append(out, m)
 		}
-		if seen[k.turn] {
-			continue
-		}
-		seen[k.turn] = true
-		out = append(out, report.Moment{Turn: k.turn, Seat: int(seat), Meter: k.m.String(), Change: net[k]})
 	}
 	return out
 }
@@ -128,11 +101,11 @@ func options(s *sim.State, seat sim.Seat) []sim.Command {
 // the best: the same game up to that turn, the seat's own logged moves
 // after it (where they still fit), the executive's ruling on the new answer
 // from the persona.
-func whatIfs(scn *sim.Scenario, g *Game, played *sim.State, seat sim.Seat) []report.WhatIf {
+func whatIfs(scn *sim.Scenario, g *Game, played *sim.State, all []report.Moment, seat sim.Seat) []report.WhatIf {
 	var out []report.WhatIf
 	final := played.History[len(played.History)-1].Teams[seat-1]
 	actualScore := sim.ManagerScore(final)
-	for _, km := range keyTurns(played, seat, len(played.History)-1, WhatIfsPerManager) {
+	for _, km := range keyTurns(all, seat, WhatIfsPerManager) {
 		turn := km.Turn
 		r, err := newReplay(scn, g, seat, "")
 		if err != nil {

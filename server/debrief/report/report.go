@@ -114,6 +114,9 @@ type ExecSection struct {
 	Parts     sim.ExecutiveParts  `json:"parts" msgpack:"parts"`
 	Judging   *sim.ExecutiveParts `json:"judging,omitempty" msgpack:"judging,omitempty"`
 	Benchmark *Benchmark          `json:"benchmark,omitempty" msgpack:"benchmark,omitempty"`
+	// Best and Worst are board pressure's largest fall and rise in a turn.
+	Best  *Moment `json:"best,omitempty" msgpack:"best,omitempty"`
+	Worst *Moment `json:"worst,omitempty" msgpack:"worst,omitempty"`
 }
 
 // Ruling is one ruling set against the quality of the case it ruled on.
@@ -159,6 +162,10 @@ type Manager struct {
 	Benchmarks []Benchmark `json:"benchmarks,omitempty" msgpack:"benchmarks,omitempty"`
 	// WhatIfs try other answers at the seat's key moments.
 	WhatIfs []WhatIf `json:"what_ifs,omitempty" msgpack:"what_ifs,omitempty"`
+	// Best and Worst are the seat's largest rise and fall of one meter in
+	// one turn, for the handout.
+	Best  *Moment `json:"best,omitempty" msgpack:"best,omitempty"`
+	Worst *Moment `json:"worst,omitempty" msgpack:"worst,omitempty"`
 }
 
 // Benchmark is the same game — seed, executive, the other seats' moves —
