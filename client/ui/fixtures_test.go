@@ -192,7 +192,7 @@ func fixtures(t *testing.T) []fixture {
 	// Ann pushes back; the executive is a person and has to rule.
 	before := tb.model(1, true, 0) // Ann's screen before the reveal, for the animation
 	tb.apply(sim.Command{Kind: sim.CmdRespond, Seat: 1, Response: sim.ResponsePushBack, Action: sim.ActionCandid,
-		Case: sim.Case{Data: sim.LeverPipeline, Impact: sim.LeverCustomers, Ask: sim.AskPilot, Alternative: "Pilot it in one region",
+		Case: sim.Case{Data: sim.LeverPipeline, Impact: sim.LeverCustomers, Ask: sim.AskPilot, Alternative: firstAlternative(tb.s),
 			Text: "Three of our top ten accounts renew this quarter."}})
 	tb.play([]sim.Seat{1, sim.Executive}, func(s *sim.State) bool { return s.Phase >= sim.PhaseRuling })
 	if tb.s.Phase == sim.PhaseRuling {
@@ -228,4 +228,13 @@ func fixtures(t *testing.T) []fixture {
 	add("debrief-month3", model.ScreenDebrief, mid)
 	add("debrief-projector", model.ScreenDebrief, debriefed(tb.model(sim.Public, true, 0), rep, rep.Played))
 	return fx
+}
+
+// firstAlternative is the played card's first costed alternative, "" if it
+// has none: a case may offer only the card's own.
+func firstAlternative(s *sim.State) string {
+	if alts := s.Scn.Mandates[s.Card].Alternatives; len(alts) > 0 {
+		return alts[0].ID
+	}
+	return ""
 }

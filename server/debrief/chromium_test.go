@@ -206,7 +206,7 @@ func TestExample(t *testing.T) {
 		bin := browser(t)
 		render(t, bin, page, "--screenshot="+filepath.Join(dir, "report.png"), "--window-size=1100,1800", "--hide-scrollbars")
 		// The new sections, each alone on a copy of the page.
-		for _, sec := range []string{"bench", "exec"} {
+		for _, sec := range []string{"bench", "exec", "takeaways"} {
 			only := strings.Replace(buf.String(), "</style>", "article > *:not(#"+sec+") { display: none; }\n</style>", 1)
 			copyPath := filepath.Join(t.TempDir(), sec+".html")
 			if err := os.WriteFile(copyPath, []byte(only), 0o644); err != nil {

@@ -421,6 +421,7 @@ func examplePage(t *testing.T) (*sim.State, *debrief.Report, bytes.Buffer) {
 	t.Helper()
 	g, s := botGame(t, "listener", 9, 0)
 	g.Table = "EXAMPLE"
+	g.Takeaways = exampleTakeaways
 	r, err := debrief.Build(g)
 	if err != nil {
 		t.Fatal(err)

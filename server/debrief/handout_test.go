@@ -16,15 +16,19 @@ import (
 	"pushback/server/debrief"
 )
 
+// exampleTakeaways are two participants' answers at the end of the example
+// game.
+var exampleTakeaways = []debrief.Takeaway{
+	{Seat: 1, Name: names[0], Word: "squeezed", Scale: 2, Commitment: "Next month I will bring renewal data to every objection."},
+	{Seat: 4, Name: names[3], Scale: 4, Commitment: "Next month I will tell my team what I asked for."},
+}
+
 // handoutGame is the example game with two participants' answers.
 func handoutGame(t *testing.T) (debrief.Game, *debrief.Report) {
 	t.Helper()
 	g, _ := botGame(t, "listener", 9, 0)
 	g.Table = "EXAMPLE"
-	g.Takeaways = []debrief.Takeaway{
-		{Seat: 1, Name: names[0], Word: "squeezed", Scale: 2, Commitment: "Next month I will bring renewal data to every objection."},
-		{Seat: 4, Name: names[3], Scale: 4, Commitment: "Next month I will tell my team what I asked for."},
-	}
+	g.Takeaways = exampleTakeaways
 	r, err := debrief.Build(g)
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package debrief_test
 
 import (
+	"bytes"
 	"fmt"
 	"html"
 	"math"
@@ -228,9 +229,30 @@ func checkNewSections(t *testing.T, page string, r *debrief.Report) {
 	if x.Judging != nil {
 		want = append(want, fmt.Sprintf("judging executive: %d", x.Benchmark.Final), fmt.Sprintf("<b>%d</b>", x.Judging.Total))
 	}
+	for _, tk := range r.Takeaways {
+		want = append(want, "<td>"+tk.Name+"</td>", tk.Commitment)
+	}
 	for _, w := range want {
 		if !strings.Contains(text, w) {
 			t.Errorf("the page lacks %q", w)
 		}
+	}
+}
+
+// The facilitator's report opens with the reaction poll and every
+// participant's commitment.
+func TestReportShowsTakeaways(t *testing.T) {
+	_, r := handoutGame(t)
+	var buf bytes.Buffer
+	if err := debrief.WriteHTML(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	page := html.UnescapeString(buf.String())
+	checkNewSections(t, page, r)
+	if !strings.Contains(page, "2 answered the reaction poll</b>; mean 3.0 of 5") || !strings.Contains(page, "“squeezed”, 2 of 5") {
+		t.Errorf("the poll is not summed up")
+	}
+	if strings.Index(page, "Reaction, then analysis") > strings.Index(page, "<h2>Scores</h2>") {
+		t.Errorf("the reaction comes after the analysis")
 	}
 }
