@@ -257,8 +257,13 @@ func (c *cdp) typeText(s string) {
 	for _, r := range s {
 		ch := string(r)
 		code := "Key" + strings.ToUpper(ch)
-		if r >= '0' && r <= '9' {
+		switch {
+		case r >= '0' && r <= '9':
 			code = "Digit" + ch
+		case r == ' ':
+			code = "Space"
+		case r == '.':
+			code = "Period"
 		}
 		for _, typ := range []string{"keyDown", "keyUp"} {
 			p := map[string]any{"type": typ, "key": ch, "code": code}
@@ -368,7 +373,9 @@ func browser(t *testing.T, url string) *cdp {
 	return nil
 }
 
-func TestBrowserPlaysAMonth(t *testing.T) {
+// stack builds the server and the browser client, starts the server on a
+// free loopback port with fresh data, and connects a trainer's console.
+func stack(t *testing.T) (*server, string, *facilitator) {
 	mod := root(t)
 	web := webDir(t, mod)
 	bin := filepath.Join(t.TempDir(), "pushback-server")
@@ -380,16 +387,21 @@ func TestBrowserPlaysAMonth(t *testing.T) {
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	srv := &server{t: t, bin: bin, addr: addr, args: []string{"serve", "-addr", addr, "-data", t.TempDir(), "-web", web, "-log", "warn"}}
 	srv.start()
-	defer func() { srv.kill() }()
-
-	// The trainer creates a room with a scripted executive and three managers.
+	t.Cleanup(func() { srv.kill() })
 	fws, _, err := websocket.Dial(context.Background(), "ws://"+addr+"/ws", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer fws.CloseNow()
+	t.Cleanup(func() { fws.CloseNow() })
 	fac := &facilitator{t: t, ws: fws}
 	fac.send(protocol.ClientMsg{Kind: protocol.KindHello, V: protocol.Version})
+	return srv, addr, fac
+}
+
+func TestBrowserPlaysAMonth(t *testing.T) {
+	srv, addr, fac := stack(t)
+
+	// The trainer creates a room with a scripted executive and three managers.
 	fac.send(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 3, Seed: 42}})
 	joined := fac.until(func(m protocol.ServerMsg) bool { return m.Kind == protocol.KindJoined }).Joined
 	code := joined.Code
