@@ -38,6 +38,8 @@ const (
 var Placeholders = []string{
 	"manager", "pushbacks_on_sound", "relays_of_harmful", "best_case", "wins", "cases",
 	"trust", "candid", "largest_drop", "largest_drop_turn", "largest_drop_cause", "visits", "pressure",
+	"early_objections", "escalations", "escalation_age", "harmful_mandates", "consults_before_harmful",
+	"rulings", "rulings_against_quality", "evidence_cited", "score", "good_style_score", "yes_man_score",
 }
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)

@@ -515,17 +515,43 @@ func (s *State) snapshot() {
 // attrition and lost trust.
 func (s *State) score() *Scores {
 	sc := &Scores{Managers: make([]int, len(s.Teams))}
-	trust, resign := 0, 0
 	for i := range s.Teams {
 		sc.Managers[i] = ManagerScore(s.Teams[i].Meters)
+	}
+	sc.Executive = s.ExecutiveParts().Total
+	return sc
+}
+
+// ExecutiveParts is the executive's score broken into its parts, so that
+// the debrief can show what made it without writing the formula again.
+// Total is what the game scores (the parts summed, rounded, 0..200).
+type ExecutiveParts struct {
+	Revenue   float64 `msgpack:"revenue"`    // revenue, % of plan
+	Cost      float64 `msgpack:"cost"`       // 0.8 × (100 − cost index): under budget earns, over costs
+	Pressure  float64 `msgpack:"pressure"`   // −0.25 × board pressure
+	Attrition float64 `msgpack:"attrition"`  // −3 per resignation
+	LostTrust float64 `msgpack:"lost_trust"` // −0.5 × mean trust lost since the start
+	Total     int     `msgpack:"total"`
+}
+
+// ExecutiveParts scores the executive on the state as it stands: revenue
+// and cost less board pressure, attrition and lost trust.
+func (s *State) ExecutiveParts() ExecutiveParts {
+	trust, resign := 0, 0
+	for i := range s.Teams {
 		trust += s.Teams[i].Trust
 		resign += s.Teams[i].Resignations
 	}
 	lost := float64(s.Scn.Start.Trust) - float64(trust)/float64(len(s.Teams))
-	ex := float64(s.Company.Revenue) + 0.8*float64(100-s.Company.Cost) - 0.25*float64(s.Company.Pressure) -
-		3*float64(resign) - 0.5*math.Max(0, lost)
-	sc.Executive = clamp(roundf(ex), 0, 200)
-	return sc
+	p := ExecutiveParts{
+		Revenue:   float64(s.Company.Revenue),
+		Cost:      0.8 * float64(100-s.Company.Cost),
+		Pressure:  -0.25 * float64(s.Company.Pressure),
+		Attrition: -3 * float64(resign),
+		LostTrust: -0.5 * math.Max(0, lost),
+	}
+	p.Total = clamp(roundf(p.Revenue+p.Cost+p.Pressure+p.Attrition+p.LostTrust), 0, 200)
+	return p
 }
 
 // ManagerScore is the balanced scorecard of one team's meters.

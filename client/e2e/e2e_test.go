@@ -380,10 +380,10 @@ func browser(t *testing.T, url string) *cdp {
 	return nil
 }
 
-// startRoom builds and starts the real server, and has a trainer create a
-// room with a scripted executive and three managers over the protocol.
+// stack builds the server and the browser client, starts the server on a
+// free loopback port with fresh data, and connects a trainer's console.
 // The server is killed when the test ends.
-func startRoom(t *testing.T) (srv *server, fac *facilitator, addr, code string) {
+func stack(t *testing.T) (*server, string, *facilitator) {
 	mod := root(t)
 	web := webDir(t, mod)
 	bin := filepath.Join(t.TempDir(), "pushback-server")
@@ -392,19 +392,25 @@ func startRoom(t *testing.T) (srv *server, fac *facilitator, addr, code string) 
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("server build: %v\n%s", err, out)
 	}
-	addr = fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	srv = &server{t: t, bin: bin, addr: addr, args: []string{"serve", "-addr", addr, "-data", t.TempDir(), "-web", web, "-log", "warn"}}
+	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	srv := &server{t: t, bin: bin, addr: addr, args: []string{"serve", "-addr", addr, "-data", t.TempDir(), "-web", web, "-log", "warn"}}
 	srv.start()
 	t.Cleanup(func() { srv.kill() })
-
 	fws, _, err := websocket.Dial(context.Background(), "ws://"+addr+"/ws", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	fws.SetReadLimit(16 << 20)
 	t.Cleanup(func() { fws.CloseNow() })
-	fac = &facilitator{t: t, ws: fws}
+	fac := &facilitator{t: t, ws: fws}
 	fac.send(protocol.ClientMsg{Kind: protocol.KindHello, V: protocol.Version})
+	return srv, addr, fac
+}
+
+// startRoom is stack with a room: the trainer creates one with a scripted
+// executive and three managers over the protocol.
+func startRoom(t *testing.T) (srv *server, fac *facilitator, addr, code string) {
+	srv, addr, fac = stack(t)
 	// Seed 89 deals this seat, in month 2, two pieces of evidence against the
 	// persona's card (see TestBrowserPlaysAMonth's last step).
 	fac.send(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 3, Seed: 89}})

@@ -134,3 +134,46 @@ func TestDebriefLiveFollows(t *testing.T) {
 		t.Fatalf("at the end, a later report should follow: step %d", m.Step)
 	}
 }
+
+// At the end a player answers the poll and writes a commitment: each is
+// sent as its own message (again to change it), refused with a notice
+// while empty, before the end or from a watcher; the projector's line sums
+// the poll up.
+func TestTakeaways(t *testing.T) {
+	m := New(Saved{})
+	m.Seat = 2
+	if msgs := m.Do(React{}); msgs != nil || m.Notice == "" {
+		t.Fatalf("before the end: %v, notice %q", msgs, m.Notice)
+	}
+	m.Report = fixedReport("T", 3, true)
+	if msgs := m.Do(React{}); msgs != nil || m.Notice == "" {
+		t.Fatalf("an empty reaction: %v", msgs)
+	}
+	m.Take.Scale, m.Take.Word = 4, "  squeezed "
+	msgs := m.Do(React{})
+	if len(msgs) != 1 || msgs[0].Kind != protocol.KindReaction || msgs[0].Scale != 4 || msgs[0].Word != "squeezed" || !m.Take.Reacted {
+		t.Fatalf("reaction: %+v", msgs)
+	}
+	if msgs := m.Do(Commit{}); msgs != nil || m.Notice == "" {
+		t.Fatalf("an empty commitment: %v", msgs)
+	}
+	m.Take.Commitment = "Next month I will bring renewal data."
+	msgs = m.Do(Commit{})
+	if len(msgs) != 1 || msgs[0].Kind != protocol.KindCommitment || msgs[0].Text != m.Take.Commitment || !m.Take.Committed || msgs[0].ID == 0 {
+		t.Fatalf("commitment: %+v", msgs)
+	}
+	if m.Mine() == nil || m.Mine().Name != "Bo" {
+		t.Errorf("Mine: %+v", m.Mine())
+	}
+	m.Seat = sim.Public
+	if msgs := m.Do(Commit{}); msgs != nil {
+		t.Errorf("the projector sent a commitment")
+	}
+	p := &report.Poll{Answers: 3, Mean: 3.5, Words: []report.WordCount{{Word: "squeezed", Count: 2}, {Word: "tense", Count: 1}}}
+	if got, want := PollLine(p), "3 answered · mean 3.5 of 5 · squeezed ×2, tense"; got != want {
+		t.Errorf("PollLine %q, want %q", got, want)
+	}
+	if PollLine(nil) != "Nobody has answered yet." {
+		t.Errorf("PollLine(nil) %q", PollLine(nil))
+	}
+}

@@ -204,6 +204,8 @@ func (m *Model) Do(in Intent) []protocol.ClientMsg {
 		m.Step = clampStep(in.Month, m.Report)
 	case CloseDebrief:
 		m.Debrief = false
+	case React, Commit:
+		return m.takeaway(in)
 	case Dismiss:
 		m.Notice = ""
 	case TakeBack:

@@ -131,6 +131,7 @@ type Model struct {
 	Debrief bool             // the player asked for the debrief
 	Report  *report.Report   // the table's debrief, when the server sent one
 	Step    int              // the debrief's cursor: the story is shown up to this month
+	Take    Takeaway         // the end-of-game answers being written (debrief.go)
 
 	Title  TitleForm
 	Answer Answer

@@ -7,6 +7,7 @@ import (
 
 	"pushback/client/model"
 	"pushback/server/debrief/report"
+	"pushback/server/protocol"
 	"pushback/sim"
 )
 
@@ -78,6 +79,9 @@ func debrief(c *ctx) {
 	}
 	n := m.Step
 	y = c.debriefTop(g, y, r, n) + 14
+	if r.Final { // reaction first, then the analysis
+		y = c.takeawayPanel(g, y, c.w-2*g, r) + 14
+	}
 
 	lx, lw, rx, rw := c.cols(0.6)
 	// The charts: two across in the left column on a wide screen.
@@ -105,6 +109,9 @@ func debrief(c *ctx) {
 		y = ry + 14
 	}
 	y = c.scoresPanel(g, y, c.w-2*g, r, n) + 14
+	if n == r.Played && r.Final {
+		y = c.whatIfPanel(g, y, c.w-2*g, r) + 14
+	}
 	c.promptsPanel(g, y, c.w-2*g, r, n)
 }
 
@@ -183,6 +190,20 @@ func (c *ctx) chart(p *flow, id string, r *report.Report, k sim.Meter, n int) {
 		}
 		lx += w
 	}
+	ghosts := c.ghosts()
+	for gi, b := range ghosts {
+		name := b.Who + " in your seat"
+		w := 34 + measure(name, sizeSmall, false) + 14
+		if lx > p.x && lx+w > p.x+p.w {
+			lx, ly = p.x, ly+lh
+		}
+		if c.drawing() {
+			st := ghostStyles[gi%len(ghostStyles)]
+			c.dashed([][2]float64{{lx, ly + 9}, {lx + 26, ly + 9}}, 1.5, st)
+			c.p.text(name, lx+32, ly, sizeSmall, false, colMuted, alignLeft)
+		}
+		lx += w
+	}
 	p.y = ly + lh + 4
 	h := 170.0
 	if c.narrow {
@@ -233,6 +254,18 @@ func (c *ctx) chart(p *flow, id string, r *report.Report, k sim.Meter, n int) {
 	}
 	pt.text("month", plot.right(), plot.bottom()+4+lineHeight(sizeSmall), sizeSmall, false, colMuted, alignRight)
 	pt.text(k.String()+" 0–100", plot.x, plot.bottom()+4+lineHeight(sizeSmall), sizeSmall, false, colMuted, alignLeft)
+	// Ghost lines first, behind: the same seat played by the good style and
+	// by the yes-man, up to the cursor.
+	for gi, b := range ghosts {
+		var pts [][2]float64
+		for t := 0; t <= n && t < len(b.Meters); t++ {
+			pts = append(pts, [2]float64{xAt(t), yAt(b.Meters[t].Get(k))})
+		}
+		c.dashed(pts, 1.5, ghostStyles[gi%len(ghostStyles)])
+		for _, q := range pts {
+			c.p.dot(q[0], q[1], 2.5, ghostStyles[gi%len(ghostStyles)].col)
+		}
+	}
 	// Lines up to the cursor, then markers on top: an objection is ringed.
 	for i, mg := range r.Managers {
 		st := styleOf(i)
@@ -507,7 +540,11 @@ func (c *ctx) scoresPanel(x, y, w float64, r *report.Report, n int) float64 {
 		if n == r.Played && i < len(r.Scores.Managers) {
 			s = r.Scores.Managers[i]
 		}
-		c.meter(rect{row.x + float64(i%across)*(mw+20), row.y, mw, 50}, model.Gauge{Meter: sim.MeterQuota, Label: mg.Name,
+		label := mg.Name
+		if len(mg.Benchmarks) == 2 && n == r.Played {
+			label = fmt.Sprintf("%s — you %d / good style %d / yes-man %d", mg.Name, s, mg.Benchmarks[0].Final, mg.Benchmarks[1].Final)
+		}
+		c.meter(rect{row.x + float64(i%across)*(mw+20), row.y, mw, 50}, model.Gauge{Meter: sim.MeterQuota, Label: label,
 			Value: float64(s), Target: s, Max: 100, History: mg.Score[:n+1]})
 	}
 	if r.Scores.Executive != nil && n == r.Played {
@@ -516,6 +553,9 @@ func (c *ctx) scoresPanel(x, y, w float64, r *report.Report, n int) float64 {
 		label := r.Executive
 		if label != "Executive" {
 			label += " (executive)"
+		}
+		if x := r.Exec; x != nil && x.Judging != nil {
+			label += fmt.Sprintf(" — you %d / judging executive %d", e, x.Judging.Total)
 		}
 		c.meter(rect{row.x, row.y, mw, 50}, model.Gauge{Meter: sim.MeterRevenue, Label: label, Value: float64(e), Target: e, Max: 200})
 	}
@@ -550,4 +590,88 @@ func (c *ctx) promptsPanel(x, y, w float64, r *report.Report, n int) float64 {
 		p.para("This scenario has no debrief questions.", sizeBody, false, colMuted)
 	}
 	return c.end("deb.prompts", y, p)
+}
+
+// ghostStyles draw the benchmarks: thin, muted and dotted or dashed, so
+// they read as "what else could have been", not as another manager.
+var ghostStyles = []seriesStyle{
+	{colMuted, []float64{2, 3}, markCircle}, // the good style
+	{colMuted, []float64{9, 4}, markSquare}, // the yes-man
+}
+
+// ghosts are the benchmarks drawn behind a manager's own lines: on a
+// manager's screen, their seat played by the good style and by a yes-man.
+func (c *ctx) ghosts() []report.Benchmark {
+	if me := c.m.Mine(); me != nil {
+		return me.Benchmarks
+	}
+	return nil
+}
+
+// takeawayPanel opens the debrief with the reaction round: a player answers
+// how the game felt (1–5 and/or one word) and writes one commitment; the
+// projector and the facilitator see the poll's summary as it comes in.
+func (c *ctx) takeawayPanel(x, y, w float64, r *report.Report) float64 {
+	m := c.m
+	p := c.panel("deb.take", x, y, w, "Before the analysis: how did it feel?")
+	p.para(model.PollLine(r.Poll), sizeHead, false, colInk)
+	if !m.CanTakeaway() {
+		n := 0
+		for _, t := range r.Takeaways {
+			if t.Commitment != "" {
+				n++
+			}
+		}
+		written := fmt.Sprintf("%d commitments written.", n)
+		if n == 1 {
+			written = "1 commitment written."
+		}
+		p.para(written+" Each player answers on their own screen; the facilitator's report and the take-home sheets carry every commitment.", sizeSmall, false, colMuted)
+		return c.end("deb.take", y, p)
+	}
+	t := &m.Take
+	p.para("How did it feel to be squeezed from both sides? 1 = crushed, 5 = in control.", sizeBody, false, colInk)
+	sel := p.choices("deb.take.scale", []string{"1", "2", "3", "4", "5"}, t.Scale-1)
+	t.Scale = sel + 1
+	p.textField("deb.take.word", &t.Word, "…or in one word", 1, protocol.MaxWord)
+	label := "Send my reaction"
+	if t.Reacted {
+		label = "Change my reaction"
+	}
+	if p.button("deb.take.react", label, t.Scale > 0 || t.Word != "") {
+		c.do(model.React{})
+	}
+	p.para("Your commitment: next month I will …", sizeBody, true, colInk)
+	p.textField("deb.take.commit", &t.Commitment, "one thing you will do differently", 3, protocol.MaxCommitment)
+	label = "Save my commitment"
+	if t.Committed {
+		label = "Update my commitment"
+	}
+	if p.button("deb.take.send", label, t.Commitment != "") {
+		c.do(model.Commit{})
+	}
+	if t.Committed {
+		p.para("Saved: it is on your take-home sheet and in the trainer's report.", sizeSmall, false, colMuted)
+	}
+	return c.end("deb.take", y, p)
+}
+
+// whatIfPanel shows the what-ifs: a manager's own, or every manager's to the
+// facilitator and the projector.
+func (c *ctx) whatIfPanel(x, y, w float64, r *report.Report) float64 {
+	p := c.panel("deb.whatif", x, y, w, "What if? The key moments replayed")
+	shown := 0
+	for i, mg := range r.Managers {
+		if me := c.m.Mine(); me != nil && me.Seat != mg.Seat {
+			continue
+		}
+		for _, wi := range mg.WhatIfs {
+			c.marked(p, mg.Name+": "+wi.Text, styleOf(i), false, false)
+			shown++
+		}
+	}
+	if shown == 0 {
+		p.para("No key moment to replay.", sizeSmall, false, colMuted)
+	}
+	return c.end("deb.whatif", y, p)
 }

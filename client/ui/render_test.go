@@ -59,7 +59,9 @@ func render(a *App, sz size, full bool) (*image.RGBA, []spot) {
 		a.step(&input{})
 		a.step(&input{})
 		if full && a.st.contentH > a.geo.h {
-			a.geo.h = math.Ceil(a.st.contentH)
+			// The whole page, up to the largest image a GPU takes (the
+			// debrief on a phone runs longer than that).
+			a.geo.h = math.Min(math.Ceil(a.st.contentH), math.Floor(maxImage/a.geo.scale))
 			a.geo.dh = int(math.Ceil(a.geo.h * a.geo.scale))
 		}
 		dst := ebiten.NewImage(a.geo.dw, a.geo.dh)
@@ -72,6 +74,9 @@ func render(a *App, sz size, full bool) (*image.RGBA, []spot) {
 	})
 	return img, spots
 }
+
+// maxImage is the tallest image the render test asks for, in device pixels.
+const maxImage = 8000
 
 func same(a color.RGBA, b color.RGBA) bool { return a == b }
 

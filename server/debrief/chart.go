@@ -28,6 +28,7 @@ type series struct {
 	Name  string
 	Y     []float64 // per x from 0; NaN leaves a gap
 	Style int
+	Ghost bool // a benchmark: thinner and paler, behind the game's own lines
 }
 
 type point struct {
@@ -158,12 +159,21 @@ func (c *chart) svg() template.HTML {
 		if st.Dash != "" {
 			dash = fmt.Sprintf(` stroke-dasharray="%s"`, st.Dash)
 		}
-		fmt.Fprintf(&b, `<path d="%s" fill="none" stroke="%s" stroke-width="2"%s/>`, strings.TrimSpace(path.String()), st.Color, dash)
+		width, r, op := 2.0, 3.5, ""
+		if s.Ghost {
+			width, r, op = 1.4, 2.8, ` opacity="0.7"`
+		}
+		fmt.Fprintf(&b, `<g%s><path d="%s" fill="none" stroke="%s" stroke-width="%g"%s/>`, op, strings.TrimSpace(path.String()), st.Color, width, dash)
 		for t, v := range s.Y {
 			if !math.IsNaN(v) {
-				marker(&b, st.Shape, x(float64(t)), y(v), 3.5, st.Color, st.Color)
+				fill := st.Color
+				if s.Ghost {
+					fill = "#fff"
+				}
+				marker(&b, st.Shape, x(float64(t)), y(v), r, st.Color, fill)
 			}
 		}
+		b.WriteString(`</g>`)
 	}
 	for _, p := range c.Points {
 		marker(&b, p.Shape, x(p.X), y(p.Y), 6, "#000", "#fff")

@@ -188,34 +188,77 @@ func TestBrowserRendersReport(t *testing.T) {
 
 // TestExample keeps the committed example report honest: with -update it
 // rewrites example/report.html and its screenshot from a seeded bot game of
-// the default scenario; without, it checks the committed page is there and
-// self-contained.
+// the default scenario; without, it builds the page afresh and requires the
+// committed one to be the same, byte for byte, and self-contained.
 func TestExample(t *testing.T) {
 	const dir = "example"
+	_, _, buf := examplePage(t)
+	_, hr := handoutGame(t)
+	var handouts bytes.Buffer
+	if err := debrief.WriteHandouts(&handouts, hr, ""); err != nil {
+		t.Fatal(err)
+	}
 	if *update {
-		g, _ := botGame(t, "listener", 9, 0)
-		g.Table = "EXAMPLE"
-		r, err := debrief.Build(g)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if err := debrief.WriteHTML(&buf, r); err != nil {
-			t.Fatal(err)
-		}
 		page, _ := filepath.Abs(filepath.Join(dir, "report.html"))
 		if err := os.WriteFile(page, buf.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		render(t, browser(t), page, "--screenshot="+filepath.Join(dir, "report.png"), "--window-size=1100,1800", "--hide-scrollbars")
+		bin := browser(t)
+		render(t, bin, page, "--screenshot="+filepath.Join(dir, "report.png"), "--window-size=1100,1800", "--hide-scrollbars")
+		// The new sections, each alone on a copy of the page.
+		for _, sec := range []string{"bench", "exec", "takeaways"} {
+			only := strings.Replace(buf.String(), "</style>", "article > *:not(#"+sec+") { display: none; }\n</style>", 1)
+			copyPath := filepath.Join(t.TempDir(), sec+".html")
+			if err := os.WriteFile(copyPath, []byte(only), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			render(t, bin, copyPath, "--screenshot="+filepath.Join(dir, "report-"+sec+".png"), "--window-size=1100,1500", "--hide-scrollbars")
+		}
+		if err := os.WriteFile(filepath.Join(dir, "handouts.html"), handouts.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		printedPages(t, handouts.Bytes(), dir)
+	}
+	if got, err := os.ReadFile(filepath.Join(dir, "handouts.html")); err != nil || !bytes.Equal(got, handouts.Bytes()) {
+		t.Errorf("example/handouts.html is not what the code builds today (%v); regenerate it with -update", err)
 	}
 	page, err := os.ReadFile(filepath.Join(dir, "report.html"))
 	if err != nil {
 		t.Fatalf("no example report (go test -run TestExample -update writes it): %v", err)
 	}
+	if !bytes.Equal(page, buf.Bytes()) {
+		t.Errorf("example/report.html is not what the code builds today; regenerate it: go test ./server/debrief -run TestExample -update")
+	}
 	checkSelfContained(t, string(page))
 	img := readPNG(t, filepath.Join(dir, "report.png"))
 	if ink := inked(img, img.Bounds()); ink < 0.04 {
 		t.Errorf("the example screenshot is nearly blank")
+	}
+}
+
+// printedPages prints the handouts to PDF (A4) and keeps pictures of three
+// printed pages — the executive's sheet, a manager's, the why page — made
+// with pdftoppm (poppler-utils); without it, it says so and keeps none.
+func printedPages(t *testing.T, page []byte, dir string) {
+	t.Helper()
+	pdf, err := debrief.PrintPDF(context.Background(), bytes.Replace(page, []byte("@page {"), []byte("@page { size: A4;"), 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tool, err := exec.LookPath("pdftoppm")
+	if err != nil {
+		t.Log("no pdftoppm: the printed pages' pictures are not refreshed")
+		return
+	}
+	tmp := t.TempDir()
+	in := filepath.Join(tmp, "handouts.pdf")
+	if err := os.WriteFile(in, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	n := len(pdfPage.FindAll(pdf, -1))
+	for name, p := range map[string]int{"handout-executive": 1, "handout-manager": 2, "handout-why": n} {
+		if out, err := exec.Command(tool, "-r", "70", "-png", "-singlefile", "-f", strconv.Itoa(p), "-l", strconv.Itoa(p), in, filepath.Join(dir, name)).CombinedOutput(); err != nil {
+			t.Fatalf("pdftoppm: %v %s", err, out)
+		}
 	}
 }

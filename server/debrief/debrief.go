@@ -28,6 +28,9 @@ type Game struct {
 	Seed           uint64
 	Commands       []sim.Command
 	Final          *Summary // what the table ended in, when known; Check compares against it
+	// Takeaways are the participants' end-of-game answers (reaction poll,
+	// commitment), kept by the room beside the log.
+	Takeaways []report.Takeaway
 }
 
 // Scenario parses the game's scenario from its source, or loads the shipped
@@ -142,6 +145,7 @@ type (
 	PromptItem = report.PromptItem
 	Company    = report.Company
 	Visit      = report.Visit
+	Takeaway   = report.Takeaway
 )
 
 // MaxMoments is how many key moments a report lists, and MomentsPerMeter
@@ -212,6 +216,7 @@ func FromReplay(g Game, r *Replayed) *Report {
 		}
 	}
 	// Managers.
+	all := swings(s, played)
 	for i := range s.Teams {
 		seat := sim.Seat(i + 1)
 		m := Manager{Seat: int(seat), Name: s.Cfg.Managers[i].Name, Style: s.Cfg.Managers[i].Style,
@@ -223,12 +228,19 @@ func FromReplay(g Game, r *Replayed) *Report {
 		}
 		for _, d := range s.Decisions {
 			if d.Seat == seat {
-				m.Decisions = append(m.Decisions, decision(scn, d, changes(s, seat, d.Turn)))
+				m.Decisions = append(m.Decisions, decision(s, d, changes(s, seat, d.Turn)))
 			}
+		}
+		if s.Phase == sim.PhaseOver {
+			m.Benchmarks = benchmarks(scn, &g, seat)
+			m.WhatIfs = whatIfs(scn, &g, s, all, seat)
 		}
 		rep.Managers = append(rep.Managers, m)
 	}
-	rep.Moments = moments(s, played)
+	rep.Moments = moments(all)
+	for i := range rep.Managers {
+		rep.Managers[i].Best, rep.Managers[i].Worst = bestWorst(all, rep.Managers[i].Seat)
+	}
 	rep.Scores.Managers = make([]int, len(s.Teams))
 	for i := range s.Teams {
 		rep.Scores.Managers[i] = sim.ManagerScore(s.History[played].Teams[i])
@@ -238,11 +250,18 @@ func FromReplay(g Game, r *Replayed) *Report {
 		x := s.Scores.Executive
 		rep.Scores.Executive = &x
 	}
-	rep.Prompts = prompts(s, r, played)
+	rep.Prompts = prompts(s, r, played, rep.Managers)
+	rep.Exec = execSection(s, r, played)
+	rep.Exec.Best, rep.Exec.Worst = bestWorst(all, 0)
+	rep.Takeaways, rep.Poll = g.Takeaways, report.Summarize(g.Takeaways)
+	if s.Phase == sim.PhaseOver {
+		execBenchmark(scn, &g, rep.Exec)
+	}
 	return rep
 }
 
-func decision(scn *sim.Scenario, d sim.Decision, changes []string) Decision {
+func decision(s *sim.State, d sim.Decision, changes []string) Decision {
+	scn := s.Scn
 	out := Decision{Turn: d.Turn, Response: d.Response.String(), Voiced: d.Response.Voiced(),
 		Action: d.Action.String(), Discovered: d.Discovered, Changes: changes}
 	if d.Card >= 0 {
@@ -254,7 +273,8 @@ func decision(scn *sim.Scenario, d sim.Decision, changes []string) Decision {
 	if d.Response.Voiced() {
 		out.Verdict = d.Verdict.String()
 		out.Case = &Case{Data: d.Case.Data.String(), Impact: d.Case.Impact.String(),
-			Alternative: d.Case.Alternative, Ask: d.Case.Ask.String(), Text: d.Case.Text, Quality: CaseQuality(scn, d)}
+			Alternative: d.Case.Alternative, Ask: d.Case.Ask.String(), Text: d.Case.Text, Quality: CaseQuality(scn, d),
+			Grade: d.Grade, Feedback: Feedback(s, d.Grade)}
 	}
 	return out
 }
@@ -276,9 +296,25 @@ func changes(s *sim.State, seat sim.Seat, turn int) []string {
 	return out
 }
 
-// moments finds the largest net change of each meter of each seat in each
-// finished turn, with the causes that made it up.
-func moments(s *sim.State, played int) []Moment {
+// moments keeps the largest swings, but no more than MomentsPerMeter of one
+// seat's meter, so that one manager's steady slide does not hide everyone
+// else's story.
+func moments(all []Moment) []Moment {
+	var kept []Moment
+	per := map[[2]any]int{}
+	for _, m := range all {
+		k := [2]any{m.Seat, m.Meter}
+		if per[k] < MomentsPerMeter && len(kept) < MaxMoments {
+			per[k]++
+			kept = append(kept, m)
+		}
+	}
+	return kept
+}
+
+// swings finds the net change of each meter of each seat in each finished
+// turn, with the causes that made it up, largest first.
+func swings(s *sim.State, played int) []Moment {
 	type key struct {
 		turn int
 		seat sim.Seat
@@ -327,18 +363,27 @@ func moments(s *sim.State, played int) []Moment {
 		}
 		return cmp.Compare(a.Seat, b.Seat)
 	})
-	// Keep the largest, but no more than MomentsPerMeter of one seat's meter,
-	// so that one manager's steady slide does not hide everyone else's story.
-	kept := out[:0]
-	per := map[[2]any]int{}
-	for _, m := range out {
-		k := [2]any{m.Seat, m.Meter}
-		if per[k] < MomentsPerMeter && len(kept) < MaxMoments {
-			per[k]++
-			kept = append(kept, m)
+	return out
+}
+
+// bestWorst picks a seat's best and worst moment from the swings: its
+// largest rise and largest fall (for the executive, board pressure's
+// largest fall and rise).
+func bestWorst(all []Moment, seat int) (best, worst *Moment) {
+	for k := range all {
+		m := all[k]
+		if m.Seat != seat {
+			continue
+		}
+		good := (m.Change > 0) != (seat == 0)
+		if good && best == nil {
+			best = &m
+		}
+		if !good && worst == nil {
+			worst = &m
 		}
 	}
-	return kept
+	return best, worst
 }
 
 func abs(x int) int {

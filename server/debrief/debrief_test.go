@@ -154,7 +154,7 @@ func checkReport(t *testing.T, g debrief.Game, s *sim.State, r *debrief.Report) 
 			if d.Response.Voiced() {
 				want.Verdict = d.Verdict.String()
 				want.Case = &debrief.Case{Data: d.Case.Data.String(), Impact: d.Case.Impact.String(), Alternative: d.Case.Alternative,
-					Ask: d.Case.Ask.String(), Text: d.Case.Text, Quality: quality(scn, d)}
+					Ask: d.Case.Ask.String(), Text: d.Case.Text, Quality: quality(scn, d), Grade: d.Grade, Feedback: feedback(s, d.Grade)}
 			}
 			for _, x := range s.Deltas {
 				if x.Seat == seat && int(x.Turn) == d.Turn && x.Amount != 0 {
@@ -197,6 +197,9 @@ func checkReport(t *testing.T, g debrief.Game, s *sim.State, r *debrief.Report) 
 	}
 	checkMoments(t, s, r)
 	checkPrompts(t, s, r)
+	checkReveal(t, g, r)
+	checkExec(t, g, s, r)
+	checkBenchmarks(t, g, s, r)
 }
 
 // checkMoments recomputes every swing from the deltas: the report's moments
@@ -265,6 +268,71 @@ func checkPrompts(t *testing.T, s *sim.State, r *debrief.Report) {
 	}
 	table := map[string]string{"visits": strconv.Itoa(visits), "pressure": strconv.Itoa(s.History[played].Company.Pressure),
 		"largest_drop": "0", "largest_drop_turn": "none", "largest_drop_cause": "no trust was lost"}
+	// The table's new facts, counted here from the engine's record.
+	harmfulTurn := map[int]bool{}
+	for _, d := range s.Decisions {
+		if d.Card >= 0 && d.Harm >= scn.Coeff.SoundBelow {
+			harmfulTurn[d.Turn] = true
+		}
+	}
+	consults := 0
+	for _, v := range r.Visits {
+		if harmfulTurn[v.Turn] {
+			consults++
+		}
+	}
+	table["harmful_mandates"], table["consults_before_harmful"] = strconv.Itoa(len(harmfulTurn)), strconv.Itoa(consults)
+	perSeat := func(seat sim.Seat) map[string]string {
+		var early, esc, age, rulings, against, cited, score, n, good, yes int
+		for _, d := range s.Decisions {
+			if seat != 0 && d.Seat != seat {
+				continue
+			}
+			switch d.Response {
+			case sim.ResponsePushBack, sim.ResponseNegotiate:
+				early++
+			case sim.ResponseEscalate:
+				esc++
+				age += d.Turn - s.PlayedTurn[d.Escalated]
+			}
+			if !d.Response.Voiced() {
+				continue
+			}
+			rulings++
+			if len(d.Case.Evidence[0]+d.Case.Evidence[1]) > 0 && d.Grade.Evidence > 0 {
+				cited++
+			}
+			q := d.Grade.Quality
+			strong := q >= 0.65 && d.Response != sim.ResponseNegotiate
+			weak := q < 0.45 && !(d.Response == sim.ResponseNegotiate && q >= 0.25)
+			if d.Verdict == sim.VerdictUphold && strong || d.Verdict == sim.VerdictWithdraw && weak {
+				against++
+			}
+		}
+		for i, m := range r.Managers {
+			if seat == 0 || m.Seat == int(seat) {
+				score += sim.ManagerScore(s.History[played].Teams[i])
+				if r.Final {
+					good += m.Benchmarks[0].Final
+					yes += m.Benchmarks[1].Final
+				}
+				n++
+			}
+		}
+		out := map[string]string{"early_objections": strconv.Itoa(early), "escalations": strconv.Itoa(esc), "escalation_age": "none",
+			"rulings": strconv.Itoa(rulings), "rulings_against_quality": strconv.Itoa(against), "evidence_cited": strconv.Itoa(cited),
+			"score": strconv.Itoa((score + n/2) / n), "good_style_score": "n/a (game not over)", "yes_man_score": "n/a (game not over)"}
+		if esc > 0 {
+			out["escalation_age"] = fmt.Sprintf("%.1f turns", float64(age)/float64(esc))
+		}
+		if r.Final {
+			out["good_style_score"], out["yes_man_score"] = strconv.Itoa((good+n/2)/n), strconv.Itoa((yes+n/2)/n)
+		}
+		return out
+	}
+	for k, v := range perSeat(0) {
+		table[k] = v
+	}
 	worst := sim.Delta{}
 	for _, d := range s.Deltas {
 		if d.Meter == sim.MeterTrust && d.Seat != sim.Executive && int(d.Turn) <= played && d.Amount < worst.Amount {
@@ -315,6 +383,9 @@ func checkPrompts(t *testing.T, s *sim.State, r *debrief.Report) {
 						candid++
 					}
 				}
+				for k, v := range perSeat(seat) {
+					vals[k] = v
+				}
 				vals["manager"] = s.Cfg.Managers[i].Name
 				vals["cases"], vals["wins"], vals["candid"] = strconv.Itoa(cases), strconv.Itoa(wins), strconv.Itoa(candid)
 				vals["pushbacks_on_sound"], vals["relays_of_harmful"] = strconv.Itoa(onSound), strconv.Itoa(relays)
@@ -344,8 +415,13 @@ func checkPrompts(t *testing.T, s *sim.State, r *debrief.Report) {
 	}
 }
 
-func TestHTMLShowsTheGame(t *testing.T) {
+// examplePage builds the report page of the example game: a bot game of
+// the default scenario against the listener, seed 9.
+func examplePage(t *testing.T) (*sim.State, *debrief.Report, bytes.Buffer) {
+	t.Helper()
 	g, s := botGame(t, "listener", 9, 0)
+	g.Table = "EXAMPLE"
+	g.Takeaways = exampleTakeaways
 	r, err := debrief.Build(g)
 	if err != nil {
 		t.Fatal(err)
@@ -354,6 +430,11 @@ func TestHTMLShowsTheGame(t *testing.T) {
 	if err := debrief.WriteHTML(&buf, r); err != nil {
 		t.Fatal(err)
 	}
+	return s, r, buf
+}
+
+func TestHTMLShowsTheGame(t *testing.T) {
+	s, r, buf := examplePage(t)
 	page := html.UnescapeString(buf.String())
 	checkSelfContained(t, buf.String())
 	var want []string
@@ -383,15 +464,25 @@ func TestHTMLShowsTheGame(t *testing.T) {
 	if s.Scores == nil || !strings.Contains(page, fmt.Sprintf("<b>%d</b>", s.Scores.Executive)) {
 		t.Errorf("the page lacks the executive's score")
 	}
-	// One chart per manager for timelines and one for what the executive saw,
-	// the score and the company.
-	if n, want := strings.Count(page, "<svg "), 2*len(r.Managers)+2; n != want {
+	// One chart per manager for timelines, one for what the executive saw
+	// and one against the benchmarks; the score and the company.
+	if n, want := strings.Count(page, "<svg "), 3*len(r.Managers)+2; n != want {
 		t.Errorf("%d charts, want %d", n, want)
 	}
+	checkNewSections(t, page, r)
 }
 
 // checkSelfContained fails a page that runs scripts or fetches anything.
 func checkSelfContained(t *testing.T, page string) {
+	t.Helper()
+	checkNoFetch(t, page)
+	if !strings.Contains(page, "@page") || !strings.Contains(page, "size: A4") || !strings.Contains(page, "@media print") {
+		t.Errorf("the page has no A4 print styles")
+	}
+}
+
+// checkNoFetch fails a page that runs scripts or fetches anything.
+func checkNoFetch(t *testing.T, page string) {
 	t.Helper()
 	lower := strings.ToLower(page)
 	for _, bad := range []string{"<script", "javascript:", "@import", "url(", "<link", "<img", "@font-face", "<iframe"} {
@@ -402,9 +493,6 @@ func checkSelfContained(t *testing.T, page string) {
 	rest := strings.ReplaceAll(lower, `xmlns="http://www.w3.org/2000/svg"`, "")
 	if strings.Contains(rest, "http://") || strings.Contains(rest, "https://") {
 		t.Errorf("the page refers to another site")
-	}
-	if !strings.Contains(page, "@page") || !strings.Contains(page, "size: A4") || !strings.Contains(page, "@media print") {
-		t.Errorf("the page has no A4 print styles")
 	}
 }
 

@@ -15,7 +15,7 @@ var styles = []string{"yes-man", "firebrand", "diplomat", "advocate"}
 // four characters never do.
 var others = []string{"always-shield", "late-escalator", "always-explain", "always-pushback"}
 
-var names = []string{"Avery", "Blake", "Casey", "Devon"}
+var names = []string{"Avery", "Blake", "Casey", "Devon", "Emery", "Finley", "Gray", "Harper"}
 
 // botGame plays the default scenario by bot with the four styles and the
 // given persona ("" for the scenario's first), recording every command as
@@ -29,11 +29,17 @@ func botGame(t testing.TB, persona string, seed uint64, stop int) (debrief.Game,
 // botGameOf is botGame with other bot styles.
 func botGameOf(t testing.TB, styles []string, persona string, seed uint64, stop int) (debrief.Game, *sim.State) {
 	t.Helper()
-	src, err := scenarios.Source(scenarios.Default)
+	return botTable(t, scenarios.Default, styles, persona, seed, stop)
+}
+
+// botTable is botGameOf in any shipped scenario.
+func botTable(t testing.TB, scenario string, styles []string, persona string, seed uint64, stop int) (debrief.Game, *sim.State) {
+	t.Helper()
+	src, err := scenarios.Source(scenario)
 	if err != nil {
 		t.Fatal(err)
 	}
-	scn, err := scenarios.Parse(scenarios.Default+".yaml", src)
+	scn, err := scenarios.Parse(scenario+".yaml", src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +58,7 @@ func botGameOf(t testing.TB, styles []string, persona string, seed uint64, stop 
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := debrief.Game{Table: "T" + persona[:3], ScenarioName: scenarios.Default, ScenarioSource: src, Config: cfg, Seed: seed}
+	g := debrief.Game{Table: "T" + persona[:3], ScenarioName: scenario, ScenarioSource: src, Config: cfg, Seed: seed}
 	for s.Phase != sim.PhaseOver && (stop == 0 || len(g.Commands) < stop) {
 		moved := false
 		for seat := sim.Executive; int(seat) <= s.Managers() && (stop == 0 || len(g.Commands) < stop); seat++ {

@@ -18,6 +18,7 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"pct":    func(q float64) int { return int(math.Round(q * 100)) },
 	"harm":   func(h float64) string { return fmt.Sprintf("%.2f", h) },
 	"sub1":   func(n int) int { return n - 1 },
+	"part":   func(x float64) string { return strconvSigned(x) },
 }).Parse(reportTemplate))
 
 // The one-letter codes that mark decisions under each timeline; the report
@@ -53,6 +54,7 @@ type tableView struct {
 	Matrix   []matrixRow
 	Codes    []codeKey
 	Prompts  []promptView
+	Bench    []figure // per manager: the balanced score, you against the good style and the yes-man
 }
 
 // promptView groups a prompt's answers by question; a question whose text
@@ -187,6 +189,26 @@ func view(r *Report, anchor string) tableView {
 		sc.Lines = append(sc.Lines, s)
 	}
 	t.Score = figure{sc.Title, sc.svg()}
+	for _, m := range r.Managers {
+		if len(m.Benchmarks) == 0 {
+			continue
+		}
+		bc := chart{Title: fmt.Sprintf("%s: balanced score — you, the good style and a yes-man in the same seat", m.Name),
+			XLabel: "Turn (month); 0 is the start", YLabel: "Score (0–100)", XMax: xmax, YMin: 0, YMax: 100, YStep: 20}
+		you := series{Name: "you (" + m.Name + ")", Style: 0}
+		for _, v := range m.Score {
+			you.Y = append(you.Y, float64(v))
+		}
+		bc.Lines = append(bc.Lines, you)
+		for k, b := range m.Benchmarks {
+			g := series{Name: b.Who, Style: 2 - k, Ghost: true} // good style: green dots; yes-man: orange dashes
+			for _, v := range b.Score {
+				g.Y = append(g.Y, float64(v))
+			}
+			bc.Lines = append(bc.Lines, g)
+		}
+		t.Bench = append(t.Bench, figure{bc.Title, bc.svg()})
+	}
 	top := 100.0
 	for _, c := range r.Company {
 		top = math.Max(top, float64(max(c.Revenue, c.Cost, c.Pressure, c.Market)))
@@ -325,4 +347,16 @@ func compare(reports []*Report) *comparison {
 	c.Trust = figure{trust.Title, trust.svg()}
 	c.Score = figure{score.Title, score.svg()}
 	return c
+}
+
+// strconvSigned writes a score part with one decimal and a true minus.
+func strconvSigned(x float64) string {
+	s := fmt.Sprintf("%.1f", math.Abs(x))
+	switch {
+	case x < -0.05:
+		return "−" + s
+	case x > 0.05:
+		return "+" + s
+	}
+	return "0.0"
 }

@@ -12,26 +12,37 @@ import (
 // Placeholders lists every {name} a scenario's debrief prompts may use, with
 // what it is filled with; the README repeats it for scenario writers.
 var Placeholders = map[string]string{
-	"manager":            "the manager's name (the prompt is then asked once per manager)",
-	"pushbacks_on_sound": "objections (push back, negotiate, late escalation) against sound mandates",
-	"relays_of_harmful":  "harmful mandates relayed as-is, without context",
-	"best_case":          "the strongest business case's quality, out of 100",
-	"wins":               "objections the executive withdrew or amended",
-	"cases":              "objections raised",
-	"trust":              "trust at the end (the table's mean without {manager})",
-	"candid":             "candid team meetings held",
-	"largest_drop":       "the largest single trust loss, in points",
-	"largest_drop_turn":  "the turn of that loss",
-	"largest_drop_cause": "its cause, in words",
-	"visits":             "the executive's front-line visits",
-	"pressure":           "board pressure at the end",
+	"manager":                 "the manager's name (the prompt is then asked once per manager)",
+	"pushbacks_on_sound":      "objections (push back, negotiate, late escalation) against sound mandates",
+	"relays_of_harmful":       "harmful mandates relayed as-is, without context",
+	"best_case":               "the strongest business case's quality, out of 100",
+	"wins":                    "objections the executive withdrew or amended",
+	"cases":                   "objections raised",
+	"trust":                   "trust at the end (the table's mean without {manager})",
+	"candid":                  "candid team meetings held",
+	"largest_drop":            "the largest single trust loss, in points",
+	"largest_drop_turn":       "the turn of that loss",
+	"largest_drop_cause":      "its cause, in words",
+	"visits":                  "the executive's front-line visits",
+	"pressure":                "board pressure at the end",
+	"early_objections":        "objections (push back, negotiate) raised the month the mandate landed",
+	"escalations":             "late escalations: objections to a mandate already in force",
+	"escalation_age":          "how long after the mandate landed an escalation came, on average, as \"1.5 turns\" (\"none\" without one)",
+	"harmful_mandates":        "mandates that were harmful for at least one team they reached",
+	"consults_before_harmful": "front-line visits in turns whose mandate was harmful for at least one team",
+	"rulings":                 "objections the executive ruled on",
+	"rulings_against_quality": "rulings that went against the case's quality: strong cases upheld, weak ones withdrawn (debrief.JudgedVerdict)",
+	"evidence_cited":          "objections whose case cited front-line evidence bearing on the mandate",
+	"score":                   "the balanced score at the end (the table's mean without {manager})",
+	"good_style_score":        "the balanced score the good style (advocate) reaches in the same seat of the same game",
+	"yes_man_score":           "the balanced score a yes-man reaches in the same seat of the same game",
 }
 
 var placeholder = regexp.MustCompile(`\{[a-z_]+\}`)
 
 // prompts fills the scenario's debrief prompts with the facts of the turns
 // finished so far.
-func prompts(s *sim.State, r *Replayed, played int) []Prompt {
+func prompts(s *sim.State, r *Replayed, played int, managers []Manager) []Prompt {
 	var out []Prompt
 	for _, p := range s.Scn.Debrief {
 		pr := Prompt{Objective: p.Objective}
@@ -49,7 +60,7 @@ func prompts(s *sim.State, r *Replayed, played int) []Prompt {
 			}
 		}
 		for _, seat := range seats {
-			f := facts(s, r, played, seat)
+			f := facts(s, r, played, seat, benchFacts(managers, seat))
 			fill := func(text string) string {
 				return placeholder.ReplaceAllStringFunc(text, func(ph string) string {
 					if v, ok := f[ph[1:len(ph)-1]]; ok {
@@ -71,14 +82,34 @@ func prompts(s *sim.State, r *Replayed, played int) []Prompt {
 
 // facts computes every placeholder for one manager, or for the whole table
 // when seat is 0, over the finished turns.
-func facts(s *sim.State, r *Replayed, played int, seat sim.Seat) map[string]string {
+// bench is the good style's and the yes-man's scores in that seat (means
+// over the table for seat 0), nil when there are none.
+func facts(s *sim.State, r *Replayed, played int, seat sim.Seat, bench []string) map[string]string {
 	scn := s.Scn
 	mine := func(x sim.Seat) bool { return seat == 0 || x == seat }
-	var onSound, relays, wins, cases, candid int
+	var onSound, relays, wins, cases, candid, early, escalations, ages, rulings, against, cited int
 	best := -1.0
 	for _, d := range s.Decisions {
 		if !mine(d.Seat) || d.Turn > played {
 			continue
+		}
+		switch d.Response {
+		case sim.ResponsePushBack, sim.ResponseNegotiate:
+			early++
+		case sim.ResponseEscalate:
+			escalations++
+			ages += d.Turn - s.PlayedTurn[d.Escalated]
+		}
+		if d.Response.Voiced() {
+			if d.Verdict != sim.VerdictPending {
+				rulings++
+			}
+			if AgainstQuality(d) {
+				against++
+			}
+			if d.Grade.Evidence > 0 {
+				cited++
+			}
 		}
 		objected := -1
 		switch {
@@ -122,25 +153,59 @@ func facts(s *sim.State, r *Replayed, played int, seat sim.Seat) map[string]stri
 			}
 		}
 	}
-	visits := 0
+	visits, before, harmful := 0, 0, 0
+	hurt := map[int]bool{} // turns whose mandate was harmful for a team it reached
+	for _, d := range s.Decisions {
+		if d.Card >= 0 && d.Turn <= played && !d.Sound(&scn.Coeff) {
+			hurt[d.Turn] = true
+		}
+	}
+	harmful = len(hurt)
 	for _, v := range r.Visits {
 		if v.Turn <= played {
 			visits++
+			if hurt[v.Turn] {
+				before++
+			}
+		}
+	}
+	score, n2 := 0, 0
+	for i, m := range last.Teams {
+		if mine(sim.Seat(i + 1)) {
+			score += sim.ManagerScore(m)
+			n2++
 		}
 	}
 	f := map[string]string{
-		"pushbacks_on_sound": strconv.Itoa(onSound),
-		"relays_of_harmful":  strconv.Itoa(relays),
-		"best_case":          "none (no case made)",
-		"wins":               strconv.Itoa(wins),
-		"cases":              strconv.Itoa(cases),
-		"trust":              strconv.Itoa((trust + n/2) / n),
-		"candid":             strconv.Itoa(candid),
-		"largest_drop":       "0",
-		"largest_drop_turn":  "none",
-		"largest_drop_cause": "no trust was lost",
-		"visits":             strconv.Itoa(visits),
-		"pressure":           strconv.Itoa(last.Company.Pressure),
+		"pushbacks_on_sound":      strconv.Itoa(onSound),
+		"relays_of_harmful":       strconv.Itoa(relays),
+		"best_case":               "none (no case made)",
+		"wins":                    strconv.Itoa(wins),
+		"cases":                   strconv.Itoa(cases),
+		"trust":                   strconv.Itoa((trust + n/2) / n),
+		"candid":                  strconv.Itoa(candid),
+		"largest_drop":            "0",
+		"largest_drop_turn":       "none",
+		"largest_drop_cause":      "no trust was lost",
+		"visits":                  strconv.Itoa(visits),
+		"pressure":                strconv.Itoa(last.Company.Pressure),
+		"early_objections":        strconv.Itoa(early),
+		"escalations":             strconv.Itoa(escalations),
+		"escalation_age":          "none",
+		"harmful_mandates":        strconv.Itoa(harmful),
+		"consults_before_harmful": strconv.Itoa(before),
+		"rulings":                 strconv.Itoa(rulings),
+		"rulings_against_quality": strconv.Itoa(against),
+		"evidence_cited":          strconv.Itoa(cited),
+		"score":                   strconv.Itoa((score + n2/2) / n2),
+		"good_style_score":        "n/a (game not over)",
+		"yes_man_score":           "n/a (game not over)",
+	}
+	if escalations > 0 {
+		f["escalation_age"] = strconv.FormatFloat(float64(ages)/float64(escalations), 'f', 1, 64) + " turns"
+	}
+	if bench != nil {
+		f["good_style_score"], f["yes_man_score"] = bench[0], bench[1]
 	}
 	if seat > 0 {
 		f["manager"] = s.Cfg.Managers[seat-1].Name
@@ -157,4 +222,34 @@ func facts(s *sim.State, r *Replayed, played int, seat sim.Seat) map[string]stri
 		}
 	}
 	return f
+}
+
+// AgainstQuality reports whether a ruling went against what the case's
+// quality called for: a strong case upheld, or a weak one withdrawn
+// (JudgedVerdict's thresholds on the case as sim.GradeCase graded it).
+func AgainstQuality(d sim.Decision) bool {
+	if !d.Response.Voiced() || d.Verdict == sim.VerdictPending {
+		return false
+	}
+	want := verdictFor(d.Grade.Quality, d.Response)
+	return d.Verdict == sim.VerdictUphold && want == sim.VerdictWithdraw ||
+		d.Verdict == sim.VerdictWithdraw && want == sim.VerdictUphold
+}
+
+// benchFacts is the benchmark scores of a seat (the table's means for seat
+// 0), as words for a prompt; nil without benchmarks.
+func benchFacts(managers []Manager, seat sim.Seat) []string {
+	var sum [2]int
+	n := 0
+	for _, m := range managers {
+		if (seat == 0 || m.Seat == int(seat)) && len(m.Benchmarks) == 2 {
+			sum[0] += m.Benchmarks[0].Final
+			sum[1] += m.Benchmarks[1].Final
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return []string{strconv.Itoa((sum[0] + n/2) / n), strconv.Itoa((sum[1] + n/2) / n)}
 }

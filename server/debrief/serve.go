@@ -28,8 +28,11 @@ func ServeReport(w http.ResponseWriter, req *http.Request, format string, g Game
 				err = WriteCSV(&buf, r)
 			}
 		}
+	case "handouts.html", "handouts.pdf":
+		ServeHandouts(w, req, format, g)
+		return
 	default:
-		http.Error(w, fmt.Sprintf("no report format %q (html, csv, json)", format), http.StatusNotFound)
+		http.Error(w, fmt.Sprintf("no report format %q (html, csv, json, handouts.html, handouts.pdf)", format), http.StatusNotFound)
 		return
 	}
 	if err != nil {
@@ -66,6 +69,7 @@ var contentTypes = map[string]string{
 	"html": "text/html; charset=utf-8",
 	"csv":  "text/csv; charset=utf-8",
 	"json": "application/json",
+	"pdf":  "application/pdf",
 }
 
 func send(w http.ResponseWriter, req *http.Request, format, filename string, body []byte) {

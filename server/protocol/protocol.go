@@ -55,6 +55,11 @@ const (
 	// report (live mid-game), and the server sends a report, unasked to
 	// everyone when the game ends and to whoever joins a finished room.
 	KindDebrief = "debrief"
+
+	// At the end of the game each participant (a playing seat) answers the
+	// reaction poll and writes one commitment; answering again replaces it.
+	KindReaction   = "reaction"   // Word and/or Scale 1..5
+	KindCommitment = "commitment" // Text: "next month I will …"
 )
 
 // Server-to-client kinds. Each is a value of ServerMsg.Kind.
@@ -73,6 +78,7 @@ var ClientKinds = []string{
 	KindHello, KindCreate, KindJoin, KindResume, KindCommand, KindTables,
 	KindStart, KindPause, KindContinue, KindExtend, KindSkip, KindInject,
 	KindKick, KindLock, KindBot, KindAssign, KindEnd, KindDebrief,
+	KindReaction, KindCommitment,
 }
 
 // ServerKinds lists every server-to-client kind.
@@ -163,7 +169,16 @@ type ClientMsg struct {
 	Event   string       `msgpack:"event,omitempty"`   // inject
 	Conn    int          `msgpack:"conn,omitempty"`    // kick, assign
 	On      bool         `msgpack:"on,omitempty"`      // lock, bot
+	Word    string       `msgpack:"word,omitempty"`    // reaction: one word
+	Scale   int          `msgpack:"scale,omitempty"`   // reaction: 1..5, 0 none
+	Text    string       `msgpack:"text,omitempty"`    // commitment
 }
+
+// Bounds of the end-of-game answers, in bytes.
+const (
+	MaxWord       = 40
+	MaxCommitment = 300
+)
 
 // CreateRoom is what a trainer or a solo player chooses.
 type CreateRoom struct {

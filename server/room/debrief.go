@@ -27,7 +27,8 @@ func (r *Room) debriefGame() (debrief.Game, error) {
 	for _, e := range log {
 		g.Commands = append(g.Commands, e.Command)
 	}
-	return g, nil
+	g.Takeaways, err = takeaways(r.hub.st, r.code)
+	return g, err
 }
 
 // debriefBytes encodes the table's report as a debrief message answering
@@ -43,7 +44,7 @@ func (r *Room) debriefBytes(re uint32) []byte {
 			var b []byte
 			if b, err = protocol.Encode(protocol.ServerMsg{Kind: protocol.KindDebrief, Re: re, Debrief: rep}); err == nil {
 				if r.over && re == 0 {
-					r.report = b
+					r.report, r.final = b, rep
 				}
 				return b
 			}

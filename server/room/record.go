@@ -75,5 +75,6 @@ func (h *Hub) game(sr store.Room) (debrief.Game, error) {
 	for _, e := range log {
 		g.Commands = append(g.Commands, e.Command)
 	}
-	return g, nil
+	g.Takeaways, err = takeaways(h.st, sr.Code)
+	return g, err
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 
 	"pushback/scenarios"
+	"pushback/server/debrief/report"
 	"pushback/server/protocol"
 	"pushback/server/protocol/text"
 	"pushback/server/store"
@@ -81,11 +82,12 @@ type Room struct {
 	dl     time.Time // the running deadline, zero for none
 	over   bool
 	broken bool
-	idle   bool      // unloaded (Hub.unload): the goroutine ends
-	refs   int       // guarded by the hub's mu: holders about to hand it work (Hub.acquire)
-	nrec   uint64    // records in the store: the next is nrec+1
-	empty  time.Time // since when nobody is connected, zero while someone is
-	report []byte    // the final debrief message, once built (debrief.go)
+	idle   bool           // unloaded (Hub.unload): the goroutine ends
+	refs   int            // guarded by the hub's mu: holders about to hand it work (Hub.acquire)
+	nrec   uint64         // records in the store: the next is nrec+1
+	empty  time.Time      // since when nobody is connected, zero while someone is
+	report []byte         // the final debrief message, once built (debrief.go)
+	final  *report.Report // the final report itself, for the end-of-game answers (takeaway.go)
 }
 
 // codeError is an error with its protocol code, for requests that fail
@@ -721,7 +723,9 @@ func (r *Room) handle(c *client, m protocol.ClientMsg, at time.Time) {
 		return
 	}
 	var err error
-	if m.Kind == protocol.KindCommand {
+	if m.Kind == protocol.KindReaction || m.Kind == protocol.KindCommitment {
+		err = r.takeaway(c, m)
+	} else if m.Kind == protocol.KindCommand {
 		err = r.command(c, m)
 	} else if c.role != protocol.RoleFacilitator {
 		err = &codeError{protocol.CodeUnauthorized, m.Kind + " is a facilitator order"}
