@@ -123,12 +123,22 @@ func (c *cdp) axWait(what string, ok func([]axNode) bool) []axNode {
 
 // mirrorDo runs JavaScript on the mirrored control with the given data-pb-id,
 // as a screen reader's action would reach it.
+// The mirror follows the screen a tick or two behind, so a control of a
+// screen that has just appeared is waited for (at most 5 s).
 func (c *cdp) mirrorDo(id, js string) {
 	c.t.Helper()
-	got := c.eval(`(() => { const el = document.querySelector('#pb-screen [data-pb-id="` + id + `"]');
+	got := ""
+	for end := time.Now().Add(5 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		got = c.eval(`(() => { const el = document.querySelector('#pb-screen [data-pb-id="` + id + `"]');
 		if (!el) return "missing"; ` + js + `; return "ok"; })()`)
+		if got == "ok" || time.Now().After(end) {
+			break
+		}
+	}
 	if got != "ok" {
-		c.t.Fatalf("mirrored control %q: %s", id, got)
+		ids := c.eval(`Array.from(document.querySelectorAll('#pb-screen [data-pb-id]')).map(e => e.dataset.pbId).slice(0, 60).join(" ")`)
+		c.shot("failed")
+		c.t.Fatalf("mirrored control %q: %s (the mirror holds: %s)", id, got, ids)
 	}
 }
 
