@@ -606,7 +606,7 @@ func (g Grade) Feedback(cited string, valued Lever) []string {
 		out = append(out, "Missing: for a mandate this mild, ask to amend or pilot it rather than withdraw it.")
 	}
 	if valued != LeverNone {
-		out = append(out, fmt.Sprintf("The executive values %s arguments most.", valued))
+		out = append(out, fmt.Sprintf("The executive is moved most by arguments about %s.", valued))
 	}
 	return out
 }
