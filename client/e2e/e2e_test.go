@@ -570,7 +570,7 @@ func evidenceBackedPushback(t *testing.T, page *cdp, turn int) {
 	}
 	words := strings.Join(s.Feedback, " ")
 	if !strings.Contains(words, "Landed: your evidence") || !strings.Contains(words, "costed alternative") ||
-		!strings.Contains(words, "values "+scn.Personas[0].Valued().String()) {
+		!strings.Contains(words, "arguments about "+scn.Personas[0].Valued().String()) {
 		t.Errorf("the feedback does not say what landed and what the persona values: %q", s.Feedback)
 	}
 	t.Logf("ruling: %s; feedback: %q", s.Verdict, s.Feedback)

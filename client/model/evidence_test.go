@@ -144,12 +144,12 @@ func TestCaseCitesEvidenceAndOffersAnAlternative(t *testing.T) {
 		t.Errorf("the alternative did not land: %q", fb)
 	}
 	// The executive is the scenario's first persona only when the room says so.
-	if strings.Contains(strings.Join(fb, " "), "values") {
+	if strings.Contains(strings.Join(fb, " "), "moved most by") {
 		t.Errorf("feedback names a valued lever though no persona was named: %q", fb)
 	}
 	m.Info.Executive = s.Scn.Personas[0].ID
 	fb = m.Feedback(m.Me())
-	if want := "values " + s.Scn.Personas[0].Valued().String(); !strings.Contains(fb[len(fb)-1], want) {
+	if want := "arguments about " + s.Scn.Personas[0].Valued().String(); !strings.Contains(fb[len(fb)-1], want) {
 		t.Errorf("feedback %q does not say the persona %s", fb, want)
 	}
 }
