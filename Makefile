@@ -60,7 +60,7 @@ test-client:
 
 ## test-e2e: the browser build in headless Chromium against the real server
 test-e2e: web
-	$(GO) test -count=1 -tags e2e ./client/e2e/...
+	$(GO) test -count=1 -timeout 20m -tags e2e ./client/e2e/...
 
 ## bench: the benchmarks, reported in sim/README.md and server/PERFORMANCE.md
 bench:
