@@ -293,35 +293,9 @@ func execPolicy(consult bool, target func(v *sim.View) sim.Seat, rule func(s *si
 		switch v.Phase {
 		case sim.PhaseMandate:
 			if consult && v.Visit == 0 {
-				best := &v.Managers[0]
-				for i := range v.Managers {
-					if v.Managers[i].Meters.Standing > best.Meters.Standing {
-						best = &v.Managers[i]
-					}
-				}
-				return sim.Command{Kind: sim.CmdVisit, Seat: sim.Executive, Target: best.Seat}, true
+				return sim.Command{Kind: sim.CmdVisit, Seat: sim.Executive, Target: sim.ConsultTarget(v)}, true
 			}
-			var flags []int
-			if m := v.Manager(v.Visit); m != nil {
-				flags = m.Evidence
-			}
-			pick, fallback := -1, -1
-			for _, card := range v.Hand {
-				warned := 0.0
-				for _, e := range flags {
-					warned += s.Scn.Evidence[e].Shift(card)
-				}
-				better := func(x int) bool { return x < 0 || s.Scn.Mandates[card].Saving() > s.Scn.Mandates[x].Saving() }
-				if better(fallback) {
-					fallback = card
-				}
-				if warned < 0.1 && better(pick) {
-					pick = card
-				}
-			}
-			if pick < 0 {
-				pick = fallback
-			}
+			pick := sim.JudgingCard(s.Scn, v)
 			c := sim.Command{Kind: sim.CmdMandate, Seat: sim.Executive, Card: s.Scn.Mandates[pick].ID, Framing: s.Scn.Mandates[pick].Framing}
 			if target != nil {
 				c.Target = target(v)
@@ -339,20 +313,10 @@ func execPolicy(consult bool, target func(v *sim.View) sim.Seat, rule func(s *si
 	}
 }
 
-// byCase rules on what the case shows: withdraw a strong case, amend a fair
-// one, uphold a weak one.
+// byCase rules on what the case shows (sim.JudgedVerdict): withdraw a
+// strong case, amend a fair one, uphold a weak one.
 func byCase(s *sim.State, v *sim.View, m *sim.ManagerView) sim.Verdict {
-	card := v.Card
-	if m.Response == sim.ResponseEscalate {
-		card = m.Escalate
-	}
-	switch q := sim.GradeCase(s.Scn, card, m.Case, v.News).Quality; {
-	case q >= 0.65 && m.Response != sim.ResponseNegotiate:
-		return sim.VerdictWithdraw
-	case q >= 0.45 || (m.Response == sim.ResponseNegotiate && q >= 0.25):
-		return sim.VerdictAmend
-	}
-	return sim.VerdictUphold
+	return sim.JudgedVerdict(s.Scn, v, m)
 }
 
 // An executive who consults the front line and rules on case quality scores

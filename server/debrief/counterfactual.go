@@ -233,11 +233,8 @@ func ownMoves(log []sim.Command, seat sim.Seat) []sim.Command {
 	return out
 }
 
-// judge is the judging executive GAME.md holds up: it consults the manager
-// with the highest standing before every mandate, plays the card in hand
-// with the largest saving that the consulted team's evidence does not flag,
-// at every manager, and rules on what the case shows (sim.GradeCase):
-// withdraw a strong push-back, amend a fair case, uphold a weak one.
+// judge is the judging executive GAME.md holds up (sim.ConsultTarget,
+// sim.JudgingCard, sim.JudgedVerdict), playing the executive's seat.
 func judge() func(s *sim.State, seat sim.Seat) (sim.Command, bool) {
 	var v sim.View
 	return func(s *sim.State, seat sim.Seat) (sim.Command, bool) {
@@ -245,35 +242,9 @@ func judge() func(s *sim.State, seat sim.Seat) (sim.Command, bool) {
 		switch v.Phase {
 		case sim.PhaseMandate:
 			if v.Visit == 0 {
-				best := &v.Managers[0]
-				for i := range v.Managers {
-					if v.Managers[i].Meters.Standing > best.Meters.Standing {
-						best = &v.Managers[i]
-					}
-				}
-				return sim.Command{Kind: sim.CmdVisit, Seat: sim.Executive, Target: best.Seat}, true
+				return sim.Command{Kind: sim.CmdVisit, Seat: sim.Executive, Target: sim.ConsultTarget(&v)}, true
 			}
-			var flags []int
-			if m := v.Manager(v.Visit); m != nil {
-				flags = m.Evidence
-			}
-			pick, fallback := -1, -1
-			for _, card := range v.Hand {
-				warned := 0.0
-				for _, e := range flags {
-					warned += s.Scn.Evidence[e].Shift(card)
-				}
-				better := func(x int) bool { return x < 0 || s.Scn.Mandates[card].Saving() > s.Scn.Mandates[x].Saving() }
-				if better(fallback) {
-					fallback = card
-				}
-				if warned < 0.1 && better(pick) {
-					pick = card
-				}
-			}
-			if pick < 0 {
-				pick = fallback
-			}
+			pick := sim.JudgingCard(s.Scn, &v)
 			if pick < 0 {
 				return sim.Command{}, false
 			}
@@ -283,7 +254,7 @@ func judge() func(s *sim.State, seat sim.Seat) (sim.Command, bool) {
 			for i := range v.Managers {
 				m := &v.Managers[i]
 				if m.Response.Voiced() && m.Verdict == sim.VerdictPending {
-					return sim.Command{Kind: sim.CmdRule, Seat: sim.Executive, Target: m.Seat, Verdict: JudgedVerdict(s.Scn, &v, m)}, true
+					return sim.Command{Kind: sim.CmdRule, Seat: sim.Executive, Target: m.Seat, Verdict: sim.JudgedVerdict(s.Scn, &v, m)}, true
 				}
 			}
 		case sim.PhaseReveal:
@@ -291,28 +262,6 @@ func judge() func(s *sim.State, seat sim.Seat) (sim.Command, bool) {
 		}
 		return sim.Command{}, false
 	}
-}
-
-// JudgedVerdict is the ruling a case's quality calls for (sim.GradeCase):
-// withdraw at 0.65 and up for a push-back, amend at 0.45 and up (0.25 for
-// a negotiation, which asks for less), else uphold. The judging executive
-// rules so, and the executive's section sets every ruling against it.
-func JudgedVerdict(scn *sim.Scenario, v *sim.View, m *sim.ManagerView) sim.Verdict {
-	card := v.Card
-	if m.Response == sim.ResponseEscalate {
-		card = m.Escalate
-	}
-	return verdictFor(sim.GradeCase(scn, card, m.Case, v.News).Quality, m.Response)
-}
-
-func verdictFor(q float64, r sim.ResponseKind) sim.Verdict {
-	switch {
-	case q >= 0.65 && r != sim.ResponseNegotiate:
-		return sim.VerdictWithdraw
-	case q >= 0.45 || (r == sim.ResponseNegotiate && q >= 0.25):
-		return sim.VerdictAmend
-	}
-	return sim.VerdictUphold
 }
 
 // The styles a manager seat is replayed with, and the executive policy.

@@ -36,7 +36,7 @@ func execSection(s *sim.State, r *Replayed, played int) *report.ExecSection {
 			card = d.Escalated
 		}
 		ru := report.Ruling{Turn: d.Turn, Manager: s.Cfg.Managers[d.Seat-1].Name, Response: d.Response.String(),
-			Quality: d.Grade.Quality, Called: verdictFor(d.Grade.Quality, d.Response).String(),
+			Quality: d.Grade.Quality, Called: sim.CalledVerdict(d.Grade.Quality, d.Response).String(),
 			Verdict: d.Verdict.String(), Against: AgainstQuality(d), Feedback: Feedback(s, d.Grade)}
 		if card >= 0 {
 			ru.Card = scn.Mandates[card].Title

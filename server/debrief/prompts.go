@@ -31,7 +31,7 @@ var Placeholders = map[string]string{
 	"harmful_mandates":        "mandates that were harmful for at least one team they reached",
 	"consults_before_harmful": "front-line visits in turns whose mandate was harmful for at least one team",
 	"rulings":                 "objections the executive ruled on",
-	"rulings_against_quality": "rulings that went against the case's quality: strong cases upheld, weak ones withdrawn (debrief.JudgedVerdict)",
+	"rulings_against_quality": "rulings that went against the case's quality: strong cases upheld, weak ones withdrawn (sim.CalledVerdict)",
 	"evidence_cited":          "objections whose case cited front-line evidence bearing on the mandate",
 	"score":                   "the balanced score at the end (the table's mean without {manager})",
 	"good_style_score":        "the balanced score the good style (advocate) reaches in the same seat of the same game",
@@ -226,12 +226,12 @@ func facts(s *sim.State, r *Replayed, played int, seat sim.Seat, bench []string)
 
 // AgainstQuality reports whether a ruling went against what the case's
 // quality called for: a strong case upheld, or a weak one withdrawn
-// (JudgedVerdict's thresholds on the case as sim.GradeCase graded it).
+// (sim.CalledVerdict's thresholds on the case as sim.GradeCase graded it).
 func AgainstQuality(d sim.Decision) bool {
 	if !d.Response.Voiced() || d.Verdict == sim.VerdictPending {
 		return false
 	}
-	want := verdictFor(d.Grade.Quality, d.Response)
+	want := sim.CalledVerdict(d.Grade.Quality, d.Response)
 	return d.Verdict == sim.VerdictUphold && want == sim.VerdictWithdraw ||
 		d.Verdict == sim.VerdictWithdraw && want == sim.VerdictUphold
 }
