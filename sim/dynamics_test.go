@@ -125,10 +125,10 @@ func TestDynamicPushbackCostsStanding(t *testing.T) {
 		pushed := func(s *sim.State, d sim.Decision) bool { return harmful(s, d) && d.Response == sim.ResponsePushBack }
 		// The first three turns, before standing can hit its floor and hide the cost.
 		strong := decisions(games(t, scn, "always-pushback"), func(s *sim.State, d sim.Decision) bool {
-			return pushed(s, d) && d.Quality >= 0.7 && d.Turn <= 3
+			return pushed(s, d) && d.Grade.Quality >= 0.7 && d.Turn <= 3
 		}, standing)
 		weak := decisions(games(t, scn, "firebrand"), func(s *sim.State, d sim.Decision) bool {
-			return pushed(s, d) && d.Quality < 0.5 && d.Turn <= 3
+			return pushed(s, d) && d.Grade.Quality < 0.5 && d.Turn <= 3
 		}, standing)
 		atLeast(t, "standing per pushback: strong case vs weak case", mean(strong), mean(weak), 2)
 		if mean(strong) >= 0 {

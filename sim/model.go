@@ -254,7 +254,6 @@ func (s *State) land(seat Seat, t *Team, d *Decision, told bool) float64 {
 	eff := 1.0
 	if t.Response == ResponsePushBack || t.Response == ResponseNegotiate {
 		d.Grade = GradeCase(s.Scn, s.Card, t.Case, s.News)
-		d.Quality = d.Grade.Quality
 		eff = verdictEff(t.Verdict, m, t.Case)
 		s.objectionCost(seat, s.Card, d.Grade, c.PushCost, CausePushBack, sound, t.Response == ResponseNegotiate)
 	}
@@ -343,7 +342,7 @@ func (s *State) escalate(seat Seat, t *Team, d *Decision, told bool) {
 	c := &s.Scn.Coeff
 	m := &s.Scn.Mandates[t.Escalate]
 	g := GradeCase(s.Scn, t.Escalate, t.Case, s.News)
-	d.Grade, d.Quality = g, g.Quality // an escalation relays this turn's mandate, so the case is the escalation's
+	d.Grade = g // an escalation relays this turn's mandate, so the case is the escalation's
 	age, h, kept := 0, m.Harm, 1.0
 	for k, f := range t.InForce {
 		if f.Card != t.Escalate {

@@ -137,7 +137,6 @@ type Decision struct {
 	Card       int          `msgpack:"card"` // the mandate, -1 if none targeted this seat
 	Response   ResponseKind `msgpack:"response"`
 	Case       Case         `msgpack:"case"`
-	Quality    float64      `msgpack:"quality"`
 	Action     TeamAction   `msgpack:"action"`
 	Verdict    Verdict      `msgpack:"verdict"`
 	Escalated  int          `msgpack:"escalated"` // card escalated, -1 for none
@@ -349,7 +348,7 @@ func (t *Team) Holds(scn *Scenario, id string) bool {
 // typical harm, moved by the month's news and by the evidence the team
 // holds, within the card's band. Only the manager's evidence reveals it.
 func (s *State) TeamHarm(seat Seat, card int) float64 {
-	h := s.newsHarm(card)
+	h := NewsHarm(s.Scn, card, s.News)
 	for _, e := range s.Team(seat).Evidence {
 		if e >= 0 {
 			h += s.Scn.Evidence[e].Shift(card)
@@ -357,9 +356,6 @@ func (s *State) TeamHarm(seat Seat, card int) float64 {
 	}
 	return s.Scn.Mandates[card].clampHarm(h)
 }
-
-// newsHarm is the card's typical harm moved by this month's news, unclamped.
-func (s *State) newsHarm(card int) float64 { return NewsHarm(s.Scn, card, s.News) }
 
 // NewsHarm is a card's typical harm moved by the given news, unclamped: what
 // anyone at the table can know of it without front-line evidence.
