@@ -26,6 +26,15 @@ const Version = 1
 // few hundred bytes, a business case at most a few kilobytes.
 const MaxMessage = 16 << 10
 
+// MaxScenario bounds a trainer's scenario file sent in check, preview or
+// create (Source), in bytes; the shipped ones are under 20 KiB.
+const MaxScenario = 64 << 10
+
+// MaxUpload is the largest frame of the three kinds that may carry a
+// scenario source (check, preview, create); every other kind stays within
+// MaxMessage.
+const MaxUpload = MaxScenario + 4<<10
+
 // MaxName bounds display names, in bytes.
 const MaxName = 40
 
@@ -60,6 +69,15 @@ const (
 	// reaction poll and writes one commitment; answering again replaces it.
 	KindReaction   = "reaction"   // Word and/or Scale 1..5
 	KindCommitment = "commitment" // Text: "next month I will …"
+
+	// Hosting: need no room. scenarios lists what this server offers (the
+	// shipped scenarios and those of serve -scenarios DIR); check validates
+	// a trainer's file (Source, File); preview plays a few hundred bot games
+	// of a Create (Scenario or Source, Executive, Managers) and answers the
+	// balance table.
+	KindScenarios = "scenarios"
+	KindCheck     = "check"
+	KindPreview   = "preview"
 )
 
 // Server-to-client kinds. Each is a value of ServerMsg.Kind.
@@ -70,6 +88,10 @@ const (
 	KindError     = "error"      // a request failed
 	KindOK        = "ok"         // a request succeeded and has no other answer
 	KindTableList = "table_list" // answers tables
+
+	KindScenarioList = "scenario_list" // answers scenarios: Scenarios
+	KindChecked      = "checked"       // answers check: Checked
+	KindBalance      = "balance"       // answers preview: Balance
 )
 
 // ClientKinds lists every client-to-server kind; the README test and the
@@ -78,11 +100,12 @@ var ClientKinds = []string{
 	KindHello, KindCreate, KindJoin, KindResume, KindCommand, KindTables,
 	KindStart, KindPause, KindContinue, KindExtend, KindSkip, KindInject,
 	KindKick, KindLock, KindBot, KindAssign, KindEnd, KindDebrief,
-	KindReaction, KindCommitment,
+	KindReaction, KindCommitment, KindScenarios, KindCheck, KindPreview,
 }
 
 // ServerKinds lists every server-to-client kind.
-var ServerKinds = []string{KindWelcome, KindJoined, KindView, KindError, KindOK, KindTableList, KindDebrief}
+var ServerKinds = []string{KindWelcome, KindJoined, KindView, KindError, KindOK, KindTableList, KindDebrief,
+	KindScenarioList, KindChecked, KindBalance}
 
 // Roles a connection can hold in a room.
 const (
@@ -158,7 +181,7 @@ type ClientMsg struct {
 	ID      uint32       `msgpack:"id,omitempty"`      // echoed as ServerMsg.Re
 	V       int          `msgpack:"v,omitempty"`       // hello
 	Create  *CreateRoom  `msgpack:"create,omitempty"`  // create
-	Code    string       `msgpack:"code,omitempty"`    // join, resume (facilitator), tables
+	Code    string       `msgpack:"code,omitempty"`    // join, resume (facilitator), tables; assign: another of the facilitator's tables
 	Name    string       `msgpack:"name,omitempty"`    // join
 	Role    string       `msgpack:"role,omitempty"`    // join
 	Seat    *sim.Seat    `msgpack:"seat,omitempty"`    // join (wanted), bot, assign
@@ -172,6 +195,8 @@ type ClientMsg struct {
 	Word    string       `msgpack:"word,omitempty"`    // reaction: one word
 	Scale   int          `msgpack:"scale,omitempty"`   // reaction: 1..5, 0 none
 	Text    string       `msgpack:"text,omitempty"`    // commitment
+	Source  []byte       `msgpack:"source,omitempty"`  // check: a scenario file's bytes, at most MaxScenario
+	File    string       `msgpack:"file,omitempty"`    // check: the file's name, for the messages
 }
 
 // Bounds of the end-of-game answers, in bytes.
@@ -191,6 +216,14 @@ type CreateRoom struct {
 	Name        string    `msgpack:"name"`        // solo: the player's display name
 	Facilitator string    `msgpack:"facilitator"` // an existing facilitator token, to list tables together
 	Seed        uint64    `msgpack:"seed"`        // 0: random
+	// Source is a trainer's own scenario file (YAML, at most MaxScenario);
+	// when set it is played instead of Scenario and stored with the room,
+	// so the room replays after a restart. File names it in messages.
+	Source []byte `msgpack:"source,omitempty"`
+	File   string `msgpack:"file,omitempty"`
+	// Audience: anyone who joins past the playing seats watches as an
+	// observer instead of being refused.
+	Audience bool `msgpack:"audience,omitempty"`
 }
 
 // Deadlines are seconds per waiting phase; 0 means no deadline.
@@ -226,6 +259,10 @@ type ServerMsg struct {
 	Joined *Joined `msgpack:"joined,omitempty"` // joined
 	View   *View   `msgpack:"view,omitempty"`   // view
 	Tables []Table `msgpack:"tables,omitempty"` // table_list
+
+	Scenarios []ScenarioChoice `msgpack:"scenarios,omitempty"` // scenario_list
+	Checked   *Checked         `msgpack:"checked,omitempty"`   // checked
+	Balance   *Balance         `msgpack:"balance,omitempty"`   // balance
 
 	// Debrief is the table's report (debrief): the same data as the
 	// facilitator's HTML report, so the screens and the file agree.
@@ -342,6 +379,80 @@ type Card struct {
 	Text  string `msgpack:"text"`
 }
 
+// ScenarioChoice is one scenario a host may pick: shipped, or a trainer's
+// own (from serve -scenarios DIR, or an uploaded file that checked clean).
+type ScenarioChoice struct {
+	ID       string `msgpack:"id"`
+	Title    string `msgpack:"title"`
+	Summary  string `msgpack:"summary"`
+	Turns    int    `msgpack:"turns"`
+	Trainer  bool   `msgpack:"trainer"`  // a trainer's file, not a shipped one
+	Personas []Card `msgpack:"personas"` // Title is the persona's name, Text its summary
+	Styles   []Card `msgpack:"styles"`
+}
+
+// Problem is one thing wrong (or, in Hints, worth a look) in a scenario
+// file, where a text editor shows it.
+type Problem struct {
+	Line    int    `msgpack:"line"`
+	Column  int    `msgpack:"column"`
+	Message string `msgpack:"message"`
+}
+
+// Checked answers check: the problems (none means the file is playable),
+// hints that do not stop it, and the scenario it describes when valid.
+type Checked struct {
+	File     string          `msgpack:"file"`
+	Problems []Problem       `msgpack:"problems"`
+	Hints    []Problem       `msgpack:"hints"`
+	Scenario *ScenarioChoice `msgpack:"scenario"`
+}
+
+// Balance is the simulate table of a scenario: bot-only games with one
+// manager seat per style against the chosen executive persona.
+type Balance struct {
+	Scenario string       `msgpack:"scenario"`
+	Persona  string       `msgpack:"persona"`
+	Games    int          `msgpack:"games"`
+	Rows     []BalanceRow `msgpack:"rows"` // one per manager seat
+	Exec     float64      `msgpack:"exec"` // the executive's mean score
+}
+
+// BalanceRow is one manager seat's means over the games.
+type BalanceRow struct {
+	Style      string  `msgpack:"style"`
+	Morale     float64 `msgpack:"morale"`
+	Trust      float64 `msgpack:"trust"`
+	Quota      float64 `msgpack:"quota"`
+	Standing   float64 `msgpack:"standing"`
+	Score      float64 `msgpack:"score"`
+	Resigned   float64 `msgpack:"resigned"`   // share of games the team's best people left, 0..1
+	Objections float64 `msgpack:"objections"` // raised per game
+	Won        float64 `msgpack:"won"`        // share of objections amended or withdrawn, 0..1
+}
+
+// Notice is something the facilitator did that players must be told about,
+// shown as a banner: Kind is one of the Notice* values.
+type Notice struct {
+	At       int64    `msgpack:"at"` // unix ms
+	Kind     string   `msgpack:"kind"`
+	Seat     sim.Seat `msgpack:"seat"`     // bot, returned: the seat concerned
+	Everyone bool     `msgpack:"everyone"` // false: only Seat's holder (and the facilitator) is told
+	Text     string   `msgpack:"text"`     // in words, ready to show
+}
+
+// The notice kinds.
+const (
+	NoticePaused    = "paused"
+	NoticeContinued = "continued"
+	NoticeEnded     = "ended"
+	NoticeInjected  = "injected"
+	NoticeBot       = "bot"      // the facilitator handed Seat to a bot
+	NoticeReturned  = "returned" // and gave it back
+	NoticeExtended  = "extended"
+	NoticeSkipped   = "skipped"
+)
+
 // Info extracts what a client may know of a scenario.
 func Info(s *sim.Scenario) ScenarioInfo {
 	in := ScenarioInfo{ID: s.ID, Title: s.Title, Summary: s.Summary, Turns: s.Turns,
@@ -404,6 +515,16 @@ type Room struct {
 	Since    uint64     `msgpack:"since"`    // the version the current phase began at
 	Seats    []SeatInfo `msgpack:"seats"`
 	People   []Person   `msgpack:"people"` // the facilitator only
+	// Answered of Waiting seats have decided in this phase ("3 of 5
+	// answered" on the projector); Waiting is 0 between phases.
+	Answered int  `msgpack:"answered"`
+	Waiting  int  `msgpack:"waiting"`
+	Audience bool `msgpack:"audience"` // joins past the seats become observers
+	// Deadlines are the room's per-phase seconds (0 off), so a console can
+	// offer "+1 minute" only when there is a clock.
+	Deadlines Deadlines `msgpack:"deadlines"`
+	Turned    int       `msgpack:"turned"`  // joins refused for want of a seat (the facilitator only)
+	Notices   []Notice  `msgpack:"notices"` // the latest few this seat should see, oldest first
 }
 
 // SeatInfo is a seat as everyone sees it.
