@@ -194,7 +194,7 @@ func create(h *Hub, code, fac string, req protocol.CreateRoom, now time.Time) (*
 	}
 	if err := h.st.Create(store.Room{Code: code, Facilitator: fac, Scenario: req.Scenario, Source: src,
 		Seed: r.seed, Meta: mb, Created: now}); err != nil {
-		if h.inMemory(code) != nil || strings.Contains(err.Error(), "UNIQUE") {
+		if h.inMemory(code) != nil || errors.Is(err, store.ErrCodeTaken) {
 			return nil, errCodeTaken
 		}
 		return nil, err

@@ -22,7 +22,8 @@ import (
 	"time"
 
 	"github.com/vmihailenco/msgpack/v5"
-	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
+	"modernc.org/sqlite" // the database/sql driver "sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"pushback/sim"
 )
@@ -46,10 +47,18 @@ var ErrLocked = errors.New("data directory locked")
 // answer health checks on a database it cannot write.
 var ErrDamaged = errors.New("database damaged or not writable")
 
-// Store is one open database. Its methods are safe for concurrent use; a
-// single connection serialises writes, which SQLite does anyway.
+// ErrCodeTaken is returned by Create for a room code the store holds
+// already.
+var ErrCodeTaken = errors.New("room code taken")
+
+// Store is one open database. Its methods are safe for concurrent use. One
+// connection (db) serialises every write, which SQLite does anyway; reads
+// (reports, restores, table lists) go through a separate pool of read-only
+// connections (rd), which WAL lets run beside the writer, so a report
+// request never makes a room's append wait.
 type Store struct {
 	db      *sql.DB
+	rd      *sql.DB
 	path    string
 	lock    *os.File // the data directory's flock, held until Close
 	appends chan appendReq
@@ -75,6 +84,9 @@ type appendReq struct {
 
 // maxBatch bounds how many appends share a transaction.
 const maxBatch = 256
+
+// readers bounds the read-only connections.
+const readers = 4
 
 // Room is a room as it was created plus its bookkeeping. Meta belongs to the
 // room package (seats, tokens, flags) and is the room as it was created:
@@ -141,6 +153,16 @@ CREATE TABLE IF NOT EXISTS records (
 	at      INTEGER NOT NULL,
 	PRIMARY KEY (room, n)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS takeaways (
+	room       TEXT NOT NULL REFERENCES rooms(code),
+	seat       INTEGER NOT NULL,
+	name       TEXT NOT NULL,
+	word       TEXT NOT NULL,
+	scale      INTEGER NOT NULL,
+	commitment TEXT NOT NULL,
+	at         INTEGER NOT NULL,
+	PRIMARY KEY (room, seat)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS commands (
 	room    TEXT NOT NULL REFERENCES rooms(code),
 	seq     INTEGER NOT NULL,
@@ -170,7 +192,16 @@ func Open(dir string) (*Store, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(1)
+	rd, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)&_pragma=query_only(1)")
+	if err != nil {
+		db.Close()
+		lock.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	rd.SetMaxOpenConns(readers)
+	rd.SetMaxIdleConns(readers)
 	fail := func(format string, a ...any) (*Store, error) {
+		rd.Close()
 		db.Close()
 		lock.Close()
 		return nil, fmt.Errorf(format, a...)
@@ -185,7 +216,7 @@ func Open(dir string) (*Store, error) {
 	if _, err := db.Exec(schema); err != nil {
 		return fail("store: schema of %s: %v: %w", path, err, ErrDamaged)
 	}
-	s := &Store{db: db, path: path, lock: lock, appends: make(chan appendReq, maxBatch), stopped: make(chan struct{})}
+	s := &Store{db: db, rd: rd, path: path, lock: lock, appends: make(chan appendReq, maxBatch), stopped: make(chan struct{})}
 	if err := s.commit([]appendReq{{health: true, at: time.Now().UnixMilli()}}); err != nil {
 		return fail("store: %s: a test write failed: %v: %w", path, err, ErrDamaged)
 	}
@@ -196,6 +227,7 @@ func Open(dir string) (*Store, error) {
 // Close stops the writer and closes the database; appends after Close fail.
 func (s *Store) Close() error {
 	s.stop.Do(func() { close(s.stopped) })
+	s.rd.Close()
 	err := s.db.Close()
 	s.lock.Close() // releases the directory's flock
 	return err
@@ -302,6 +334,10 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) Create(r Room) error {
 	_, err := s.db.Exec(`INSERT INTO rooms(code, facilitator, scenario, source, seed, meta, created) VALUES (?,?,?,?,?,?,?)`,
 		r.Code, r.Facilitator, r.Scenario, r.Source, int64(r.Seed), r.Meta, r.Created.UnixMilli())
+	var se *sqlite.Error
+	if errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY || se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE) {
+		return fmt.Errorf("store: create room %s: %w", r.Code, ErrCodeTaken)
+	}
 	if err != nil {
 		return fmt.Errorf("store: create room %s: %w", r.Code, err)
 	}
@@ -319,7 +355,7 @@ func (s *Store) AppendRecords(code string, first, version uint64, bodies [][]byt
 
 // Records returns a room's records in order.
 func (s *Store) Records(code string) ([]Record, error) {
-	rows, err := s.db.Query(`SELECT n, version, record, at FROM records WHERE room = ? ORDER BY n`, code)
+	rows, err := s.rd.Query(`SELECT n, version, record, at FROM records WHERE room = ? ORDER BY n`, code)
 	if err != nil {
 		return nil, fmt.Errorf("store: records of %s: %w", code, err)
 	}
@@ -362,7 +398,7 @@ func (s *Store) Append(code string, seq uint64, c sim.Command, at time.Time) err
 
 // Room returns one room.
 func (s *Store) Room(code string) (Room, error) {
-	rows, err := s.db.Query(`SELECT code, facilitator, scenario, source, seed, meta, created, finished FROM rooms WHERE code = ?`, code)
+	rows, err := s.rd.Query(`SELECT code, facilitator, scenario, source, seed, meta, created, finished FROM rooms WHERE code = ?`, code)
 	if err != nil {
 		return Room{}, fmt.Errorf("store: room %s: %w", code, err)
 	}
@@ -381,14 +417,14 @@ func (s *Store) Room(code string) (Room, error) {
 // code to anyone else.
 func (s *Store) Gone(code, token string) (bool, error) {
 	var n int
-	err := s.db.QueryRow(`SELECT count(*) FROM purged WHERE code = ? AND facilitator = ?`, code, token).Scan(&n)
+	err := s.rd.QueryRow(`SELECT count(*) FROM purged WHERE code = ? AND facilitator = ?`, code, token).Scan(&n)
 	return n > 0, err
 }
 
 // GoneFacilitator reports whether token had rooms that retention deleted.
 func (s *Store) GoneFacilitator(token string) (bool, error) {
 	var n int
-	err := s.db.QueryRow(`SELECT count(*) FROM purged WHERE facilitator = ?`, token).Scan(&n)
+	err := s.rd.QueryRow(`SELECT count(*) FROM purged WHERE facilitator = ?`, token).Scan(&n)
 	return n > 0, err
 }
 
@@ -396,7 +432,7 @@ func (s *Store) GoneFacilitator(token string) (bool, error) {
 // indexes their tokens on start so that seat and facilitator tokens of
 // finished or idle rooms keep working after a restart.
 func (s *Store) All() ([]Room, error) {
-	rows, err := s.db.Query(`SELECT code, facilitator, scenario, x'', seed, meta, created, finished FROM rooms ORDER BY created, code`)
+	rows, err := s.rd.Query(`SELECT code, facilitator, scenario, x'', seed, meta, created, finished FROM rooms ORDER BY created, code`)
 	if err != nil {
 		return nil, fmt.Errorf("store: rooms: %w", err)
 	}
@@ -407,7 +443,7 @@ func (s *Store) All() ([]Room, error) {
 // finished, and unfinished rooms with no change (creation, record or
 // command) since idle. Source is left out.
 func (s *Store) Expired(finished, idle time.Time) ([]Room, error) {
-	rows, err := s.db.Query(`SELECT code, facilitator, scenario, x'', seed, meta, created, finished FROM rooms r
+	rows, err := s.rd.Query(`SELECT code, facilitator, scenario, x'', seed, meta, created, finished FROM rooms r
 		WHERE (finished != 0 AND finished < ?1)
 		   OR (finished = 0 AND created < ?2
 		       AND NOT EXISTS (SELECT 1 FROM commands c WHERE c.room = r.code AND c.at >= ?2)
@@ -444,7 +480,7 @@ func (s *Store) Delete(code string, at time.Time) error {
 // Unfinished returns every room whose game has not ended, oldest first: the
 // rooms to rebuild on start.
 func (s *Store) Unfinished() ([]Room, error) {
-	rows, err := s.db.Query(`SELECT code, facilitator, scenario, source, seed, meta, created, finished FROM rooms WHERE finished = 0 ORDER BY created, code`)
+	rows, err := s.rd.Query(`SELECT code, facilitator, scenario, source, seed, meta, created, finished FROM rooms WHERE finished = 0 ORDER BY created, code`)
 	if err != nil {
 		return nil, fmt.Errorf("store: rooms: %w", err)
 	}
@@ -454,7 +490,7 @@ func (s *Store) Unfinished() ([]Room, error) {
 // ByFacilitator returns every room of one facilitator token, finished ones
 // included, oldest first.
 func (s *Store) ByFacilitator(token string) ([]Room, error) {
-	rows, err := s.db.Query(`SELECT code, facilitator, scenario, source, seed, meta, created, finished FROM rooms WHERE facilitator = ? ORDER BY created, code`, token)
+	rows, err := s.rd.Query(`SELECT code, facilitator, scenario, source, seed, meta, created, finished FROM rooms WHERE facilitator = ? ORDER BY created, code`, token)
 	if err != nil {
 		return nil, fmt.Errorf("store: rooms: %w", err)
 	}
@@ -485,7 +521,7 @@ func scanRooms(rows *sql.Rows) ([]Room, error) {
 
 // Log returns a room's commands in order.
 func (s *Store) Log(code string) ([]Entry, error) {
-	rows, err := s.db.Query(`SELECT seq, command, at FROM commands WHERE room = ? ORDER BY seq`, code)
+	rows, err := s.rd.Query(`SELECT seq, command, at FROM commands WHERE room = ? ORDER BY seq`, code)
 	if err != nil {
 		return nil, fmt.Errorf("store: log of %s: %w", code, err)
 	}

@@ -189,3 +189,74 @@ func TestConcurrentAppendsGroupCommit(t *testing.T) {
 		}
 	}
 }
+
+// A code the store holds already is refused with a typed error, which the
+// hub turns into a new code; nobody matches on SQLite's words.
+func TestCreateTakenCodeIsTyped(t *testing.T) {
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	r := Room{Code: "ABCDEF", Facilitator: "f", Scenario: "x", Source: []byte("s"), Meta: []byte{}, Created: time.Now()}
+	if err := s.Create(r); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Create(r); !errors.Is(err, ErrCodeTaken) {
+		t.Fatalf("second create of one code: %v, want ErrCodeTaken", err)
+	}
+	r.Code = "GHIJKL"
+	if err := s.Create(r); err != nil {
+		t.Fatalf("another code after a taken one: %v", err)
+	}
+}
+
+// A read in progress (a report being streamed, a restore) holds one of the
+// read connections; the writer has its own, so appends and records still
+// commit. With one connection for both, this append waited for the read to
+// finish — here, forever. The read connections cannot write.
+func TestReadsDoNotBlockAppends(t *testing.T) {
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Create(Room{Code: "ABCDEF", Facilitator: "f", Scenario: "x", Source: []byte("s"), Meta: []byte{}, Created: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	for i := uint64(1); i <= 3; i++ {
+		if err := s.Append("ABCDEF", i, sim.Command{Kind: sim.CmdReady}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := s.rd.Query(`SELECT seq FROM commands WHERE room = ?`, "ABCDEF")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rows.Next() { // the read is now open, mid-result
+		t.Fatal("no rows")
+	}
+	done := make(chan error, 2)
+	go func() { done <- s.Append("ABCDEF", 4, sim.Command{Kind: sim.CmdReady}, time.Now()) }()
+	go func() {
+		done <- s.AppendRecords("ABCDEF", 1, 4, [][]byte{{1}}, time.Now())
+	}()
+	for range 2 {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatal("an append waited on an open read")
+		}
+	}
+	rows.Close()
+	log, err := s.Log("ABCDEF")
+	if err != nil || len(log) != 4 {
+		t.Fatalf("log after the appends: %d entries, %v", len(log), err)
+	}
+	if _, err := s.rd.Exec(`DELETE FROM commands`); err == nil {
+		t.Fatal("a read connection could write")
+	}
+}

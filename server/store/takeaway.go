@@ -17,25 +17,9 @@ type Takeaway struct {
 	At         time.Time
 }
 
-// The table is created on first use, so that a database made before it
-// existed gains it without a migration step.
-const takeawaySchema = `CREATE TABLE IF NOT EXISTS takeaways (
-	room       TEXT NOT NULL REFERENCES rooms(code),
-	seat       INTEGER NOT NULL,
-	name       TEXT NOT NULL,
-	word       TEXT NOT NULL,
-	scale      INTEGER NOT NULL,
-	commitment TEXT NOT NULL,
-	at         INTEGER NOT NULL,
-	PRIMARY KEY (room, seat)
-) WITHOUT ROWID`
-
 // SaveTakeaway stores a participant's answers durably (it returns once
 // they are committed), replacing what that seat gave before.
 func (s *Store) SaveTakeaway(code string, t Takeaway) error {
-	if _, err := s.db.Exec(takeawaySchema); err != nil {
-		return fmt.Errorf("store: takeaways of %s: %w", code, err)
-	}
 	_, err := s.db.Exec(`INSERT INTO takeaways(room, seat, name, word, scale, commitment, at) VALUES (?,?,?,?,?,?,?)
 		ON CONFLICT(room, seat) DO UPDATE SET name = excluded.name, word = excluded.word, scale = excluded.scale,
 		commitment = excluded.commitment, at = excluded.at`,
@@ -48,10 +32,7 @@ func (s *Store) SaveTakeaway(code string, t Takeaway) error {
 
 // Takeaways returns a room's end-of-game answers, by seat.
 func (s *Store) Takeaways(code string) ([]Takeaway, error) {
-	if _, err := s.db.Exec(takeawaySchema); err != nil {
-		return nil, fmt.Errorf("store: takeaways of %s: %w", code, err)
-	}
-	rows, err := s.db.Query(`SELECT seat, name, word, scale, commitment, at FROM takeaways WHERE room = ? ORDER BY seat`, code)
+	rows, err := s.rd.Query(`SELECT seat, name, word, scale, commitment, at FROM takeaways WHERE room = ? ORDER BY seat`, code)
 	if err != nil {
 		return nil, fmt.Errorf("store: takeaways of %s: %w", code, err)
 	}
