@@ -3,7 +3,8 @@
 # the X11/GL headers for the native client, Xvfb for its render test and
 # Chromium for the browser tests; and, pinned, binaryen (wasm-opt) and brotli
 # for the browser build (make web), which builds without them if they cannot
-# be had. Does nothing when all is there.
+# be had; PostgreSQL's server binaries for the store tests. Does nothing
+# when all is there.
 set -euo pipefail
 need=() optional=()
 for p in binaryen=108-1 brotli=1.0.9-2+deb12u1; do
@@ -14,9 +15,21 @@ for p in gcc libc6-dev libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev 
          fonts-dejavu-core; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
+# PostgreSQL for the store's second backend: the tests run their own
+# throwaway cluster from its binaries, never the system one.
+pg=""
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  need+=(postgresql-15); pg=1
+fi
 if [ ${#need[@]} -gt 0 ] || [ ${#optional[@]} -gt 0 ]; then
   echo "installing: ${need[*]} ${optional[*]}"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if [ -n "$pg" ] && [ ! -e /usr/sbin/policy-rc.d ]; then
+    # Install PostgreSQL without starting a system cluster.
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+    $sudo chmod +x /usr/sbin/policy-rc.d
+    trap '$sudo rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -q
   if [ ${#need[@]} -gt 0 ]; then

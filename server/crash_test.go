@@ -15,6 +15,7 @@ import (
 	"pushback/server/protocol"
 	"pushback/server/room"
 	"pushback/server/store"
+	"pushback/server/store/pgtest"
 	"pushback/sim"
 )
 
@@ -77,22 +78,37 @@ func (c *child) url() string { return "ws://" + c.addr + "/ws" }
 // command in flight, and restarted on the same data directory: every client
 // comes back with its token, no acknowledged command is lost, the game is
 // finished, and its final state equals a replay of the stored commands.
+// It runs on both stores: the SQLite file in the data directory, and a
+// throwaway PostgreSQL (-store).
 func TestCrashAndRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the server binary")
 	}
-	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "pushback-server")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	data := filepath.Join(tmp, "data")
+	bin := serverBin(t)
+	t.Run("sqlite", func(t *testing.T) {
+		data := filepath.Join(t.TempDir(), "data")
+		crashAndRestart(t, bin, data, nil, func() (*store.Store, error) { return store.Open(data) })
+		if _, err := os.Stat(filepath.Join(data, store.File)); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("postgres", func(t *testing.T) {
+		url := pgtest.Database(t)
+		data := filepath.Join(t.TempDir(), "data")
+		crashAndRestart(t, bin, data, []string{"-store", url}, func() (*store.Store, error) { return store.OpenURL(url) })
+		if _, err := os.Stat(filepath.Join(data, store.File)); err == nil {
+			t.Fatal("with -store the server still wrote a SQLite file")
+		}
+	})
+}
+
+func crashAndRestart(t *testing.T, bin, data string, extra []string, open func() (*store.Store, error)) {
 	scn, err := scenarios.Load(scenarios.Default)
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	srv := startChild(t, bin, data)
+	srv := startChild(t, bin, data, extra...)
 	fac := connect(t, srv.url())
 	j := fac.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Executive: "human", Managers: 3, Seed: 99}}).Joined
 	code, facTok := j.Code, j.Facilitator
@@ -160,7 +176,7 @@ func TestCrashAndRestart(t *testing.T) {
 	}
 	before := fac.view.Game
 
-	srv = startChild(t, bin, data)
+	srv = startChild(t, bin, data, extra...)
 	fac = connect(t, srv.url())
 	if r := fac.must(protocol.ClientMsg{Kind: protocol.KindResume, Token: facTok, Code: code}).Joined; r.Role != protocol.RoleFacilitator {
 		t.Fatalf("facilitator resume: %+v", r)
@@ -195,7 +211,7 @@ func TestCrashAndRestart(t *testing.T) {
 	if err := <-srv.exit; err != nil {
 		t.Fatalf("SIGTERM: %v", err)
 	}
-	st, err := store.Open(data)
+	st, err := open()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,9 +235,6 @@ func TestCrashAndRestart(t *testing.T) {
 	}
 	if !sameEncoding(t, replayed.View(sim.Facilitator), final) {
 		t.Fatal("the final state differs from an uninterrupted replay of the stored commands")
-	}
-	if _, err := os.Stat(filepath.Join(data, store.File)); err != nil {
-		t.Fatal(err)
 	}
 }
 

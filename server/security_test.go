@@ -23,6 +23,7 @@ import (
 	"pushback/server/protocol"
 	"pushback/server/room"
 	"pushback/server/store"
+	"pushback/server/store/pgtest"
 )
 
 var (
@@ -56,6 +57,7 @@ func serverBin(t *testing.T) string {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	pgtest.Stop()
 	if binPath != "" {
 		os.RemoveAll(filepath.Dir(binPath))
 	}

@@ -33,6 +33,7 @@ func serve(args []string) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", ":8080", "listen address (HTTP and WebSocket on one origin)")
 	data := fs.String("data", "data", "directory of the game database; rooms survive restarts in it")
+	storeURL := fs.String("store", "", "postgres://user:password@host/database: keep the game log in PostgreSQL instead of the SQLite file in -data")
 	web := fs.String("web", "build/web", "directory of the browser client (make web)")
 	origins := fs.String("origins", "", "comma-separated Origin hosts allowed besides the server's own, or * for any")
 	maxRooms := fs.Int("max-rooms", 500, "live rooms at most")
@@ -61,9 +62,15 @@ func serve(args []string) int {
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lv})))
 	setMemLimit(*memLimit)
 
-	st, err := store.Open(*data)
+	var st *store.Store
+	var err error
+	if *storeURL != "" {
+		st, err = store.OpenURL(*storeURL)
+	} else {
+		st, err = store.Open(*data)
+	}
 	if err != nil {
-		slog.Error("open the data directory", "err", err)
+		slog.Error("open the store", "err", err)
 		return 1
 	}
 	defer st.Close()

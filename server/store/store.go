@@ -16,14 +16,14 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/vmihailenco/msgpack/v5"
-	"modernc.org/sqlite" // the database/sql driver "sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
+	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
 
 	"pushback/sim"
 )
@@ -59,8 +59,9 @@ var ErrCodeTaken = errors.New("room code taken")
 type Store struct {
 	db      *sql.DB
 	rd      *sql.DB
+	d       *dialect
 	path    string
-	lock    *os.File // the data directory's flock, held until Close
+	lock    io.Closer // SQLite: the data directory's flock; PostgreSQL: the connection holding the advisory lock
 	appends chan appendReq
 	stop    sync.Once
 	stopped chan struct{}
@@ -123,55 +124,6 @@ type Entry struct {
 	At      time.Time
 }
 
-const schema = `
-CREATE TABLE IF NOT EXISTS rooms (
-	code        TEXT PRIMARY KEY,
-	facilitator TEXT NOT NULL,
-	scenario    TEXT NOT NULL,
-	source      BLOB NOT NULL,
-	seed        INTEGER NOT NULL,
-	meta        BLOB NOT NULL,
-	created     INTEGER NOT NULL,
-	finished    INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS rooms_facilitator ON rooms(facilitator);
-CREATE TABLE IF NOT EXISTS purged (
-	code        TEXT PRIMARY KEY,
-	facilitator TEXT NOT NULL,
-	at          INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS purged_facilitator ON purged(facilitator);
-CREATE TABLE IF NOT EXISTS health (
-	id INTEGER PRIMARY KEY,
-	at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS records (
-	room    TEXT NOT NULL REFERENCES rooms(code),
-	n       INTEGER NOT NULL,
-	version INTEGER NOT NULL,
-	record  BLOB NOT NULL,
-	at      INTEGER NOT NULL,
-	PRIMARY KEY (room, n)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS takeaways (
-	room       TEXT NOT NULL REFERENCES rooms(code),
-	seat       INTEGER NOT NULL,
-	name       TEXT NOT NULL,
-	word       TEXT NOT NULL,
-	scale      INTEGER NOT NULL,
-	commitment TEXT NOT NULL,
-	at         INTEGER NOT NULL,
-	PRIMARY KEY (room, seat)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS commands (
-	room    TEXT NOT NULL REFERENCES rooms(code),
-	seq     INTEGER NOT NULL,
-	command BLOB NOT NULL,
-	at      INTEGER NOT NULL,
-	PRIMARY KEY (room, seq)
-) WITHOUT ROWID;
-`
-
 // Open opens or creates the database in dir, creating dir if needed. It
 // takes an exclusive lock on the directory (ErrLocked if another server
 // holds it), runs SQLite's quick_check and one test write (ErrDamaged if
@@ -213,10 +165,10 @@ func Open(dir string) (*Store, error) {
 	if check != "ok" {
 		return fail("store: %s: quick_check: %s: %w", path, check, ErrDamaged)
 	}
-	if _, err := db.Exec(schema); err != nil {
+	if err := migrate(db, sqliteDialect, ""); err != nil {
 		return fail("store: schema of %s: %v: %w", path, err, ErrDamaged)
 	}
-	s := &Store{db: db, rd: rd, path: path, lock: lock, appends: make(chan appendReq, maxBatch), stopped: make(chan struct{})}
+	s := &Store{db: db, rd: rd, d: sqliteDialect, path: path, lock: lock, appends: make(chan appendReq, maxBatch), stopped: make(chan struct{})}
 	if err := s.commit([]appendReq{{health: true, at: time.Now().UnixMilli()}}); err != nil {
 		return fail("store: %s: a test write failed: %v: %w", path, err, ErrDamaged)
 	}
@@ -276,17 +228,17 @@ func (s *Store) commit(batch []appendReq) error {
 		var err error
 		switch {
 		case r.health:
-			_, err = tx.Exec(`INSERT OR REPLACE INTO health(id, at) VALUES (1, ?)`, r.at)
+			_, err = tx.Exec(s.d.q(`INSERT INTO health(id, at) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET at = excluded.at`), r.at)
 		case r.recs != nil:
 			for i, b := range r.recs {
-				if _, err = tx.Exec(`INSERT INTO records(room, n, version, record, at) VALUES (?,?,?,?,?)`, r.code, r.seq+int64(i), r.version, b, r.at); err != nil {
+				if _, err = tx.Exec(s.d.q(`INSERT INTO records(room, n, version, record, at) VALUES (?,?,?,?,?)`), r.code, r.seq+int64(i), r.version, b, r.at); err != nil {
 					break
 				}
 			}
 		case r.finish != 0:
-			res, err = tx.Exec(`UPDATE rooms SET finished = ? WHERE code = ?`, r.finish, r.code)
+			res, err = tx.Exec(s.d.q(`UPDATE rooms SET finished = ? WHERE code = ?`), r.finish, r.code)
 		default:
-			_, err = tx.Exec(`INSERT INTO commands(room, seq, command, at) VALUES (?,?,?,?)`, r.code, r.seq, r.cmd, r.at)
+			_, err = tx.Exec(s.d.q(`INSERT INTO commands(room, seq, command, at) VALUES (?,?,?,?)`), r.code, r.seq, r.cmd, r.at)
 		}
 		if err == nil && res != nil {
 			if n, _ := res.RowsAffected(); n != 1 {
@@ -332,10 +284,9 @@ func (s *Store) Path() string { return s.path }
 
 // Create records a new room; its code must be new.
 func (s *Store) Create(r Room) error {
-	_, err := s.db.Exec(`INSERT INTO rooms(code, facilitator, scenario, source, seed, meta, created) VALUES (?,?,?,?,?,?,?)`,
+	_, err := s.db.Exec(s.d.q(`INSERT INTO rooms(code, facilitator, scenario, source, seed, meta, created) VALUES (?,?,?,?,?,?,?)`),
 		r.Code, r.Facilitator, r.Scenario, r.Source, int64(r.Seed), r.Meta, r.Created.UnixMilli())
-	var se *sqlite.Error
-	if errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY || se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE) {
+	if err != nil && s.d.taken(err) {
 		return fmt.Errorf("store: create room %s: %w", r.Code, ErrCodeTaken)
 	}
 	if err != nil {
@@ -355,7 +306,7 @@ func (s *Store) AppendRecords(code string, first, version uint64, bodies [][]byt
 
 // Records returns a room's records in order.
 func (s *Store) Records(code string) ([]Record, error) {
-	rows, err := s.rd.Query(`SELECT n, version, record, at FROM records WHERE room = ? ORDER BY n`, code)
+	rows, err := s.rd.Query(s.d.q(`SELECT n, version, record, at FROM records WHERE room = ? ORDER BY n`), code)
 	if err != nil {
 		return nil, fmt.Errorf("store: records of %s: %w", code, err)
 	}
@@ -398,7 +349,7 @@ func (s *Store) Append(code string, seq uint64, c sim.Command, at time.Time) err
 
 // Room returns one room.
 func (s *Store) Room(code string) (Room, error) {
-	rows, err := s.rd.Query(`SELECT code, facilitator, scenario, source, seed, meta, created, finished FROM rooms WHERE code = ?`, code)
+	rows, err := s.rd.Query(s.d.q(`SELECT code, facilitator, scenario, source, seed, meta, created, finished FROM rooms WHERE code = ?`), code)
 	if err != nil {
 		return Room{}, fmt.Errorf("store: room %s: %w", code, err)
 	}
@@ -417,14 +368,14 @@ func (s *Store) Room(code string) (Room, error) {
 // code to anyone else.
 func (s *Store) Gone(code, token string) (bool, error) {
 	var n int
-	err := s.rd.QueryRow(`SELECT count(*) FROM purged WHERE code = ? AND facilitator = ?`, code, token).Scan(&n)
+	err := s.rd.QueryRow(s.d.q(`SELECT count(*) FROM purged WHERE code = ? AND facilitator = ?`), code, token).Scan(&n)
 	return n > 0, err
 }
 
 // GoneFacilitator reports whether token had rooms that retention deleted.
 func (s *Store) GoneFacilitator(token string) (bool, error) {
 	var n int
-	err := s.rd.QueryRow(`SELECT count(*) FROM purged WHERE facilitator = ?`, token).Scan(&n)
+	err := s.rd.QueryRow(s.d.q(`SELECT count(*) FROM purged WHERE facilitator = ?`), token).Scan(&n)
 	return n > 0, err
 }
 
@@ -432,7 +383,7 @@ func (s *Store) GoneFacilitator(token string) (bool, error) {
 // indexes their tokens on start so that seat and facilitator tokens of
 // finished or idle rooms keep working after a restart.
 func (s *Store) All() ([]Room, error) {
-	rows, err := s.rd.Query(`SELECT code, facilitator, scenario, x'', seed, meta, created, finished FROM rooms ORDER BY created, code`)
+	rows, err := s.rd.Query(s.d.q(`SELECT code, facilitator, scenario, substr(source, 1, 0), seed, meta, created, finished FROM rooms ORDER BY created, code`))
 	if err != nil {
 		return nil, fmt.Errorf("store: rooms: %w", err)
 	}
@@ -443,12 +394,12 @@ func (s *Store) All() ([]Room, error) {
 // finished, and unfinished rooms with no change (creation, record or
 // command) since idle. Source is left out.
 func (s *Store) Expired(finished, idle time.Time) ([]Room, error) {
-	rows, err := s.rd.Query(`SELECT code, facilitator, scenario, x'', seed, meta, created, finished FROM rooms r
+	rows, err := s.rd.Query(s.d.q(`SELECT code, facilitator, scenario, substr(source, 1, 0), seed, meta, created, finished FROM rooms r
 		WHERE (finished != 0 AND finished < ?1)
 		   OR (finished = 0 AND created < ?2
 		       AND NOT EXISTS (SELECT 1 FROM commands c WHERE c.room = r.code AND c.at >= ?2)
 		       AND NOT EXISTS (SELECT 1 FROM records e WHERE e.room = r.code AND e.at >= ?2))
-		ORDER BY created, code`, finished.UnixMilli(), idle.UnixMilli())
+		ORDER BY created, code`), finished.UnixMilli(), idle.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("store: expired rooms: %w", err)
 	}
@@ -463,11 +414,12 @@ func (s *Store) Delete(code string, at time.Time) error {
 		return fmt.Errorf("store: delete %s: %w", code, err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.Exec(`INSERT OR REPLACE INTO purged(code, facilitator, at) SELECT code, facilitator, ? FROM rooms WHERE code = ?`, at.UnixMilli(), code); err != nil {
+	if _, err := tx.Exec(s.d.q(`INSERT INTO purged(code, facilitator, at) SELECT code, facilitator, ? FROM rooms WHERE code = ? ON CONFLICT(code) DO UPDATE SET facilitator = excluded.facilitator, at = excluded.at`), at.UnixMilli(), code); err != nil {
 		return fmt.Errorf("store: delete %s: %w", code, err)
 	}
-	for _, q := range []string{`DELETE FROM commands WHERE room = ?`, `DELETE FROM records WHERE room = ?`, `DELETE FROM rooms WHERE code = ?`} {
-		if _, err := tx.Exec(q, code); err != nil {
+	for _, q := range []string{`DELETE FROM commands WHERE room = ?`, `DELETE FROM records WHERE room = ?`,
+		`DELETE FROM takeaways WHERE room = ?`, `DELETE FROM rooms WHERE code = ?`} {
+		if _, err := tx.Exec(s.d.q(q), code); err != nil {
 			return fmt.Errorf("store: delete %s: %w", code, err)
 		}
 	}
@@ -480,7 +432,7 @@ func (s *Store) Delete(code string, at time.Time) error {
 // Unfinished returns every room whose game has not ended, oldest first: the
 // rooms to rebuild on start.
 func (s *Store) Unfinished() ([]Room, error) {
-	rows, err := s.rd.Query(`SELECT code, facilitator, scenario, source, seed, meta, created, finished FROM rooms WHERE finished = 0 ORDER BY created, code`)
+	rows, err := s.rd.Query(s.d.q(`SELECT code, facilitator, scenario, source, seed, meta, created, finished FROM rooms WHERE finished = 0 ORDER BY created, code`))
 	if err != nil {
 		return nil, fmt.Errorf("store: rooms: %w", err)
 	}
@@ -490,7 +442,7 @@ func (s *Store) Unfinished() ([]Room, error) {
 // ByFacilitator returns every room of one facilitator token, finished ones
 // included, oldest first.
 func (s *Store) ByFacilitator(token string) ([]Room, error) {
-	rows, err := s.rd.Query(`SELECT code, facilitator, scenario, source, seed, meta, created, finished FROM rooms WHERE facilitator = ? ORDER BY created, code`, token)
+	rows, err := s.rd.Query(s.d.q(`SELECT code, facilitator, scenario, source, seed, meta, created, finished FROM rooms WHERE facilitator = ? ORDER BY created, code`), token)
 	if err != nil {
 		return nil, fmt.Errorf("store: rooms: %w", err)
 	}
@@ -521,7 +473,7 @@ func scanRooms(rows *sql.Rows) ([]Room, error) {
 
 // Log returns a room's commands in order.
 func (s *Store) Log(code string) ([]Entry, error) {
-	rows, err := s.rd.Query(`SELECT seq, command, at FROM commands WHERE room = ? ORDER BY seq`, code)
+	rows, err := s.rd.Query(s.d.q(`SELECT seq, command, at FROM commands WHERE room = ? ORDER BY seq`), code)
 	if err != nil {
 		return nil, fmt.Errorf("store: log of %s: %w", code, err)
 	}

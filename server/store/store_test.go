@@ -2,13 +2,31 @@ package store
 
 import (
 	"errors"
+	"os"
 	"reflect"
 	"testing"
 	"time"
 
 	"pushback/scenarios"
+	"pushback/server/store/pgtest"
 	"pushback/sim"
 )
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Run(m)) }
+
+// each runs a test against both backends: the embedded SQLite file and a
+// throwaway PostgreSQL. open opens the same database each time it is
+// called, so a test can close and reopen it.
+func each(t *testing.T, test func(t *testing.T, open func() (*Store, error))) {
+	t.Run("sqlite", func(t *testing.T) {
+		dir := t.TempDir()
+		test(t, func() (*Store, error) { return Open(dir) })
+	})
+	t.Run("postgres", func(t *testing.T) {
+		url := pgtest.Database(t)
+		test(t, func() (*Store, error) { return OpenURL(url) })
+	})
+}
 
 func config() sim.Config {
 	return sim.Config{Persona: "", Managers: []sim.SeatConfig{
@@ -17,8 +35,9 @@ func config() sim.Config {
 
 // A bot game logged command by command, the database closed and reopened:
 // the log replays to exactly the state the game reached.
-func TestLogSurvivesReopenAndReplays(t *testing.T) {
-	dir := t.TempDir()
+func TestLogSurvivesReopenAndReplays(t *testing.T) { each(t, testLogSurvivesReopenAndReplays) }
+
+func testLogSurvivesReopenAndReplays(t *testing.T, open func() (*Store, error)) {
 	scn, err := scenarios.Load(scenarios.Default)
 	if err != nil {
 		t.Fatal(err)
@@ -34,7 +53,7 @@ func TestLogSurvivesReopenAndReplays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := Open(dir)
+	s, err := open()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +115,7 @@ func TestLogSurvivesReopenAndReplays(t *testing.T) {
 	}
 	s.Close()
 
-	s, err = Open(dir)
+	s, err = open()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,8 +159,10 @@ func TestLogSurvivesReopenAndReplays(t *testing.T) {
 
 // Many rooms appending at once share commits; every append lands, in
 // order, and a bad one (a repeated sequence number) fails alone.
-func TestConcurrentAppendsGroupCommit(t *testing.T) {
-	s, err := Open(t.TempDir())
+func TestConcurrentAppendsGroupCommit(t *testing.T) { each(t, testConcurrentAppendsGroupCommit) }
+
+func testConcurrentAppendsGroupCommit(t *testing.T, open func() (*Store, error)) {
+	s, err := open()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,8 +213,10 @@ func TestConcurrentAppendsGroupCommit(t *testing.T) {
 
 // A code the store holds already is refused with a typed error, which the
 // hub turns into a new code; nobody matches on SQLite's words.
-func TestCreateTakenCodeIsTyped(t *testing.T) {
-	s, err := Open(t.TempDir())
+func TestCreateTakenCodeIsTyped(t *testing.T) { each(t, testCreateTakenCodeIsTyped) }
+
+func testCreateTakenCodeIsTyped(t *testing.T, open func() (*Store, error)) {
+	s, err := open()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,8 +238,10 @@ func TestCreateTakenCodeIsTyped(t *testing.T) {
 // read connections; the writer has its own, so appends and records still
 // commit. With one connection for both, this append waited for the read to
 // finish — here, forever. The read connections cannot write.
-func TestReadsDoNotBlockAppends(t *testing.T) {
-	s, err := Open(t.TempDir())
+func TestReadsDoNotBlockAppends(t *testing.T) { each(t, testReadsDoNotBlockAppends) }
+
+func testReadsDoNotBlockAppends(t *testing.T, open func() (*Store, error)) {
+	s, err := open()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +254,7 @@ func TestReadsDoNotBlockAppends(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rows, err := s.rd.Query(`SELECT seq FROM commands WHERE room = ?`, "ABCDEF")
+	rows, err := s.rd.Query(s.d.q(`SELECT seq FROM commands WHERE room = ?`), "ABCDEF")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,5 +283,123 @@ func TestReadsDoNotBlockAppends(t *testing.T) {
 	}
 	if _, err := s.rd.Exec(`DELETE FROM commands`); err == nil {
 		t.Fatal("a read connection could write")
+	}
+}
+
+// Retention: a finished game past its time and an idle lobby are listed,
+// deleted with everything they hold (commands, records, takeaways) and
+// leave a tombstone for their facilitator's links; a live room stays.
+func TestRetentionDeletesWholeRooms(t *testing.T) { each(t, testRetentionDeletesWholeRooms) }
+
+func testRetentionDeletesWholeRooms(t *testing.T, open func() (*Store, error)) {
+	s, err := open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	old := time.UnixMilli(1_700_000_000_000)
+	for _, c := range []string{"DONE01", "IDLE01", "LIVE01"} {
+		if err := s.Create(Room{Code: c, Facilitator: "fac", Scenario: "x", Source: []byte("src"), Meta: []byte{1}, Created: old}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Append("DONE01", 1, sim.Command{Kind: sim.CmdReady}, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AppendRecords("DONE01", 1, 1, [][]byte{{7}}, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveTakeaway("DONE01", Takeaway{Seat: 1, Name: "Ana", Word: "clear", Scale: 4, Commitment: "ask first", At: old}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Finish("DONE01", old); err != nil {
+		t.Fatal(err)
+	}
+	recent := old.Add(2 * time.Hour)
+	if err := s.Append("LIVE01", 1, sim.Command{Kind: sim.CmdReady}, recent); err != nil {
+		t.Fatal(err)
+	}
+	exp, err := s.Expired(old.Add(time.Hour), old.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for _, r := range exp {
+		codes = append(codes, r.Code)
+		if len(r.Source) != 0 {
+			t.Errorf("Expired carried %s's source", r.Code)
+		}
+	}
+	if !reflect.DeepEqual(codes, []string{"DONE01", "IDLE01"}) {
+		t.Fatalf("expired %v, want DONE01 and IDLE01", codes)
+	}
+	for _, c := range codes {
+		if err := s.Delete(c, recent); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Room("DONE01"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("deleted room still there: %v", err)
+	}
+	if tk, err := s.Takeaways("DONE01"); err != nil || len(tk) != 0 {
+		t.Fatalf("takeaways of a deleted room: %v, %v", tk, err)
+	}
+	if gone, err := s.Gone("DONE01", "fac"); err != nil || !gone {
+		t.Fatalf("Gone = %v, %v", gone, err)
+	}
+	if gone, _ := s.Gone("DONE01", "other"); gone {
+		t.Fatal("a tombstone answered to another token")
+	}
+	if all, _ := s.All(); len(all) != 1 || all[0].Code != "LIVE01" {
+		t.Fatalf("All after retention = %v", all)
+	}
+}
+
+// One server per database: a second is refused while the first runs, and
+// gets it once the first has closed.
+func TestSecondServerRefused(t *testing.T) { each(t, testSecondServerRefused) }
+
+func testSecondServerRefused(t *testing.T, open func() (*Store, error)) {
+	s, err := open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s2, err := open(); !errors.Is(err, ErrLocked) {
+		if s2 != nil {
+			s2.Close()
+		}
+		t.Fatalf("second open: %v, want ErrLocked", err)
+	}
+	s.Close()
+	s2, err := open()
+	if err != nil {
+		t.Fatalf("open after the first closed: %v", err)
+	}
+	s2.Close()
+}
+
+// The schema is versioned: a new database gets every migration and
+// records the version; one made by a newer server is refused rather than
+// misread.
+func TestSchemaVersioned(t *testing.T) { each(t, testSchemaVersioned) }
+
+func testSchemaVersioned(t *testing.T, open func() (*Store, error)) {
+	s, err := open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v int
+	if err := s.db.QueryRow(`SELECT version FROM schema_version`).Scan(&v); err != nil || v != SchemaVersion {
+		t.Fatalf("schema_version = %d, %v; want %d", v, err, SchemaVersion)
+	}
+	if _, err := s.db.Exec(s.d.q(`UPDATE schema_version SET version = ?`), SchemaVersion+1); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err := open(); !errors.Is(err, ErrDamaged) {
+		if s != nil {
+			s.Close()
+		}
+		t.Fatalf("open of a newer schema: %v, want refusal", err)
 	}
 }

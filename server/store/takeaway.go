@@ -20,9 +20,9 @@ type Takeaway struct {
 // SaveTakeaway stores a participant's answers durably (it returns once
 // they are committed), replacing what that seat gave before.
 func (s *Store) SaveTakeaway(code string, t Takeaway) error {
-	_, err := s.db.Exec(`INSERT INTO takeaways(room, seat, name, word, scale, commitment, at) VALUES (?,?,?,?,?,?,?)
+	_, err := s.db.Exec(s.d.q(`INSERT INTO takeaways(room, seat, name, word, scale, commitment, at) VALUES (?,?,?,?,?,?,?)
 		ON CONFLICT(room, seat) DO UPDATE SET name = excluded.name, word = excluded.word, scale = excluded.scale,
-		commitment = excluded.commitment, at = excluded.at`,
+		commitment = excluded.commitment, at = excluded.at`),
 		code, t.Seat, t.Name, t.Word, t.Scale, t.Commitment, t.At.UnixMilli())
 	if err != nil {
 		return fmt.Errorf("store: takeaway of %s seat %d: %w", code, t.Seat, err)
@@ -32,7 +32,7 @@ func (s *Store) SaveTakeaway(code string, t Takeaway) error {
 
 // Takeaways returns a room's end-of-game answers, by seat.
 func (s *Store) Takeaways(code string) ([]Takeaway, error) {
-	rows, err := s.rd.Query(`SELECT seat, name, word, scale, commitment, at FROM takeaways WHERE room = ? ORDER BY seat`, code)
+	rows, err := s.rd.Query(s.d.q(`SELECT seat, name, word, scale, commitment, at FROM takeaways WHERE room = ? ORDER BY seat`), code)
 	if err != nil {
 		return nil, fmt.Errorf("store: takeaways of %s: %w", code, err)
 	}

@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// advisoryKey is the PostgreSQL advisory lock a server holds on its
+// database while it runs (the flock of the SQLite directory), and that
+// migrations take in turn.
+const advisoryKey = 0x70757368 // "push"
+
+// OpenURL opens the PostgreSQL database at a postgres:// URL: the same store
+// as Open, with the same durability (an append returns once its
+// transaction is committed, and PostgreSQL's commit is durable with its
+// default synchronous_commit). The server creates and migrates the schema
+// itself. Until rooms have owners with leases (a cluster), one server at a
+// time uses a database: a second is refused with ErrLocked, as on a shared
+// data directory.
+func OpenURL(dsn string) (*Store, error) {
+	where := redact(dsn)
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", where, err)
+	}
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxOpenConns(1) // the writer, as with SQLite: group commit needs no more
+	db.SetMaxIdleConns(1)
+	// The readers cannot write, like SQLite's query_only connections.
+	rcfg := cfg.Copy()
+	rcfg.RuntimeParams["default_transaction_read_only"] = "on"
+	rd := stdlib.OpenDB(*rcfg)
+	rd.SetMaxOpenConns(readers)
+	rd.SetMaxIdleConns(readers)
+	// The lock lives on its own connection, held until Close.
+	lockDB := stdlib.OpenDB(*cfg)
+	fail := func(format string, a ...any) (*Store, error) {
+		rd.Close()
+		db.Close()
+		lockDB.Close()
+		return nil, fmt.Errorf(format, a...)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	conn, err := lockDB.Conn(ctx)
+	if err != nil {
+		return fail("store: connect to %s: %w", where, err)
+	}
+	var got bool
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, advisoryKey).Scan(&got); err != nil {
+		conn.Close()
+		return fail("store: %s: %w", where, err)
+	}
+	if !got {
+		conn.Close()
+		return fail("store: %s: %w (in use by another server)", where, ErrLocked)
+	}
+	if err := migrate(db, postgresDialect, fmt.Sprintf(`SELECT pg_advisory_xact_lock(%d)`, advisoryKey+1)); err != nil {
+		conn.Close()
+		return fail("store: schema of %s: %v: %w", where, err, ErrDamaged)
+	}
+	s := &Store{db: db, rd: rd, d: postgresDialect, path: where, lock: closers{conn, lockDB},
+		appends: make(chan appendReq, maxBatch), stopped: make(chan struct{})}
+	if err := s.commit([]appendReq{{health: true, at: time.Now().UnixMilli()}}); err != nil {
+		conn.Close()
+		return fail("store: %s: a test write failed: %v: %w", where, err, ErrDamaged)
+	}
+	go s.writer()
+	return s, nil
+}
+
+type closers []interface{ Close() error }
+
+func (c closers) Close() error {
+	var first error
+	for _, x := range c {
+		if err := x.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// redact drops the password from a URL, for logs and errors.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "the PostgreSQL database"
+	}
+	return u.Redacted()
+}
