@@ -153,8 +153,8 @@ type Hub struct {
 	closed   bool
 	previews map[string]bool // address groups with a preview running
 	w        *writers        // the writer pool every connection's frames go through
-	stop     chan struct{} // closed by Close: ends the pinger
-	nextSlot uint32        // ping slot of the next connection
+	stop     chan struct{}   // closed by Close: ends the pinger
+	nextSlot uint32          // ping slot of the next connection
 	wg       sync.WaitGroup
 
 	library      []trainerScenario // serve -scenarios DIR; read-only after New
