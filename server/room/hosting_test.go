@@ -308,10 +308,12 @@ func TestNotices(t *testing.T) {
 	if len(ben.view.Room.Notices) > noticesShown {
 		t.Fatalf("%d notices shown", len(ben.view.Room.Notices))
 	}
+	fac.must(protocol.ClientMsg{Kind: protocol.KindPause})
 	fac.must(protocol.ClientMsg{Kind: protocol.KindEnd})
-	if n := last(ana, protocol.NoticeEnded); !ana.view.Room.Over || n.Text == "" {
+	if n := last(ana, protocol.NoticeEnded); !ana.view.Room.Over || ana.view.Room.Paused || n.Text == "" {
 		t.Fatalf("end: %+v", ana.view.Room)
 	}
+	fac.fails(protocol.ClientMsg{Kind: protocol.KindPause}, protocol.CodeGameOver)
 }
 
 // The report calls people by the names they joined with, a bot seat by its
