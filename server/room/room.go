@@ -431,6 +431,7 @@ func (r *Room) expire(now time.Time) {
 		st := &r.meta.Seats[s]
 		if r.st.Pending(s) && st.Owned && !st.BotOnly && st.conn == nil && !st.Hold {
 			st.Hold, held = true, true
+			r.notify(protocol.NoticeBot, s, "Time ran out while you were away: a bot played your seat. Your next decision takes it back.")
 			slog.Info("deadline: a bot takes an absent seat", "code", r.code, "seat", s)
 		}
 	}
