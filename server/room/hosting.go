@@ -14,6 +14,7 @@ import (
 	"pushback/scenarios"
 	"pushback/server/balance"
 	"pushback/server/protocol"
+	"pushback/server/protocol/text"
 	"pushback/sim"
 )
 
@@ -108,11 +109,7 @@ func (h *Hub) trainer(id string) *trainerScenario {
 // bad_message naming its first problem at line:column.
 func (h *Hub) scenarioOf(req *protocol.CreateRoom) (*sim.Scenario, []byte, error) {
 	if len(req.Source) > 0 {
-		file := req.File
-		if file == "" {
-			file = "scenario.yaml"
-		}
-		scn, _, err := scenarios.Check(filepath.Base(file), req.Source)
+		scn, _, err := scenarios.Check(fileName(req.File), req.Source)
 		if err != nil {
 			var errs scenarios.Errors
 			if errors.As(err, &errs) && len(errs) > 0 {
@@ -161,10 +158,7 @@ func (h *Hub) choices() []protocol.ScenarioChoice {
 // check answers a trainer's file with every problem, each at its line and
 // column, and the hints.
 func (h *Hub) check(c *client, m protocol.ClientMsg) {
-	file := filepath.Base(m.File)
-	if m.File == "" {
-		file = "scenario.yaml"
-	}
+	file := fileName(m.File)
 	out := &protocol.Checked{File: file, Problems: []protocol.Problem{}, Hints: []protocol.Problem{}}
 	if len(m.Source) == 0 {
 		out.Problems = append(out.Problems, protocol.Problem{Line: 1, Column: 1, Message: "the file is empty"})
@@ -266,6 +260,16 @@ func (h *Hub) balance(key string, req *protocol.CreateRoom) (*protocol.Balance, 
 		out.Rows = append(out.Rows, row)
 	}
 	return out, nil
+}
+
+// fileName is an uploaded file's name as the messages show it: its base
+// name, or "scenario.yaml" for none or one that is long or not plain text.
+func fileName(name string) string {
+	name = filepath.Base(name)
+	if name == "." || name == "/" || text.Check(name, 100, false) != nil || strings.TrimSpace(name) == "" {
+		return "scenario.yaml"
+	}
+	return name
 }
 
 // seatStyles is the bot style of each of n manager seats: the defaults

@@ -74,6 +74,9 @@ func TestHostingKinds(t *testing.T) {
 	if ck.File != "mine.yaml" || len(ck.Problems) == 0 || ck.Problems[0].Line != line || ck.Problems[0].Column < 1 || ck.Scenario != nil {
 		t.Fatalf("check broken: %+v (want line %d)", ck, line)
 	}
+	if ck = c.must(protocol.ClientMsg{Kind: protocol.KindCheck, Source: broken, File: "../x/\u202eevil.yaml"}).Checked; ck.File != "scenario.yaml" {
+		t.Fatalf("a hostile file name came back as %q", ck.File)
+	}
 	ck = c.must(protocol.ClientMsg{Kind: protocol.KindCheck, Source: trainerFile(t, "fresh"), File: "fresh.yaml"}).Checked
 	if len(ck.Problems) != 0 || ck.Scenario == nil || ck.Scenario.ID != "fresh" || ck.Scenario.Title != "Our Own Workshop" || !ck.Scenario.Trainer {
 		t.Fatalf("check valid: %+v", ck)
