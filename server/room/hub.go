@@ -818,12 +818,14 @@ func (h *Hub) create(c *client, m protocol.ClientMsg) {
 	if fac == "" {
 		fac = newToken()
 	}
-	scn, src, err := h.scenarioOf(req)
 	var r *Room
-	for i := 0; err == nil && i < 5; i++ { // a code collision is one in hundreds of millions
-		r, err = create(h, newCode(), fac, *req, scn, src, time.Now())
-		if !errors.Is(err, errCodeTaken) {
-			break
+	scn, src, err := h.scenarioOf(req)
+	if err == nil {
+		for range 5 { // a code collision is one in hundreds of millions
+			r, err = create(h, newCode(), fac, *req, scn, src, time.Now())
+			if !errors.Is(err, errCodeTaken) {
+				break
+			}
 		}
 	}
 	if err != nil {
