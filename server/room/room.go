@@ -426,17 +426,22 @@ func (r *Room) expire(now time.Time) {
 	}
 	r.dl = time.Time{}
 	turn, phase := r.st.Turn, r.st.Phase
-	held, prev := false, r.meta.clone()
+	var held []sim.Seat
+	prev := r.meta.clone()
 	for s := sim.Executive; int(s) <= r.st.Managers(); s++ {
 		st := &r.meta.Seats[s]
 		if r.st.Pending(s) && st.Owned && !st.BotOnly && st.conn == nil && !st.Hold {
-			st.Hold, held = true, true
-			r.notify(protocol.NoticeBot, s, "Time ran out while you were away: a bot played your seat. Your next decision takes it back.")
+			st.Hold = true
+			held = append(held, s)
 			slog.Info("deadline: a bot takes an absent seat", "code", r.code, "seat", s)
 		}
 	}
-	if held {
-		r.persist(prev) // if it fails the seats stay as they were, and skip gives the defaults
+	// If storing fails the seats stay as they were, and skip gives the
+	// defaults.
+	if len(held) > 0 && r.persist(prev) == nil {
+		for _, s := range held {
+			r.notify(protocol.NoticeBot, s, "Time ran out while you were away: a bot played your seat. Your next decision takes it back.")
+		}
 	}
 	r.settle()
 	if r.st.Turn == turn && r.st.Phase == phase && !r.over && r.anyPending() {
