@@ -15,6 +15,10 @@ import (
 // migrations take in turn.
 const advisoryKey = 0x70757368 // "push"
 
+// lockWait is how long OpenURL waits for the database's lock before it
+// refuses with ErrLocked.
+var lockWait = 10 * time.Second
+
 // OpenURL opens the PostgreSQL database at a postgres:// URL: the same store
 // as Open, with the same durability (an append returns once its
 // transaction is committed, and PostgreSQL's commit is durable with its
@@ -51,14 +55,22 @@ func OpenURL(dsn string) (*Store, error) {
 	if err != nil {
 		return fail("store: connect to %s: %w", where, err)
 	}
-	var got bool
-	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, advisoryKey).Scan(&got); err != nil {
-		conn.Close()
-		return fail("store: %s: %w", where, err)
-	}
-	if !got {
-		conn.Close()
-		return fail("store: %s: %w (in use by another server)", where, ErrLocked)
+	// A server killed a moment ago still holds the lock until PostgreSQL
+	// notices its connection is gone: a restart waits for that, a while.
+	for end := time.Now().Add(lockWait); ; {
+		var got bool
+		if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, advisoryKey).Scan(&got); err != nil {
+			conn.Close()
+			return fail("store: %s: %w", where, err)
+		}
+		if got {
+			break
+		}
+		if time.Now().After(end) {
+			conn.Close()
+			return fail("store: %s: %w (in use by another server)", where, ErrLocked)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 	if err := migrate(db, postgresDialect, fmt.Sprintf(`SELECT pg_advisory_xact_lock(%d)`, advisoryKey+1)); err != nil {
 		conn.Close()

@@ -360,6 +360,8 @@ func testRetentionDeletesWholeRooms(t *testing.T, open func() (*Store, error)) {
 func TestSecondServerRefused(t *testing.T) { each(t, testSecondServerRefused) }
 
 func testSecondServerRefused(t *testing.T, open func() (*Store, error)) {
+	defer func(w time.Duration) { lockWait = w }(lockWait)
+	lockWait = 300 * time.Millisecond
 	s, err := open()
 	if err != nil {
 		t.Fatal(err)
