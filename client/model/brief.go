@@ -53,10 +53,10 @@ func (m *Model) Briefed() bool { return m.Room.Code != "" && m.Saved.Briefed == 
 // they say what the engine does, not what a player might hope it does.
 var (
 	teamMeters = []Line{
-		{"Morale", "your team's motivation. Low morale slows sales a month later; below 35, people start to resign."},
-		{"Trust", "your team's trust in you: your credibility. It falls faster than it rises, and morale follows it."},
-		{"Quota", "how much of its target your team sells, in %. It follows morale and trust, a month late."},
-		{"Standing", "the executive's confidence in you: your political capital. Objections spend it; results and the board's reviews set it."},
+		{"Morale", "a team's motivation. Low morale slows sales a month later; below 35, people start to resign."},
+		{"Trust", "a team's trust in its manager: credibility. It falls faster than it rises, and morale follows it."},
+		{"Quota", "how much of its target a team sells, in %. It follows morale and trust, a month late."},
+		{"Standing", "the executive's confidence in a manager: political capital. Objections spend it; results and the board's reviews set it."},
 	}
 	companyMeters = []Line{
 		{"Revenue vs plan", "the managers' quotas together; 100 is the plan. A miss raises board pressure."},
@@ -116,6 +116,9 @@ func (m *Model) Briefing() Briefing {
 // executiveWho names the executive: the persona that plays it, with its
 // summary, or the person in the seat.
 func (m *Model) executiveWho() (who, about string) {
+	if m.Seat == sim.Executive {
+		return "you", "You choose the mandates and rule on the managers' objections; the board judges your results."
+	}
 	if id := m.Info.Executive; id != "" {
 		for _, p := range m.Info.Personas {
 			if p.ID == id {

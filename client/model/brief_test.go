@@ -55,9 +55,12 @@ func TestBriefingPerRole(t *testing.T) {
 		t.Errorf("the manager's role %q, actions %q, case %q", mgr.Role, mgr.Actions, mgr.Case)
 	}
 
+	if who := joinAs(t, s, 2, protocol.RoleManager, "", Saved{}).Briefing().Executive; who != "Eve" {
+		t.Errorf("with a person in the seat the executive is %q, want Eve", who)
+	}
 	exec := joinAs(t, s, sim.Executive, protocol.RoleExecutive, "", Saved{}).Briefing()
-	if exec.Executive != "Eve" {
-		t.Errorf("with a person in the seat the executive is %q, want Eve", exec.Executive)
+	if exec.Executive != "you" {
+		t.Errorf("the executive is told the executive is %q", exec.Executive)
 	}
 	if len(exec.Meters) != 7 || exec.Meters[0].Term != "Revenue vs plan" || !strings.HasPrefix(exec.Role, "You are the executive") {
 		t.Errorf("the executive's meters %+v, role %q", exec.Meters, exec.Role)

@@ -42,7 +42,7 @@ func (c *ctx) brief(g, y, w, body float64, done string) float64 {
 	small := math.Max(sizeSmall, body-3)
 	head := body + 4
 	p := c.panel("brief", g, y, w, "")
-	p.label("Before month 1", small, true, colMuted)
+	p.label(map[bool]string{false: "Before month 1", true: "The briefing"}[m.Room.Started], small, true, colMuted)
 	p.para(b.Title, head+6, true, colInk)
 	p.para(b.Role, body, false, colInk)
 	p.para("The executive: "+b.Executive, head, true, colInk)

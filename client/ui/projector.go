@@ -40,8 +40,8 @@ func projector(c *ctx) {
 	j.label("Join at", sizeSmall, true, colMuted)
 	j.para(c.joinURL, sizeSmall, true, colInk)
 	j.label(m.Room.Code, 40, true, colInk)
-	q := j.take(150)
-	q.w = 150
+	q := j.take(120)
+	q.w = 120
 	c.qr(q, c.joinURL+"?room="+m.Room.Code)
 	jend := c.end("join", y, j) + 14
 	mx, mw, my := g, c.w-3*g-cw, y

@@ -128,8 +128,8 @@ func (c *ctx) paintHeader(h float64, status, clock string) {
 			link = "○ " + m.Conn.String()
 		}
 		c.p.text(link, c.w-g, 16, sizeBody, false, colPanel, alignRight)
-		if c.narrow {
-			c.p.text(status, g, 46, sizeBody, false, colPanel, alignLeft)
+		if c.narrow { // beside the help button
+			c.p.text(clipText(status, c.w-2*g-56, sizeBody, false), g, 46, sizeBody, false, colPanel, alignLeft)
 		} else {
 			c.p.text(status, c.w/2+40, 16, sizeBody, false, colPanel, alignCenter)
 		}
