@@ -84,10 +84,13 @@ func (tb *table) apply(c sim.Command) {
 	tb.cmds = append(tb.cmds, c)
 }
 
-// report is the debrief of the table's game so far, as the server builds it.
+// report is the debrief of the table's game so far, as the server builds
+// it: the people by the names they joined with (Eve the executive, Ann and
+// Bo), the seats bots played by their style.
 func (tb *table) report() *report.Report {
 	tb.t.Helper()
-	r, err := serverdebrief.Build(serverdebrief.Game{Table: "KX7PQR", ScenarioName: scenarios.Default, Config: tb.s.Cfg, Seed: fixtureSeed, Commands: tb.cmds})
+	r, err := serverdebrief.Build(serverdebrief.Game{Table: "KX7PQR", ScenarioName: scenarios.Default, Config: tb.s.Cfg, Seed: fixtureSeed, Commands: tb.cmds,
+		People: []string{"Eve", "Ann", "Bo", "", ""}})
 	if err != nil {
 		tb.t.Fatal(err)
 	}

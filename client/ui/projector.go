@@ -31,7 +31,7 @@ func projector(c *ctx) {
 		return
 	}
 	g := c.margin()
-	cw := 260.0
+	cw := 300.0
 	if c.narrow {
 		cw = c.w - 2*g
 	}
