@@ -121,10 +121,18 @@ func (c *ctx) projectorMonth(p *flow) {
 }
 
 // projectorReveal is what each manager decided in public, and every
-// cause the room may see of the meters' moves.
+// cause the room may see of the meters' moves: side by side when the
+// panel is wide, so that a projector shows it all without scrolling.
 func (c *ctx) projectorReveal(p *flow) {
 	m := c.m
 	p.space(6)
+	why := p
+	if p.w >= 700 {
+		half := (p.w - 24) / 2
+		why = c.flow(p.x+half+24, p.y, half)
+		p.w = half
+		defer func() { p.y = math.Max(p.y, why.y) }()
+	}
 	if m.View.Card >= 0 {
 		t, _ := m.Card(m.View.Card)
 		p.para("Mandate: "+t, projBody, true, colInk)
@@ -160,16 +168,18 @@ func (c *ctx) projectorReveal(p *flow) {
 			continue
 		}
 		if !header {
-			p.space(6)
-			p.label("Why the meters moved", sizeBody, true, colMuted)
+			if why == p {
+				why.space(6)
+			}
+			why.label("Why the meters moved", sizeBody, true, colMuted)
 			header = true
 		}
 		who := "The company"
 		if s != sim.Executive {
 			who = m.SeatName(s)
 		}
-		p.label(who, sizeBody, true, colInk)
-		c.causes(p, cs)
+		why.label(who, sizeBody, true, colInk)
+		c.causes(why, cs)
 	}
 }
 
