@@ -150,8 +150,12 @@ func joinActions() string {
 // oldest first. A pause is not among them: while the room is paused every
 // screen says so (PauseText), and the banner goes when the game continues.
 // Nobody clicks on a projector, so its notices pass after NoticeShown.
+// The facilitator gets none: the console shows what they did.
 func (m *Model) Banners() []protocol.Notice {
 	var out []protocol.Notice
+	if m.Seat == sim.Facilitator {
+		return nil
+	}
 	now := m.Wall.Add(m.Skew).UnixMilli()
 	for _, n := range m.Room.Notices {
 		if n.At <= m.Saved.Seen || n.Kind == protocol.NoticePaused || n.Kind == protocol.NoticeContinued ||

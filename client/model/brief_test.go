@@ -233,6 +233,13 @@ func TestNotices(t *testing.T) {
 	if m.Saved.Seen != now.UnixMilli()-3000 {
 		t.Errorf("dismissed notices are not saved: %+v", m.Saved)
 	}
+	// The facilitator did it: the console has no banners of it.
+	f := New(Saved{})
+	f.Receive(frame(t, joinedMsg(s, sim.Facilitator, "")))
+	f.Receive(frame(t, v))
+	if b := f.Banners(); len(b) != 0 {
+		t.Errorf("the facilitator's banners: %+v", b)
+	}
 	// The projector's notices pass after NoticeShown.
 	p := New(Saved{})
 	p.Tick(now)

@@ -30,6 +30,10 @@ func briefedLobby(c *ctx) {
 	for _, si := range m.Room.Seats {
 		c.seatLine(s, si, si.Seat == m.Seat)
 	}
+	s.space(6)
+	if s.button("leave", "Leave", true) {
+		c.do(model.Leave{})
+	}
 	c.end("seats", y, s)
 }
 
