@@ -74,6 +74,9 @@ func TestHostingKinds(t *testing.T) {
 	if ck.File != "mine.yaml" || len(ck.Problems) == 0 || ck.Problems[0].Line != line || ck.Problems[0].Column < 1 || ck.Scenario != nil {
 		t.Fatalf("check broken: %+v (want line %d)", ck, line)
 	}
+	if ck = c.must(protocol.ClientMsg{Kind: protocol.KindCheck, Source: broken, File: "../x/\u202eevil.yaml"}).Checked; ck.File != "scenario.yaml" {
+		t.Fatalf("a hostile file name came back as %q", ck.File)
+	}
 	ck = c.must(protocol.ClientMsg{Kind: protocol.KindCheck, Source: trainerFile(t, "fresh"), File: "fresh.yaml"}).Checked
 	if len(ck.Problems) != 0 || ck.Scenario == nil || ck.Scenario.ID != "fresh" || ck.Scenario.Title != "Our Own Workshop" || !ck.Scenario.Trainer {
 		t.Fatalf("check valid: %+v", ck)
@@ -176,7 +179,8 @@ func TestSpreadAudienceAndMove(t *testing.T) {
 	join := func(name, code string) protocol.ServerMsg {
 		return dial(t, s.url).req(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Name: name, Role: protocol.RoleManager})
 	}
-	if j := join("Ana", ja.Code).Joined; j == nil || j.Code != ja.Code || j.Seat != 1 {
+	anaC := dial(t, s.url)
+	if j := anaC.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: ja.Code, Name: "Ana", Role: protocol.RoleManager}).Joined; j.Code != ja.Code || j.Seat != 1 {
 		t.Fatalf("Ana: %+v", j)
 	}
 	if j := join("Ben", ja.Code).Joined; j == nil || j.Code != codeB || j.Seat != 1 || j.Token == "" {
@@ -208,8 +212,7 @@ func TestSpreadAudienceAndMove(t *testing.T) {
 		t.Fatalf("audience room: %+v", v.Room)
 	}
 
-	// assign with a code: Ana moves from A to the unlocked, emptied C.
-	facC.must(protocol.ClientMsg{Kind: protocol.KindLock, On: false})
+	// assign with a code: Ana moves from A to C once C is unlocked.
 	v := fac.waitView(func(v *protocol.View) bool { return len(v.Room.People) >= 2 })
 	var ana int
 	for _, p := range v.Room.People {
@@ -219,7 +222,18 @@ func TestSpreadAudienceAndMove(t *testing.T) {
 	}
 	fac.fails(protocol.ClientMsg{Kind: protocol.KindAssign, Conn: ana, Code: "ZZZZZZ"}, protocol.CodeBadMessage)
 	fac.fails(protocol.ClientMsg{Kind: protocol.KindAssign, Conn: 999, Code: codeC}, protocol.CodeBadMessage)
+	fac.fails(protocol.ClientMsg{Kind: protocol.KindAssign, Conn: ana, Code: codeC}, protocol.CodeRoomLocked)
+	if !fac.view.Room.Seats[1].Human {
+		t.Fatal("a refused move took Ana's seat")
+	}
+	facC.must(protocol.ClientMsg{Kind: protocol.KindLock, On: false})
 	fac.must(protocol.ClientMsg{Kind: protocol.KindAssign, Conn: ana, Code: codeC})
+	for anaC.joined.Code != codeC {
+		anaC.next()
+	}
+	if anaC.joined.Seat != 1 || anaC.joined.Role != protocol.RoleManager || anaC.joined.Token == "" {
+		t.Fatalf("Ana moved as %+v", anaC.joined)
+	}
 	vc := facC.waitView(func(v *protocol.View) bool { return v.Room.Seats[1].Human })
 	if vc.Room.Seats[1].Name != "Ana" {
 		t.Fatalf("table C after the move: %+v", vc.Room.Seats)
@@ -308,10 +322,12 @@ func TestNotices(t *testing.T) {
 	if len(ben.view.Room.Notices) > noticesShown {
 		t.Fatalf("%d notices shown", len(ben.view.Room.Notices))
 	}
+	fac.must(protocol.ClientMsg{Kind: protocol.KindPause})
 	fac.must(protocol.ClientMsg{Kind: protocol.KindEnd})
-	if n := last(ana, protocol.NoticeEnded); !ana.view.Room.Over || n.Text == "" {
+	if n := last(ana, protocol.NoticeEnded); !ana.view.Room.Over || ana.view.Room.Paused || n.Text == "" {
 		t.Fatalf("end: %+v", ana.view.Room)
 	}
+	fac.fails(protocol.ClientMsg{Kind: protocol.KindPause}, protocol.CodeGameOver)
 }
 
 // The report calls people by the names they joined with, a bot seat by its
