@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"pushback/client/model"
 	"pushback/sim"
@@ -201,6 +202,17 @@ func projectorLobby(c *ctx, y float64) {
 	q := p.take(side)
 	q.w = side
 	c.qr(q, c.joinURL+"?room="+m.Room.Code)
+	if !m.Briefed() { // who has joined, under the code while the briefing is up
+		var here []string
+		for _, si := range m.Room.Seats {
+			if si.Human && si.Connected && si.Name != "" {
+				here = append(here, si.Name)
+			}
+		}
+		if len(here) > 0 {
+			p.para("Here: "+strings.Join(here, ", "), sizeHead, false, colInk)
+		}
+	}
 	end := c.end("join", y, p)
 	ry := c.below(y, end)
 	if !m.Briefed() {
