@@ -233,6 +233,21 @@ func TestNotices(t *testing.T) {
 	if m.Saved.Seen != now.UnixMilli()-3000 {
 		t.Errorf("dismissed notices are not saved: %+v", m.Saved)
 	}
+	// A reload keeps them dismissed; another room starts afresh.
+	again := New(m.Saved)
+	again.Tick(now)
+	again.Receive(frame(t, joinedMsg(s, 1, "tok")))
+	again.Receive(frame(t, v))
+	if b := again.Banners(); len(b) != 1 {
+		t.Errorf("after a reload: %+v", b)
+	}
+	other := New(m.Saved)
+	j := joinedMsg(s, 1, "tok")
+	j.Joined.Code = "OTHER1"
+	other.Receive(frame(t, j))
+	if other.Saved.Seen != 0 {
+		t.Errorf("another room keeps %d", other.Saved.Seen)
+	}
 	// The facilitator did it: the console has no banners of it.
 	f := New(Saved{})
 	f.Receive(frame(t, joinedMsg(s, sim.Facilitator, "")))

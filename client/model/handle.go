@@ -110,7 +110,10 @@ func (m *Model) joined(j *protocol.Joined) {
 		m.HasView, m.View, m.Texts, m.Debrief, m.Report, m.Step = false, sim.View{}, nil, false, nil, 0
 		m.anims = map[MeterKey]*Anim{}
 		m.Room = protocol.Room{Code: j.Code}
-		m.Saved.Seen, m.Help = 0, false
+		m.Help = false
+	}
+	if j.Code != m.Saved.Code { // notices dismissed in another room say nothing of this one's
+		m.Saved.Seen = 0
 	}
 	m.Joined, m.Busy, m.Notice = true, false, ""
 	m.Seat, m.Role, m.Info = j.Seat, j.Role, j.Scenario
