@@ -37,9 +37,11 @@ func briefedLobby(c *ctx) {
 	c.end("seats", y, s)
 }
 
-// brief lays out the briefing at x, y in a column of width w, in text of size body (larger on the projector), with a button
-// (and Enter, when nothing has the focus) that closes it. It returns the y
-// below it.
+// brief lays out the briefing at g, y in a column of width w, in text of
+// size body (larger on the projector), with a button (and Enter, when
+// nothing has the focus) that closes it: the introduction, then the meters
+// beside the answers, the objectives under the shorter of the two. It
+// returns the y below it.
 func (c *ctx) brief(g, y, w, body float64, done string) float64 {
 	m := c.m
 	b := m.Briefing()
@@ -65,10 +67,10 @@ func (c *ctx) brief(g, y, w, body float64, done string) float64 {
 	}
 	mt := c.panel("brief.meters", g, y, lw, "The meters")
 	c.terms(mt, b.Meters, body)
-	end := c.end("brief.meters", y, mt)
+	lend := c.end("brief.meters", y, mt) + 14
 	ry := y
 	if rx == g {
-		ry = end + 14
+		ry = lend
 	}
 	title := "Your answers"
 	switch {
@@ -83,15 +85,23 @@ func (c *ctx) brief(g, y, w, body float64, done string) float64 {
 		an.para(b.Actions, small, false, colMuted)
 	}
 	an.para(b.Case, small, false, colMuted)
-	end = math.Max(end, c.end("brief.answers", ry, an))
-	y = end + 14
-	if len(b.Goals) > 0 {
-		o := c.panel("brief.goals", g, y, w, "What this scenario is about")
+	rend := c.end("brief.answers", ry, an) + 14
+	if len(b.Goals) > 0 { // under the shorter column
+		gx, gy, gw := g, lend, lw
+		if rx == g || rend < lend {
+			gx, gy, gw = rx, rend, rw
+		}
+		o := c.panel("brief.goals", gx, gy, gw, "What this scenario is about")
 		for _, s := range b.Goals {
 			o.para("• "+s, body, false, colInk)
 		}
-		y = c.end("brief.goals", y, o)
+		if gx == g {
+			lend = c.end("brief.goals", gy, o) + 14
+		} else {
+			rend = c.end("brief.goals", gy, o) + 14
+		}
 	}
+	y = math.Max(lend, rend) - 14
 	return y
 }
 
