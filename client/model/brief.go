@@ -59,17 +59,17 @@ var (
 		{"Standing", "the executive's confidence in a manager: political capital. Objections spend it; results and the board's reviews set it."},
 	}
 	companyMeters = []Line{
-		{"Revenue vs plan", "the managers' quotas together; 100 is the plan. A miss raises board pressure."},
+		{"Revenue vs plan", "the managers' quotas on average, against the plan. A miss raises board pressure."},
 		{"Cost vs budget", "falls as teams carry out the mandates that save money; 100 is the budget."},
 		{"Board pressure", "the executive's own squeeze. It rises with missed revenue, and with every mandate withdrawn or watered down that no front-line evidence explains."},
 	}
 	managerAnswers = []Line{
 		{sim.ResponseRelay.String(), "pass it on because management says so. When the mandate hurts your team, this costs the most trust."},
 		{sim.ResponseExplain.String(), "pass it on and explain why: it costs less trust, and less again when the executive gave a reason."},
-		{sim.ResponsePushBack.String(), "argue against it with a business case. It costs some standing (less with a strong case, more against a sound mandate); your team keeps its trust if it hears that you tried."},
-		{sim.ResponseNegotiate.String(), "propose a compromise with a business case: the same idea at half the risk to your standing."},
+		{sim.ResponsePushBack.String(), "argue against it with a business case. It costs some standing (less with a strong case, more against a sound mandate); your team keeps most of its trust if it hears that you tried, even when you lose."},
+		{sim.ResponseNegotiate.String(), "propose a compromise with a business case; a weak case, or a sound mandate, costs you half the standing a push back would."},
 		{sim.ResponseShield.String(), "quietly keep it from your team. Morale is spared, but if it is found out the mandate lands after all and your standing drops hard."},
-		{sim.ResponseEscalate.String(), "object later to a mandate already in force; the later, the less it is worth."},
+		{sim.ResponseEscalate.String(), "object later to a mandate already in force: it costs more standing and wins less the later it comes, and the harm done stays done."},
 	}
 	executiveAnswers = []Line{
 		{"Visit", "before choosing, spend time with one team: you see its true morale and trust and its front-line evidence."},
