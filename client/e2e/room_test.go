@@ -33,7 +33,8 @@ func (c *cdp) mirrorText(sel string) string {
 // reload; the player's lobby is the briefing until it is read. During play
 // the projector counts the answers and shows the clock; a pause is one
 // banner for everyone and goes on Continue; injected news reaches the
-// player as news and is announced in the live region.
+// player as news and is announced in the live region; ending the game
+// tells the player so.
 func TestProjectorAndBriefing(t *testing.T) {
 	_, addr, fac := stack(t)
 	fac.send(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 2, Seed: 7,
@@ -130,4 +131,11 @@ func TestProjectorAndBriefing(t *testing.T) {
 		t.Errorf("the live region says %q", live)
 	}
 	ann.shot("injected")
+
+	// The trainer ends the game: the player is told so.
+	fac.send(protocol.ClientMsg{Kind: protocol.KindEnd})
+	ann.wait("the end, with the facilitator's word for it", 30*time.Second, func(s state) bool {
+		return s.Screen == "end" && strings.Contains(strings.Join(s.Banners, " "), "ended the game")
+	})
+	ann.shot("ended")
 }
