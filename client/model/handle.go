@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"pushback/server/protocol"
@@ -20,6 +21,9 @@ func (m *Model) Connected() []protocol.ClientMsg {
 		// (TakeBack), never an automatic reconnect.
 	case m.Saved.Token != "":
 		out = append(out, m.msg(protocol.ClientMsg{Kind: protocol.KindResume, Token: m.Saved.Token})...)
+		m.Busy = true
+	case m.Saved.Projector && m.Saved.Code != "":
+		out = append(out, m.msg(protocol.ClientMsg{Kind: protocol.KindJoin, Code: m.Saved.Code, Role: protocol.RoleProjector})...)
 		m.Busy = true
 	case m.Saved.Facilitator != "" && m.Saved.Code != "":
 		out = append(out, m.msg(protocol.ClientMsg{Kind: protocol.KindResume, Code: m.Saved.Code, Token: m.Saved.Facilitator})...)
@@ -77,6 +81,9 @@ func (m *Model) Handle(msg protocol.ServerMsg) (out []protocol.ClientMsg) {
 			panic("view without body")
 		}
 		m.Room = msg.View.Room
+		if !m.Room.Paused && m.Notice == ErrorText(protocol.Error{Code: protocol.CodePaused}) {
+			m.Notice = "" // a refusal while paused is over once the game continues
+		}
 		m.SetServerClock(msg.View.Room.Now)
 		m.setView(msg.View.Game, msg.View.Texts)
 	case protocol.KindError:
@@ -103,6 +110,10 @@ func (m *Model) joined(j *protocol.Joined) {
 		m.HasView, m.View, m.Texts, m.Debrief, m.Report, m.Step = false, sim.View{}, nil, false, nil, 0
 		m.anims = map[MeterKey]*Anim{}
 		m.Room = protocol.Room{Code: j.Code}
+		m.Help = false
+	}
+	if j.Code != m.Saved.Code { // notices dismissed in another room say nothing of this one's
+		m.Saved.Seen = 0
 	}
 	m.Joined, m.Busy, m.Notice = true, false, ""
 	m.Seat, m.Role, m.Info = j.Seat, j.Role, j.Scenario
@@ -116,10 +127,20 @@ func (m *Model) joined(j *protocol.Joined) {
 	if j.Seat == sim.Facilitator {
 		m.Saved.Token = ""
 	}
+	m.Saved.Projector = j.Role == protocol.RoleProjector
 }
 
 func (m *Model) failed(e protocol.Error) {
 	m.Busy = false
+	if e.Code == protocol.CodePaused && m.Room.Paused {
+		// Every screen says the game is paused, until it continues; a
+		// second banner would stay after that. What was refused can be
+		// sent again.
+		if m.Answer.Sent {
+			m.Answer.Dirty = true
+		}
+		return
+	}
 	m.Notice = ErrorText(e)
 	if e.Code == protocol.CodeReplaced {
 		m.Replaced, m.Joined = true, false
@@ -127,7 +148,7 @@ func (m *Model) failed(e protocol.Error) {
 	if !m.Joined && (e.Code == protocol.CodeUnauthorized || e.Code == protocol.CodeUnknownRoom) {
 		// The saved seat is gone (the room ended, or the token is wrong):
 		// forget it, so the next connection does not try it again.
-		m.Saved.Token, m.Saved.Facilitator = "", ""
+		m.Saved.Token, m.Saved.Facilitator, m.Saved.Projector = "", "", false
 	}
 }
 
@@ -145,7 +166,7 @@ func ErrorText(e protocol.Error) string {
 	if !ok {
 		s = "The server refused that"
 	}
-	if e.Message != "" {
+	if e.Message != "" && !strings.EqualFold(strings.TrimSpace(e.Message), s) {
 		return s + " (" + clip(e.Message, 160) + ")."
 	}
 	return s + "."

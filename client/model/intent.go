@@ -208,6 +208,13 @@ func (m *Model) Do(in Intent) []protocol.ClientMsg {
 		return m.takeaway(in)
 	case Dismiss:
 		m.Notice = ""
+	case ShowBriefing:
+		m.Help = true
+	case CloseBriefing:
+		m.Help = false
+		m.Saved.Briefed = m.Room.Code
+	case DismissNotice:
+		m.Saved.Seen = max(m.Saved.Seen, in.At)
 	case TakeBack:
 		if !m.Replaced || m.Saved.Token == "" {
 			return nil
@@ -215,7 +222,7 @@ func (m *Model) Do(in Intent) []protocol.ClientMsg {
 		m.Replaced, m.Busy = false, true
 		return m.msg(protocol.ClientMsg{Kind: protocol.KindResume, Token: m.Saved.Token})
 	case Leave:
-		fresh := New(Saved{Code: m.Saved.Code})
+		fresh := New(Saved{Code: m.Saved.Code, Briefed: m.Saved.Briefed})
 		fresh.Conn, fresh.Now, fresh.Wall, fresh.Skew, fresh.start, fresh.nextID = m.Conn, m.Now, m.Wall, m.Skew, m.start, m.nextID
 		fresh.Title.Name = m.Title.Name
 		*m = *fresh

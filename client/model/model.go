@@ -31,10 +31,11 @@ const (
 	ScreenFacilitator
 	ScreenProjector
 	ScreenDebrief
+	ScreenBriefing // the briefing again, from the help button (brief.go)
 	NumScreens
 )
 
-var screenNames = [NumScreens]string{"title", "lobby", "manager", "executive", "reveal", "end", "facilitator", "projector", "debrief"}
+var screenNames = [NumScreens]string{"title", "lobby", "manager", "executive", "reveal", "end", "facilitator", "projector", "debrief", "briefing"}
 
 func (s Screen) String() string {
 	if s < NumScreens {
@@ -98,6 +99,11 @@ type Saved struct {
 	Token       string `json:"token,omitempty"`       // seat token
 	Facilitator string `json:"facilitator,omitempty"` // facilitator token
 	Draft       string `json:"draft,omitempty"`       // the unsent answer, as JSON (see draft.go)
+	// Projector: this device is Code's projector (which has no token), so a
+	// reload joins it as the projector again.
+	Projector bool   `json:"projector,omitempty"`
+	Briefed   string `json:"briefed,omitempty"` // the room whose briefing was read here
+	Seen      int64  `json:"seen,omitempty"`    // the facilitator's notices up to this time (unix ms) are dismissed
 }
 
 // MeterKey names one meter of one seat; company meters use sim.Executive.
@@ -129,6 +135,7 @@ type Model struct {
 	HasView bool
 	Tables  []protocol.Table // the facilitator's tables
 	Debrief bool             // the player asked for the debrief
+	Help    bool             // the briefing is open again (the help button)
 	Report  *report.Report   // the table's debrief, when the server sent one
 	Step    int              // the debrief's cursor: the story is shown up to this month
 	Take    Takeaway         // the end-of-game answers being written (debrief.go)
@@ -168,6 +175,8 @@ func (m *Model) Screen() Screen {
 	switch {
 	case !m.Joined:
 		return ScreenTitle
+	case m.Help:
+		return ScreenBriefing
 	case (m.Seat == sim.Facilitator || m.Seat == sim.Public) && m.Debrief && m.Report != nil:
 		return ScreenDebrief
 	case m.Seat == sim.Facilitator:

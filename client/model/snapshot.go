@@ -18,6 +18,14 @@ type Snapshot struct {
 	Shown   map[string]int `json:"shown"`  // the same as drawn now, mid-animation
 	Causes  []string       `json:"causes"`
 
+	// The room as the facilitator left it: the briefing read here, the
+	// pause, the notices shown as banners, and the projector's "3 of 5
+	// answered".
+	Briefed  bool     `json:"briefed"`
+	Paused   bool     `json:"paused"`
+	Banners  []string `json:"banners,omitempty"`
+	Answered string   `json:"answered,omitempty"`
+
 	// The business case: this month's mandate (ID), the evidence the team
 	// holds (IDs, in the order of the cite.N chips), the draft's citations
 	// and alternative, and after the reveal the ruling and its feedback.

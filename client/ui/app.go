@@ -198,6 +198,7 @@ func (a *App) step(in *input) {
 	}
 	c := a.ctx(in, nil)
 	scenes[screen](c)
+	c.helpButton()
 	st.nodes, st.sticky = c.nodes, c.sticky
 	if in.press {
 		st.pressed = c.downAt
@@ -216,7 +217,7 @@ func (a *App) step(in *input) {
 	for _, f := range c.order {
 		if f.id == st.focus {
 			focusIsText = f.txt
-			if st.focus != before && st.keyFocused {
+			if st.focus != before && st.keyFocused && !f.fixed {
 				a.reveal(f.r)
 			}
 		}
@@ -257,6 +258,7 @@ func (a *App) paint(dst *ebiten.Image) {
 	for _, f := range c.overlay {
 		f()
 	}
+	c.helpButton()
 	if a.st.contentH > a.geo.h { // a scroll bar, so a phone user knows there is more
 		track := a.geo.h
 		frac := a.geo.h / a.st.contentH

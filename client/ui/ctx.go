@@ -36,9 +36,10 @@ type input struct {
 
 // focusable is a control keyboard navigation can reach.
 type focusable struct {
-	id  string
-	r   rect
-	txt bool // a text field: takes characters, Space is a character
+	id    string
+	r     rect
+	txt   bool // a text field: takes characters, Space is a character
+	fixed bool // in the header, which does not scroll
 }
 
 // ctx is one pass over a screen. The same scene code runs twice a frame:

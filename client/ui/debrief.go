@@ -123,7 +123,7 @@ func (c *ctx) debriefTop(g, y float64, r *report.Report, n int) float64 {
 	if !r.Final {
 		state = fmt.Sprintf("live: %d of %d months played, scores provisional", r.Played, r.Turns)
 	}
-	p.para(fmt.Sprintf("Table %s · against %s · %s", r.Table, r.Executive, state), sizeSmall, false, colMuted)
+	p.para(fmt.Sprintf("Table %s · the executive: %s · %s", r.Table, r.Executive, state), sizeSmall, false, colMuted)
 	month := fmt.Sprintf("Month %d of %d", n, r.Played)
 	if n == 0 {
 		month = fmt.Sprintf("The start (0 of %d)", r.Played)

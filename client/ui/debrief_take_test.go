@@ -2,6 +2,7 @@ package ui
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"pushback/client/model"
@@ -58,5 +59,33 @@ func TestDebriefTakeaways(t *testing.T) {
 	}
 	if proj.Seat != sim.Public {
 		t.Errorf("the projector fixture sits in seat %d", proj.Seat)
+	}
+}
+
+// The debrief calls people by the names they joined with and the seats
+// bots played by their style; nothing technical (seed, command count) is on
+// the screen.
+func TestDebriefNames(t *testing.T) {
+	tb := newTable(t)
+	tb.play(nil, func(*sim.State) bool { return false })
+	rep := tb.report()
+	m := debriefed(tb.model(1, true, 0), rep, rep.Played)
+	m.Do(model.OpenDebrief{})
+	d := newDriver(t, m, laptop)
+	d.tick(input{})
+	var words []string
+	for _, n := range d.a.st.nodes {
+		words = append(words, n.name)
+	}
+	all := strings.Join(words, "\n")
+	for _, want := range []string{"Ann", "Bo", "Diplomat (bot)", "Yes-man (bot)", "Eve (executive)", "the executive: Eve"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the debrief does not name %q", want)
+		}
+	}
+	for _, not := range []string{"Manager 1", "Manager 3", "seed", "Seed", "commands"} {
+		if strings.Contains(all, not) {
+			t.Errorf("the debrief shows %q", not)
+		}
 	}
 }

@@ -84,10 +84,13 @@ func (tb *table) apply(c sim.Command) {
 	tb.cmds = append(tb.cmds, c)
 }
 
-// report is the debrief of the table's game so far, as the server builds it.
+// report is the debrief of the table's game so far, as the server builds
+// it: the people by the names they joined with (Eve the executive, Ann and
+// Bo), the seats bots played by their style.
 func (tb *table) report() *report.Report {
 	tb.t.Helper()
-	r, err := serverdebrief.Build(serverdebrief.Game{Table: "KX7PQR", ScenarioName: scenarios.Default, Config: tb.s.Cfg, Seed: fixtureSeed, Commands: tb.cmds})
+	r, err := serverdebrief.Build(serverdebrief.Game{Table: "KX7PQR", ScenarioName: scenarios.Default, Config: tb.s.Cfg, Seed: fixtureSeed, Commands: tb.cmds,
+		People: []string{"Eve", "Ann", "Bo", "", ""}})
 	if err != nil {
 		tb.t.Fatal(err)
 	}
@@ -144,6 +147,12 @@ func (tb *table) feed(m *model.Model, seat sim.Seat, started bool, deadline time
 	m.Handle(protocol.ServerMsg{Kind: protocol.KindView, View: &protocol.View{Game: v, Room: room, Texts: texts}})
 }
 
+// briefed marks the model's room as briefed, as "Got it" does.
+func briefed(m *model.Model) *model.Model {
+	m.Do(model.CloseBriefing{})
+	return m
+}
+
 // fixture is one screen to draw.
 type fixture struct {
 	name   string
@@ -171,7 +180,9 @@ func fixtures(t *testing.T) []fixture {
 	add("title", model.ScreenTitle, title)
 
 	tb := newTable(t)
-	add("lobby", model.ScreenLobby, tb.model(1, false, 0))
+	add("briefing", model.ScreenLobby, tb.model(1, false, 0)) // the lobby until its briefing is read
+	add("lobby", model.ScreenLobby, briefed(tb.model(1, false, 0)))
+	add("projector-briefing", model.ScreenProjector, tb.model(sim.Public, false, 0))
 
 	// Month 2: the first month played by bots, so meters have a history.
 	everyone := []sim.Seat{}
@@ -187,7 +198,17 @@ func fixtures(t *testing.T) []fixture {
 		m.Orders.Framing = "The board wants a plan by Friday."
 		return m
 	}())
+	add("briefing-executive", model.ScreenBriefing, func() *model.Model {
+		m := tb.model(sim.Executive, true, 0)
+		m.Do(model.ShowBriefing{})
+		return m
+	}())
 	tb.play([]sim.Seat{1}, mandatePlayed)
+	add("projector", model.ScreenProjector, func() *model.Model {
+		m := tb.model(sim.Public, true, 75*time.Second)
+		m.Room.Answered, m.Room.Waiting = 3, 4 // the bots have answered, Ann has not
+		return m
+	}())
 	add("manager", model.ScreenManager, func() *model.Model {
 		m := tb.model(1, true, 75*time.Second)
 		m.EditAnswer(func(a *model.Answer) {
@@ -216,7 +237,15 @@ func fixtures(t *testing.T) []fixture {
 		}
 		return m
 	}())
-	add("projector", model.ScreenProjector, tb.model(sim.Public, true, 40*time.Second))
+	add("paused", model.ScreenExecutive, func() *model.Model {
+		m := tb.model(sim.Executive, true, 0)
+		m.Room.Paused = true
+		m.Room.Notices = []protocol.Notice{
+			{At: t0.UnixMilli() - 60_000, Kind: protocol.NoticeInjected, Everyone: true, Text: "The facilitator injected market news: " + m.Info.Events[1].Title},
+			{At: t0.UnixMilli() - 1000, Kind: protocol.NoticePaused, Everyone: true, Text: "The facilitator paused the game."},
+		}
+		return m
+	}())
 	tb.play([]sim.Seat{1}, atReveal)
 	before.Tick(t0.Add(time.Second))
 	tb.feed(before, 1, true, 0)
@@ -224,6 +253,11 @@ func fixtures(t *testing.T) []fixture {
 	before.Info.Executive = tb.s.Cfg.Persona // a persona ruled: the feedback names what it values
 	add("reveal", model.ScreenReveal, before)
 	add("executive-reveal", model.ScreenReveal, tb.model(sim.Executive, true, 0))
+	add("projector-reveal", model.ScreenProjector, func() *model.Model {
+		m := tb.model(sim.Public, true, 0)
+		m.Room.Answered, m.Room.Waiting = 2, 5
+		return m
+	}())
 	tb.play(nil, func(s *sim.State) bool { return false })
 	add("end", model.ScreenEnd, tb.model(1, true, 0))
 	rep := tb.report()

@@ -40,6 +40,7 @@ func (d *driver) rectOf(id string) rect {
 	onMain(func() {
 		c := d.a.ctx(&input{}, nil)
 		scenes[d.a.M.Screen()](c)
+		c.helpButton()
 		for _, f := range c.order {
 			if f.id == id {
 				r, found = f.r, true

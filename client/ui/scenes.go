@@ -22,6 +22,7 @@ var scenes = [model.NumScreens]func(c *ctx){
 	model.ScreenFacilitator: console,
 	model.ScreenProjector:   projector,
 	model.ScreenDebrief:     debrief,
+	model.ScreenBriefing:    briefingScene,
 }
 
 // margin is the space around the screen's content.
@@ -84,7 +85,7 @@ func (c *ctx) header() float64 {
 	if m.Notice != "" {
 		y = c.banner(y, m.Notice, colOrange, "notice.ok")
 	}
-	return y
+	return c.roomBanners(y)
 }
 
 // headerStatus is the month and phase, and the time left.
@@ -127,8 +128,8 @@ func (c *ctx) paintHeader(h float64, status, clock string) {
 			link = "○ " + m.Conn.String()
 		}
 		c.p.text(link, c.w-g, 16, sizeBody, false, colPanel, alignRight)
-		if c.narrow {
-			c.p.text(status, g, 46, sizeBody, false, colPanel, alignLeft)
+		if c.narrow { // beside the help button
+			c.p.text(clipText(status, c.w-2*g-56, sizeBody, false), g, 46, sizeBody, false, colPanel, alignLeft)
 		} else {
 			c.p.text(status, c.w/2+40, 16, sizeBody, false, colPanel, alignCenter)
 		}
@@ -137,9 +138,14 @@ func (c *ctx) paintHeader(h float64, status, clock string) {
 
 // banner is a full-width message with a marked edge; with id, an OK button.
 func (c *ctx) banner(y float64, msg string, col colorT, id string) float64 {
+	return c.bannerDo(y, msg, col, id, model.Dismiss{})
+}
+
+// bannerDo is a banner whose OK button (when id and ok are set) does ok.
+func (c *ctx) bannerDo(y float64, msg string, col colorT, id string, ok model.Intent) float64 {
 	g := c.margin()
 	bw := 0.0
-	if id != "" {
+	if id != "" && ok != nil {
 		bw = 70
 	}
 	lines := wrap(msg, c.w-2*g-40-bw, sizeBody, false)
@@ -154,8 +160,8 @@ func (c *ctx) banner(y float64, msg string, col colorT, id string) float64 {
 			c.p.text(l, r.x+22, r.y+10+float64(i)*lineHeight(sizeBody), sizeBody, false, colInk, alignLeft)
 		}
 	}
-	if id != "" && c.button(rect{r.right() - bw - 6, r.y + 6, bw, ctlH}, id, "OK", true) {
-		c.do(model.Dismiss{})
+	if bw > 0 && c.button(rect{r.right() - bw - 6, r.y + 6, bw, ctlH}, id, "OK", true) {
+		c.do(ok)
 	}
 	c.grow(r)
 	return y + h + 12
@@ -281,6 +287,10 @@ func ownName(name string) string {
 // lobby: the seats, roles and who is here, until the facilitator starts.
 func lobby(c *ctx) {
 	m := c.m
+	if !m.Briefed() {
+		briefedLobby(c)
+		return
+	}
 	y := c.header()
 	lx, lw, rx, rw := c.cols(0.45)
 	p := c.panel("room", lx, y, lw, "")
@@ -977,53 +987,6 @@ func console(c *ctx) {
 		}
 		c.end("tablelist", y, t)
 	}
-}
-
-// projector: the room code large, a QR code to join, the public meters and
-// the clock, readable from the back of the room.
-func projector(c *ctx) {
-	m := c.m
-	y := c.header()
-	lx, lw, rx, rw := c.cols(0.42)
-	p := c.panel("join", lx, y, lw, "")
-	p.label("Join at", sizeHead, false, colMuted)
-	p.para(c.joinURL, sizeHead, true, colInk)
-	p.label("with the code", sizeHead, false, colMuted)
-	big := math.Min(96, lw/5)
-	p.label(m.Room.Code, big, true, colInk)
-	side := math.Min(p.w, 300)
-	q := p.take(side)
-	q.w = side
-	c.qr(q, c.joinURL+"?room="+m.Room.Code)
-	end := c.end("join", y, p)
-	ry := c.below(y, end)
-	s := c.panel("public", rx, ry, rw, "")
-	if m.HasView && m.Room.Started {
-		s.label(fmt.Sprintf("Month %d of %d", m.View.Turn, m.View.Turns), sizeTitle, true, colInk)
-		s.label(phaseWords[m.View.Phase], sizeHead, false, colMuted)
-		if left, ok := m.Remaining(); ok {
-			s.label(countdown(left), 72, true, colInk)
-		}
-		if m.View.Card >= 0 {
-			t, _ := m.Card(m.View.Card)
-			s.para("Mandate: "+t, sizeHead, true, colInk)
-		}
-		c.meter(s.take(50), m.Gauge(sim.Executive, sim.MeterRevenue))
-		for i := range m.View.Managers {
-			mv := &m.View.Managers[i]
-			g := m.Gauge(mv.Seat, sim.MeterQuota)
-			g.Label = m.SeatName(mv.Seat) + " · quota"
-			c.meter(s.take(50), g)
-		}
-	} else {
-		s.label("Waiting to start", sizeTitle, true, colInk)
-		for _, si := range m.Room.Seats {
-			if si.Human && si.Connected {
-				s.label("● "+si.Name, sizeHead, false, colInk)
-			}
-		}
-	}
-	c.end("public", ry, s)
 }
 
 // countdown formats a remaining time.

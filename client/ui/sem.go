@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"pushback/client/model"
+	"pushback/server/protocol"
 	"pushback/sim"
 )
 
@@ -114,10 +115,25 @@ func markWord(g model.Gauge) string {
 // announcement is what the live region says when the screen's situation
 // changes: whose turn it is, and at a reveal what moved and why.
 func announcement(m *model.Model) string {
+	var say []string
 	if m.Notice != "" { // a server's error or refusal, in words, comes first
-		return m.Notice + " " + situation(m)
+		say = append(say, m.Notice)
 	}
-	return situation(m)
+	if t := m.PauseText(); t != "" { // then what the facilitator did
+		say = append(say, t)
+	}
+	for _, n := range m.Banners() {
+		if i := m.NewsOf(n); n.Kind == protocol.NoticeInjected && i >= 0 {
+			t, txt := m.Event(i)
+			say = append(say, "Market news, just in: "+t+". "+txt)
+		} else {
+			say = append(say, n.Text)
+		}
+	}
+	if s := situation(m); s != "" {
+		say = append(say, s)
+	}
+	return strings.Join(say, " ")
 }
 
 func situation(m *model.Model) string {

@@ -22,6 +22,10 @@ func (a *App) publish() {
 	s := &model.Snapshot{Screen: m.Screen().String(), Conn: m.Conn.String(), Notice: m.Notice, Code: m.Room.Code,
 		Seat: int(m.Seat), Turn: m.View.Turn, Phase: m.View.Phase.String(), Version: m.View.Version,
 		Focus: a.st.focus, Sent: m.Answer.Sent, Answer: answerWords(m.Answer.Response, m.Answer.Action), Meters: map[string]int{}, Shown: map[string]int{}}
+	s.Briefed, s.Paused, s.Answered = m.Briefed(), m.PauseText() != "", answeredWords(m)
+	for _, n := range m.Banners() {
+		s.Banners = append(s.Banners, n.Text)
+	}
 	seat, meters := m.Seat, []sim.Meter{sim.MeterMorale, sim.MeterTrust, sim.MeterQuota, sim.MeterStanding}
 	if seat < 1 {
 		seat, meters = sim.Executive, []sim.Meter{sim.MeterRevenue, sim.MeterCost, sim.MeterPressure}
