@@ -596,7 +596,7 @@ func (c *ctx) hand(x, y, w float64) float64 {
 		y = c.end("visit", y, v) + 14
 		return c.visitEvidence(x, y, w)
 	} else {
-		v.para("Before you decide, spend time with one team to see their morale and trust as they are (board pressure rises a little).", sizeSmall, false, colMuted)
+		v.para("Before you decide, spend time with one team to see their morale and trust as they are and the evidence they hold this month (it costs nothing, and makes a hidden shield more likely to surface).", sizeSmall, false, colMuted)
 		for i := range m.View.Managers {
 			s := m.View.Managers[i].Seat
 			if v.button(fmt.Sprintf("visit.%d", s), "Visit "+m.SeatName(s), true) {
