@@ -3,7 +3,6 @@
 package conn
 
 import (
-	"encoding/json"
 	"errors"
 	"syscall/js"
 
@@ -31,10 +30,26 @@ func (s *Store) Load() model.Saved {
 		return v
 	}
 	item := ls.Call("getItem", storageKey)
-	if item.Type() != js.TypeString || json.Unmarshal([]byte(item.String()), &v) != nil {
-		return model.Saved{}
+	if item.Type() != js.TypeString {
+		return v
 	}
-	return v
+	// The browser's own JSON, as the page reads it too (web/index.html);
+	// encoding/json would add 70 KB to the download.
+	var o js.Value
+	func() {
+		defer func() { recover() }() // JSON.parse throws on a broken item
+		o = js.Global().Get("JSON").Call("parse", item)
+	}()
+	if o.Type() != js.TypeObject {
+		return v
+	}
+	str := func(k string) string {
+		if s := o.Get(k); s.Type() == js.TypeString {
+			return s.String()
+		}
+		return ""
+	}
+	return model.Saved{Code: str("code"), Token: str("token"), Facilitator: str("facilitator"), Draft: str("draft")}
 }
 
 // Save stores v.
@@ -43,10 +58,7 @@ func (s *Store) Save(v model.Saved) error {
 	if !ok {
 		return errors.New("no localStorage")
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	ls.Call("setItem", storageKey, string(b))
+	o := map[string]any{"code": v.Code, "token": v.Token, "facilitator": v.Facilitator, "draft": v.Draft}
+	ls.Call("setItem", storageKey, js.Global().Get("JSON").Call("stringify", o))
 	return nil
 }

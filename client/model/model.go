@@ -97,7 +97,7 @@ type Saved struct {
 	Code        string `json:"code"`
 	Token       string `json:"token,omitempty"`       // seat token
 	Facilitator string `json:"facilitator,omitempty"` // facilitator token
-	Draft       string `json:"draft,omitempty"`       // the unsent answer, as JSON (see draft.go)
+	Draft       string `json:"draft,omitempty"`       // the unsent answer (see draft.go)
 }
 
 // MeterKey names one meter of one seat; company meters use sim.Executive.
