@@ -1,13 +1,12 @@
 package ui
 
 import (
+	_ "embed"
 	"image/color"
 	"math"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"golang.org/x/image/font"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
 )
@@ -19,9 +18,15 @@ import (
 // download, the difference between the game drawn in 14 and in 12 seconds
 // on a slow conference link (client/README.md, "Sizes of the wasm module").
 
+// The Go fonts without the hinting this renderer does not use (fonts/README.md).
 var (
-	fontRegular = mustFont(goregular.TTF)
-	fontBold    = mustFont(gobold.TTF)
+	//go:embed fonts/Go-Regular.ttf
+	regularTTF []byte
+	//go:embed fonts/Go-Bold.ttf
+	boldTTF []byte
+
+	fontRegular = mustFont(regularTTF)
+	fontBold    = mustFont(boldTTF)
 )
 
 func mustFont(ttf []byte) *opentype.Font {
