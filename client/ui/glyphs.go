@@ -2,6 +2,7 @@ package ui
 
 import (
 	_ "embed"
+	"image"
 	"image/color"
 	"math"
 
@@ -40,9 +41,10 @@ func mustFont(ttf []byte) *opentype.Font {
 // fontFace is one of the fonts at one size in device pixels, with the
 // glyphs drawn so far.
 type fontFace struct {
-	face   font.Face
-	ascent int // from the top of the line to the baseline, in pixels
-	glyphs map[glyphKey]glyphImage
+	face     font.Face
+	ascent   int // from the top of the line to the baseline, in pixels
+	glyphs   map[glyphKey]glyphImage
+	advances map[rune]fixed.Int26_6
 }
 
 // glyphKey is a character at one of four positions within a pixel, so that
@@ -88,25 +90,29 @@ func face(size float64, bold bool) *fontFace {
 	if err != nil {
 		panic(err) // only for a size that is not a number
 	}
-	f := &fontFace{face: ff, ascent: ff.Metrics().Ascent.Round(), glyphs: map[glyphKey]glyphImage{}}
+	f := &fontFace{face: ff, ascent: ff.Metrics().Ascent.Round(), glyphs: map[glyphKey]glyphImage{}, advances: map[rune]fixed.Int26_6{}}
 	faces[k] = f
 	return f
 }
 
-// advance is the width of s in pixels: the glyphs' advances and the font's
-// kerning between them.
+// advance is the width of s in pixels: the glyphs' advances. (The Go fonts
+// have no kerning.)
 func (f *fontFace) advance(s string) fixed.Int26_6 {
 	var w fixed.Int26_6
-	prev := rune(-1)
 	for _, r := range s {
-		if prev >= 0 {
-			w += f.face.Kern(prev, r)
-		}
-		a, _ := f.face.GlyphAdvance(r)
-		w += a
-		prev = r
+		w += f.glyphAdvance(r)
 	}
 	return w
+}
+
+// glyphAdvance is how far r moves the pen, looked up once per face.
+func (f *fontFace) glyphAdvance(r rune) fixed.Int26_6 {
+	a, ok := f.advances[r]
+	if !ok {
+		a, _ = f.face.GlyphAdvance(r)
+		f.advances[r] = a
+	}
+	return a
 }
 
 // glyph is r rasterised with the pen sub pixels past a whole pixel.
@@ -116,11 +122,17 @@ func (f *fontFace) glyph(r rune, sub fixed.Int26_6) glyphImage {
 		return g
 	}
 	var g glyphImage
-	// A character the font lacks comes out as its empty box, as before.
-	// (The mask is the face's own buffer, which NewImageFromImage copies.)
+	// A character the font lacks comes out as its empty box, as before. The
+	// mask is the face's own buffer, reused by the next glyph: copied.
 	dr, mask, _, _, _ := f.face.Glyph(fixed.Point26_6{X: sub}, r)
-	if mask != nil && !dr.Empty() {
-		g = glyphImage{img: ebiten.NewImageFromImage(mask), x: dr.Min.X, y: dr.Min.Y}
+	if a, ok := mask.(*image.Alpha); ok && !dr.Empty() {
+		// White, premultiplied: each coverage byte four times.
+		pix := make([]byte, 4*len(a.Pix))
+		for i, v := range a.Pix {
+			pix[4*i], pix[4*i+1], pix[4*i+2], pix[4*i+3] = v, v, v, v
+		}
+		g = glyphImage{img: ebiten.NewImage(dr.Dx(), dr.Dy()), x: dr.Min.X, y: dr.Min.Y}
+		g.img.WritePixels(pix)
 	}
 	f.glyphs[k] = g
 	return g
@@ -132,20 +144,14 @@ func drawText(dst *ebiten.Image, s string, f *fontFace, x fixed.Int26_6, top int
 	var op ebiten.DrawImageOptions
 	op.ColorScale.ScaleWithColor(c)
 	baseline := top + f.ascent
-	prev := rune(-1)
 	for _, r := range s {
-		if prev >= 0 {
-			x += f.face.Kern(prev, r)
-		}
 		sub := x & 63 &^ 15 // to the quarter pixel
 		if g := f.glyph(r, sub); g.img != nil {
 			op.GeoM.Reset()
 			op.GeoM.Translate(float64(x.Floor()+g.x), float64(baseline+g.y))
 			dst.DrawImage(g.img, &op)
 		}
-		a, _ := f.face.GlyphAdvance(r)
-		x += a
-		prev = r
+		x += f.glyphAdvance(r)
 	}
 }
 

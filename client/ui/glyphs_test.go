@@ -1,8 +1,11 @@
 package ui
 
 import (
+	"image"
+	"image/color"
 	"testing"
 
+	"github.com/hajimehoshi/ebiten/v2"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goregular"
@@ -75,4 +78,51 @@ func sameSegments(a, b sfnt.Segments) bool {
 		}
 	}
 	return true
+}
+
+// TestTextLandsWhereMeasured draws text left, centred and right-aligned on a
+// white image and reads the pixels back: the ink lies within the measured
+// width from where each alignment puts it, and between the top of the line
+// and its line height, and the colour is the one asked for.
+func TestTextLandsWhereMeasured(t *testing.T) {
+	const s, size, top = "HIxl", 30.0, 10.0
+	w := measure(s, size, true)
+	for _, c := range []struct {
+		a    align
+		x    float64
+		left float64
+	}{{alignLeft, 20, 20}, {alignCenter, 150, 150 - w/2}, {alignRight, 280, 280 - w}} {
+		var img *image.RGBA
+		onMain(func() {
+			dst := ebiten.NewImage(300, 60)
+			defer dst.Deallocate()
+			dst.Fill(color.White)
+			measureScale = 1
+			(&painter{dst: dst, scale: 1}).text(s, c.x, top, size, true, colBlue, c.a)
+			img = image.NewRGBA(image.Rect(0, 0, 300, 60))
+			dst.ReadPixels(img.Pix)
+		})
+		minX, maxX, minY, maxY, exact := 300, -1, 60, -1, 0
+		for y := 0; y < 60; y++ {
+			for x := 0; x < 300; x++ {
+				p := img.RGBAAt(x, y)
+				if p == (color.RGBA{0xff, 0xff, 0xff, 0xff}) {
+					continue
+				}
+				minX, maxX, minY, maxY = min(minX, x), max(maxX, x), min(minY, y), max(maxY, y)
+				if p == colBlue {
+					exact++
+				}
+			}
+		}
+		if float64(minX) < c.left-1 || float64(maxX) > c.left+w+1 || maxX-minX < int(w*0.8) {
+			t.Errorf("align %d: ink from x %d to %d, measured %.1f to %.1f", c.a, minX, maxX, c.left, c.left+w)
+		}
+		if float64(minY) < top || float64(maxY) > top+lineHeight(size) || maxY-minY < size/2 {
+			t.Errorf("align %d: ink from y %d to %d, the line from %.0f to %.0f", c.a, minY, maxY, top, top+lineHeight(size))
+		}
+		if exact < 50 {
+			t.Errorf("align %d: %d pixels of the text's own colour", c.a, exact)
+		}
+	}
 }
