@@ -15,9 +15,9 @@ import (
 // Text is drawn from the Go fonts with golang.org/x/image's own rasteriser,
 // each glyph kept as a small image. Ebitengine's text/v2 package would do the
 // same but brings a whole text shaper (go-text/typesetting, HarfBuzz's port)
-// that Latin text does not need: half a megabyte of the browser's compressed
-// download, the difference between the game drawn in 14 and in 12 seconds
-// on a slow conference link (client/README.md, "Sizes of the wasm module").
+// that Latin text does not need: 0.56 MB of the browser's compressed
+// download, nearly 3 s on a slow conference link (client/README.md, "Sizes
+// of the wasm module").
 
 // The Go fonts without the hinting this renderer does not use (fonts/README.md).
 var (
