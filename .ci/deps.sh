@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # Installs, with apt-get, whatever the tests need and the machine lacks:
 # the X11/GL headers for the native client, Xvfb for its render test and
-# Chromium for the browser tests; and, pinned, binaryen (wasm-opt) and brotli
-# for the browser build (make web), which builds without them if they cannot
-# be had; PostgreSQL's server binaries for the store tests. Does nothing
-# when all is there.
+# Chromium for the browser tests; and, pinned, brotli for the browser build
+# (make web), which builds without it if it cannot be had; PostgreSQL's
+# server binaries for the store tests. Does nothing when all is there.
 set -euo pipefail
 need=() optional=()
-for p in binaryen=108-1 brotli=1.0.9-2+deb12u1; do
+for p in brotli=1.0.9-2+deb12u1; do
   dpkg-query -W -f='${Status} ${Version}' "${p%%=*}" 2>/dev/null | grep -q "install ok installed ${p#*=}" || optional+=("$p")
 done
 for p in gcc libc6-dev libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev \
@@ -37,6 +36,6 @@ if [ ${#need[@]} -gt 0 ] || [ ${#optional[@]} -gt 0 ]; then
   fi
   if [ ${#optional[@]} -gt 0 ]; then
     $sudo apt-get install -y -q --no-install-recommends "${optional[@]}" ||
-      echo "warning: ${optional[*]} not available: make web builds the client unoptimised and the server gzips it"
+      echo "warning: ${optional[*]} not available: make web and the server gzip the client only"
   fi
 fi

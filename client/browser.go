@@ -3,20 +3,23 @@
 package main
 
 import (
-	"encoding/json"
+	"bytes"
 	"syscall/js"
+
+	"github.com/vmihailenco/msgpack/v5"
 
 	"pushback/client/ui"
 )
 
-// defaultServer is the /ws of the server that served the page.
-func defaultServer() string {
+// options: the /ws of the server that served the page, the token kept in
+// localStorage.
+func options() (server, session string, fresh bool) {
 	loc := js.Global().Get("location")
 	scheme := "ws:"
 	if loc.Get("protocol").String() == "https:" {
 		scheme = "wss:"
 	}
-	return scheme + "//" + loc.Get("host").String() + "/ws"
+	return scheme + "//" + loc.Get("host").String() + "/ws", "", false
 }
 
 // roomParam is ?room=CODE from the page's address, which the projector's QR
@@ -52,13 +55,18 @@ func joinURL(string) string {
 
 // expose installs window.pushbackState(): a JSON snapshot of the model for
 // end-to-end tests. It reads a snapshot the game loop publishes, so the
-// callback never blocks and never races the loop.
+// callback never blocks and never races the loop. The snapshot goes
+// through msgpack (by its json tags) into plain maps and lists, which the
+// browser's JSON writes: encoding/json would add 70 KB to the download.
 func expose(app *ui.App) {
 	js.Global().Set("pushbackState", js.FuncOf(func(this js.Value, args []js.Value) any {
-		b, err := json.Marshal(app.Snapshot())
-		if err != nil {
+		var b bytes.Buffer
+		enc := msgpack.NewEncoder(&b)
+		enc.SetCustomStructTag("json")
+		var v any
+		if enc.Encode(app.Snapshot()) != nil || msgpack.Unmarshal(b.Bytes(), &v) != nil {
 			return "{}"
 		}
-		return string(b)
+		return js.Global().Get("JSON").Call("stringify", v)
 	}))
 }

@@ -5,9 +5,7 @@ package main
 
 import (
 	"context"
-	"flag"
-	"log/slog"
-	"os"
+	"log"
 
 	"github.com/hajimehoshi/ebiten/v2"
 
@@ -17,14 +15,10 @@ import (
 )
 
 func main() {
-	server := flag.String("server", defaultServer(), "the server's WebSocket URL")
-	session := flag.String("session", "", "file that keeps the resume token (default: in the user's config directory)")
-	fresh := flag.Bool("fresh", false, "forget any saved seat and start at the title screen")
-	flag.Parse()
-
-	store := conn.NewStore(*session)
+	server, session, fresh := options()
+	store := conn.NewStore(session)
 	saved := store.Load()
-	if *fresh {
+	if fresh {
 		saved = model.Saved{}
 	}
 	code, name, join := handover()
@@ -48,9 +42,9 @@ func main() {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	m.Conn = model.ConnConnecting
-	link := conn.Dial(ctx, *server)
+	link := conn.Dial(ctx, server)
 	app := ui.NewApp(m, link, store, nil)
-	app.JoinURL = joinURL(*server)
+	app.JoinURL = joinURL(server)
 	expose(app)
 	game := &handoff{App: app, link: link, pending: pending}
 
@@ -58,8 +52,7 @@ func main() {
 	ebiten.SetWindowSize(1280, 720)
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
 	if err := ebiten.RunGame(game); err != nil {
-		slog.Error("client", "err", err)
-		os.Exit(1)
+		log.Fatal("client: ", err)
 	}
 }
 

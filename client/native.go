@@ -3,13 +3,21 @@
 package main
 
 import (
+	"flag"
 	"net/url"
 	"strings"
 
 	"pushback/client/ui"
 )
 
-func defaultServer() string { return "ws://localhost:8080/ws" }
+// options are the command line's.
+func options() (server, session string, fresh bool) {
+	s := flag.String("server", "ws://localhost:8080/ws", "the server's WebSocket URL")
+	sess := flag.String("session", "", "file that keeps the resume token (default: in the user's config directory)")
+	f := flag.Bool("fresh", false, "forget any saved seat and start at the title screen")
+	flag.Parse()
+	return *s, *sess, *f
+}
 
 // roomParam is the room code given in the page's address; none on the desktop.
 func roomParam() string { return "" }

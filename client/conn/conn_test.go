@@ -1,3 +1,5 @@
+//go:build !js
+
 package conn
 
 import (
@@ -99,7 +101,7 @@ func TestStoreKeepsToken(t *testing.T) {
 	if got := s.Load(); got != (model.Saved{}) {
 		t.Fatalf("empty store gave %+v", got)
 	}
-	want := model.Saved{Code: "KX7PQR", Token: "secret"}
+	want := model.Saved{Code: "KX7PQR", Token: "secret", Draft: "ZHJhZnQ=", Projector: true, Briefed: "KX7PQR", Seen: 1_764_460_000_123}
 	if err := s.Save(want); err != nil {
 		t.Fatal(err)
 	}

@@ -185,11 +185,11 @@ func (c *cdp) click(id string) {
 
 // loadFigures is one measured first load and checking reload.
 type loadFigures struct {
-	form, typed, compiled, drawn, joined float64 // ms since navigation began
-	httpDown, httpUp, wsDown             int64
-	reloadDown, reloadUp                 int64
-	reloadForm, reloadDrawn              float64
-	reloadAnswers                        []string
+	form, typed, downloaded, compiled, started, drawn, joined float64 // ms since navigation began
+	httpDown, httpUp, wsDown                                  int64
+	reloadDown, reloadUp                                      int64
+	reloadForm, reloadDrawn                                   float64
+	reloadAnswers                                             []string
 }
 
 // TestFirstLoad measures what issue 14 asks (reported in client/README.md,
@@ -259,6 +259,8 @@ func TestFirstLoad(t *testing.T) {
 		}
 		f.compiled = page.pageNumber("the game to compile", "pushbackTimes.compiled", 120*time.Second)
 		f.drawn = page.pageNumber("the game to draw", "pushbackTimes.drawn", 60*time.Second)
+		f.downloaded = page.pageNumber("the game's last byte", "pushbackTimes.downloaded", time.Second)
+		f.started = page.pageNumber("the game's start", "pushbackTimes.started", time.Second)
 		if viaForm {
 			page.wait("the join handed over from the form", 30*time.Second, func(s state) bool { return s.Screen == "lobby" && s.Code == code })
 			f.joined = page.pageNumber("the lobby's first frame", `pushbackTimes.lobby`, time.Second)
@@ -315,10 +317,10 @@ func TestFirstLoad(t *testing.T) {
 			page.pageNumber("the game without a network", "pushbackTimes.drawn", 60*time.Second)
 			page.shot("offline")
 		}
-		t.Logf("%s: join form usable %.0f ms, typed and submitted %.0f ms, game compiled %.0f ms, drawn %.0f ms, in the lobby %.0f ms (0: not joined through the form); "+
+		t.Logf("%s: join form usable %.0f ms, typed and submitted %.0f ms, game downloaded %.0f ms, compiled %.0f ms, instantiated %.0f ms, drawn %.0f ms, in the lobby %.0f ms (0: not joined through the form); "+
 			"first load %d B down / %d B up over HTTP (+%d B down on the WebSocket); "+
 			"checking reload %d B down / %d B up, form %.0f ms, drawn %.0f ms, answers %v",
-			run.name, f.form, f.typed, f.compiled, f.drawn, f.joined, f.httpDown, f.httpUp, f.wsDown,
+			run.name, f.form, f.typed, f.downloaded, f.compiled, f.started, f.drawn, f.joined, f.httpDown, f.httpUp, f.wsDown,
 			f.reloadDown, f.reloadUp, f.reloadForm, f.reloadDrawn, f.reloadAnswers)
 	}
 }

@@ -50,7 +50,7 @@ func TestDraftSurvivesReload(t *testing.T) {
 		t.Errorf("seat 2 got seat 1's draft: %+v (saved %q)", o.Answer, o.Saved.Draft)
 	}
 	other := saved
-	other.Draft = `{"room":"ZZZZZZ","seat":1,"turn":1,"response":2}`
+	other.Draft, _ = draft{Room: "ZZZZZZ", Seat: 1, Turn: 1, Response: sim.ResponsePushBack}.encode()
 	if o := reload(other, 1); o.Answer.Dirty {
 		t.Errorf("a draft of another room came back: %+v", o.Answer)
 	}

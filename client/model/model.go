@@ -98,7 +98,7 @@ type Saved struct {
 	Code        string `json:"code"`
 	Token       string `json:"token,omitempty"`       // seat token
 	Facilitator string `json:"facilitator,omitempty"` // facilitator token
-	Draft       string `json:"draft,omitempty"`       // the unsent answer, as JSON (see draft.go)
+	Draft       string `json:"draft,omitempty"`       // the unsent answer (see draft.go)
 	// Projector: this device is Code's projector (which has no token), so a
 	// reload joins it as the projector again.
 	Projector bool   `json:"projector,omitempty"`

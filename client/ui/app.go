@@ -6,7 +6,7 @@
 package ui
 
 import (
-	"log/slog"
+	"log"
 	"math"
 	"time"
 
@@ -145,7 +145,7 @@ func (a *App) drain() {
 				a.sendAll(a.M.Connected())
 			case conn.Down:
 				a.M.Disconnected(e.Attempt, e.RetryIn)
-				slog.Info("link down", "attempt", e.Attempt, "retry", e.RetryIn, "err", e.Err)
+				log.Printf("link down: attempt %d, retry in %v: %v", e.Attempt, e.RetryIn, e.Err)
 			case conn.Frame:
 				a.sendAll(a.M.Receive(e.Frame))
 			}
@@ -169,7 +169,7 @@ func (a *App) persist() {
 	}
 	a.saved = a.M.Saved
 	if err := a.store.Save(a.saved); err != nil {
-		slog.Warn("saving the resume token", "err", err)
+		log.Printf("saving the resume token: %v", err)
 	}
 }
 

@@ -1,16 +1,12 @@
 package ui
 
 import (
-	"bytes"
 	"image/color"
 	"math"
 	"strings"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/text/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
 )
 
 // The palette: Okabe and Ito's eight colours, which stay distinct for the
@@ -58,19 +54,6 @@ var meterColour = [...]color.RGBA{
 type colorT = color.RGBA
 
 func rgb(r, g, b uint8) color.RGBA { return color.RGBA{r, g, b, 0xff} }
-
-var (
-	fontRegular = mustFace(goregular.TTF)
-	fontBold    = mustFace(gobold.TTF)
-)
-
-func mustFace(ttf []byte) *text.GoTextFaceSource {
-	s, err := text.NewGoTextFaceSource(bytes.NewReader(ttf))
-	if err != nil {
-		panic(err)
-	}
-	return s
-}
 
 // Text sizes in layout units.
 const (
@@ -153,14 +136,6 @@ var whitePixel = func() *ebiten.Image {
 	return img.SubImage(img.Bounds()).(*ebiten.Image)
 }()
 
-func face(size float64, bold bool) *text.GoTextFace {
-	src := fontRegular
-	if bold {
-		src = fontBold
-	}
-	return &text.GoTextFace{Source: src, Size: size}
-}
-
 // measureScale is the scale text is drawn at this frame: glyph widths do
 // not scale exactly with size (hinting, rounding), so text is measured at
 // the size it will be drawn at.
@@ -168,7 +143,7 @@ var measureScale = 1.0
 
 // measure is the width of s in layout units.
 func measure(s string, size float64, bold bool) float64 {
-	return text.Advance(s, face(size*measureScale, bold)) / measureScale
+	return float64(face(size*measureScale, bold).advance(s)) / 64 / measureScale
 }
 
 // align says where text sits against its x.
@@ -183,17 +158,15 @@ const (
 // text draws one line with its top at y.
 func (p *painter) text(s string, x, y, size float64, bold bool, c color.Color, a align) {
 	f := face(size*p.scale, bold)
-	op := &text.DrawOptions{}
 	px, py := p.px(x, y)
-	op.GeoM.Translate(math.Round(float64(px)), math.Round(float64(py)))
-	op.ColorScale.ScaleWithColor(c)
+	left := fixedPx(math.Round(float64(px)))
 	switch a {
 	case alignCenter:
-		op.PrimaryAlign = text.AlignCenter
+		left -= f.advance(s) / 2
 	case alignRight:
-		op.PrimaryAlign = text.AlignEnd
+		left -= f.advance(s)
 	}
-	text.Draw(p.dst, s, f, op)
+	drawText(p.dst, s, f, left, int(math.Round(float64(py))), c)
 }
 
 // lineHeight is the distance between lines of a paragraph.
