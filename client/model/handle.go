@@ -71,7 +71,11 @@ func (m *Model) Handle(msg protocol.ServerMsg) (out []protocol.ClientMsg) {
 		if msg.Joined == nil {
 			panic("joined without body")
 		}
-		m.joined(msg.Joined)
+		if m.joined(msg.Joined) {
+			// The console lists every table of this trainer, to switch and
+			// to move people between them.
+			return m.msg(protocol.ClientMsg{Kind: protocol.KindTables, Token: m.Saved.Facilitator})
+		}
 	case protocol.KindView:
 		if msg.View == nil {
 			panic("view without body")
@@ -91,6 +95,15 @@ func (m *Model) Handle(msg protocol.ServerMsg) (out []protocol.ClientMsg) {
 			panic("debrief without body")
 		}
 		m.setReport(msg.Debrief)
+	case protocol.KindScenarioList:
+		m.Scenarios = msg.Scenarios
+	case protocol.KindChecked:
+		if msg.Checked == nil {
+			panic("checked without body")
+		}
+		m.checked(msg.Checked)
+	case protocol.KindBalance:
+		m.Host.Balance, m.Host.Previewing = msg.Balance, false
 	case protocol.KindOK:
 	default:
 		m.Notice = fmt.Sprintf("The server sent a message of unknown kind %q; it was ignored.", clip(msg.Kind, 24))
@@ -98,7 +111,9 @@ func (m *Model) Handle(msg protocol.ServerMsg) (out []protocol.ClientMsg) {
 	return nil
 }
 
-func (m *Model) joined(j *protocol.Joined) {
+// joined takes a seat or a room; it reports whether the console should
+// list the facilitator's tables.
+func (m *Model) joined(j *protocol.Joined) bool {
 	if j.Code != m.Room.Code { // a new room: nothing of the old one applies
 		m.HasView, m.View, m.Texts, m.Debrief, m.Report, m.Step = false, sim.View{}, nil, false, nil, 0
 		m.anims = map[MeterKey]*Anim{}
@@ -111,15 +126,19 @@ func (m *Model) joined(j *protocol.Joined) {
 		m.Saved.Token = j.Token
 	}
 	if j.Facilitator != "" {
+		// Shown once, on the console, the first time this trainer gets it.
+		m.ShowToken = m.ShowToken || m.Saved.Facilitator != j.Facilitator
 		m.Saved.Facilitator = j.Facilitator
 	}
+	m.Host.Open = false
 	if j.Seat == sim.Facilitator {
 		m.Saved.Token = ""
 	}
+	return j.Seat == sim.Facilitator && m.Saved.Facilitator != ""
 }
 
 func (m *Model) failed(e protocol.Error) {
-	m.Busy = false
+	m.Busy, m.Host.Previewing = false, false
 	m.Notice = ErrorText(e)
 	if e.Code == protocol.CodeReplaced {
 		m.Replaced, m.Joined = true, false

@@ -31,10 +31,11 @@ const (
 	ScreenFacilitator
 	ScreenProjector
 	ScreenDebrief
+	ScreenHost // the host settings, before a workshop room exists
 	NumScreens
 )
 
-var screenNames = [NumScreens]string{"title", "lobby", "manager", "executive", "reveal", "end", "facilitator", "projector", "debrief"}
+var screenNames = [NumScreens]string{"title", "lobby", "manager", "executive", "reveal", "end", "facilitator", "projector", "debrief", "host"}
 
 func (s Screen) String() string {
 	if s < NumScreens {
@@ -88,7 +89,6 @@ type TitleForm struct {
 	Name      string
 	Projector bool // join as the projector rather than as a player
 	SoloExec  bool // play solo as the executive rather than as a manager
-	HumanExec bool // host: a person plays the executive
 }
 
 // Saved is what survives a restart of the client: enough to come back to
@@ -134,8 +134,14 @@ type Model struct {
 	Take    Takeaway         // the end-of-game answers being written (debrief.go)
 
 	Title  TitleForm
-	Answer Answer
-	Orders Orders
+	Host   HostForm             // the host settings (host.go)
+	Hosted *protocol.CreateRoom // the settings this console last hosted with, for New table
+	// Scenarios are the server's offer for the host settings.
+	Scenarios []protocol.ScenarioChoice
+	Confirm   *Order // a risky order waiting for the facilitator's yes
+	ShowToken bool   // the facilitator token is shown once, after creating
+	Answer    Answer
+	Orders    Orders
 
 	// Now is the model's clock (time since it started), Wall the local wall
 	// clock and Skew the server's clock minus ours, for deadlines.
@@ -166,6 +172,8 @@ func (m *Model) Tick(wall time.Time) {
 // Screen is the screen the model calls for.
 func (m *Model) Screen() Screen {
 	switch {
+	case !m.Joined && m.Host.Open:
+		return ScreenHost
 	case !m.Joined:
 		return ScreenTitle
 	case (m.Seat == sim.Facilitator || m.Seat == sim.Public) && m.Debrief && m.Report != nil:

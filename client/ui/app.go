@@ -122,6 +122,9 @@ func wheelScroll(wheel float64, pixels bool, g geometry) float64 {
 // input. Nothing here blocks.
 func (a *App) Update() error {
 	a.drain()
+	if name, data, ok := takePicked(); ok { // a scenario file the trainer chose in the browser
+		a.sendAll(a.M.Do(model.CheckFile{File: name, Source: data}))
+	}
 	a.M.Tick(a.now())
 	a.readInput()
 	a.text = a.mirror.pull(&a.in, a.text)
