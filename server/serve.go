@@ -49,6 +49,7 @@ func serve(args []string) int {
 	retainIdle := fs.Duration("retain-idle", 7*24*time.Hour, "unfinished rooms (abandoned lobbies) in which nothing changed for this long are deleted; -1s: keep forever")
 	httpIdle := fs.Duration("http-idle", 60*time.Second, "an idle keep-alive HTTP connection is closed after this")
 	forwarded := fs.String("forwarded-header", "", "behind a trusted reverse proxy: the header holding the client address it saw, e.g. X-Forwarded-For (the last address in it counts)")
+	scns := fs.String("scenarios", "", "a directory of the trainer's own scenario files (*.yaml), offered beside the shipped ones; a broken file is logged with its line:column problems and skipped")
 	noLimits := fs.Bool("no-limits", false, "turn off per-address and global budgets and connection caps: for load tests from one machine only, never on the internet")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -75,7 +76,7 @@ func serve(args []string) int {
 	}
 	cfg := room.Config{Store: st, MaxRooms: *maxRooms, MaxConns: *maxConns,
 		MaxClients: *maxClients, AddrConns: *addrConns, HelloWait: *helloWait, LobbyIdle: *lobbyIdle,
-		Retain: *retain, RetainIdle: *retainIdle, ForwardedHeader: *forwarded, NoLimits: *noLimits}
+		Retain: *retain, RetainIdle: *retainIdle, ForwardedHeader: *forwarded, NoLimits: *noLimits, Scenarios: *scns}
 	if *addrEntries > 0 {
 		cfg.EntryRate, cfg.EntryBurst = float64(*addrEntries)/60, *addrEntries
 	}

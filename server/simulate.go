@@ -1,11 +1,9 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"runtime"
 	"strings"
@@ -15,6 +13,7 @@ import (
 	"time"
 
 	"pushback/scenarios"
+	"pushback/server/balance"
 	"pushback/sim"
 )
 
@@ -22,86 +21,6 @@ func init() {
 	register("simulate", "bot-only games: the balance table per manager style", func(args []string) int {
 		return simulate(args, os.Stdout, os.Stderr)
 	})
-}
-
-// simOptions are what one balance run plays.
-type simOptions struct {
-	scn     *sim.Scenario
-	games   int
-	seed    uint64
-	styles  []string
-	persona string
-	workers int
-}
-
-// stat accumulates integer samples exactly (count, sum, sum of squares),
-// so that merging the workers' parts in any order gives the same table.
-type stat struct {
-	n, sum, sq int64
-}
-
-func (s *stat) add(x int) {
-	s.n++
-	s.sum += int64(x)
-	s.sq += int64(x) * int64(x)
-}
-
-func (s *stat) merge(o stat) {
-	s.n += o.n
-	s.sum += o.sum
-	s.sq += o.sq
-}
-
-func (s *stat) mean() float64 {
-	if s.n == 0 {
-		return 0
-	}
-	return float64(s.sum) / float64(s.n)
-}
-
-func (s *stat) sd() float64 {
-	if s.n < 2 {
-		return 0
-	}
-	n := float64(s.n)
-	v := (float64(s.sq) - float64(s.sum)*float64(s.sum)/n) / (n - 1)
-	return math.Sqrt(max(v, 0))
-}
-
-// seatStats are one manager seat's final meters and score over all games.
-type seatStats struct {
-	meters [4]stat // morale, trust, quota, standing
-	score  stat
-	resign stat
-	// objections raised and won (amended or withdrawn), and the summed
-	// case quality of those raised: do arguments move this executive?
-	objections, won int64
-	quality         float64
-}
-
-// balance is a whole run's result.
-type balance struct {
-	seats                    []seatStats
-	exec, revenue, cost, pre stat
-	games                    int
-}
-
-func (b *balance) merge(o *balance) {
-	for i := range b.seats {
-		for m := range b.seats[i].meters {
-			b.seats[i].meters[m].merge(o.seats[i].meters[m])
-		}
-		b.seats[i].score.merge(o.seats[i].score)
-		b.seats[i].resign.merge(o.seats[i].resign)
-		b.seats[i].objections += o.seats[i].objections
-		b.seats[i].won += o.seats[i].won
-		b.seats[i].quality += o.seats[i].quality
-	}
-	b.exec.merge(o.exec)
-	b.revenue.merge(o.revenue)
-	b.cost.merge(o.cost)
-	b.pre.merge(o.pre)
-	b.games += o.games
 }
 
 func simulate(args []string, stdout, stderr io.Writer) int {
@@ -125,15 +44,15 @@ func simulate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "simulate: %v\n", err)
 		return 1
 	}
-	o := simOptions{scn: scn, games: *games, seed: *seed, styles: strings.Split(*styles, ","), persona: *persona, workers: *workers}
-	if o.persona == "" && len(scn.Personas) > 0 {
-		o.persona = scn.Personas[0].ID
+	var done atomic.Int64
+	o := balance.Options{Scenario: scn, Games: *games, Seed: *seed, Styles: strings.Split(*styles, ","), Persona: *persona, Workers: *workers, Done: &done}
+	if o.Persona == "" && len(scn.Personas) > 0 {
+		o.Persona = scn.Personas[0].ID
 	}
 	start := time.Now()
-	var done atomic.Int64
 	stopProgress := make(chan struct{})
 	var pw sync.WaitGroup
-	if o.games >= 10_000 {
+	if o.Games >= 10_000 {
 		pw.Add(1)
 		go func() {
 			defer pw.Done()
@@ -142,14 +61,14 @@ func simulate(args []string, stdout, stderr io.Writer) int {
 			for {
 				select {
 				case <-t.C:
-					fmt.Fprintf(stderr, "simulate: %d/%d games\n", done.Load(), o.games)
+					fmt.Fprintf(stderr, "simulate: %d/%d games\n", done.Load(), o.Games)
 				case <-stopProgress:
 					return
 				}
 			}
 		}()
 	}
-	b, err := runBalance(o, &done)
+	b, err := balance.Run(o)
 	close(stopProgress)
 	pw.Wait()
 	if err != nil {
@@ -157,7 +76,7 @@ func simulate(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	printBalance(stdout, o, b)
-	fmt.Fprintf(stderr, "simulate: %d games in %s on %d workers\n", b.games, time.Since(start).Round(time.Millisecond), o.workers)
+	fmt.Fprintf(stderr, "simulate: %d games in %s on %d workers\n", b.Games, time.Since(start).Round(time.Millisecond), o.Workers)
 	return 0
 }
 
@@ -174,122 +93,22 @@ func loadScenario(arg string) (*sim.Scenario, error) {
 	return scenarios.LoadFile(arg)
 }
 
-// runBalance plays o.games bot-only games on o.workers goroutines. Each game
-// is seeded by its number alone, so the table does not depend on the number
-// of workers.
-func runBalance(o simOptions, done *atomic.Int64) (*balance, error) {
-	if len(o.styles) < 1 || len(o.styles) > sim.MaxManagers {
-		return nil, fmt.Errorf("1..%d styles, not %d", sim.MaxManagers, len(o.styles))
-	}
-	cfg := sim.Config{Persona: o.persona, ExecutiveBot: true}
-	for i, st := range o.styles {
-		cfg.Managers = append(cfg.Managers, sim.SeatConfig{Name: fmt.Sprintf("%s %d", st, i+1), Style: st, Bot: true})
-	}
-	var next atomic.Int64
-	results := make([]*balance, o.workers)
-	errs := make([]error, o.workers)
-	var wg sync.WaitGroup
-	for w := range o.workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			b := &balance{seats: make([]seatStats, len(o.styles))}
-			results[w] = b
-			var t table // one table per worker, reset for each game
-			for {
-				i := next.Add(1) - 1
-				if i >= int64(o.games) {
-					return
-				}
-				if err := t.play(o.scn, cfg, o.seed+uint64(i), b); err != nil {
-					errs[w] = fmt.Errorf("game %d (seed %d): %w", i, o.seed+uint64(i), err)
-					next.Store(int64(o.games)) // stop everyone
-					return
-				}
-				done.Add(1)
-			}
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	total := &balance{seats: make([]seatStats, len(o.styles))}
-	for _, b := range results {
-		total.merge(b)
-	}
-	return total, nil
-}
-
-// table is one worker's game, reused from seed to seed (sim's Reset), so a
-// run of a hundred thousand games allocates next to nothing.
-type table struct {
-	st   *sim.State
-	bots *sim.Bots
-}
-
-func (tb *table) play(scn *sim.Scenario, cfg sim.Config, seed uint64, b *balance) error {
-	if tb.st == nil {
-		st, err := sim.New(scn, cfg, seed)
-		if err != nil {
-			return err
-		}
-		bots, err := sim.NewBots(st, seed^0x94d049bb133111eb)
-		if err != nil {
-			return err
-		}
-		tb.st, tb.bots = st, bots
-	} else {
-		tb.st.Reset(seed)
-		tb.bots.Reset(seed ^ 0x94d049bb133111eb)
-	}
-	st := tb.st
-	if err := tb.bots.Run(st); err != nil {
-		return err
-	}
-	for i := range st.Teams {
-		t := &st.Teams[i]
-		s := &b.seats[i]
-		for m := sim.MeterMorale; m <= sim.MeterStanding; m++ {
-			s.meters[m].add(t.Get(m))
-		}
-		s.score.add(sim.ManagerScore(t.Meters))
-		s.resign.add(t.Resignations)
-	}
-	for _, d := range st.Decisions {
-		if d.Response.Voiced() {
-			s := &b.seats[d.Seat-1]
-			s.objections++
-			s.quality += d.Grade.Quality
-			if d.Verdict == sim.VerdictAmend || d.Verdict == sim.VerdictWithdraw {
-				s.won++
-			}
-		}
-	}
-	b.exec.add(st.Scores.Executive)
-	b.revenue.add(st.Company.Revenue)
-	b.cost.add(st.Company.Cost)
-	b.pre.add(st.Company.Pressure)
-	b.games++
-	return nil
-}
-
-func printBalance(w io.Writer, o simOptions, b *balance) {
-	fmt.Fprintf(w, "scenario %s, persona %s, %d games from seed %d (mean ± sd of the final values)\n\n", o.scn.ID, o.persona, b.games, o.seed)
+func printBalance(w io.Writer, o balance.Options, b *balance.Result) {
+	fmt.Fprintf(w, "scenario %s, persona %s, %d games from seed %d (mean ± sd of the final values)\n\n", o.Scenario.ID, o.Persona, b.Games, o.Seed)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "seat\tstyle\tmorale\ttrust\tquota\tstanding\tresignations\tscore\tobjections/game\tcase\twon\t")
-	ms := func(s stat) string { return fmt.Sprintf("%.1f ± %.1f", s.mean(), s.sd()) }
-	for i, s := range b.seats {
+	ms := func(s balance.Stat) string { return fmt.Sprintf("%.1f ± %.1f", s.Mean(), s.SD()) }
+	for i, s := range b.Seats {
 		made, won, q := "0", "–", "–"
-		if s.objections > 0 {
-			made = fmt.Sprintf("%.1f", float64(s.objections)/float64(max(b.games, 1)))
-			q = fmt.Sprintf("%.2f", s.quality/float64(s.objections))
-			won = fmt.Sprintf("%.0f%%", 100*float64(s.won)/float64(s.objections))
+		if s.Objections > 0 {
+			made = fmt.Sprintf("%.1f", float64(s.Objections)/float64(max(b.Games, 1)))
+			q = fmt.Sprintf("%.2f", s.Quality/float64(s.Objections))
+			won = fmt.Sprintf("%.0f%%", 100*float64(s.Won)/float64(s.Objections))
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", i+1, o.styles[i],
-			ms(s.meters[0]), ms(s.meters[1]), ms(s.meters[2]), ms(s.meters[3]), ms(s.resign), ms(s.score), made, q, won)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", i+1, o.Styles[i],
+			ms(s.Meters[0]), ms(s.Meters[1]), ms(s.Meters[2]), ms(s.Meters[3]), ms(s.Resign), ms(s.Score), made, q, won)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nexecutive score %s   revenue %s   cost %s   board pressure %s\n",
-		ms(b.exec), ms(b.revenue), ms(b.cost), ms(b.pre))
+		ms(b.Exec), ms(b.Revenue), ms(b.Cost), ms(b.Pressure))
 }

@@ -3,10 +3,7 @@ package main
 import (
 	"bytes"
 	"strings"
-	"sync/atomic"
 	"testing"
-
-	"pushback/scenarios"
 )
 
 // The balance table has a row per style, and does not depend on how many
@@ -38,41 +35,6 @@ func TestSimulate(t *testing.T) {
 		var out, errb bytes.Buffer
 		if code := simulate(args, &out, &errb); code == 0 {
 			t.Errorf("simulate %v succeeded", args)
-		}
-	}
-}
-
-// Different styles must come out different, or the table tells nothing.
-func TestBalanceSeparatesStyles(t *testing.T) {
-	scn, err := scenarios.Load(scenarios.Default)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var n atomic.Int64
-	b, err := runBalance(simOptions{scn: scn, games: 200, seed: 1, styles: []string{"yes-man", "advocate"},
-		persona: scn.Personas[0].ID, workers: 2}, &n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n.Load() != 200 || b.games != 200 || b.seats[0].score.n != 200 {
-		t.Fatalf("played %d, counted %d", n.Load(), b.games)
-	}
-	if b.seats[0].meters[1].mean() == b.seats[1].meters[1].mean() {
-		t.Fatal("yes-man and advocate end with the same trust")
-	}
-}
-
-func BenchmarkBotGame(b *testing.B) {
-	scn, err := scenarios.Load(scenarios.Default)
-	if err != nil {
-		b.Fatal(err)
-	}
-	o := simOptions{scn: scn, games: 1, styles: []string{"yes-man", "firebrand", "diplomat", "advocate"}, persona: scn.Personas[0].ID, workers: 1}
-	var n atomic.Int64
-	for b.Loop() {
-		o.seed++
-		if _, err := runBalance(o, &n); err != nil {
-			b.Fatal(err)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/vmihailenco/msgpack/v5"
 
@@ -453,6 +454,20 @@ const (
 	NoticeSkipped   = "skipped"
 )
 
+// Choice describes a scenario in a host's list; trainer marks a trainer's
+// own file.
+func Choice(s *sim.Scenario, trainer bool) ScenarioChoice {
+	c := ScenarioChoice{ID: s.ID, Title: s.Title, Summary: s.Summary, Turns: s.Turns, Trainer: trainer,
+		Personas: []Card{}, Styles: []Card{}}
+	for _, p := range s.Personas {
+		c.Personas = append(c.Personas, Card{p.ID, p.Name, p.Summary})
+	}
+	for _, st := range s.Styles {
+		c.Styles = append(c.Styles, Card{st.ID, st.Name, st.Summary})
+	}
+	return c
+}
+
 // Info extracts what a client may know of a scenario.
 func Info(s *sim.Scenario) ScenarioInfo {
 	in := ScenarioInfo{ID: s.ID, Title: s.Title, Summary: s.Summary, Turns: s.Turns,
@@ -565,8 +580,8 @@ type Table struct {
 // error wraps ErrHostile or says what is wrong; the answer is CodeBadMessage.
 func DecodeClient(b []byte) (ClientMsg, error) {
 	var m ClientMsg
-	if len(b) > MaxMessage {
-		return m, fmt.Errorf("message of %d bytes exceeds %d", len(b), MaxMessage)
+	if len(b) > MaxUpload {
+		return m, fmt.Errorf("message of %d bytes exceeds %d", len(b), MaxUpload)
 	}
 	if err := CheckLengths(b); err != nil {
 		return m, err
@@ -578,12 +593,21 @@ func DecodeClient(b []byte) (ClientMsg, error) {
 	if err := dec.Decode(&m); err != nil {
 		return ClientMsg{}, fmt.Errorf("decode: %w", err)
 	}
-	for _, k := range ClientKinds {
-		if m.Kind == k {
-			return m, nil
-		}
+	if !slices.Contains(ClientKinds, m.Kind) {
+		return ClientMsg{}, fmt.Errorf("unknown kind %q", m.Kind)
 	}
-	return ClientMsg{}, fmt.Errorf("unknown kind %q", m.Kind)
+	upload := m.Kind == KindCheck || m.Kind == KindPreview || m.Kind == KindCreate
+	if len(b) > MaxMessage && !upload {
+		return ClientMsg{}, fmt.Errorf("a %s message of %d bytes exceeds %d (only check, preview and create, which may carry a scenario file, may reach %d)", m.Kind, len(b), MaxMessage, MaxUpload)
+	}
+	src := m.Source
+	if m.Create != nil && len(m.Create.Source) > len(src) {
+		src = m.Create.Source
+	}
+	if len(src) > MaxScenario {
+		return ClientMsg{}, fmt.Errorf("the scenario file is %d bytes; at most %d KiB are accepted", len(src), MaxScenario>>10)
+	}
+	return m, nil
 }
 
 // Encode marshals any message; the server and clients use it alike.

@@ -33,7 +33,7 @@ func RequestID(b []byte) uint32 {
 	var m struct {
 		ID uint32 `msgpack:"id"`
 	}
-	if len(b) > MaxMessage || CheckLengths(b) != nil || CheckRanges(b, &m) != nil {
+	if len(b) > MaxUpload || CheckLengths(b) != nil || CheckRanges(b, &m) != nil {
 		return 0
 	}
 	if msgpack.NewDecoder(bytes.NewReader(b)).Decode(&m) != nil {

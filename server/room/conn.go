@@ -157,7 +157,7 @@ func (c *client) readPump() {
 		c.ws.Close()
 		c.hub.gone(c)
 	}()
-	c.ws.SetReadLimit(protocol.MaxMessage)
+	c.ws.SetReadLimit(protocol.MaxUpload) // check, preview and create may carry a scenario file; DecodeClient holds the other kinds to MaxMessage
 	// Until hello a connection has HelloWait; after it, pongs keep it open.
 	c.ws.SetReadDeadline(time.Now().Add(c.hub.cfg.HelloWait))
 	c.ws.SetPongHandler(func(string) error {

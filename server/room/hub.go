@@ -77,6 +77,11 @@ type Config struct {
 	// connection caps, for load tests from one machine. Never on the internet.
 	NoLimits bool
 	Writers  int // writer goroutines of the pool (default 4 × GOMAXPROCS)
+	// Scenarios is a directory of a trainer's scenario files (*.yaml),
+	// offered beside the shipped ones; broken files are logged and skipped.
+	Scenarios string
+	// Previews is how many balance previews may run at once (default 2).
+	Previews int
 }
 
 func (c *Config) defaults() {
@@ -96,6 +101,7 @@ func (c *Config) defaults() {
 	def(&c.MaxClients, 20_000)
 	def(&c.AddrConns, 100)
 	def(&c.Writers, defaultWriters())
+	def(&c.Previews, 2)
 	fdef := func(p *float64, v float64) {
 		if *p == 0 {
 			*p = v
@@ -145,10 +151,14 @@ type Hub struct {
 	clients  map[*client]struct{} // every open connection, for Close
 	live     int                  // rooms whose game is not over
 	closed   bool
-	w        *writers      // the writer pool every connection's frames go through
-	stop     chan struct{} // closed by Close: ends the pinger
-	nextSlot uint32        // ping slot of the next connection
+	previews map[string]bool // address groups with a preview running
+	w        *writers        // the writer pool every connection's frames go through
+	stop     chan struct{}   // closed by Close: ends the pinger
+	nextSlot uint32          // ping slot of the next connection
 	wg       sync.WaitGroup
+
+	library      []trainerScenario // serve -scenarios DIR; read-only after New
+	previewSlots chan struct{}     // previews running now, at most Config.Previews
 }
 
 // New makes a Hub and rebuilds every unfinished room in the store by
@@ -160,7 +170,8 @@ func New(cfg Config) (*Hub, error) {
 	cfg.defaults()
 	h := &Hub{cfg: cfg, st: cfg.Store, m: newMetrics(),
 		rooms: map[string]*Room{}, tokens: map[string]string{}, facs: map[string][]string{},
-		perAddr: map[string]int{}, clients: map[*client]struct{}{},
+		perAddr: map[string]int{}, clients: map[*client]struct{}{}, previews: map[string]bool{},
+		library: loadLibrary(cfg.Scenarios), previewSlots: make(chan struct{}, cfg.Previews),
 		guesses: newBudget(cfg.GuessRate, cfg.GuessBurst, cfg.GlobalGuessRate, 100),
 		entries: newBudget(cfg.EntryRate, cfg.EntryBurst, cfg.GlobalEntryRate, int(10*cfg.GlobalEntryRate)),
 		creates: newBudget(cfg.CreateRate, cfg.CreateBurst, cfg.GlobalCreateRate, 100),
@@ -603,10 +614,25 @@ func (h *Hub) dispatch(c *client, m protocol.ClientMsg) {
 			return
 		}
 		c.reply(protocol.ServerMsg{Kind: protocol.KindTableList, Re: m.ID, Tables: ts})
+	case protocol.KindScenarios:
+		c.reply(protocol.ServerMsg{Kind: protocol.KindScenarioList, Re: m.ID, Scenarios: h.choices()})
+	case protocol.KindCheck, protocol.KindPreview:
+		if !h.entryAllowed(c, m.ID) {
+			return
+		}
+		if m.Kind == protocol.KindCheck {
+			h.check(c, m)
+		} else {
+			h.preview(c, m)
+		}
 	default:
 		r := c.room.Load()
 		if r == nil {
 			c.fail(m.ID, protocol.CodeBadMessage, "join, create or resume a room first")
+			return
+		}
+		if m.Kind == protocol.KindAssign && m.Code != "" {
+			h.move(c, m, r)
 			return
 		}
 		at := time.Now()
@@ -628,11 +654,98 @@ func (h *Hub) enter(c *client, m protocol.ClientMsg) {
 			c.fail(m.ID, protocol.CodeUnknownRoom, fmt.Sprintf("no room %q", m.Code))
 			return
 		}
-		r.do(func() { r.join(c, m) })
+		seated := true
+		r.call(func() { seated = r.join(c, m, false) })
+		if !seated && !h.spread(c, m, r) {
+			r.call(func() { r.overflow(c, m) })
+		}
 		h.release(r)
 	case protocol.KindResume:
 		h.resume(c, m)
 	}
+}
+
+// spread seats a joiner whom table from has no seat for at another table of
+// the same facilitator that is loaded, not locked and has a free seat of the
+// role; false if none has.
+func (h *Hub) spread(c *client, m protocol.ClientMsg, from *Room) bool {
+	h.mu.Lock()
+	var others []*Room
+	for _, code := range h.facs[from.fac] {
+		if o := h.rooms[code]; o != nil && o != from {
+			o.refs++
+			others = append(others, o)
+		}
+	}
+	h.mu.Unlock()
+	m.Seat = nil // a seat number was asked of the first table
+	seated := false
+	for _, o := range others {
+		if !seated {
+			o.call(func() { seated = o.join(c, m, true) })
+		}
+		h.release(o)
+	}
+	return seated
+}
+
+// move carries out a facilitator's assign with a code: connection m.Conn
+// of table from leaves it (its seat, if any, is freed for a bot) and takes
+// a free seat of its role at table m.Code of the same facilitator, or
+// watches there as an observer.
+func (h *Hub) move(c *client, m protocol.ClientMsg, from *Room) {
+	code := normCode(m.Code)
+	h.mu.Lock()
+	mine := slices.Contains(h.facs[from.fac], code)
+	h.mu.Unlock()
+	var who *client
+	var err error
+	join := protocol.ClientMsg{Kind: protocol.KindJoin}
+	from.call(func() {
+		switch {
+		case c.role != protocol.RoleFacilitator:
+			err = &codeError{protocol.CodeUnauthorized, "assign is a facilitator order"}
+			return
+		case !mine:
+			err = &codeError{protocol.CodeBadMessage, fmt.Sprintf("%q is not one of your tables", m.Code)}
+			return
+		case code == from.code:
+			err = &codeError{protocol.CodeBadMessage, "that connection is at this table already; give a seat instead of a code"}
+			return
+		}
+		for k := range from.conns {
+			if k.id == m.Conn && k.role != protocol.RoleFacilitator {
+				who = k
+			}
+		}
+		if who == nil {
+			err = &codeError{protocol.CodeBadMessage, fmt.Sprintf("no player or observer connection %d", m.Conn)}
+			return
+		}
+		join.Role, join.Name = who.role, who.name
+		if join.Name == "" {
+			join.Name = fmt.Sprintf("Player %d", who.id)
+		}
+		err = from.depart(who)
+	})
+	if err != nil {
+		from.failWith(c, m.ID, err)
+		return
+	}
+	to := h.acquire(code)
+	if to == nil {
+		who.fail(0, protocol.CodeUnknownRoom, "the facilitator moved you to a table that is gone; join again")
+		c.fail(m.ID, protocol.CodeUnknownRoom, fmt.Sprintf("no table %s", code))
+		return
+	}
+	to.call(func() {
+		if !to.join(who, join, true) {
+			join.Role = protocol.RoleObserver
+			to.join(who, join, false)
+		}
+	})
+	h.release(to)
+	c.reply(protocol.ServerMsg{Kind: protocol.KindOK, Re: m.ID})
 }
 
 func (h *Hub) resume(c *client, m protocol.ClientMsg) {
@@ -689,11 +802,11 @@ func (h *Hub) create(c *client, m protocol.ClientMsg) {
 	if fac == "" {
 		fac = newToken()
 	}
+	scn, src, err := h.scenarioOf(req)
 	var r *Room
-	var err error
-	for range 5 { // a code collision is one in hundreds of millions
-		r, err = create(h, newCode(), fac, *req, time.Now())
-		if err == nil || !errors.Is(err, errCodeTaken) {
+	for i := 0; err == nil && i < 5; i++ { // a code collision is one in hundreds of millions
+		r, err = create(h, newCode(), fac, *req, scn, src, time.Now())
+		if !errors.Is(err, errCodeTaken) {
 			break
 		}
 	}

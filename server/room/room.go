@@ -12,7 +12,6 @@ import (
 
 	"github.com/vmihailenco/msgpack/v5"
 
-	"pushback/scenarios"
 	"pushback/server/debrief/report"
 	"pushback/server/protocol"
 	"pushback/server/protocol/text"
@@ -88,6 +87,9 @@ type Room struct {
 	empty  time.Time      // since when nobody is connected, zero while someone is
 	report []byte         // the final debrief message, once built (debrief.go)
 	final  *report.Report // the final report itself, for the end-of-game answers (takeaway.go)
+
+	turned  int               // joins refused for want of a seat, for the facilitator
+	notices []protocol.Notice // the latest facilitator actions players are told of (notice.go)
 }
 
 // codeError is an error with its protocol code, for requests that fail
@@ -103,17 +105,13 @@ var errCodeTaken = errors.New("room code taken")
 
 // create builds a new room from a request, stores it and returns it, not yet
 // running.
-func create(h *Hub, code, fac string, req protocol.CreateRoom, now time.Time) (*Room, error) {
+func create(h *Hub, code, fac string, req protocol.CreateRoom, scn *sim.Scenario, src []byte, now time.Time) (*Room, error) {
 	bad := func(format string, a ...any) error {
 		return &codeError{protocol.CodeBadCommand, fmt.Sprintf(format, a...)}
 	}
-	if req.Scenario == "" {
-		req.Scenario = scenarios.Default
-	}
-	scn, src, err := shipped(req.Scenario)
-	if err != nil {
-		return nil, bad("%v", err)
-	}
+	// The source is stored once, with the room (store.Room.Source), not
+	// again in its meta.
+	req.Scenario, req.Source = scn.ID, nil
 	solo := req.Solo
 	if solo != "" && solo != protocol.RoleExecutive && solo != protocol.RoleManager {
 		return nil, bad("solo must be %q, %q or empty, not %q", protocol.RoleExecutive, protocol.RoleManager, solo)
@@ -158,13 +156,11 @@ func create(h *Hub, code, fac string, req protocol.CreateRoom, now time.Time) (*
 	if solo == protocol.RoleManager {
 		styles = soloStyles
 	}
+	styles = seatStyles(styles, req.Styles, req.Managers)
 	seats := make([]seat, req.Managers+1)
 	seats[0] = seat{Token: newToken(), BotOnly: !humanExec}
 	for i := 1; i <= req.Managers; i++ {
-		st := styles[(i-1)%len(styles)]
-		if i-1 < len(req.Styles) && req.Styles[i-1] != "" {
-			st = req.Styles[i-1]
-		}
+		st := styles[i-1]
 		botOnly := solo != "" && !(solo == protocol.RoleManager && i == 1)
 		cfg.Managers = append(cfg.Managers, sim.SeatConfig{Name: fmt.Sprintf("Manager %d", i), Style: st, Bot: botOnly})
 		seats[i] = seat{Token: newToken(), BotOnly: botOnly}
@@ -538,6 +534,31 @@ func (r *Room) take(c *client, s sim.Seat, name, role string, prev meta) error {
 	return nil
 }
 
+// free gives seat s back to the bots, with a fresh token that the caller
+// indexes once the change is stored.
+func (r *Room) free(s sim.Seat) string {
+	old := &r.meta.Seats[s]
+	old.Owned, old.Hold, old.Name, old.conn = false, false, "", nil
+	old.Token = newToken()
+	return old.Token
+}
+
+// depart lets connection c leave for another of the facilitator's tables:
+// the seat it held is freed for a bot.
+func (r *Room) depart(c *client) error {
+	if c.seat >= 0 {
+		prev := r.meta.clone()
+		tok := r.free(c.seat)
+		if err := r.persist(prev); err != nil {
+			return err
+		}
+		r.hub.indexToken(tok, r.code)
+	}
+	r.detach(c)
+	r.settle()
+	return nil
+}
+
 // demote turns a connection that lost its seat into an observer and tells it.
 func (r *Room) demote(c *client) {
 	c.role, c.seat = protocol.RoleObserver, sim.Public
@@ -578,22 +599,29 @@ func (r *Room) joined(c *client, re uint32, fac string) {
 	}
 }
 
-// join seats a newcomer by code and name.
-func (r *Room) join(c *client, m protocol.ClientMsg) {
+// join seats a newcomer by code and name. When no seat of the wanted role
+// is free it answers nothing and returns false: the hub then tries the
+// facilitator's other tables, then overflow. With spread (the newcomer
+// asked for another table) it also returns false, silently, when this room
+// is over, locked or full of connections.
+func (r *Room) join(c *client, m protocol.ClientMsg, spread bool) bool {
+	if spread && (r.over || r.meta.Locked || len(r.conns) >= r.hub.cfg.MaxConns) {
+		return false
+	}
 	if r.over {
 		// A finished game's debrief holds every case text: it goes to the
 		// people who played it (they resume with their tokens) and to the
 		// facilitator, not to whoever learns the code.
 		c.fail(m.ID, protocol.CodeGameOver, "the game is over; players come back with their tokens, the facilitator has the report")
-		return
+		return true
 	}
 	if r.meta.Locked {
 		c.fail(m.ID, protocol.CodeRoomLocked, "the facilitator has locked this room")
-		return
+		return true
 	}
 	if len(r.conns) >= r.hub.cfg.MaxConns {
 		c.fail(m.ID, protocol.CodeRoomFull, fmt.Sprintf("the room has its maximum of %d connections", r.hub.cfg.MaxConns))
-		return
+		return true
 	}
 	role := m.Role
 	if role == "" {
@@ -606,24 +634,24 @@ func (r *Room) join(c *client, m protocol.ClientMsg) {
 			n, err := checkName(m.Name, r.scn)
 			if err != nil {
 				r.failWith(c, m.ID, err)
-				return
+				return true
 			}
 			name = n
 		}
 		r.attach(c, role, sim.Public, name)
 		r.joined(c, m.ID, "")
 		r.broadcast()
-		return
+		return true
 	case protocol.RoleExecutive, protocol.RoleManager, protocol.RolePlayer:
 	default:
 		c.fail(m.ID, protocol.CodeBadMessage, fmt.Sprintf("role %q: join as %s, %s, %s, %s or %s", role,
 			protocol.RolePlayer, protocol.RoleManager, protocol.RoleExecutive, protocol.RoleObserver, protocol.RoleProjector))
-		return
+		return true
 	}
 	name, err := checkName(m.Name, r.scn)
 	if err != nil {
 		r.failWith(c, m.ID, err)
-		return
+		return true
 	}
 	var order []sim.Seat
 	for s := 1; s < len(r.meta.Seats); s++ {
@@ -638,7 +666,7 @@ func (r *Room) join(c *client, m protocol.ClientMsg) {
 	if m.Seat != nil {
 		if !slices.Contains(order, *m.Seat) {
 			c.fail(m.ID, protocol.CodeBadMessage, fmt.Sprintf("no seat %d for role %s", *m.Seat, role))
-			return
+			return true
 		}
 		order = []sim.Seat{*m.Seat}
 	}
@@ -653,13 +681,29 @@ func (r *Room) join(c *client, m protocol.ClientMsg) {
 		}
 		if err := r.take(c, s, name, rl, r.meta.clone()); err != nil {
 			r.failWith(c, m.ID, err)
-			return
+			return true
 		}
 		r.joined(c, m.ID, "")
 		r.settle()
+		return true
+	}
+	return false
+}
+
+// overflow answers a join that found no free seat here nor at the
+// facilitator's other tables: an observer in an audience room, else
+// room_full, counted for the facilitator.
+func (r *Room) overflow(c *client, m protocol.ClientMsg) {
+	if r.meta.Create.Audience && !r.over && len(r.conns) < r.hub.cfg.MaxConns {
+		name, _ := checkName(m.Name, r.scn) // checked by join already
+		r.attach(c, protocol.RoleObserver, sim.Public, name)
+		r.joined(c, m.ID, "")
+		r.broadcast()
 		return
 	}
+	r.turned++
 	c.fail(m.ID, protocol.CodeRoomFull, "no free seat for that role; join as an observer or ask the facilitator")
+	r.broadcast()
 }
 
 // resume brings a token's holder back: any new connection takes the seat
@@ -807,6 +851,7 @@ func (r *Room) order(c *client, m protocol.ClientMsg) error {
 			}
 			r.dl = time.Time{}
 			r.timer.Stop()
+			r.notify(protocol.NoticePaused, everyone, "The facilitator has paused the game.")
 		}
 	case protocol.KindContinue:
 		if r.meta.Paused {
@@ -819,6 +864,7 @@ func (r *Room) order(c *client, m protocol.ClientMsg) error {
 			if rem > 0 {
 				r.setDeadline(now.Add(time.Duration(rem) * time.Millisecond))
 			}
+			r.notify(protocol.NoticeContinued, everyone, "The game continues.")
 		}
 	case protocol.KindExtend:
 		if m.Seconds <= 0 || m.Seconds > MaxDeadline {
@@ -836,18 +882,36 @@ func (r *Room) order(c *client, m protocol.ClientMsg) error {
 		default:
 			return &codeError{protocol.CodeWrongPhase, "no deadline is running"}
 		}
+		r.notify(protocol.NoticeExtended, everyone, fmt.Sprintf("The facilitator gave this phase %s more.", seconds(m.Seconds)))
 	case protocol.KindSkip:
 		if err := r.apply(sim.Command{Kind: sim.CmdSkip, Seat: sim.Facilitator}); err != nil {
 			return err
 		}
+		// Skipping moves the game on: a pause ends with it, so that no
+		// screen keeps a paused banner over a phase that has begun.
+		if r.meta.Paused {
+			prev := r.meta.clone()
+			r.meta.Paused, r.meta.Remaining = false, 0
+			if err := r.persist(prev); err != nil {
+				return err
+			}
+			r.resetDeadline(now)
+		}
+		r.notify(protocol.NoticeSkipped, everyone, "The facilitator moved the game on; who had not answered got the default.")
 	case protocol.KindInject:
 		if err := r.apply(sim.Command{Kind: sim.CmdInject, Seat: sim.Facilitator, Event: m.Event}); err != nil {
 			return err
+		}
+		for _, e := range r.scn.Events {
+			if e.ID == m.Event {
+				r.notify(protocol.NoticeInjected, everyone, e.Title)
+			}
 		}
 	case protocol.KindEnd:
 		if err := r.apply(sim.Command{Kind: sim.CmdEnd, Seat: sim.Facilitator}); err != nil {
 			return err
 		}
+		r.notify(protocol.NoticeEnded, everyone, "The facilitator has ended the game; the debrief follows.")
 	case protocol.KindKick:
 		for k := range r.conns {
 			if k.id == m.Conn {
@@ -874,9 +938,16 @@ func (r *Room) order(c *client, m protocol.ClientMsg) error {
 			return &codeError{protocol.CodeBadCommand, fmt.Sprintf("no person holds seat %d; a bot plays it already", s)}
 		}
 		prev := r.meta.clone()
+		was := st.Hold
 		st.Hold = m.On
 		if err := r.persist(prev); err != nil {
 			return err
+		}
+		switch {
+		case m.On && !was:
+			r.notify(protocol.NoticeBot, s, "The facilitator has handed your seat to a bot for now.")
+		case !m.On && was:
+			r.notify(protocol.NoticeReturned, s, "The facilitator has given your seat back to you.")
 		}
 	case protocol.KindAssign:
 		s, err := seatArg()
@@ -895,10 +966,7 @@ func (r *Room) order(c *client, m protocol.ClientMsg) error {
 		prev := r.meta.clone()
 		freed := ""
 		if who.seat >= 0 && who.seat != s { // its old seat is free again
-			old := &r.meta.Seats[who.seat]
-			old.Owned, old.Hold, old.Name, old.conn = false, false, "", nil
-			old.Token = newToken()
-			freed = old.Token
+			freed = r.free(who.seat)
 		}
 		role := protocol.RoleManager
 		if s == sim.Executive {
@@ -924,14 +992,17 @@ func (r *Room) order(c *client, m protocol.ClientMsg) error {
 	return nil
 }
 
-// info builds the room part of a view.
-func (r *Room) roomInfo(now time.Time, people bool) protocol.Room {
+// roomInfo builds the room part of seat s's view.
+func (r *Room) roomInfo(now time.Time, s sim.Seat) protocol.Room {
 	ri := protocol.Room{Code: r.code, Scenario: r.scn.ID, Started: r.meta.Started, Paused: r.meta.Paused,
-		Locked: r.meta.Locked, Over: r.over, Now: now.UnixMilli(), Since: r.since, Seats: r.seatInfo()}
+		Locked: r.meta.Locked, Over: r.over, Now: now.UnixMilli(), Since: r.since, Seats: r.seatInfo(),
+		Audience: r.meta.Create.Audience, Deadlines: r.meta.Create.Deadlines, Notices: r.noticesFor(s)}
+	ri.Answered, ri.Waiting = r.answered()
 	if !r.dl.IsZero() {
 		ri.Deadline = r.dl.UnixMilli()
 	}
-	if people {
+	if s == sim.Facilitator {
+		ri.Turned = r.turned
 		for c := range r.conns {
 			ri.People = append(ri.People, protocol.Person{Conn: c.id, Name: c.name, Role: c.role, Seat: c.seat})
 		}
@@ -997,7 +1068,7 @@ func (r *Room) viewBytes(s sim.Seat, now time.Time) []byte {
 	e := viewEncoders.Get().(*viewEncoder)
 	defer viewEncoders.Put(e)
 	r.st.ViewInto(&e.game, s)
-	v := &protocol.View{Game: e.game, Room: r.roomInfo(now, s == sim.Facilitator)}
+	v := &protocol.View{Game: e.game, Room: r.roomInfo(now, s)}
 	e.texts = e.texts[:0]
 	for _, d := range v.Game.Deltas {
 		e.texts = append(e.texts, d.Text(r.scn))

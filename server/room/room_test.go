@@ -240,7 +240,7 @@ func TestBadInput(t *testing.T) {
 	})
 	t.Run("oversize frame", func(t *testing.T) {
 		c := dial(t, s.url)
-		c.sendRaw(bytes.Repeat([]byte{0xc0}, protocol.MaxMessage+1))
+		c.sendRaw(bytes.Repeat([]byte{0xc0}, protocol.MaxUpload+1))
 		c.waitClosed()
 	})
 	keepPlaying()
