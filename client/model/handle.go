@@ -15,6 +15,9 @@ func (m *Model) Connected() []protocol.ClientMsg {
 	m.Conn, m.Attempt, m.RetryIn = ConnOnline, 0, 0
 	out := m.msg(protocol.ClientMsg{Kind: protocol.KindHello, V: protocol.Version})
 	switch {
+	case m.Enter != nil: // New table: create on this fresh connection
+		out = append(out, m.msg(*m.Enter)...)
+		m.Enter, m.Busy = nil, true
 	case m.Replaced:
 		// The seat is open elsewhere: taking it back is the player's call
 		// (TakeBack), never an automatic reconnect.

@@ -135,8 +135,9 @@ func (m *Model) host(in Intent) []protocol.ClientMsg {
 		}
 		c := *m.sameTable()
 		c.Facilitator = m.Saved.Facilitator
-		m.Busy, m.Notice = true, ""
-		return m.msg(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &c})
+		// A connection stays in one room: the create goes on a new one.
+		m.Enter = &protocol.ClientMsg{Kind: protocol.KindCreate, Create: &c}
+		m.Busy, m.Notice, m.Redial = true, "", true
 	case Confirm:
 		o := in.Order
 		m.Confirm = &o

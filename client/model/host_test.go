@@ -80,9 +80,13 @@ func TestHostSettings(t *testing.T) {
 	// New table: the same settings, the same token; the new room's joined
 	// does not show the token again.
 	out = m.Do(NewTable{})
+	if out != nil || !m.Redial {
+		t.Fatalf("new table sent %+v on the room's connection (redial %v)", out, m.Redial)
+	}
+	out = m.Connected() // the new connection
 	nt := *want
 	nt.Facilitator = "fac-token"
-	if len(out) != 1 || out[0].Kind != protocol.KindCreate || !reflect.DeepEqual(out[0].Create, &nt) {
+	if len(out) != 2 || out[1].Kind != protocol.KindCreate || !reflect.DeepEqual(out[1].Create, &nt) {
 		t.Fatalf("new table sent %+v", out)
 	}
 	m.Handle(protocol.ServerMsg{Kind: protocol.KindJoined, Joined: &protocol.Joined{Code: "ZXCVBN", Seat: sim.Facilitator,
@@ -143,10 +147,24 @@ func TestTimedRoomAndNewTableAfterReload(t *testing.T) {
 	if !m.TimedRoom() {
 		t.Error("a room with deadlines is not timed")
 	}
-	out := m.Do(NewTable{})
+	m.Do(NewTable{})
+	out := m.Connected()[1:]
 	want := &protocol.CreateRoom{Scenario: "deep", Executive: "dana", Managers: 2, Audience: true,
 		Deadlines: protocol.Deadlines{Response: 120}, Facilitator: "f"}
 	if len(out) != 1 || !reflect.DeepEqual(out[0].Create, want) {
 		t.Fatalf("new table sent %+v", out[0].Create)
+	}
+}
+
+// TestOpenTable: another table opens on a new connection, which resumes it
+// with the facilitator token.
+func TestOpenTable(t *testing.T) {
+	m := New(Saved{Facilitator: "fac", Code: "ABCDEF"})
+	if out := m.Do(OpenTable{Code: "QWERTY"}); out != nil || !m.Redial {
+		t.Fatalf("open table sent %+v on the room's connection", out)
+	}
+	out := m.Connected()
+	if len(out) != 2 || out[1].Kind != protocol.KindResume || out[1].Code != "QWERTY" || out[1].Token != "fac" {
+		t.Fatalf("the new connection sent %+v", out)
 	}
 }

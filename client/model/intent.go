@@ -180,7 +180,9 @@ func (m *Model) Do(in Intent) []protocol.ClientMsg {
 		if m.Saved.Facilitator == "" || in.Code == "" {
 			return nil
 		}
-		return m.msg(protocol.ClientMsg{Kind: protocol.KindResume, Code: in.Code, Token: m.Saved.Facilitator})
+		// A connection stays in one room: a new one resumes the other table
+		// with the facilitator token (Connected).
+		m.Saved.Code, m.Redial, m.Busy = in.Code, true, true
 	case OpenDebrief:
 		m.Debrief = true
 		if m.Seat == sim.Facilitator { // the live report, as it stands now

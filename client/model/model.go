@@ -140,8 +140,12 @@ type Model struct {
 	Scenarios []protocol.ScenarioChoice
 	Confirm   *Order // a risky order waiting for the facilitator's yes
 	ShowToken bool   // the facilitator token is shown once, after creating
-	Answer    Answer
-	Orders    Orders
+	// Redial asks for a new connection (the server keeps one in one room):
+	// to open another table, or to create one (Enter, sent when it is up).
+	Redial bool
+	Enter  *protocol.ClientMsg
+	Answer Answer
+	Orders Orders
 
 	// Now is the model's clock (time since it started), Wall the local wall
 	// clock and Skew the server's clock minus ours, for deadlines.

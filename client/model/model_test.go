@@ -321,8 +321,6 @@ func TestIntentsBecomeMessages(t *testing.T) {
 			[]protocol.ClientMsg{{Kind: protocol.KindBot, ID: 1, Seat: seat(2), On: true}}, false},
 		{"tables", func() *Model { return New(Saved{Facilitator: "fac"}) }, nil, ListTables{},
 			[]protocol.ClientMsg{{Kind: protocol.KindTables, ID: 1, Token: "fac"}}, false},
-		{"open another table", func() *Model { return New(Saved{Facilitator: "fac"}) }, nil, OpenTable{Code: "QWERTY"},
-			[]protocol.ClientMsg{{Kind: protocol.KindResume, ID: 1, Code: "QWERTY", Token: "fac"}}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -233,6 +233,10 @@ func (a *App) step(in *input) {
 	for _, it := range c.out {
 		a.sendAll(a.M.Do(it))
 	}
+	if a.M.Redial && a.link != nil { // another table: on a connection of its own
+		a.M.Redial = false
+		a.link.Redial()
+	}
 }
 
 // reveal scrolls so that r is on screen.
