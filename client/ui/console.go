@@ -65,6 +65,12 @@ func (c *ctx) consoleMore(y float64) float64 {
 	g := c.margin()
 	if len(m.Room.People) > 0 {
 		p := c.panel("people", g, y, c.w-2*g, "People in this room")
+		var others []string // the trainer's other tables, to move people to
+		for _, tb := range m.Tables {
+			if tb.Code != m.Room.Code {
+				others = append(others, tb.Code)
+			}
+		}
 		for _, pe := range m.Room.People {
 			if pe.Role == protocol.RoleFacilitator {
 				continue
@@ -74,23 +80,31 @@ func (c *ctx) consoleMore(y float64) float64 {
 				name = "(no name)"
 			}
 			line := name + " · " + model.PersonWhere(pe)
-			r := p.take(ctlH)
-			c.say(line)
-			if c.drawing() {
-				c.p.text(clipText(line, r.w*0.4, sizeBody, false), r.x, r.y+10, sizeBody, false, colInk, alignLeft)
-			}
-			x := r.x + r.w*0.42
-			for _, tb := range m.Tables {
-				if tb.Code == m.Room.Code {
+			left := 0.42 // the buttons' column; on a phone, rows under the name
+			if c.narrow {
+				p.label(line, sizeBody, false, colInk)
+				left = 0
+				if len(others) == 0 {
 					continue
 				}
-				label := "Move to " + tb.Code
+			}
+			r := p.take(ctlH)
+			if !c.narrow {
+				c.say(line)
+				if c.drawing() {
+					c.p.text(clipText(line, r.w*0.4, sizeBody, false), r.x, r.y+10, sizeBody, false, colInk, alignLeft)
+				}
+			}
+			x := r.x + r.w*left
+			for _, code := range others {
+				label := "Move to " + code
 				w := measure(label, sizeBody, true) + 28
 				if x+w > r.right() {
-					break
+					r = p.take(ctlH)
+					x = r.x + r.w*left
 				}
-				if c.button(rect{x, r.y, w, ctlH}, fmt.Sprintf("move.%d.%s", pe.Conn, tb.Code), label, true) {
-					c.do(model.Order{Kind: protocol.KindAssign, Conn: pe.Conn, Code: tb.Code})
+				if c.button(rect{x, r.y, w, ctlH}, fmt.Sprintf("move.%d.%s", pe.Conn, code), label, true) {
+					c.do(model.Order{Kind: protocol.KindAssign, Conn: pe.Conn, Code: code})
 				}
 				x += w + 8
 			}

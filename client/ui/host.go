@@ -201,11 +201,17 @@ func (c *ctx) balance(x, y, w float64) float64 {
 	// The first column takes what the numbers leave.
 	num := (p.w - 80) / float64(len(head)-1)
 	for i, row := range rows {
-		r := p.take(lineHeight(sizeSmall))
 		words := make([]string, len(row))
 		for j, cell := range row {
 			words[j] = head[j] + " " + cell
 		}
+		if c.narrow { // no room for the columns: a line per seat
+			if i > 0 {
+				p.para(row[0]+": "+strings.Join(words[1:], ", "), sizeSmall, false, colInk)
+			}
+			continue
+		}
+		r := p.take(lineHeight(sizeSmall))
 		if i == 0 {
 			c.say(strings.Join(row, ", "))
 		} else {
