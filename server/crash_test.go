@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -23,6 +25,16 @@ type child struct {
 	cmd  *exec.Cmd
 	addr string
 	exit chan error
+
+	mu  sync.Mutex
+	log []string // its stderr so far
+}
+
+// logged is the child's stderr so far.
+func (c *child) logged() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return strings.Join(c.log, "\n")
 }
 
 var servingRE = regexp.MustCompile(`msg=serving addr=(\S+)`)
@@ -51,6 +63,9 @@ func startCmd(t *testing.T, cmd *exec.Cmd) *child {
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
+			c.mu.Lock()
+			c.log = append(c.log, sc.Text())
+			c.mu.Unlock()
 			if m := servingRE.FindStringSubmatch(sc.Text()); m != nil {
 				addr <- m[1]
 			}

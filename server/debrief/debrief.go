@@ -31,6 +31,48 @@ type Game struct {
 	// Takeaways are the participants' end-of-game answers (reaction poll,
 	// commitment), kept by the room beside the log.
 	Takeaways []report.Takeaway
+	// People name the seats when the room knows who played them: [0] the
+	// executive, [i] manager i, each the name the person joined with, ""
+	// where no person held the seat (a bot played it). Nil (a file from
+	// before names were kept): the config's names stand.
+	People []string
+}
+
+// person is the name of whoever played seat s, "" for a bot or unknown.
+func (g *Game) person(s sim.Seat) string {
+	if s >= 0 && int(s) < len(g.People) {
+		return g.People[s]
+	}
+	return ""
+}
+
+// config is the game's config with its seats named as the report calls
+// them: a person by the name they joined with, a bot seat by its style
+// ("Diplomat (bot)", with the seat when two bots share a style).
+func (g *Game) config(scn *sim.Scenario) sim.Config {
+	cfg := g.Config
+	if g.People == nil {
+		return cfg
+	}
+	cfg.Managers = slices.Clone(cfg.Managers)
+	shared := map[string]int{}
+	for i, m := range cfg.Managers {
+		if g.person(sim.Seat(i+1)) == "" {
+			shared[m.Style]++
+		}
+	}
+	for i := range cfg.Managers {
+		m := &cfg.Managers[i]
+		if n := g.person(sim.Seat(i + 1)); n != "" {
+			m.Name = n
+		} else if st := scn.Style(m.Style); st != nil {
+			m.Name = st.Name + " (bot)"
+			if shared[m.Style] > 1 {
+				m.Name = fmt.Sprintf("%s (bot, seat %d)", st.Name, i+1)
+			}
+		}
+	}
+	return cfg
 }
 
 // Scenario parses the game's scenario from its source, or loads the shipped
@@ -94,7 +136,7 @@ func Replay(g Game) (*Replayed, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := sim.New(scn, g.Config, g.Seed)
+	s, err := sim.New(scn, g.config(scn), g.Seed)
 	if err != nil {
 		return nil, fmt.Errorf("game %s: new game: %w", g.label(), err)
 	}
@@ -179,6 +221,9 @@ func FromReplay(g Game, r *Replayed) *Report {
 	if p := scn.Persona(s.Cfg.Persona); p != nil && s.Cfg.ExecutiveBot {
 		rep.Executive = p.Name
 	}
+	if n := g.person(sim.Executive); n != "" {
+		rep.Executive = n
+	}
 	for _, v := range r.Visits {
 		if v.Turn <= played {
 			rep.Visits = append(rep.Visits, v)
@@ -221,6 +266,9 @@ func FromReplay(g Game, r *Replayed) *Report {
 		seat := sim.Seat(i + 1)
 		m := Manager{Seat: int(seat), Name: s.Cfg.Managers[i].Name, Style: s.Cfg.Managers[i].Style,
 			Resigned: s.Teams[i].Resignations, Found: s.Teams[i].Discovered}
+		if g.person(seat) != "" {
+			m.Style = "" // a person played it: the bot style planned for it says nothing of them
+		}
 		for _, h := range s.History {
 			m.Meters = append(m.Meters, h.Teams[i])
 			m.Pulse = append(m.Pulse, h.Pulse[i])

@@ -98,6 +98,7 @@ type file struct {
 	ScenarioSource string        `json:"scenario_source"`
 	Seed           uint64        `json:"seed,string"`
 	Config         fileConfig    `json:"config"`
+	People         []string      `json:"people,omitempty"` // who played each seat, 0 the executive; "" a bot
 	Commands       []fileCommand `json:"commands"`
 	Final          *Summary      `json:"final"`
 }
@@ -153,9 +154,9 @@ func WriteJSON(w io.Writer, g Game) error {
 		return err
 	}
 	f := file{Format: Format, Table: g.Table, Scenario: g.ScenarioName, ScenarioSource: string(g.ScenarioSource),
-		Seed: g.Seed, Final: Summarize(r.State), Commands: make([]fileCommand, 0, len(g.Commands))}
+		Seed: g.Seed, Final: Summarize(r.State), Commands: make([]fileCommand, 0, len(g.Commands)), People: g.People}
 	f.Config = fileConfig{Persona: g.Config.Persona, ExecutiveBot: g.Config.ExecutiveBot, Managers: []fileSeat{}}
-	for _, m := range g.Config.Managers {
+	for _, m := range r.State.Cfg.Managers { // named as the report names them
 		f.Config.Managers = append(f.Config.Managers, fileSeat{m.Name, m.Style, m.Bot})
 	}
 	for _, c := range g.Commands {
@@ -203,7 +204,7 @@ func ReadJSON(r io.Reader) (Game, error) {
 		return Game{}, fmt.Errorf("game file: format %q, want %q", f.Format, Format)
 	}
 	g := Game{Table: f.Table, ScenarioName: f.Scenario, ScenarioSource: []byte(f.ScenarioSource), Seed: f.Seed,
-		Final: f.Final, Commands: make([]sim.Command, 0, len(f.Commands))}
+		Final: f.Final, Commands: make([]sim.Command, 0, len(f.Commands)), People: f.People}
 	g.Config = sim.Config{Persona: f.Config.Persona, ExecutiveBot: f.Config.ExecutiveBot}
 	for _, m := range f.Config.Managers {
 		g.Config.Managers = append(g.Config.Managers, sim.SeatConfig{Name: m.Name, Style: m.Style, Bot: m.Bot})

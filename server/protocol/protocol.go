@@ -448,7 +448,7 @@ const (
 	NoticeContinued = "continued"
 	NoticeEnded     = "ended"
 	NoticeInjected  = "injected"
-	NoticeBot       = "bot"      // the facilitator handed Seat to a bot
+	NoticeBot       = "bot"      // the facilitator (or a deadline, its person away) handed Seat to a bot
 	NoticeReturned  = "returned" // and gave it back
 	NoticeExtended  = "extended"
 	NoticeSkipped   = "skipped"

@@ -167,3 +167,35 @@ func FuzzDecodeClient(f *testing.F) {
 		}
 	})
 }
+
+// Only the kinds that may carry a scenario file may pass MaxMessage, up to
+// MaxUpload, and the file itself stays within MaxScenario.
+func TestUploadSizes(t *testing.T) {
+	src := bytes.Repeat([]byte("#"), MaxScenario)
+	for _, m := range []ClientMsg{
+		{Kind: KindCheck, Source: src, File: "a.yaml"},
+		{Kind: KindPreview, Create: &CreateRoom{Source: src}},
+		{Kind: KindCreate, Create: &CreateRoom{Source: src, Managers: 8}},
+	} {
+		if _, err := DecodeClient(enc(t, m)); err != nil {
+			t.Errorf("%s with a %d-byte file refused: %v", m.Kind, len(src), err)
+		}
+	}
+	over := append(src, '#')
+	for _, m := range []ClientMsg{
+		{Kind: KindCheck, Source: over},
+		{Kind: KindCreate, Create: &CreateRoom{Source: over}},
+		{Kind: KindJoin, Name: string(src[:MaxMessage])},
+		{Kind: KindCommand, Source: src[:MaxMessage]},
+	} {
+		if _, err := DecodeClient(enc(t, m)); err == nil {
+			t.Errorf("%s of %d bytes accepted", m.Kind, len(enc(t, m)))
+		}
+	}
+	if b := enc(t, ClientMsg{Kind: KindCheck, ID: 9, Source: bytes.Repeat([]byte("#"), MaxUpload)}); RequestID(b) != 0 {
+		t.Error("RequestID read a frame over MaxUpload")
+	}
+	if b := enc(t, ClientMsg{Kind: KindJoin, ID: 9, Name: string(src[:MaxMessage])}); RequestID(b) != 9 {
+		t.Error("an oversize join's error would not carry its id")
+	}
+}

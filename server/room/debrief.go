@@ -5,7 +5,6 @@ import (
 
 	"pushback/server/debrief"
 	"pushback/server/protocol"
-	"pushback/sim"
 )
 
 // The debrief travels to the clients as one message: to every connection
@@ -14,21 +13,9 @@ import (
 // from the stored log, like the facilitator's HTML report, so the screen
 // and the file cannot disagree; the final one is built once and kept.
 
-// debriefGame is this room's record as the debrief replays it. The log is
-// read from the store: a command is appended before anyone hears of it, so
-// the store always holds the game as the room knows it.
+// debriefGame is this room's record as the debrief replays it.
 func (r *Room) debriefGame() (debrief.Game, error) {
-	log, err := r.hub.st.Log(r.code)
-	if err != nil {
-		return debrief.Game{}, err
-	}
-	g := debrief.Game{Table: r.code, ScenarioName: r.meta.Create.Scenario, ScenarioSource: r.src,
-		Config: r.meta.Config, Seed: r.seed, Commands: make([]sim.Command, 0, len(log))}
-	for _, e := range log {
-		g.Commands = append(g.Commands, e.Command)
-	}
-	g.Takeaways, err = takeaways(r.hub.st, r.code)
-	return g, err
+	return reportGame(r.hub.st, r.code, r.scn.ID, r.src, r.seed, &r.meta)
 }
 
 // debriefBytes encodes the table's report as a debrief message answering

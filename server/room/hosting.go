@@ -14,6 +14,7 @@ import (
 	"pushback/scenarios"
 	"pushback/server/balance"
 	"pushback/server/protocol"
+	"pushback/server/protocol/text"
 	"pushback/sim"
 )
 
@@ -108,11 +109,7 @@ func (h *Hub) trainer(id string) *trainerScenario {
 // bad_message naming its first problem at line:column.
 func (h *Hub) scenarioOf(req *protocol.CreateRoom) (*sim.Scenario, []byte, error) {
 	if len(req.Source) > 0 {
-		file := req.File
-		if file == "" {
-			file = "scenario.yaml"
-		}
-		scn, _, err := scenarios.Check(filepath.Base(file), req.Source)
+		scn, _, err := scenarios.Check(fileName(req.File), req.Source)
 		if err != nil {
 			var errs scenarios.Errors
 			if errors.As(err, &errs) && len(errs) > 0 {
@@ -161,10 +158,7 @@ func (h *Hub) choices() []protocol.ScenarioChoice {
 // check answers a trainer's file with every problem, each at its line and
 // column, and the hints.
 func (h *Hub) check(c *client, m protocol.ClientMsg) {
-	file := filepath.Base(m.File)
-	if m.File == "" {
-		file = "scenario.yaml"
-	}
+	file := fileName(m.File)
 	out := &protocol.Checked{File: file, Problems: []protocol.Problem{}, Hints: []protocol.Problem{}}
 	if len(m.Source) == 0 {
 		out.Problems = append(out.Problems, protocol.Problem{Line: 1, Column: 1, Message: "the file is empty"})
@@ -189,27 +183,37 @@ func (h *Hub) check(c *client, m protocol.ClientMsg) {
 	c.reply(protocol.ServerMsg{Kind: protocol.KindChecked, Re: m.ID, Checked: out})
 }
 
-// preview plays PreviewGames bot games of the table a create describes and
-// answers the balance table. It runs on the asking connection's reader, one
-// at a time per address group and on at most cap(previewSlots) at once.
+// preview answers the balance table of the table a create describes. The
+// answer goes out after the preview's slot is given back, so that whoever
+// reads it may ask again at once.
 func (h *Hub) preview(c *client, m protocol.ClientMsg) {
-	req := m.Create
-	if req == nil {
-		c.fail(m.ID, protocol.CodeBadMessage, "preview needs its create field: the table to try")
+	bal, err := h.balance(c.key, m.Create)
+	if err != nil {
+		var ce *codeError
+		if !errors.As(err, &ce) {
+			ce = &codeError{protocol.CodeInternal, err.Error()}
+		}
+		c.fail(m.ID, ce.code, ce.msg)
 		return
+	}
+	c.reply(protocol.ServerMsg{Kind: protocol.KindBalance, Re: m.ID, Balance: bal})
+}
+
+// balance plays PreviewGames bot games of req's table. It runs on the
+// asking connection's reader, one at a time per address group (key) and on
+// at most Config.Previews at once on the server.
+func (h *Hub) balance(key string, req *protocol.CreateRoom) (*protocol.Balance, error) {
+	if req == nil {
+		return nil, &codeError{protocol.CodeBadMessage, "preview needs its create field: the table to try"}
 	}
 	scn, _, err := h.scenarioOf(req)
 	if err != nil {
-		var ce *codeError
-		errors.As(err, &ce)
-		c.fail(m.ID, ce.code, ce.msg)
-		return
+		return nil, err
 	}
 	persona := scn.Personas[0].ID
 	if req.Executive != "" && req.Executive != "human" {
 		if scn.Persona(req.Executive) == nil {
-			c.fail(m.ID, protocol.CodeBadCommand, fmt.Sprintf("no persona %q in %s", req.Executive, scn.ID))
-			return
+			return nil, &codeError{protocol.CodeBadCommand, fmt.Sprintf("no persona %q in %s", req.Executive, scn.ID)}
 		}
 		persona = req.Executive
 	}
@@ -218,38 +222,32 @@ func (h *Hub) preview(c *client, m protocol.ClientMsg) {
 		n = 3
 	}
 	if n < 1 || n > sim.MaxManagers || len(req.Styles) > sim.MaxManagers {
-		c.fail(m.ID, protocol.CodeBadCommand, fmt.Sprintf("managers must be 1..%d", sim.MaxManagers))
-		return
+		return nil, &codeError{protocol.CodeBadCommand, fmt.Sprintf("managers must be 1..%d", sim.MaxManagers)}
 	}
 	styles := seatStyles(DefaultStyles, req.Styles, n)
 	if !h.cfg.NoLimits {
 		h.mu.Lock()
-		busy := h.previews[c.key]
-		if !busy {
-			h.previews[c.key] = true
-		}
+		busy := h.previews[key]
+		h.previews[key] = true
 		h.mu.Unlock()
 		if busy {
-			c.fail(m.ID, protocol.CodeRateLimited, "a preview from this address is running; wait for its table")
-			return
+			return nil, &codeError{protocol.CodeRateLimited, "a preview from this address is running; wait for its table"}
 		}
 		defer func() {
 			h.mu.Lock()
-			delete(h.previews, c.key)
+			delete(h.previews, key)
 			h.mu.Unlock()
 		}()
 		select {
 		case h.previewSlots <- struct{}{}:
 			defer func() { <-h.previewSlots }()
 		case <-time.After(previewWait):
-			c.fail(m.ID, protocol.CodeRateLimited, "the server is busy with other previews; try again in a moment")
-			return
+			return nil, &codeError{protocol.CodeRateLimited, "the server is busy with other previews; try again in a moment"}
 		}
 	}
 	res, err := balance.Run(balance.Options{Scenario: scn, Games: PreviewGames, Seed: 1, Styles: styles, Persona: persona, Workers: 1})
 	if err != nil {
-		c.fail(m.ID, protocol.CodeBadCommand, err.Error())
-		return
+		return nil, &codeError{protocol.CodeBadCommand, err.Error()}
 	}
 	out := &protocol.Balance{Scenario: scn.ID, Persona: persona, Games: res.Games, Exec: res.Exec.Mean(), Rows: []protocol.BalanceRow{}}
 	for i, s := range res.Seats {
@@ -261,7 +259,17 @@ func (h *Hub) preview(c *client, m protocol.ClientMsg) {
 		}
 		out.Rows = append(out.Rows, row)
 	}
-	c.reply(protocol.ServerMsg{Kind: protocol.KindBalance, Re: m.ID, Balance: out})
+	return out, nil
+}
+
+// fileName is an uploaded file's name as the messages show it: its base
+// name, or "scenario.yaml" for none or one that is long or not plain text.
+func fileName(name string) string {
+	name = filepath.Base(name)
+	if name == "." || name == "/" || text.Check(name, 100, false) != nil || strings.TrimSpace(name) == "" {
+		return "scenario.yaml"
+	}
+	return name
 }
 
 // seatStyles is the bot style of each of n manager seats: the defaults

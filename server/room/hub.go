@@ -692,7 +692,8 @@ func (h *Hub) spread(c *client, m protocol.ClientMsg, from *Room) bool {
 // move carries out a facilitator's assign with a code: connection m.Conn
 // of table from leaves it (its seat, if any, is freed for a bot) and takes
 // a free seat of its role at table m.Code of the same facilitator, or
-// watches there as an observer.
+// watches there as an observer. A target table that is over, locked or full
+// of connections is refused before anyone moves.
 func (h *Hub) move(c *client, m protocol.ClientMsg, from *Room) {
 	code := normCode(m.Code)
 	h.mu.Lock()
@@ -705,37 +706,53 @@ func (h *Hub) move(c *client, m protocol.ClientMsg, from *Room) {
 		switch {
 		case c.role != protocol.RoleFacilitator:
 			err = &codeError{protocol.CodeUnauthorized, "assign is a facilitator order"}
-			return
 		case !mine:
 			err = &codeError{protocol.CodeBadMessage, fmt.Sprintf("%q is not one of your tables", m.Code)}
-			return
 		case code == from.code:
 			err = &codeError{protocol.CodeBadMessage, "that connection is at this table already; give a seat instead of a code"}
-			return
 		}
 		for k := range from.conns {
 			if k.id == m.Conn && k.role != protocol.RoleFacilitator {
 				who = k
 			}
 		}
-		if who == nil {
+		if err == nil && who == nil {
 			err = &codeError{protocol.CodeBadMessage, fmt.Sprintf("no player or observer connection %d", m.Conn)}
-			return
 		}
-		join.Role, join.Name = who.role, who.name
-		if join.Name == "" {
-			join.Name = fmt.Sprintf("Player %d", who.id)
-		}
-		err = from.depart(who)
 	})
+	var to *Room
+	if err == nil {
+		if to = h.acquire(code); to == nil {
+			err = &codeError{protocol.CodeUnknownRoom, fmt.Sprintf("no table %s", code)}
+		} else {
+			defer h.release(to)
+			to.call(func() {
+				switch {
+				case to.over:
+					err = &codeError{protocol.CodeGameOver, fmt.Sprintf("the game at table %s is over", code)}
+				case to.meta.Locked:
+					err = &codeError{protocol.CodeRoomLocked, fmt.Sprintf("table %s is locked", code)}
+				case len(to.conns) >= h.cfg.MaxConns:
+					err = &codeError{protocol.CodeRoomFull, fmt.Sprintf("table %s has its maximum of connections", code)}
+				}
+			})
+		}
+	}
+	if err == nil {
+		from.call(func() {
+			if _, ok := from.conns[who]; !ok {
+				err = &codeError{protocol.CodeBadMessage, fmt.Sprintf("connection %d has left", m.Conn)}
+				return
+			}
+			join.Role, join.Name = who.role, who.name
+			if join.Name == "" {
+				join.Name = fmt.Sprintf("Player %d", who.id)
+			}
+			err = from.depart(who)
+		})
+	}
 	if err != nil {
 		from.failWith(c, m.ID, err)
-		return
-	}
-	to := h.acquire(code)
-	if to == nil {
-		who.fail(0, protocol.CodeUnknownRoom, "the facilitator moved you to a table that is gone; join again")
-		c.fail(m.ID, protocol.CodeUnknownRoom, fmt.Sprintf("no table %s", code))
 		return
 	}
 	to.call(func() {
@@ -744,7 +761,6 @@ func (h *Hub) move(c *client, m protocol.ClientMsg, from *Room) {
 			to.join(who, join, false)
 		}
 	})
-	h.release(to)
 	c.reply(protocol.ServerMsg{Kind: protocol.KindOK, Re: m.ID})
 }
 
@@ -802,12 +818,14 @@ func (h *Hub) create(c *client, m protocol.ClientMsg) {
 	if fac == "" {
 		fac = newToken()
 	}
-	scn, src, err := h.scenarioOf(req)
 	var r *Room
-	for i := 0; err == nil && i < 5; i++ { // a code collision is one in hundreds of millions
-		r, err = create(h, newCode(), fac, *req, scn, src, time.Now())
-		if !errors.Is(err, errCodeTaken) {
-			break
+	scn, src, err := h.scenarioOf(req)
+	if err == nil {
+		for range 5 { // a code collision is one in hundreds of millions
+			r, err = create(h, newCode(), fac, *req, scn, src, time.Now())
+			if !errors.Is(err, errCodeTaken) {
+				break
+			}
 		}
 	}
 	if err != nil {

@@ -3,12 +3,10 @@ package room
 import (
 	"crypto/subtle"
 	"errors"
-	"fmt"
-
-	"github.com/vmihailenco/msgpack/v5"
 
 	"pushback/server/debrief"
 	"pushback/server/store"
+	"pushback/sim"
 )
 
 // ErrUnauthorized is returned for a wrong facilitator token.
@@ -63,18 +61,32 @@ func (h *Hub) Games(token string) ([]debrief.Game, error) {
 }
 
 func (h *Hub) game(sr store.Room) (debrief.Game, error) {
-	var m meta
-	if err := msgpack.Unmarshal(sr.Meta, &m); err != nil {
-		return debrief.Game{}, fmt.Errorf("room %s meta: %w", sr.Code, err)
-	}
-	log, err := h.st.Log(sr.Code)
+	m, _, err := metaOf(h.st, sr)
 	if err != nil {
 		return debrief.Game{}, err
 	}
-	g := debrief.Game{Table: sr.Code, ScenarioName: sr.Scenario, ScenarioSource: sr.Source, Config: m.Config, Seed: sr.Seed}
+	return reportGame(h.st, sr.Code, sr.Scenario, sr.Source, sr.Seed, &m)
+}
+
+// reportGame is a room's record as the debrief replays it: its log from
+// the store (a command is appended before anyone hears of it, so the store
+// holds the game as the room knows it), its takeaways, and the seats named
+// by the people who hold them (the meta with its seat records applied).
+func reportGame(st *store.Store, code, scenario string, src []byte, seed uint64, m *meta) (debrief.Game, error) {
+	log, err := st.Log(code)
+	if err != nil {
+		return debrief.Game{}, err
+	}
+	g := debrief.Game{Table: code, ScenarioName: scenario, ScenarioSource: src, Config: m.Config, Seed: seed,
+		Commands: make([]sim.Command, 0, len(log)), People: make([]string, len(m.Seats))}
 	for _, e := range log {
 		g.Commands = append(g.Commands, e.Command)
 	}
-	g.Takeaways, err = takeaways(h.st, sr.Code)
+	for i, s := range m.Seats {
+		if s.Owned {
+			g.People[i] = s.Name
+		}
+	}
+	g.Takeaways, err = takeaways(st, code)
 	return g, err
 }

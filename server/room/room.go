@@ -426,16 +426,22 @@ func (r *Room) expire(now time.Time) {
 	}
 	r.dl = time.Time{}
 	turn, phase := r.st.Turn, r.st.Phase
-	held, prev := false, r.meta.clone()
+	var held []sim.Seat
+	prev := r.meta.clone()
 	for s := sim.Executive; int(s) <= r.st.Managers(); s++ {
 		st := &r.meta.Seats[s]
 		if r.st.Pending(s) && st.Owned && !st.BotOnly && st.conn == nil && !st.Hold {
-			st.Hold, held = true, true
+			st.Hold = true
+			held = append(held, s)
 			slog.Info("deadline: a bot takes an absent seat", "code", r.code, "seat", s)
 		}
 	}
-	if held {
-		r.persist(prev) // if it fails the seats stay as they were, and skip gives the defaults
+	// If storing fails the seats stay as they were, and skip gives the
+	// defaults.
+	if len(held) > 0 && r.persist(prev) == nil {
+		for _, s := range held {
+			r.notify(protocol.NoticeBot, s, "Time ran out while you were away: a bot played your seat. Your next decision takes it back.")
+		}
 	}
 	r.settle()
 	if r.st.Turn == turn && r.st.Phase == phase && !r.over && r.anyPending() {
@@ -840,6 +846,9 @@ func (r *Room) order(c *client, m protocol.ClientMsg) error {
 		}
 		r.resetDeadline(now)
 	case protocol.KindPause:
+		if r.over {
+			return &codeError{protocol.CodeGameOver, "the game is over"}
+		}
 		if !r.meta.Paused {
 			prev := r.meta.clone()
 			r.meta.Paused = true
@@ -889,13 +898,8 @@ func (r *Room) order(c *client, m protocol.ClientMsg) error {
 		}
 		// Skipping moves the game on: a pause ends with it, so that no
 		// screen keeps a paused banner over a phase that has begun.
-		if r.meta.Paused {
-			prev := r.meta.clone()
-			r.meta.Paused, r.meta.Remaining = false, 0
-			if err := r.persist(prev); err != nil {
-				return err
-			}
-			r.resetDeadline(now)
+		if err := r.unpause(now); err != nil {
+			return err
 		}
 		r.notify(protocol.NoticeSkipped, everyone, "The facilitator moved the game on; who had not answered got the default.")
 	case protocol.KindInject:
@@ -909,6 +913,9 @@ func (r *Room) order(c *client, m protocol.ClientMsg) error {
 		}
 	case protocol.KindEnd:
 		if err := r.apply(sim.Command{Kind: sim.CmdEnd, Seat: sim.Facilitator}); err != nil {
+			return err
+		}
+		if err := r.unpause(now); err != nil { // an ended game is not paused
 			return err
 		}
 		r.notify(protocol.NoticeEnded, everyone, "The facilitator has ended the game; the debrief follows.")
@@ -989,6 +996,22 @@ func (r *Room) order(c *client, m protocol.ClientMsg) error {
 		return &codeError{protocol.CodeBadMessage, "unknown order " + m.Kind}
 	}
 	r.settle()
+	return nil
+}
+
+// unpause ends a pause without restoring its deadline: the facilitator
+// moved the game on (skip) or ended it, and the phase now running starts
+// its own.
+func (r *Room) unpause(now time.Time) error {
+	if !r.meta.Paused {
+		return nil
+	}
+	prev := r.meta.clone()
+	r.meta.Paused, r.meta.Remaining = false, 0
+	if err := r.persist(prev); err != nil {
+		return err
+	}
+	r.resetDeadline(now)
 	return nil
 }
 

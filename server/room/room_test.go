@@ -107,6 +107,14 @@ func TestDeadlineBotAndHandBack(t *testing.T) {
 	if s1 := v.Room.Seats[1]; s1.Bot || !s1.Connected {
 		t.Fatalf("after returning seat 1 is %+v", s1)
 	}
+	// The returning person is told why a bot's answer stands in their seat;
+	// the others are not.
+	if n := v.Room.Notices; len(n) != 1 || n[0].Kind != protocol.NoticeBot || n[0].Seat != 1 || n[0].Everyone {
+		t.Fatalf("notices after returning: %+v", n)
+	}
+	if n := m2.view.Room.Notices; len(n) != 0 {
+		t.Fatalf("another seat was told: %+v", n)
+	}
 	exec.waitView(func(v *protocol.View) bool { return v.Game.Phase == sim.PhaseRuling })
 	exec.playPhase(t, scn, fac)
 	v = again.waitView(func(v *protocol.View) bool { return v.Game.Phase == sim.PhaseReveal })

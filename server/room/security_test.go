@@ -436,6 +436,9 @@ func TestRoomChangesAreRecordsInTheLog(t *testing.T) {
 	}
 	p := dial(t, s.url)
 	pj := p.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: "Ada", Role: protocol.RoleManager}).Joined
+	// Bea holds the other seat and does not answer, so the game waits (a
+	// finished game cannot be paused).
+	dial(t, s.url).must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: "Bea", Role: protocol.RoleManager})
 	fac.must(protocol.ClientMsg{Kind: protocol.KindLock, On: true})
 	fac.must(protocol.ClientMsg{Kind: protocol.KindStart})
 	fac.must(protocol.ClientMsg{Kind: protocol.KindBot, Seat: seatp(pj.Seat), On: true})
@@ -452,7 +455,7 @@ func TestRoomChangesAreRecordsInTheLog(t *testing.T) {
 		}
 		kinds = append(kinds, rec.Kind)
 	}
-	if want := []string{recSeat, recLock, recStart, recSeat, recPause}; !slices.Equal(kinds, want) {
+	if want := []string{recSeat, recSeat, recLock, recStart, recSeat, recPause}; !slices.Equal(kinds, want) {
 		t.Fatalf("records %v, want %v", kinds, want)
 	}
 	if recs[len(recs)-1].Version < recs[2].Version {

@@ -43,6 +43,17 @@ type Report struct {
 	Poll      *Poll      `json:"poll,omitempty" msgpack:"poll,omitempty"`
 }
 
+// BotSeats reports whether a bot played any manager seat, so that a bot
+// style is shown only where one did (Manager.Style is empty for a person).
+func (r *Report) BotSeats() bool {
+	for _, m := range r.Managers {
+		if m.Style != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // Takeaway is one participant's answers at the end of the game.
 type Takeaway struct {
 	Seat       int    `json:"seat" msgpack:"seat"` // 0 the executive, 1.. managers
@@ -150,7 +161,7 @@ type Saving struct {
 type Manager struct {
 	Seat      int          `json:"seat" msgpack:"seat"`
 	Name      string       `json:"name" msgpack:"name"`
-	Style     string       `json:"style,omitempty" msgpack:"style,omitempty"` // the bot style planned for the seat
+	Style     string       `json:"style,omitempty" msgpack:"style,omitempty"` // the bot style that played the seat; empty when a person did
 	Meters    []sim.Meters `json:"meters" msgpack:"meters"`                   // per finished turn, from turn 0
 	Pulse     []int        `json:"pulse" msgpack:"pulse"`                     // the executive's survey of morale, same turns
 	Score     []int        `json:"score" msgpack:"score"`                     // the balanced scorecard at each of those turns
