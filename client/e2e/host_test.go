@@ -106,9 +106,13 @@ func (f *facilitator) view(ph sim.Phase) sim.View {
 // confirmation, and the report opened from the console's link names every
 // person; New table gives a second code under the same key.
 func TestBrowserHostsAWorkshop(t *testing.T) {
+	start := time.Now()
+	step := func(what string) { t.Logf("%5.1f s: %s", time.Since(start).Seconds(), what) }
 	_, addr, _ := stack(t)
 	page := browser(t, "http://"+addr+"/")
 	page.wait("the page to load and connect", 120*time.Second, func(s state) bool { return s.Screen == "title" && s.Conn == "online" })
+	step("the page is up")
+	page.fps()
 	page.mirrorDo("host", "el.click()")
 	page.wait("the host settings", 10*time.Second, func(s state) bool { return s.Screen == "host" })
 	page.waitText("the server's scenarios", 10*time.Second, "A Mild Slowdown")
@@ -133,6 +137,7 @@ func TestBrowserHostsAWorkshop(t *testing.T) {
 	txt := page.waitText("the file's problem with its line and column", 20*time.Second, "broken.yaml line "+strconv.Itoa(line)+", column ")
 	t.Logf("the check says: %s", txt[strings.Index(txt, "broken.yaml has"):][:200])
 	page.shot("host-problem")
+	step("the broken file's problem is on screen")
 	page.upload(filepath.Join(dir, "workshop.yaml"))
 	page.waitText("the valid file chosen", 20*time.Second, "workshop.yaml is playable", "your file: The Browser Workshop")
 
@@ -144,6 +149,7 @@ func TestBrowserHostsAWorkshop(t *testing.T) {
 	page.mirrorDo("preview", "el.click()")
 	page.waitText("the balance table", 30*time.Second, "bot games against", "The executive's mean score")
 	page.shot("host-balance")
+	step("the balance is on screen")
 	page.mirrorDo("create", "el.click()")
 	fs := page.wait("the console", 20*time.Second, func(s state) bool { return s.Screen == "facilitator" && s.Code != "" })
 	code := fs.Code
@@ -181,6 +187,7 @@ func TestBrowserHostsAWorkshop(t *testing.T) {
 	}
 	page.waitText("everyone on the console", 10*time.Second, "Eve · Executive", "Fay · Manager", "Hal · observer")
 	page.shot("host-console-lobby")
+	step("nine people joined")
 
 	// A month: the executive's mandate to everyone, each manager relays it,
 	// everyone reads the reveal.
@@ -204,21 +211,27 @@ func TestBrowserHostsAWorkshop(t *testing.T) {
 		p.send(protocol.ClientMsg{Kind: protocol.KindCommand, Based: v.Version, Command: &sim.Command{Kind: sim.CmdReady, Seat: seat}})
 	}
 	page.wait("month 2", 20*time.Second, func(s state) bool { return s.Turn == 2 })
+	step("a month played")
 
 	// Pause and continue; End game asks first, then ends.
+	page.fps()
 	page.mirrorDo("pause", "el.click()")
 	page.waitText("the paused console", 10*time.Second, "Continue")
+	step("paused")
 	page.shot("host-console-paused")
 	page.mirrorDo("pause", "el.click()")
 	page.waitText("play again", 10*time.Second, "Pause")
+	step("continued")
 	page.mirrorDo("end", "el.click()")
 	page.waitText("the confirmation", 10*time.Second, "End the game now?", "Yes, end the game")
 	page.shot("host-console-confirm")
+	step("the confirmation")
 	if s := page.state(); s.Phase == "over" {
 		t.Fatal("End game ended the game before the confirmation")
 	}
 	page.mirrorDo("confirm.yes", "el.click()")
 	page.wait("the game over", 20*time.Second, func(s state) bool { return s.Phase == "over" })
+	step("paused, continued, ended after the confirmation")
 
 	// The report, from the console's link: a real anchor that opens a tab.
 	href := page.eval(`document.querySelector('#pb-screen [data-pb-id="report.html"]').href`)
@@ -265,6 +278,7 @@ func TestBrowserHostsAWorkshop(t *testing.T) {
 		}
 	}
 
+	step("the report opened and read")
 	// New table: the same settings under the same key, a new code; both
 	// tables are listed on the console. (The console's tab comes to the
 	// front again: a tab behind gets no animation frames.)
@@ -272,7 +286,19 @@ func TestBrowserHostsAWorkshop(t *testing.T) {
 		t.Fatal(err)
 	}
 	page.mirrorDo("newtable", "el.click()")
+	step("new table pressed")
 	ns := page.wait("the new table", 20*time.Second, func(s state) bool { return s.Screen == "facilitator" && s.Code != code && s.Code != "" })
 	page.waitText("both tables listed", 10*time.Second, code, ns.Code+" · The Browser Workshop")
 	page.shot("host-new-table")
+	step("a new table")
+}
+
+func (c *cdp) fps() {
+	var fps struct {
+		Result struct {
+			Value string `json:"value"`
+		} `json:"result"`
+	}
+	c.call("Runtime.evaluate", map[string]any{"awaitPromise": true, "returnByValue": true, "expression": `new Promise(r => { let n = 0; const t0 = performance.now(); const f = () => { n++; if (performance.now() - t0 < 2000) requestAnimationFrame(f); else r(String(n / 2)); }; requestAnimationFrame(f); })`}, &fps)
+	c.t.Logf("DEBUG fps %s (%s)", fps.Result.Value, c.state().Screen)
 }

@@ -103,29 +103,52 @@ func (p *painter) px(x, y float64) (float32, float32) {
 	return float32(x * p.scale), float32((y - p.scroll) * p.scale)
 }
 
+// off reports whether the band y..y+h (layout units) is wholly above or
+// below the screen: what the scroll hides is not drawn (a long console
+// would otherwise cost its every line each frame).
+func (p *painter) off(y, h float64) bool {
+	top := (y - p.scroll) * p.scale
+	return top > float64(p.dst.Bounds().Dy()) || top+h*p.scale < 0
+}
+
 func (p *painter) fill(r rect, c color.Color) {
+	if p.off(r.y, r.h) {
+		return
+	}
 	x, y := p.px(r.x, r.y)
 	vector.DrawFilledRect(p.dst, x, y, float32(r.w*p.scale), float32(r.h*p.scale), c, false)
 }
 
 func (p *painter) stroke(r rect, width float64, c color.Color) {
+	if p.off(r.y-width, r.h+2*width) {
+		return
+	}
 	x, y := p.px(r.x, r.y)
 	vector.StrokeRect(p.dst, x, y, float32(r.w*p.scale), float32(r.h*p.scale), float32(width*p.scale), c, false)
 }
 
 func (p *painter) line(x0, y0, x1, y1, width float64, c color.Color) {
+	if p.off(math.Min(y0, y1)-width, math.Abs(y1-y0)+2*width) {
+		return
+	}
 	ax, ay := p.px(x0, y0)
 	bx, by := p.px(x1, y1)
 	vector.StrokeLine(p.dst, ax, ay, bx, by, float32(width*p.scale), c, true)
 }
 
 func (p *painter) dot(x, y, r float64, c color.Color) {
+	if p.off(y-r, 2*r) {
+		return
+	}
 	cx, cy := p.px(x, y)
 	vector.DrawFilledCircle(p.dst, cx, cy, float32(r*p.scale), c, true)
 }
 
 // triangle draws a filled arrowhead pointing up (dir > 0) or down.
 func (p *painter) triangle(x, y, size float64, dir int, c color.Color) {
+	if p.off(y, size) {
+		return
+	}
 	var path vector.Path
 	h := size * 0.8
 	if dir > 0 {
@@ -168,8 +191,35 @@ var measureScale = 1.0
 
 // measure is the width of s in layout units.
 func measure(s string, size float64, bold bool) float64 {
-	return text.Advance(s, face(size*measureScale, bold)) / measureScale
+	k := textKey{s, size * measureScale, bold, 0}
+	if w, ok := measured[k]; ok {
+		return w
+	}
+	w := text.Advance(s, face(size*measureScale, bold)) / measureScale
+	if len(measured) >= maxCached {
+		clear(measured)
+	}
+	measured[k] = w
+	return w
 }
+
+// textKey names a measured text or a wrapped paragraph (with its width).
+type textKey struct {
+	s     string
+	size  float64 // device pixels
+	bold  bool
+	width float64
+}
+
+// measured and wrapped keep what text layout costs to find again: every
+// frame lays out the screen twice (update and draw) with the same words,
+// and shaping them is most of a frame in the browser. Emptied when full;
+// Ebitengine calls Update and Draw on one goroutine.
+var (
+	measured  = map[textKey]float64{}
+	wrapped   = map[textKey][]string{}
+	maxCached = 8192
+)
 
 // align says where text sits against its x.
 type align uint8
@@ -182,6 +232,9 @@ const (
 
 // text draws one line with its top at y.
 func (p *painter) text(s string, x, y, size float64, bold bool, c color.Color, a align) {
+	if p.off(y, lineHeight(size)) {
+		return
+	}
 	f := face(size*p.scale, bold)
 	op := &text.DrawOptions{}
 	px, py := p.px(x, y)
@@ -201,6 +254,19 @@ func lineHeight(size float64) float64 { return math.Ceil(size * 1.35) }
 
 // wrap breaks s into lines no wider than w.
 func wrap(s string, w, size float64, bold bool) []string {
+	k := textKey{s, size * measureScale, bold, w}
+	if ls, ok := wrapped[k]; ok {
+		return ls
+	}
+	ls := wrapText(s, w, size, bold)
+	if len(wrapped) >= maxCached {
+		clear(wrapped)
+	}
+	wrapped[k] = ls
+	return ls
+}
+
+func wrapText(s string, w, size float64, bold bool) []string {
 	var lines []string
 	for _, para := range strings.Split(s, "\n") {
 		words := strings.Fields(para)
