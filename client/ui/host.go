@@ -84,31 +84,21 @@ func hostScreen(c *ctx) {
 	ry := c.below(y, end)
 	t := c.panel("table", rx, ry, rw, "The table")
 	t.label("Executive", sizeSmall, true, colMuted)
-	execs := []string{"a person plays the executive"}
-	sel = 0
-	if h.Executive != "human" {
-		sel = 1
-	}
-	var personas []protocol.Card
+	// A person, or one of the scenario's personas: each with its name and
+	// its one-line summary.
+	execs := []protocol.Card{{ID: "human", Title: "A person plays the executive", Text: "A participant takes the seat and plays the mandates and rulings."}}
 	if choice != nil {
-		personas = choice.Personas
+		execs = append(execs, choice.Personas...)
 	}
-	for i, pc := range personas {
-		execs = append(execs, pc.Title)
-		if pc.ID == h.Executive {
-			sel = i + 1
+	for i, pc := range execs {
+		on := pc.ID == h.Executive || i == 1 && h.Executive == ""
+		mark := "○"
+		if on {
+			mark = "●"
 		}
-	}
-	if n := t.choices("exec", execs, sel); n != sel && n >= 0 {
-		h.Executive, h.Balance = "human", nil
-		if n > 0 {
-			h.Executive = personas[n-1].ID
+		if t.chip(fmt.Sprintf("exec.%d", i), mark, pc.Title, pc.Text, on) && !on {
+			h.Executive, h.Balance = pc.ID, nil
 		}
-	}
-	if sel > 0 && sel <= len(personas) {
-		t.para(personas[sel-1].Title+": "+personas[sel-1].Text, sizeSmall, false, colInk)
-	} else {
-		t.para("A participant takes the executive's seat and plays the mandates and rulings.", sizeSmall, false, colMuted)
 	}
 	t.label("Manager seats", sizeSmall, true, colMuted)
 	seats := make([]string, model.MaxManagers)
