@@ -261,9 +261,11 @@ func (a *App) paint(dst *ebiten.Image) {
 	a.st.points = a.st.points[:0]
 	c := a.ctx(nil, p)
 	scenes[a.M.Screen()](c)
+	p.flush()
 	for _, f := range c.overlay {
 		f()
 	}
+	p.flush()
 	if a.st.contentH > a.geo.h { // a scroll bar, so a phone user knows there is more
 		track := a.geo.h
 		frac := a.geo.h / a.st.contentH

@@ -97,6 +97,43 @@ type painter struct {
 	dst    *ebiten.Image
 	scale  float64
 	scroll float64
+
+	// The frame's anti-aliased shapes (lines, dots, arrowheads), drawn
+	// together by flush: each anti-aliased draw call is a pass of its own
+	// over an offscreen buffer, and a console of six managers' sparklines
+	// and arrows made hundreds a frame (about one frame a second in
+	// headless Chromium's software GL; ten once batched).
+	aaV []ebiten.Vertex
+	aaI []uint16
+}
+
+// path adds a filled (or, with width, stroked) path to the anti-aliased
+// batch in colour c.
+func (p *painter) path(path *vector.Path, width float64, c color.Color) {
+	if len(p.aaV) > 60000 { // indices are 16 bits
+		p.flush()
+	}
+	n := len(p.aaV)
+	if width > 0 {
+		p.aaV, p.aaI = path.AppendVerticesAndIndicesForStroke(p.aaV, p.aaI, &vector.StrokeOptions{Width: float32(width * p.scale)})
+	} else {
+		p.aaV, p.aaI = path.AppendVerticesAndIndicesForFilling(p.aaV, p.aaI)
+	}
+	r, g, b, a := c.RGBA()
+	for i := n; i < len(p.aaV); i++ {
+		v := &p.aaV[i]
+		v.SrcX, v.SrcY = 1, 1
+		v.ColorR, v.ColorG, v.ColorB, v.ColorA = float32(r)/0xffff, float32(g)/0xffff, float32(b)/0xffff, float32(a)/0xffff
+	}
+}
+
+// flush draws the anti-aliased batch: before anything that must cover it
+// (the sticky header), and at the end of the frame.
+func (p *painter) flush() {
+	if len(p.aaI) > 0 {
+		p.dst.DrawTriangles(p.aaV, p.aaI, whitePixel, &ebiten.DrawTrianglesOptions{AntiAlias: true})
+	}
+	p.aaV, p.aaI = p.aaV[:0], p.aaI[:0]
 }
 
 func (p *painter) px(x, y float64) (float32, float32) {
@@ -119,6 +156,21 @@ func (p *painter) fill(r rect, c color.Color) {
 	vector.DrawFilledRect(p.dst, x, y, float32(r.w*p.scale), float32(r.h*p.scale), c, false)
 }
 
+// box is fill in the anti-aliased batch, for a shape among batched ones
+// (a chart's square marker over its line) so that their order holds.
+func (p *painter) box(r rect, c color.Color) {
+	if p.off(r.y, r.h) {
+		return
+	}
+	var path vector.Path
+	path.MoveTo(p.px(r.x, r.y))
+	path.LineTo(p.px(r.right(), r.y))
+	path.LineTo(p.px(r.right(), r.bottom()))
+	path.LineTo(p.px(r.x, r.bottom()))
+	path.Close()
+	p.path(&path, 0, c)
+}
+
 func (p *painter) stroke(r rect, width float64, c color.Color) {
 	if p.off(r.y-width, r.h+2*width) {
 		return
@@ -131,9 +183,10 @@ func (p *painter) line(x0, y0, x1, y1, width float64, c color.Color) {
 	if p.off(math.Min(y0, y1)-width, math.Abs(y1-y0)+2*width) {
 		return
 	}
-	ax, ay := p.px(x0, y0)
-	bx, by := p.px(x1, y1)
-	vector.StrokeLine(p.dst, ax, ay, bx, by, float32(width*p.scale), c, true)
+	var path vector.Path
+	path.MoveTo(p.px(x0, y0))
+	path.LineTo(p.px(x1, y1))
+	p.path(&path, width, c)
 }
 
 func (p *painter) dot(x, y, r float64, c color.Color) {
@@ -141,7 +194,10 @@ func (p *painter) dot(x, y, r float64, c color.Color) {
 		return
 	}
 	cx, cy := p.px(x, y)
-	vector.DrawFilledCircle(p.dst, cx, cy, float32(r*p.scale), c, true)
+	var path vector.Path
+	path.Arc(cx, cy, float32(r*p.scale), 0, 2*math.Pi, vector.Clockwise)
+	path.Close()
+	p.path(&path, 0, c)
 }
 
 // triangle draws a filled arrowhead pointing up (dir > 0) or down.
@@ -161,13 +217,7 @@ func (p *painter) triangle(x, y, size float64, dir int, c color.Color) {
 		path.LineTo(p.px(x+size, y))
 	}
 	path.Close()
-	vs, is := path.AppendVerticesAndIndicesForFilling(nil, nil)
-	r, g, b, a := c.RGBA()
-	for i := range vs {
-		vs[i].SrcX, vs[i].SrcY = 1, 1
-		vs[i].ColorR, vs[i].ColorG, vs[i].ColorB, vs[i].ColorA = float32(r)/0xffff, float32(g)/0xffff, float32(b)/0xffff, float32(a)/0xffff
-	}
-	p.dst.DrawTriangles(vs, is, whitePixel, &ebiten.DrawTrianglesOptions{AntiAlias: true})
+	p.path(&path, 0, c)
 }
 
 var whitePixel = func() *ebiten.Image {

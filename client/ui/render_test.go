@@ -315,6 +315,7 @@ func TestMeterFill(t *testing.T) {
 					measureScale = scale
 					c := &ctx{m: model.New(model.Saved{}), st: st, p: &painter{dst: dst, scale: scale}, scale: scale}
 					c.meter(rect{10, 10, 500, 50}, g)
+					c.p.flush()
 					img = image.NewRGBA(image.Rect(0, 0, w, h))
 					dst.ReadPixels(img.Pix)
 					spots = st.spots
