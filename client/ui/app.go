@@ -257,6 +257,7 @@ func (a *App) Draw(screen *ebiten.Image) {
 
 func (a *App) paint(dst *ebiten.Image) {
 	p := &painter{dst: dst, scale: a.geo.scale, scroll: a.st.scroll}
+	defer p.flush() // whatever anti-aliased shapes the overlays added
 	a.st.spots = a.st.spots[:0]
 	a.st.points = a.st.points[:0]
 	c := a.ctx(nil, p)
@@ -265,7 +266,6 @@ func (a *App) paint(dst *ebiten.Image) {
 	for _, f := range c.overlay {
 		f()
 	}
-	p.flush()
 	if a.st.contentH > a.geo.h { // a scroll bar, so a phone user knows there is more
 		track := a.geo.h
 		frac := a.geo.h / a.st.contentH
