@@ -253,19 +253,38 @@ func TestBrowserHostsAWorkshop(t *testing.T) {
 			URL  string `json:"url"`
 		} `json:"targetInfos"`
 	}
-	opened := false
-	for end := time.Now().Add(10 * time.Second); !opened && time.Now().Before(end); time.Sleep(200 * time.Millisecond) {
-		if err := page.call("Target.getTargets", map[string]any{}, &targets); err != nil {
-			t.Fatal(err)
+	reportTabs := func(want int) {
+		t.Helper()
+		n := 0
+		for end := time.Now().Add(10 * time.Second); n < want && time.Now().Before(end); time.Sleep(200 * time.Millisecond) {
+			if err := page.call("Target.getTargets", map[string]any{}, &targets); err != nil {
+				t.Fatal(err)
+			}
+			n = 0
+			for _, ti := range targets.Infos {
+				if ti.Type == "page" && strings.Contains(ti.URL, "/rooms/"+code+"/report.html") {
+					n++
+				}
+			}
 		}
-		for _, ti := range targets.Infos {
-			opened = opened || ti.Type == "page" && strings.Contains(ti.URL, "/rooms/"+code+"/report.html")
+		if n < want {
+			b, _ := json.Marshal(targets)
+			t.Fatalf("the report link opened %d tabs, want %d: %s", n, want, b)
 		}
 	}
-	if !opened {
-		b, _ := json.Marshal(targets)
-		t.Fatalf("the report link opened no tab: %s", b)
+	reportTabs(1)
+	// The same link in the canvas, by keyboard: Tab to it, Enter; the game
+	// opens the tab (window.open) itself.
+	if err := page.call("Page.bringToFront", map[string]any{}, nil); err != nil {
+		t.Fatal(err)
 	}
+	page.eval(`document.querySelector("canvas").focus(), ""`) // out of the mirror, whose anchor would open it by itself
+	page.focusOn("report.html")
+	if el := page.eval(`document.activeElement.tagName`); el != "CANVAS" {
+		t.Fatalf("the keys go to a %s, not the game's canvas", el)
+	}
+	page.key("Enter")
+	reportTabs(2)
 	r, err := http.Get(href)
 	if err != nil {
 		t.Fatal(err)
