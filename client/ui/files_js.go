@@ -81,7 +81,7 @@ func takePicked() (name string, data []byte, ok bool) {
 }
 
 // readScenario is the desktop's; the browser reads through the chooser.
-func readScenario(string) ([]byte, error) { return nil, nil }
+func readScenario(string) (string, []byte, error) { return "", nil, nil }
 
 // openURL opens a link in a new tab, or downloads what it points to.
 func openURL(url string, download bool) {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 
 	"pushback/server/protocol"
@@ -20,14 +21,15 @@ func pickFile()                                       {}
 func takePicked() (name string, data []byte, ok bool) { return "", nil, false }
 
 // readScenario reads a trainer's file, one byte past the limit at most
-// (enough for the model to say it is too large).
-func readScenario(path string) ([]byte, error) {
+// (enough for the model to say it is too large), and names it.
+func readScenario(path string) (name string, data []byte, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, protocol.MaxScenario+1))
+	data, err = io.ReadAll(io.LimitReader(f, protocol.MaxScenario+1))
+	return filepath.Base(path), data, err
 }
 
 // openURL hands a link to the desktop's browser (which also downloads).

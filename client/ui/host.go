@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"pushback/client/model"
@@ -68,10 +67,10 @@ func hostScreen(c *ctx) {
 		p.label("Path of the file", sizeSmall, true, colMuted)
 		entered := p.textField("path", &h.Path, "e.g. workshops/retail.yaml", 1, 1024)
 		if p.button("upload", "Check this file", online && h.Path != "") || entered && h.Path != "" {
-			if src, err := readScenario(h.Path); err != nil {
+			if name, src, err := readScenario(h.Path); err != nil {
 				m.Notice = "Could not read that file: " + err.Error()
 			} else {
-				c.do(model.CheckFile{File: filepath.Base(h.Path), Source: src})
+				c.do(model.CheckFile{File: name, Source: src})
 			}
 		}
 	}
