@@ -121,6 +121,7 @@ func (m *Model) joined(j *protocol.Joined) bool {
 		m.HasView, m.View, m.Texts, m.Debrief, m.Report, m.Step = false, sim.View{}, nil, false, nil, 0
 		m.anims = map[MeterKey]*Anim{}
 		m.Room = protocol.Room{Code: j.Code}
+		m.Confirm = nil // an order asked for at another table
 	}
 	m.Joined, m.Busy, m.Notice = true, false, ""
 	m.Seat, m.Role, m.Info = j.Seat, j.Role, j.Scenario

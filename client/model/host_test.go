@@ -132,6 +132,12 @@ func TestConfirmRiskyOrders(t *testing.T) {
 	if len(out) != 1 || out[0].Kind != protocol.KindEnd || m.Confirm != nil {
 		t.Fatalf("yes sent %+v", out)
 	}
+	// A question asked at one table is not answered at another.
+	m.Do(Confirm{Order: Order{Kind: protocol.KindEnd}})
+	m.Handle(protocol.ServerMsg{Kind: protocol.KindJoined, Joined: &protocol.Joined{Code: "OTHER1", Seat: sim.Facilitator, Role: protocol.RoleFacilitator}})
+	if m.Confirm != nil {
+		t.Error("the confirmation followed the console to another table")
+	}
 }
 
 // TestTimedRoomAndNewTableAfterReload: +1 minute follows the room's
