@@ -180,7 +180,15 @@ func (c *ctx) balance(x, y, w float64) float64 {
 		p.para("Playing a few hundred bot games of this table on the server…", sizeBody, false, colMuted)
 		return c.end("balance", y, p)
 	}
-	p.para(fmt.Sprintf("%d bot games against %s: means per manager seat (a bot's style in each).", b.Games, b.Persona), sizeSmall, false, colMuted)
+	persona := b.Persona // an ID; its name when the scenario lists it
+	if ch := c.m.HostChoice(); ch != nil {
+		for _, pc := range ch.Personas {
+			if pc.ID == persona {
+				persona = pc.Title
+			}
+		}
+	}
+	p.para(fmt.Sprintf("%d bot games against %s: means per manager seat (a bot's style in each).", b.Games, persona), sizeSmall, false, colMuted)
 	head := []string{"style", "quota", "morale", "trust", "standing", "score", "resigned", "objected", "won"}
 	rows := [][]string{head}
 	for _, r := range b.Rows {
