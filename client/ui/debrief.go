@@ -338,13 +338,13 @@ func (c *ctx) marker(x, y, r float64, st seriesStyle, ringed bool) {
 	}
 	switch st.shape {
 	case markSquare:
-		p.fill(rect{x - r, y - r, 2 * r, 2 * r}, st.col)
+		p.box(rect{x - r, y - r, 2 * r, 2 * r}, st.col)
 	case markTriangle:
 		p.triangle(x-r*1.2, y-r, r*2.4, 1, st.col)
 	case markDown:
 		p.triangle(x-r*1.2, y-r*0.9, r*2.4, -1, st.col)
 	case markDiamond:
-		p.fill(rect{x - r*0.75, y - r*0.75, r * 1.5, r * 1.5}, st.col)
+		p.box(rect{x - r*0.75, y - r*0.75, r * 1.5, r * 1.5}, st.col)
 		p.line(x-r*1.2, y, x+r*1.2, y, r*0.9, st.col)
 		p.line(x, y-r*1.2, x, y+r*1.2, r*0.9, st.col)
 	case markCross:
