@@ -15,7 +15,7 @@ import (
 
 // debriefGame is this room's record as the debrief replays it.
 func (r *Room) debriefGame() (debrief.Game, error) {
-	return reportGame(r.hub.st, r.code, r.scn.ID, r.src, r.seed, &r.meta)
+	return reportGame(r.hub.st, r.code, r.scn.ID, r.src, r.scn, r.seed, &r.meta)
 }
 
 // debriefBytes encodes the table's report as a debrief message answering

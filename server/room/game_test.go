@@ -7,8 +7,8 @@ import (
 
 	"github.com/vmihailenco/msgpack/v5"
 
+	"pushback/server/debrief"
 	"pushback/server/protocol"
-	"pushback/server/store"
 	"pushback/sim"
 )
 
@@ -128,10 +128,15 @@ func TestFullGameOverTheWire(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Replay(scn, mt.Config, sr.Seed, log)
+	g, err := logGame(tb.code, sr.Scenario, sr.Source, scn, sr.Seed, mt.Config, log)
 	if err != nil {
 		t.Fatal(err)
 	}
+	rp, err := debrief.Replay(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := rp.State
 	if !sameBytes(t, st.View(sim.Facilitator), final.Game) {
 		t.Fatal("replay of the stored log differs from the game played")
 	}

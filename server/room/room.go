@@ -228,7 +228,7 @@ func restore(h *Hub, sr store.Room) (*Room, error) {
 
 // begin makes the state (replaying log) and the bots, and readies the actor.
 func (r *Room) begin(log []store.Entry) error {
-	st, err := store.Replay(r.scn, r.meta.Config, r.seed, log)
+	st, err := r.replay(log)
 	if err != nil {
 		return err
 	}
@@ -358,7 +358,7 @@ func (r *Room) reload() error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Replay(r.scn, r.meta.Config, r.seed, log)
+	st, err := r.replay(log)
 	if err != nil {
 		return err
 	}
