@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"pushback/server/debrief"
 	"pushback/scenarios"
+	"pushback/server/debrief"
 	"pushback/server/store/pgtest"
 	"pushback/sim"
 )
