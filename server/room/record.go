@@ -19,10 +19,10 @@ var ErrUnauthorized = errors.New("unauthorized")
 // the table's facilitator token; the same error answers a wrong token and an
 // unknown code, so codes cannot be probed through reports.
 func (h *Hub) Game(code, token string) (debrief.Game, error) {
-	sr, err := h.st.Room(normCode(code))
+	sr, err := h.store.Room(normCode(code))
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			if gone, _ := h.st.Gone(normCode(code), token); gone && token != "" {
+			if gone, _ := h.store.Gone(normCode(code), token); gone && token != "" {
 				return debrief.Game{}, store.ErrGone
 			}
 			return debrief.Game{}, ErrUnauthorized
@@ -40,12 +40,12 @@ func (h *Hub) Games(token string) ([]debrief.Game, error) {
 	if token == "" {
 		return nil, ErrUnauthorized
 	}
-	rs, err := h.st.ByFacilitator(token)
+	rs, err := h.store.ByFacilitator(token)
 	if err != nil {
 		return nil, err
 	}
 	if len(rs) == 0 {
-		if gone, _ := h.st.GoneFacilitator(token); gone {
+		if gone, _ := h.store.GoneFacilitator(token); gone {
 			return nil, store.ErrGone
 		}
 		return nil, ErrUnauthorized
@@ -62,11 +62,11 @@ func (h *Hub) Games(token string) ([]debrief.Game, error) {
 }
 
 func (h *Hub) game(sr store.Room) (debrief.Game, error) {
-	m, _, err := metaOf(h.st, sr)
+	m, _, err := metaOf(h.store, sr)
 	if err != nil {
 		return debrief.Game{}, err
 	}
-	return reportGame(h.st, sr.Code, sr.Scenario, sr.Source, nil, sr.Seed, &m)
+	return reportGame(h.store, sr.Code, sr.Scenario, sr.Source, nil, sr.Seed, &m)
 }
 
 // reportGame is a room's record as the debrief replays it: its log from
@@ -74,8 +74,8 @@ func (h *Hub) game(sr store.Room) (debrief.Game, error) {
 // holds the game as the room knows it), its takeaways, and the seats named
 // by the people who hold them (the meta with its seat records applied).
 // scn is the parsed scenario when the caller holds it, else nil.
-func reportGame(st *store.Store, code, scenario string, src []byte, scn *sim.Scenario, seed uint64, m *meta) (debrief.Game, error) {
-	log, err := st.Log(code)
+func reportGame(stored roomLog, code, scenario string, src []byte, scn *sim.Scenario, seed uint64, m *meta) (debrief.Game, error) {
+	log, err := stored.Log(code)
 	if err != nil {
 		return debrief.Game{}, err
 	}
@@ -89,7 +89,7 @@ func reportGame(st *store.Store, code, scenario string, src []byte, scn *sim.Sce
 			g.People[i] = s.Name
 		}
 	}
-	g.Takeaways, err = takeaways(st, code)
+	g.Takeaways, err = takeaways(stored, code)
 	return g, err
 }
 
@@ -110,7 +110,7 @@ func logGame(code, scenario string, src []byte, scn *sim.Scenario, seed uint64, 
 }
 
 // replay rebuilds the room's game from its stored log.
-func (r *Room) replay(log []store.Entry) (*sim.State, error) {
+func (r *table) replay(log []store.Entry) (*sim.State, error) {
 	g, err := logGame(r.code, r.scn.ID, r.src, r.scn, r.seed, r.meta.Config, log)
 	if err != nil {
 		return nil, err
