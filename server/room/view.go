@@ -14,21 +14,30 @@ import (
 	"pushback/sim"
 )
 
-// roomInfo builds the room part of seat s's view.
-func (r *table) roomInfo(now time.Time, s sim.Seat) protocol.Room {
-	ri := protocol.Room{Code: r.code, Scenario: r.scn.ID, Started: r.meta.Started, Paused: r.meta.Paused,
-		Locked: r.meta.Locked, Over: r.over, Now: now.UnixMilli(), Since: r.since, Seats: r.seatInfo(),
-		Audience: r.meta.Create.Audience, Deadlines: r.meta.Create.Deadlines, Notices: r.noticesFor(s)}
-	ri.Answered, ri.Waiting = r.answered()
-	if !r.deadline.IsZero() {
-		ri.Deadline = r.deadline.UnixMilli()
-	}
+// roomInfo builds the room part of seat s's view from shared, the part
+// every seat's view has alike (sharedRoom).
+func (r *table) roomInfo(shared protocol.Room, s sim.Seat) protocol.Room {
+	ri := shared
+	ri.Notices = r.noticesFor(s)
 	if s == sim.Facilitator {
 		ri.Turned = r.turned
 		for c := range r.conns {
 			ri.People = append(ri.People, protocol.Person{Conn: c.id, Name: c.name, Role: c.role, Seat: c.seat})
 		}
 		slices.SortFunc(ri.People, func(a, b protocol.Person) int { return a.Conn - b.Conn })
+	}
+	return ri
+}
+
+// sharedRoom is the room part of a view that is the same for every seat:
+// built once per broadcast, not once per seat.
+func (r *table) sharedRoom(now time.Time) protocol.Room {
+	ri := protocol.Room{Code: r.code, Scenario: r.scn.ID, Started: r.meta.Started, Paused: r.meta.Paused,
+		Locked: r.meta.Locked, Over: r.over, Now: now.UnixMilli(), Since: r.since, Seats: r.seatInfo(),
+		Audience: r.meta.Create.Audience, Deadlines: r.meta.Create.Deadlines}
+	ri.Answered, ri.Waiting = r.answered()
+	if !r.deadline.IsZero() {
+		ri.Deadline = r.deadline.UnixMilli()
 	}
 	return ri
 }
@@ -65,63 +74,86 @@ func (r *table) botName(s sim.Seat) string {
 }
 
 // broadcast sends every connection the view of its own seat, made by sim:
-// each seat's bytes are built from that seat's View only.
+// each seat's bytes are built from that seat's View only, once per seat
+// however many connections share it (observers and the projector share the
+// public view). What every seat's view has alike (the seat list, the
+// counts, the clock) and the deltas' texts are made once per broadcast.
 func (r *table) broadcast(now time.Time) {
 	if len(r.conns) == 0 {
 		return
 	}
-	cache := map[sim.Seat][]byte{}
+	e := viewEncoders.Get().(*viewEncoder)
+	defer e.reset()
+	shared := r.sharedRoom(now)
 	for c := range r.conns {
-		b, ok := cache[c.seat]
-		if !ok {
-			b = r.viewBytes(c.seat, now)
-			cache[c.seat] = b
+		i := int(c.seat - sim.Public)
+		for len(e.frames) <= i {
+			e.frames = append(e.frames, nil)
 		}
-		if b != nil {
+		if e.frames[i] == nil {
+			e.frames[i] = r.viewBytes(e, shared, c.seat)
+		}
+		if b := e.frames[i]; len(b) > 0 {
 			c.enqueue(b)
 		}
 	}
 }
 
-func (r *table) viewBytes(s sim.Seat, now time.Time) []byte {
-	// The pooled encoder carries a sim.View and texts reused from view to
-	// view: they live only until the bytes are copied out below.
-	e := viewEncoders.Get().(*viewEncoder)
-	defer viewEncoders.Put(e)
+// viewBytes encodes seat s's view with e; empty if it cannot (logged).
+func (r *table) viewBytes(e *viewEncoder, shared protocol.Room, s sim.Seat) []byte {
+	// The encoder carries a sim.View and texts reused from view to view:
+	// they live only until the bytes are copied out below.
 	r.game.ViewInto(&e.game, s)
-	v := &protocol.View{Game: e.game, Room: r.roomInfo(now, s)}
+	v := &protocol.View{Game: e.game, Room: r.roomInfo(shared, s)}
 	e.texts = e.texts[:0]
 	for _, d := range v.Game.Deltas {
-		e.texts = append(e.texts, d.Text(r.scn))
+		t, ok := e.said[d]
+		if !ok {
+			t = d.Text(r.scn)
+			e.said[d] = t
+		}
+		e.texts = append(e.texts, t)
 	}
 	v.Texts = e.texts
 	e.buf.Reset()
 	if err := e.enc.Encode(protocol.ServerMsg{Kind: protocol.KindView, View: v}); err != nil {
 		slog.Error("encode view", "code", r.code, "seat", s, "err", err)
-		return nil
+		return []byte{}
 	}
 	// One exact-size copy per seat: the frame waits in send queues, and
 	// msgpack.Marshal's growing buffer would keep up to twice its size.
 	return bytes.Clone(e.buf.Bytes())
 }
 
-// viewEncoder is what building one view's bytes needs, reused from view to
-// view and shared by rooms through viewEncoders: a msgpack encoder writing
-// into a buffer, the seat's sim.View and the deltas' texts.
+// viewEncoder is what building one broadcast's views needs, reused and
+// shared by rooms through viewEncoders: a msgpack encoder writing into a
+// buffer, the seat's sim.View, the deltas' texts, the texts said so far in
+// this broadcast (seats share most deltas) and each seat's frame (index
+// seat - sim.Public).
 type viewEncoder struct {
-	buf   bytes.Buffer
-	enc   *msgpack.Encoder
-	game  sim.View
-	texts []string
+	buf    bytes.Buffer
+	enc    *msgpack.Encoder
+	game   sim.View
+	texts  []string
+	said   map[sim.Delta]string
+	frames [][]byte
+}
+
+// reset readies e for the next broadcast and pools it.
+func (e *viewEncoder) reset() {
+	clear(e.said)
+	clear(e.frames)
+	e.frames = e.frames[:0]
+	viewEncoders.Put(e)
 }
 
 var viewEncoders = sync.Pool{New: func() any {
-	e := &viewEncoder{texts: []string{}}
+	e := &viewEncoder{texts: []string{}, said: map[sim.Delta]string{}}
 	e.enc = msgpack.NewEncoder(&e.buf)
 	return e
 }}
 
-// table is this room in a facilitator's list.
+// listing is this room in a facilitator's list.
 func (r *table) listing() protocol.Table {
 	return protocol.Table{Code: r.code, Scenario: r.scn.ID, Turn: r.game.Turn, Turns: r.scn.Turns,
 		Phase: r.game.Phase.String(), Started: r.meta.Started, Paused: r.meta.Paused, Over: r.over, Seats: r.seatInfo()}
