@@ -1,9 +1,16 @@
-// Package room runs the live games: one goroutine per room owns its
-// sim.State, its seats, deadlines and bots; one reader goroutine per
-// WebSocket connection and a shared pool of writers (conn.go), so that a
-// connection costs one goroutine stack, not two. A Hub holds the rooms, routes each connection's messages to its
-// room, rebuilds unfinished rooms from the store on start, and enforces the
-// limits (rooms, connections per room, message rate, code guessing).
+// Package room runs the live games. Each room is a table (table.go: seats,
+// the sim.State, bots, the phase clock; methods that take now and reach the
+// log, metrics, limits and the hub's token index only through deps, deps.go)
+// inside a thin actor (room.go: one goroutine with the inbox, the timer
+// armed from the table's deadline, and unloading). Admission (join attempt,
+// join, resume, leave, depart) is in admission.go, the facilitator's orders
+// one method each in orders.go, views and their encoding in view.go, the
+// room records in records.go. One reader goroutine per WebSocket connection
+// and a shared pool of writers (conn.go), so that a connection costs one
+// goroutine stack, not two. A Hub holds the rooms, routes each connection's
+// messages to its room, rebuilds unfinished rooms from the store on start,
+// and enforces the limits (rooms, connections per room, message rate, code
+// guessing).
 package room
 
 import (
