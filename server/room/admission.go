@@ -34,12 +34,17 @@ func (r *table) admitCreator(c *client, re uint32, now time.Time) {
 
 // failWith answers a request with err's code.
 func (r *table) failWith(c *client, re uint32, err error) {
+	code, msg := codeOf(err)
+	r.fail(c, re, code, msg)
+}
+
+// codeOf is the protocol code and message of an error.
+func codeOf(err error) (protocol.Code, string) {
 	var ce *codeError
 	if errors.As(err, &ce) {
-		c.fail(re, ce.code, ce.msg)
-	} else {
-		c.fail(re, protocol.SimCode(err), err.Error())
+		return ce.code, ce.msg
 	}
+	return protocol.SimCode(err), err.Error()
 }
 
 // attach puts c in the room with a role.
@@ -127,7 +132,7 @@ func (r *table) joined(c *client, re uint32, fac string) {
 	if c.seat >= 0 {
 		j.Token = r.meta.Seats[c.seat].Token
 	}
-	c.reply(protocol.ServerMsg{Kind: protocol.KindJoined, Re: re, Joined: j})
+	r.reply(c, protocol.ServerMsg{Kind: protocol.KindJoined, Re: re, Joined: j})
 	if r.over {
 		r.sendDebrief(c, 0)
 	}
@@ -146,15 +151,15 @@ func (r *table) join(c *client, m protocol.ClientMsg, spread bool, now time.Time
 		// A finished game's debrief holds every case text: it goes to the
 		// people who played it (they resume with their tokens) and to the
 		// facilitator, not to whoever learns the code.
-		c.fail(m.ID, protocol.CodeGameOver, "the game is over; players come back with their tokens, the facilitator has the report")
+		r.fail(c, m.ID, protocol.CodeGameOver, "the game is over; players come back with their tokens, the facilitator has the report")
 		return true
 	}
 	if r.meta.Locked {
-		c.fail(m.ID, protocol.CodeRoomLocked, "the facilitator has locked this room")
+		r.fail(c, m.ID, protocol.CodeRoomLocked, "the facilitator has locked this room")
 		return true
 	}
 	if len(r.conns) >= r.deps.limits.MaxConns {
-		c.fail(m.ID, protocol.CodeRoomFull, fmt.Sprintf("the room has its maximum of %d connections", r.deps.limits.MaxConns))
+		r.fail(c, m.ID, protocol.CodeRoomFull, fmt.Sprintf("the room has its maximum of %d connections", r.deps.limits.MaxConns))
 		return true
 	}
 	role := m.Role
@@ -178,7 +183,7 @@ func (r *table) join(c *client, m protocol.ClientMsg, spread bool, now time.Time
 		return true
 	case protocol.RoleExecutive, protocol.RoleManager, protocol.RolePlayer:
 	default:
-		c.fail(m.ID, protocol.CodeBadMessage, fmt.Sprintf("role %q: join as %s, %s, %s, %s or %s", role,
+		r.fail(c, m.ID, protocol.CodeBadMessage, fmt.Sprintf("role %q: join as %s, %s, %s, %s or %s", role,
 			protocol.RolePlayer, protocol.RoleManager, protocol.RoleExecutive, protocol.RoleObserver, protocol.RoleProjector))
 		return true
 	}
@@ -199,7 +204,7 @@ func (r *table) join(c *client, m protocol.ClientMsg, spread bool, now time.Time
 	}
 	if m.Seat != nil {
 		if !slices.Contains(order, *m.Seat) {
-			c.fail(m.ID, protocol.CodeBadMessage, fmt.Sprintf("no seat %d for role %s", *m.Seat, role))
+			r.fail(c, m.ID, protocol.CodeBadMessage, fmt.Sprintf("no seat %d for role %s", *m.Seat, role))
 			return true
 		}
 		order = []sim.Seat{*m.Seat}
@@ -236,7 +241,7 @@ func (r *table) overflow(c *client, m protocol.ClientMsg, now time.Time) {
 		return
 	}
 	r.turned++
-	c.fail(m.ID, protocol.CodeRoomFull, "no free seat for that role; join as an observer or ask the facilitator")
+	r.fail(c, m.ID, protocol.CodeRoomFull, "no free seat for that role; join as an observer or ask the facilitator")
 	r.broadcast(now)
 }
 
@@ -246,7 +251,7 @@ func (r *table) overflow(c *client, m protocol.ClientMsg, now time.Time) {
 func (r *table) resume(c *client, m protocol.ClientMsg, now time.Time) {
 	if m.Token == r.fac {
 		if len(r.conns) >= r.deps.limits.MaxConns {
-			c.fail(m.ID, protocol.CodeRoomFull, "the room has its maximum of connections")
+			r.fail(c, m.ID, protocol.CodeRoomFull, "the room has its maximum of connections")
 			return
 		}
 		r.attach(c, protocol.RoleFacilitator, sim.Facilitator, "")
@@ -263,9 +268,9 @@ func (r *table) resume(c *client, m protocol.ClientMsg, now time.Time) {
 			// The token's holder came back on a new connection: the old
 			// one is closed, never multiplied (a stolen or replayed token
 			// must not fill the room with copies of a seat).
-			old.fail(0, protocol.CodeReplaced, "this seat was resumed on another connection")
+			r.fail(old, 0, protocol.CodeReplaced, "this seat was resumed on another connection")
 			r.detach(old, now)
-			old.close()
+			r.hangUp(old)
 		}
 		seat.conn = c
 		role := protocol.RoleManager
@@ -283,5 +288,5 @@ func (r *table) resume(c *client, m protocol.ClientMsg, now time.Time) {
 		return
 	}
 	r.deps.hub.guessed(c)
-	c.fail(m.ID, protocol.CodeUnauthorized, "that token holds no seat here any more")
+	r.fail(c, m.ID, protocol.CodeUnauthorized, "that token holds no seat here any more")
 }

@@ -44,9 +44,9 @@ func (r *table) debriefBytes(re uint32) []byte {
 // sendDebrief sends c the report, answering request re (0: unasked).
 func (r *table) sendDebrief(c *client, re uint32) {
 	if b := r.debriefBytes(re); b != nil {
-		c.enqueue(b)
+		r.send(c, b)
 	} else if re != 0 {
-		c.fail(re, protocol.CodeInternal, "the debrief could not be built")
+		r.fail(c, re, protocol.CodeInternal, "the debrief could not be built")
 	}
 }
 
@@ -58,7 +58,7 @@ func (r *table) debriefAll() {
 	}
 	if b := r.debriefBytes(0); b != nil {
 		for c := range r.conns {
-			c.enqueue(b)
+			r.send(c, b)
 		}
 	}
 }

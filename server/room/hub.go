@@ -766,7 +766,8 @@ func (h *Hub) move(c *client, m protocol.ClientMsg, from *Room) {
 		})
 	}
 	if err != nil {
-		from.failWith(c, m.ID, err)
+		code, msg := codeOf(err)
+		c.fail(m.ID, code, msg)
 		return
 	}
 	to.call(func() {

@@ -165,9 +165,9 @@ func (r *table) orderEnd(c *client, m protocol.ClientMsg, now time.Time) error {
 func (r *table) orderKick(c *client, m protocol.ClientMsg, now time.Time) error {
 	for k := range r.conns {
 		if k.id == m.Conn {
-			k.fail(0, protocol.CodeUnauthorized, "the facilitator closed this connection")
+			r.fail(k, 0, protocol.CodeUnauthorized, "the facilitator closed this connection")
 			r.detach(k, now)
-			k.close()
+			r.hangUp(k)
 			return nil
 		}
 	}

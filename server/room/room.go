@@ -200,7 +200,7 @@ func (r *Room) do(f func()) {
 // call runs f on the room's goroutine and waits for it.
 func (r *Room) call(f func()) {
 	done := make(chan struct{})
-	r.do(func() { f(); close(done) })
+	r.do(func() { f(); r.flush(); close(done) })
 	select {
 	case <-done:
 	case <-r.stopped:
@@ -226,11 +226,13 @@ func (r *Room) run() {
 	now := time.Now()
 	r.resetDeadline(now)
 	r.settle(now)
+	r.flush()
 	r.arm()
 	for {
 		select {
 		case f := <-r.inbox:
 			f()
+			r.flush()
 			r.arm()
 			if r.vacated {
 				// Nobody is looking at a finished game: free it. Its log
@@ -245,11 +247,26 @@ func (r *Room) run() {
 		case <-r.timer.C:
 			r.armed = time.Time{} // spent
 			r.expire(time.Now())
+			r.flush()
 			r.arm()
 		case <-r.stop:
 			return
 		}
 	}
+}
+
+// flush hands the step's frames to the connections' send queues, in order,
+// and closes the connections the step hung up on.
+func (r *Room) flush() {
+	for i, f := range r.out {
+		if f.hangUp {
+			f.c.close()
+		} else {
+			f.c.enqueue(f.b)
+		}
+		r.out[i] = outFrame{}
+	}
+	r.out = r.out[:0]
 }
 
 // arm sets the timer to the table's deadline when that changed.

@@ -49,14 +49,15 @@ type meta struct {
 }
 
 // table is one game table: its seats, the game (sim.State) and its bots,
-// the phase clock and the connections seated at it. It does no I/O of its
-// own: its methods take the time of the step (now); it appends to the room's
-// log, counts and indexes tokens through deps (interfaces; a refused append
-// undoes the change before anyone hears of it); it queues frames on its
-// connections' send queues, which never block; and it leaves the deadline
-// in a field that its actor arms a timer from (Room.arm). Only its Room's
-// goroutine touches it; a test drives it with a fake clock and no sockets
-// (table_test.go).
+// the phase clock and the connections seated at it. Its methods take the
+// time of the step (now) and leave their effects for the actor: the frames
+// to send and the connections to close in out (Room.flush hands them over
+// in order), the deadline that the timer is armed from (Room.arm), and a
+// vacated room to unload. The one thing it does at once is append to the
+// room's log through deps (an interface; synchronous, because a refused
+// append undoes the change before anyone hears of it); metrics and the
+// hub's token index are behind deps too. Only its Room's goroutine touches
+// it; a test drives it with a fake clock and no sockets (table_test.go).
 type table struct {
 	deps deps
 	room *Room // its actor: a seated connection hands its messages there
@@ -86,7 +87,36 @@ type table struct {
 
 	turned  int               // joins refused for want of a seat, for the facilitator
 	notices []protocol.Notice // the latest facilitator actions players are told of (notice.go)
+
+	out []outFrame // what the step sends, in order: the actor hands it over (Room.flush)
 }
+
+// outFrame is a frame for a connection, or (hangUp) the end of the
+// connection once what was queued before it is written.
+type outFrame struct {
+	c      *client
+	b      []byte
+	hangUp bool
+}
+
+// send queues frame b for c, to go out after the step.
+func (r *table) send(c *client, b []byte) { r.out = append(r.out, outFrame{c: c, b: b}) }
+
+// reply queues a message for c.
+func (r *table) reply(c *client, m protocol.ServerMsg) {
+	if b := frame(m); b != nil {
+		r.send(c, b)
+	}
+}
+
+// fail queues a typed error answering c's request re.
+func (r *table) fail(c *client, re uint32, code protocol.Code, msg string) {
+	r.deps.m.errors.WithLabelValues(string(code)).Inc()
+	r.reply(c, errorMsg(re, code, msg))
+}
+
+// hangUp closes c after the frames queued for it before.
+func (r *table) hangUp(c *client) { r.out = append(r.out, outFrame{c: c, hangUp: true}) }
 
 // begin makes the state (replaying log) and the bots.
 func (r *table) begin(log []store.Entry, now time.Time) error {
@@ -272,11 +302,11 @@ func checkName(name string, scn *sim.Scenario) (string, error) {
 // when it answered ok.
 func (r *table) handle(c *client, m protocol.ClientMsg, now time.Time) bool {
 	if _, ok := r.conns[c]; !ok {
-		c.fail(m.ID, protocol.CodeBadMessage, "join, create or resume a room first")
+		r.fail(c, m.ID, protocol.CodeBadMessage, "join, create or resume a room first")
 		return false
 	}
 	if r.broken {
-		c.fail(m.ID, protocol.CodeInternal, "this room's storage failed; the facilitator should start a new one")
+		r.fail(c, m.ID, protocol.CodeInternal, "this room's storage failed; the facilitator should start a new one")
 		return false
 	}
 	if m.Kind == protocol.KindDebrief && c.role == protocol.RoleFacilitator {
@@ -297,7 +327,7 @@ func (r *table) handle(c *client, m protocol.ClientMsg, now time.Time) bool {
 		r.failWith(c, m.ID, err)
 		return false
 	}
-	c.reply(protocol.ServerMsg{Kind: protocol.KindOK, Re: m.ID})
+	r.reply(c, protocol.ServerMsg{Kind: protocol.KindOK, Re: m.ID})
 	return true
 }
 

@@ -10,9 +10,9 @@ import (
 )
 
 // The table tests drive a room's table directly, with a fake clock (a
-// time.Time the test moves) and connections without sockets whose frames
-// stay in their send queues: no WebSocket, no goroutine of the room, no
-// sleep. The log is a real SQLite file.
+// time.Time the test moves) and connections without sockets, reading what
+// the table sends from its outbox: no WebSocket, no goroutine of the room,
+// no sleep. The log is a real SQLite file.
 
 // testTable is a stored room's table, not running, with its hub and store.
 type testTable struct {
@@ -46,27 +46,30 @@ func newTestTable(t *testing.T, req protocol.CreateRoom) *testTable {
 	return &testTable{table: r.table, t: t, hub: h, st: st, now: now}
 }
 
-// conn is a connection without a socket: its frames stay queued (no writer
-// runs) until frames takes them.
+// conn is a connection without a socket: nothing is written to it, the test
+// reads what the table sends it from the table's outbox.
 func (tt *testTable) conn() *client {
 	return &client{hub: tt.hub, w: newWriters(0), quit: make(chan struct{}), seat: -2}
 }
 
-// frames takes the messages queued for c, decoded.
+// frames takes the messages the table has sent c so far, decoded, out of
+// the table's outbox (Room.flush would hand them to c's send queue).
 func (tt *testTable) frames(c *client) []protocol.ServerMsg {
 	tt.t.Helper()
-	c.mu.Lock()
-	q := c.queue
-	c.queue = nil
-	c.mu.Unlock()
-	out := make([]protocol.ServerMsg, 0, len(q))
-	for _, b := range q {
-		m, err := protocol.DecodeServer(b)
+	var out []protocol.ServerMsg
+	rest := tt.out[:0]
+	for _, f := range tt.out {
+		if f.c != c || f.hangUp {
+			rest = append(rest, f)
+			continue
+		}
+		m, err := protocol.DecodeServer(f.b)
 		if err != nil {
 			tt.t.Fatal(err)
 		}
 		out = append(out, m)
 	}
+	tt.out = rest
 	return out
 }
 

@@ -90,7 +90,7 @@ func (r *table) takeawaysChanged() {
 	}
 	r.report, r.final = b, &rep
 	for c := range r.conns {
-		c.enqueue(b)
+		r.send(c, b)
 	}
 }
 

@@ -94,7 +94,7 @@ func (r *table) broadcast(now time.Time) {
 			e.frames[i] = r.viewBytes(e, shared, c.seat)
 		}
 		if b := e.frames[i]; len(b) > 0 {
-			c.enqueue(b)
+			r.send(c, b)
 		}
 	}
 }
