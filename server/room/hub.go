@@ -1,8 +1,10 @@
 // Package room runs the live games. Each room is a table (table.go: seats,
-// the sim.State, bots, the phase clock; methods that take now and reach the
-// log, metrics, limits and the hub's token index only through deps, deps.go)
-// inside a thin actor (room.go: one goroutine with the inbox, the timer
-// armed from the table's deadline, and unloading). Admission (join attempt,
+// the sim.State, bots, the phase clock; methods that take now, leave the
+// frames they send in an outbox, and reach the log, metrics, limits and the
+// hub's token index only through deps, deps.go) inside a thin actor
+// (room.go: one goroutine with the inbox, the flush of the outbox to the
+// send queues after each step, the timer armed from the table's deadline,
+// and unloading). Admission (join attempt,
 // join, resume, leave, depart) is in admission.go, the facilitator's orders
 // one method each in orders.go, views and their encoding in view.go, the
 // room records in records.go. One reader goroutine per WebSocket connection
