@@ -7,6 +7,7 @@ import (
 
 	"pushback/server/protocol"
 	"pushback/server/store"
+	"pushback/server/store/pgtest"
 	"pushback/sim"
 )
 
@@ -14,11 +15,22 @@ import (
 // changes were acknowledged (a join, an assignment to another seat, a lock),
 // before any next command: they are records in the log, and the restarted
 // server has every seat as it was acknowledged, the moved player's new token
-// included.
+// included. On both stores, like TestCrashAndRestart.
 func TestSeatChangeSurvivesCrash(t *testing.T) {
 	bin := serverBin(t)
-	data := filepath.Join(t.TempDir(), "data")
-	srv := startChild(t, bin, data)
+	t.Run("sqlite", func(t *testing.T) {
+		data := filepath.Join(t.TempDir(), "data")
+		seatChangeSurvivesCrash(t, bin, data, nil, func() (*store.Store, error) { return store.Open(data) })
+	})
+	t.Run("postgres", func(t *testing.T) {
+		url := pgtest.Database(t)
+		data := filepath.Join(t.TempDir(), "data")
+		seatChangeSurvivesCrash(t, bin, data, []string{"-store", url}, func() (*store.Store, error) { return store.OpenURL(url) })
+	})
+}
+
+func seatChangeSurvivesCrash(t *testing.T, bin, data string, extra []string, open func() (*store.Store, error)) {
+	srv := startChild(t, bin, data, extra...)
 	fac := connect(t, srv.url())
 	j := fac.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 3, Seed: 7}}).Joined
 	code, facTok := j.Code, j.Facilitator
@@ -46,7 +58,7 @@ func TestSeatChangeSurvivesCrash(t *testing.T) {
 	}
 
 	// The changes are in the log, beside the (empty) command log.
-	st, err := store.Open(data)
+	st, err := open()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +76,7 @@ func TestSeatChangeSurvivesCrash(t *testing.T) {
 		t.Fatalf("after the crash the log holds %d room records and %d commands, want at least 4 and 0", len(recs), len(log))
 	}
 
-	srv = startChild(t, bin, data)
+	srv = startChild(t, bin, data, extra...)
 	fac = connect(t, srv.url())
 	fac.must(protocol.ClientMsg{Kind: protocol.KindResume, Token: facTok, Code: code})
 	ri := fac.waitView(func(*protocol.View) bool { return true }).Room
