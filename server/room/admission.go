@@ -4,12 +4,18 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"pushback/server/protocol"
 	"pushback/sim"
 )
+
+// Admission is a connection's life in a room, step by step as in Nakama's
+// match handler: joinAttempt (may it come in, and as what?), join (a seat,
+// durably, or a watching place), resume (a token's holder comes back),
+// detach (leave: the connection is gone, its seat stays reserved), depart
+// (leave for another table: the seat is freed); then, for the room, idle
+// (Room.unloadIfIdle) and end (table.end). admitCreator seats the creator.
 
 // admitCreator gives the creating connection its place: the facilitator of
 // a workshop room, or the human seat of a solo game.
@@ -138,58 +144,66 @@ func (r *table) joined(c *client, re uint32, fac string) {
 	}
 }
 
-// join seats a newcomer by code and name. When no seat of the wanted role
-// is free it answers nothing and returns false: the hub then tries the
-// facilitator's other tables, then overflow. With spread (the newcomer
-// asked for another table) it also returns false, silently, when this room
-// is over, locked or full of connections.
-func (r *table) join(c *client, m protocol.ClientMsg, spread bool, now time.Time) bool {
+// joinAttempt is admission's first step: may c come in by code, and as
+// what? It answers a refusal itself (ok false, answered true). With spread
+// (the newcomer asked for another table) a room that is over, locked or
+// full of connections refuses silently (both false): the hub tries the
+// next table.
+func (r *table) joinAttempt(c *client, m protocol.ClientMsg, spread bool) (role, name string, ok, answered bool) {
 	if spread && (r.over || r.meta.Locked || len(r.conns) >= r.deps.limits.MaxConns) {
-		return false
+		return "", "", false, false
 	}
-	if r.over {
+	refuse := func(code protocol.Code, msg string) (string, string, bool, bool) {
+		r.fail(c, m.ID, code, msg)
+		return "", "", false, true
+	}
+	switch {
+	case r.over:
 		// A finished game's debrief holds every case text: it goes to the
 		// people who played it (they resume with their tokens) and to the
 		// facilitator, not to whoever learns the code.
-		r.fail(c, m.ID, protocol.CodeGameOver, "the game is over; players come back with their tokens, the facilitator has the report")
-		return true
+		return refuse(protocol.CodeGameOver, "the game is over; players come back with their tokens, the facilitator has the report")
+	case r.meta.Locked:
+		return refuse(protocol.CodeRoomLocked, "the facilitator has locked this room")
+	case len(r.conns) >= r.deps.limits.MaxConns:
+		return refuse(protocol.CodeRoomFull, fmt.Sprintf("the room has its maximum of %d connections", r.deps.limits.MaxConns))
 	}
-	if r.meta.Locked {
-		r.fail(c, m.ID, protocol.CodeRoomLocked, "the facilitator has locked this room")
-		return true
-	}
-	if len(r.conns) >= r.deps.limits.MaxConns {
-		r.fail(c, m.ID, protocol.CodeRoomFull, fmt.Sprintf("the room has its maximum of %d connections", r.deps.limits.MaxConns))
-		return true
-	}
-	role := m.Role
+	role = m.Role
 	if role == "" {
 		role = protocol.RolePlayer
 	}
-	name := strings.TrimSpace(m.Name)
 	switch role {
 	case protocol.RoleObserver, protocol.RoleProjector:
-		if m.Name != "" {
-			n, err := checkName(m.Name, r.scn)
-			if err != nil {
-				r.failWith(c, m.ID, err)
-				return true
-			}
-			name = n
+		if m.Name == "" {
+			return role, "", true, false // watchers need no name
 		}
-		r.attach(c, role, sim.Public, name)
-		r.joined(c, m.ID, "")
-		r.broadcast(now)
-		return true
 	case protocol.RoleExecutive, protocol.RoleManager, protocol.RolePlayer:
 	default:
-		r.fail(c, m.ID, protocol.CodeBadMessage, fmt.Sprintf("role %q: join as %s, %s, %s, %s or %s", role,
+		return refuse(protocol.CodeBadMessage, fmt.Sprintf("role %q: join as %s, %s, %s, %s or %s", role,
 			protocol.RolePlayer, protocol.RoleManager, protocol.RoleExecutive, protocol.RoleObserver, protocol.RoleProjector))
-		return true
 	}
 	name, err := checkName(m.Name, r.scn)
 	if err != nil {
 		r.failWith(c, m.ID, err)
+		return "", "", false, true
+	}
+	return role, name, true, false
+}
+
+// join seats a newcomer by code and name, once joinAttempt lets them in: a
+// watcher gets a place at once; a player the first free seat of the role,
+// durably (take). When no such seat is free it answers nothing and returns
+// false: the hub then tries the facilitator's other tables, then overflow.
+// With spread it also returns false, silently, when joinAttempt does.
+func (r *table) join(c *client, m protocol.ClientMsg, spread bool, now time.Time) bool {
+	role, name, ok, answered := r.joinAttempt(c, m, spread)
+	if !ok {
+		return answered
+	}
+	if role == protocol.RoleObserver || role == protocol.RoleProjector {
+		r.attach(c, role, sim.Public, name)
+		r.joined(c, m.ID, "")
+		r.broadcast(now)
 		return true
 	}
 	var order []sim.Seat

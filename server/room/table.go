@@ -206,17 +206,28 @@ func (r *table) settle(now time.Time) {
 			moved = true
 		}
 	}
-	if r.game.Phase == sim.PhaseOver && !r.over {
-		r.over = true
-		r.deadline = time.Time{}
-		if err := r.deps.log.Finish(r.code, now); err != nil {
-			slog.Error("finish", "code", r.code, "err", err)
-		}
-		r.deps.hub.finished()
-		slog.Info("game over", "code", r.code, "scores", fmt.Sprint(r.game.Scores))
-		defer r.debriefAll() // after the final views
+	ended := r.game.Phase == sim.PhaseOver && !r.over
+	if ended {
+		r.end(now)
 	}
 	r.broadcast(now)
+	if ended {
+		r.debriefAll() // after the final views
+	}
+}
+
+// end is the last step of a room's life: the game is over. No deadline
+// runs any more, the store and the hub are told; the debrief follows the
+// final views (settle), and the room unloads when its last connection
+// leaves (detach).
+func (r *table) end(now time.Time) {
+	r.over = true
+	r.deadline = time.Time{}
+	if err := r.deps.log.Finish(r.code, now); err != nil {
+		slog.Error("finish", "code", r.code, "err", err)
+	}
+	r.deps.hub.finished()
+	slog.Info("game over", "code", r.code, "scores", fmt.Sprint(r.game.Scores))
 }
 
 // resetDeadline starts the current phase's deadline, if it has one.
