@@ -15,9 +15,11 @@ import (
 )
 
 // Room is the actor around one table: the goroutine (run) that alone
-// touches the table, taking work as closures from its inbox, the timer armed
-// from the table's deadline, and the hub's count of who is about to hand it
-// work. Its table's methods do the game; it only sequences them.
+// touches the table, taking work as closures from its inbox; after each
+// step it hands the table's outbox to the send queues (flush), arms the
+// timer from the table's deadline (arm) and unloads a vacated room. It also
+// keeps the hub's count of who is about to hand it work. The table's
+// methods play the game; the Room only sequences them.
 type Room struct {
 	*table
 	inbox   chan func()
