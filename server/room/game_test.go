@@ -7,13 +7,13 @@ import (
 
 	"github.com/vmihailenco/msgpack/v5"
 
+	"pushback/server/debrief"
 	"pushback/server/protocol"
-	"pushback/server/store"
 	"pushback/sim"
 )
 
-// table is a workshop room with a facilitator and four human players.
-type table struct {
+// workshop is a room with a facilitator and four human players.
+type workshop struct {
 	fac     *tclient
 	code    string
 	facTok  string
@@ -22,7 +22,7 @@ type table struct {
 
 // newTable creates a workshop room with a human executive and three manager
 // seats, seats four people through join, and starts the game.
-func newTable(t *testing.T, s *server, scn *sim.Scenario, req protocol.CreateRoom) *table {
+func newTable(t *testing.T, s *server, scn *sim.Scenario, req protocol.CreateRoom) *workshop {
 	t.Helper()
 	fac := dial(t, s.url)
 	req.Executive, req.Managers, req.Seed = "human", 3, 11
@@ -30,7 +30,7 @@ func newTable(t *testing.T, s *server, scn *sim.Scenario, req protocol.CreateRoo
 	if j.Role != protocol.RoleFacilitator || len(j.Code) != CodeLen || len(j.Facilitator) < 22 {
 		t.Fatalf("create answered %+v", j)
 	}
-	tb := &table{fac: fac, code: j.Code, facTok: j.Facilitator}
+	tb := &workshop{fac: fac, code: j.Code, facTok: j.Facilitator}
 	styles := []string{"advocate", "firebrand", "yes-man"}
 	for i, role := range []string{protocol.RoleExecutive, protocol.RoleManager, protocol.RoleManager, protocol.RoleManager} {
 		c := dial(t, s.url)
@@ -55,7 +55,7 @@ func newTable(t *testing.T, s *server, scn *sim.Scenario, req protocol.CreateRoo
 
 // step lets every player that owes a decision make it, each on the view it
 // has, then brings every client up to date. It reports whether anyone moved.
-func (tb *table) step(t *testing.T, scn *sim.Scenario, visit func(p *player) (sim.Command, bool)) bool {
+func (tb *workshop) step(t *testing.T, scn *sim.Scenario, visit func(p *player) (sim.Command, bool)) bool {
 	t.Helper()
 	moved := false
 	for _, p := range tb.players {
@@ -128,10 +128,15 @@ func TestFullGameOverTheWire(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Replay(scn, mt.Config, sr.Seed, log)
+	g, err := logGame(tb.code, sr.Scenario, sr.Source, scn, sr.Seed, mt.Config, log)
 	if err != nil {
 		t.Fatal(err)
 	}
+	rp, err := debrief.Replay(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := rp.State
 	if !sameBytes(t, st.View(sim.Facilitator), final.Game) {
 		t.Fatal("replay of the stored log differs from the game played")
 	}
