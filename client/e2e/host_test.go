@@ -299,6 +299,12 @@ func TestBrowserHostsAWorkshop(t *testing.T) {
 			t.Errorf("the report does not name %s", name)
 		}
 	}
+	// What the trainer's tab shows: the report's header, for client/README.md.
+	rep := browser(t, href)
+	for end := time.Now().Add(10 * time.Second); rep.eval(`document.readyState`) != "complete" && time.Now().Before(end); {
+		time.Sleep(100 * time.Millisecond)
+	}
+	rep.shot("report-header")
 
 	step("the report opened and read")
 	// New table: the same settings under the same key, a new code; both
