@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"time"
 
-	"pushback/server/debrief/report"
 	"pushback/server/protocol"
+	"pushback/server/protocol/report"
 	"pushback/sim"
 )
 

@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"pushback/client/model"
-	"pushback/server/debrief/report"
 	"pushback/server/protocol"
+	"pushback/server/protocol/report"
 	"pushback/sim"
 )
 

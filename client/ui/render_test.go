@@ -18,8 +18,8 @@ import (
 	xdraw "golang.org/x/image/draw"
 
 	"pushback/client/model"
-	"pushback/server/debrief/report"
 	"pushback/server/protocol"
+	"pushback/server/protocol/report"
 	"pushback/sim"
 )
 

@@ -12,8 +12,8 @@ import (
 
 	"github.com/vmihailenco/msgpack/v5"
 
-	"pushback/server/debrief/report"
 	"pushback/server/protocol"
+	"pushback/server/protocol/report"
 	"pushback/server/protocol/text"
 	"pushback/server/store"
 	"pushback/sim"

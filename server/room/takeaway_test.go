@@ -4,8 +4,8 @@ import (
 	"testing"
 
 	"pushback/server/debrief"
-	"pushback/server/debrief/report"
 	"pushback/server/protocol"
+	"pushback/server/protocol/report"
 )
 
 // The end of the game over real WebSockets: two players answer the
