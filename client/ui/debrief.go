@@ -532,7 +532,8 @@ func (c *ctx) scoresPanel(x, y, w float64, r *report.Report, n int) float64 {
 		}
 		label := mg.Name
 		if len(mg.Benchmarks) == 2 && n == r.Played {
-			label = fmt.Sprintf("%s — you %d / good style %d / yes-man %d", mg.Name, s, mg.Benchmarks[0].Final, mg.Benchmarks[1].Final)
+			b := mg.Benchmarks
+			label = fmt.Sprintf("%s — you %d / %s %d / %s %d", mg.Name, s, b[0].Who, b[0].Final, b[1].Who, b[1].Final)
 		}
 		c.meter(rect{row.x + float64(i%across)*(mw+20), row.y, mw, 50}, model.Gauge{Meter: sim.MeterQuota, Label: label,
 			Value: float64(s), Target: s, Max: 100, History: mg.Score[:n+1]})
