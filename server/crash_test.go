@@ -202,7 +202,7 @@ func crashAndRestart(t *testing.T, bin, data string, extra []string, open func()
 	if restored.Version < acked || restored.Version > acked+1 {
 		t.Fatalf("restored at version %d; %d were acknowledged, 1 in flight", restored.Version, acked)
 	}
-	if restored.Version == before.Version && !sameEncoding(t, restored, before) {
+	if restored.Version == before.Version && !wsclient.SameEncoding(t, restored, before) {
 		t.Fatal("the restored game differs from the one before the crash")
 	}
 	for _, p := range players {
@@ -249,19 +249,7 @@ func crashAndRestart(t *testing.T, bin, data string, extra []string, open func()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !sameEncoding(t, replayed.View(sim.Facilitator), final) {
+	if !wsclient.SameEncoding(t, replayed.View(sim.Facilitator), final) {
 		t.Fatal("the final state differs from an uninterrupted replay of the stored commands")
 	}
-}
-
-func sameEncoding(t *testing.T, a, b any) bool {
-	ab, err := protocol.Encode(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bb, err := protocol.Encode(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(ab) == string(bb)
 }

@@ -114,7 +114,7 @@ func TestTrainerScenariosAndUploadSurviveSIGKILL(t *testing.T) {
 	if r := fac.Must(protocol.ClientMsg{Kind: protocol.KindResume, Token: j.Facilitator, Code: j.Code}).Joined; r.Scenario.ID != "uploaded" {
 		t.Fatalf("resumed into %+v", r.Scenario)
 	}
-	if after := fac.WaitView(func(*protocol.View) bool { return true }).Game; !sameEncoding(t, after, before) {
+	if after := fac.WaitView(func(*protocol.View) bool { return true }).Game; !wsclient.SameEncoding(t, after, before) {
 		t.Fatalf("restored at version %d, was %d", after.Version, before.Version)
 	}
 	acked = before.Version

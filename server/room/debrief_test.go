@@ -64,7 +64,7 @@ func TestDebriefMessages(t *testing.T) {
 		if m.Re != 0 {
 			t.Errorf("%s: the end-of-game debrief answers request %d; it is unasked", who, m.Re)
 		}
-		if !sameBytes(t, m.Debrief, want) {
+		if !wsclient.SameEncoding(t, m.Debrief, want) {
 			t.Errorf("%s: the debrief sent differs from debrief.Build of the stored game", who)
 		}
 		if len(m.Debrief.Managers) != 3 || len(m.Debrief.Managers[0].Meters) != want.Turns+1 || len(m.Debrief.Prompts) == 0 {
@@ -79,11 +79,11 @@ func TestDebriefMessages(t *testing.T) {
 	wsclient.Dial(t, s.url).Fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Role: protocol.RoleObserver}, protocol.CodeGameOver)
 	late := wsclient.Dial(t, s.url)
 	late.Must(protocol.ClientMsg{Kind: protocol.KindResume, Code: j.Code, Token: j.Facilitator})
-	if m := waitDebrief(late); !sameBytes(t, m.Debrief, want) {
+	if m := waitDebrief(late); !wsclient.SameEncoding(t, m.Debrief, want) {
 		t.Error("the late screen's debrief differs")
 	}
 	// The facilitator's request after the end answers with the final report.
-	if m := fac.Must(protocol.ClientMsg{Kind: protocol.KindDebrief}); !sameBytes(t, m.Debrief, want) {
+	if m := fac.Must(protocol.ClientMsg{Kind: protocol.KindDebrief}); !wsclient.SameEncoding(t, m.Debrief, want) {
 		t.Error("the facilitator's requested debrief differs from the final one")
 	}
 
@@ -100,7 +100,7 @@ func TestDebriefMessages(t *testing.T) {
 	}
 	back := wsclient.Dial(t, s.url)
 	back.Must(protocol.ClientMsg{Kind: protocol.KindResume, Code: j.Code, Token: j.Facilitator})
-	if m := waitDebrief(back); !sameBytes(t, m.Debrief, want) {
+	if m := waitDebrief(back); !wsclient.SameEncoding(t, m.Debrief, want) {
 		t.Error("the debrief of the restored room differs")
 	}
 }

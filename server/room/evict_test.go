@@ -39,7 +39,7 @@ func TestFinishedRoomsAreFreedAndComeBack(t *testing.T) {
 	back := wsclient.Dial(t, s.url)
 	back.Must(protocol.ClientMsg{Kind: protocol.KindResume, Token: j.Token})
 	v := back.WaitView(func(v *protocol.View) bool { return v.Room.Over })
-	if !sameBytes(t, v.Game, final) {
+	if !wsclient.SameEncoding(t, v.Game, final) {
 		t.Fatal("the restored finished game differs from the one played")
 	}
 	if s.hub.inMemory(j.Code) == nil {

@@ -111,7 +111,7 @@ func TestFullGameOverTheWire(t *testing.T) {
 		t.Fatalf("final view %+v", final.Game)
 	}
 	for _, p := range tb.players {
-		if v := p.WaitView(func(v *protocol.View) bool { return v.Room.Over }); !sameBytes(t, v.Game.Scores, final.Game.Scores) {
+		if v := p.WaitView(func(v *protocol.View) bool { return v.Room.Over }); !wsclient.SameEncoding(t, v.Game.Scores, final.Game.Scores) {
 			t.Errorf("seat %d saw scores %v, facilitator %v", p.Seat, v.Game.Scores, final.Game.Scores)
 		}
 	}
@@ -133,7 +133,7 @@ func TestFullGameOverTheWire(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !sameBytes(t, st.View(sim.Facilitator), final.Game) {
+	if !wsclient.SameEncoding(t, st.View(sim.Facilitator), final.Game) {
 		t.Fatal("replay of the stored log differs from the game played")
 	}
 

@@ -1,14 +1,12 @@
 package room
 
 import (
-	"bytes"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"pushback/scenarios"
-	"pushback/server/protocol"
 	"pushback/server/store"
 	"pushback/sim"
 )
@@ -68,17 +66,4 @@ func loadScenario(t testing.TB) *sim.Scenario {
 		t.Fatal(err)
 	}
 	return scn
-}
-
-// sameBytes compares two messages by their encoding.
-func sameBytes(t testing.TB, a, b any) bool {
-	ab, err := protocol.Encode(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bb, err := protocol.Encode(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bytes.Equal(ab, bb)
 }

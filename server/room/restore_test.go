@@ -26,7 +26,7 @@ func TestRestartRestoresRooms(t *testing.T) {
 	fac := wsclient.Dial(t, s.url)
 	fac.Must(protocol.ClientMsg{Kind: protocol.KindResume, Token: tb.facTok}) // the newest table by default
 	v := fac.WaitView(func(*protocol.View) bool { return true })
-	if v.Room.Code != tb.code || !sameBytes(t, v.Game, before.Game) {
+	if v.Room.Code != tb.code || !wsclient.SameEncoding(t, v.Game, before.Game) {
 		t.Fatalf("restored room %s differs", v.Room.Code)
 	}
 	if !v.Room.Paused || !v.Room.Started || !v.Room.Seats[2].Bot || !v.Room.Seats[2].Human || v.Room.Seats[1].Bot || v.Room.Seats[1].Connected {

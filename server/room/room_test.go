@@ -46,7 +46,7 @@ func TestDropAndResume(t *testing.T) {
 		t.Fatalf("resume answered %+v", j)
 	}
 	got := back.WaitView(func(*protocol.View) bool { return true })
-	if !sameBytes(t, got.Game, before.Game) {
+	if !wsclient.SameEncoding(t, got.Game, before.Game) {
 		t.Fatalf("the view after resuming differs from the one before the drop")
 	}
 	if !got.Room.Seats[1].Connected || got.Room.Seats[1].Bot {

@@ -8,6 +8,7 @@
 package wsclient
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -329,6 +330,19 @@ func (c *Client) Frames() [][]byte {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([][]byte(nil), c.raw...)
+}
+
+// SameEncoding reports whether a and b encode to the same msgpack bytes.
+func SameEncoding(t TB, a, b any) bool {
+	ab, err := protocol.Encode(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bb, err := protocol.Encode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Equal(ab, bb)
 }
 
 // Bot drives a seat through the protocol alone: it decides like the
