@@ -54,6 +54,21 @@ type Client struct {
 
 	mu  sync.Mutex
 	out chan []byte // the current connection's send queue; nil while down
+	cut func()      // ends the current connection (Redial)
+}
+
+// errRedial ends a connection that Redial asked to replace.
+var errRedial = errors.New("redial")
+
+// Redial closes the current connection and dials again at once, with no
+// backoff and no Down event: the server keeps a connection in one room for
+// its life, so a console that moves to another table needs a new one.
+func (c *Client) Redial() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cut != nil {
+		c.cut()
+	}
 }
 
 // socket is one open WebSocket: binary frames in and out.
@@ -119,6 +134,9 @@ func (c *Client) run(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
+		if errors.Is(err, errRedial) {
+			continue
+		}
 		fails++
 		wait := Backoff(fails)
 		c.emit(ctx, Event{Kind: Down, Attempt: fails, RetryIn: wait, Err: err})
@@ -141,13 +159,15 @@ func (c *Client) session(ctx context.Context, connected func()) error {
 	connected()
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()
+	redial := false
 	out := make(chan []byte, queueLen)
 	c.mu.Lock()
 	c.out = out
+	c.cut = func() { redial = true; stop() } // under mu, as is the read below
 	c.mu.Unlock()
 	defer func() {
 		c.mu.Lock()
-		c.out = nil
+		c.out, c.cut = nil, nil
 		c.mu.Unlock()
 		ws.CloseNow()
 	}()
@@ -177,6 +197,12 @@ func (c *Client) session(ctx context.Context, connected func()) error {
 			case e := <-werr:
 				return e
 			default:
+			}
+			c.mu.Lock()
+			again := redial
+			c.mu.Unlock()
+			if again {
+				return errRedial
 			}
 			if errors.Is(err, context.Canceled) && ctx.Err() == nil {
 				return errors.New("connection closed")

@@ -81,6 +81,54 @@ func TestReconnects(t *testing.T) {
 	}
 }
 
+// TestRedial: Redial replaces a working connection with a new one at once,
+// with no Down event in between; the server sees two connections.
+func TestRedial(t *testing.T) {
+	var conns atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		n := conns.Add(1)
+		for {
+			_, b, err := ws.Read(r.Context())
+			if err != nil {
+				return
+			}
+			ws.Write(r.Context(), websocket.MessageBinary, append([]byte{byte('0' + n)}, b...))
+		}
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c := Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"))
+	next := func(want EventKind) Event {
+		t.Helper()
+		select {
+		case e := <-c.Events():
+			if e.Kind != want {
+				t.Fatalf("event %d (%v), want %d", e.Kind, e.Err, want)
+			}
+			return e
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no event %d", want)
+		}
+		return Event{}
+	}
+	next(Up)
+	c.Send([]byte("a"))
+	if e := next(Frame); string(e.Frame) != "1a" {
+		t.Fatalf("frame %q", e.Frame)
+	}
+	c.Redial()
+	next(Up)
+	c.Send([]byte("b"))
+	if e := next(Frame); string(e.Frame) != "2b" {
+		t.Fatalf("frame on the new connection %q", e.Frame)
+	}
+}
+
 func TestBackoff(t *testing.T) {
 	prev := time.Duration(0)
 	for n := 1; n <= 12; n++ {

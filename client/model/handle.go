@@ -16,6 +16,9 @@ func (m *Model) Connected() []protocol.ClientMsg {
 	m.Conn, m.Attempt, m.RetryIn = ConnOnline, 0, 0
 	out := m.msg(protocol.ClientMsg{Kind: protocol.KindHello, V: protocol.Version})
 	switch {
+	case m.Enter != nil: // New table: create on this fresh connection
+		out = append(out, m.msg(*m.Enter)...)
+		m.Enter, m.Busy = nil, true
 	case m.Replaced:
 		// The seat is open elsewhere: taking it back is the player's call
 		// (TakeBack), never an automatic reconnect.
@@ -75,7 +78,11 @@ func (m *Model) Handle(msg protocol.ServerMsg) (out []protocol.ClientMsg) {
 		if msg.Joined == nil {
 			panic("joined without body")
 		}
-		m.joined(msg.Joined)
+		if m.joined(msg.Joined) {
+			// The console lists every table of this trainer, to switch and
+			// to move people between them.
+			return m.msg(protocol.ClientMsg{Kind: protocol.KindTables, Token: m.Saved.Facilitator})
+		}
 	case protocol.KindView:
 		if msg.View == nil {
 			panic("view without body")
@@ -98,6 +105,15 @@ func (m *Model) Handle(msg protocol.ServerMsg) (out []protocol.ClientMsg) {
 			panic("debrief without body")
 		}
 		m.setReport(msg.Debrief)
+	case protocol.KindScenarioList:
+		m.Scenarios = msg.Scenarios
+	case protocol.KindChecked:
+		if msg.Checked == nil {
+			panic("checked without body")
+		}
+		m.checked(msg.Checked)
+	case protocol.KindBalance:
+		m.Host.Balance, m.Host.Previewing = msg.Balance, false
 	case protocol.KindOK:
 	default:
 		m.Notice = fmt.Sprintf("The server sent a message of unknown kind %q; it was ignored.", clip(msg.Kind, 24))
@@ -105,12 +121,15 @@ func (m *Model) Handle(msg protocol.ServerMsg) (out []protocol.ClientMsg) {
 	return nil
 }
 
-func (m *Model) joined(j *protocol.Joined) {
+// joined takes a seat or a room; it reports whether the console should
+// list the facilitator's tables.
+func (m *Model) joined(j *protocol.Joined) bool {
 	if j.Code != m.Room.Code { // a new room: nothing of the old one applies
 		m.HasView, m.View, m.Texts, m.Debrief, m.Report, m.Step = false, sim.View{}, nil, false, nil, 0
 		m.anims = map[MeterKey]*Anim{}
 		m.Room = protocol.Room{Code: j.Code}
 		m.Help = false
+		m.Confirm = nil // an order asked for at another table
 	}
 	if j.Code != m.Saved.Code { // notices dismissed in another room say nothing of this one's
 		m.Saved.Seen = 0
@@ -122,16 +141,20 @@ func (m *Model) joined(j *protocol.Joined) {
 		m.Saved.Token = j.Token
 	}
 	if j.Facilitator != "" {
+		// Shown once, on the console, the first time this trainer gets it.
+		m.ShowToken = m.ShowToken || m.Saved.Facilitator != j.Facilitator
 		m.Saved.Facilitator = j.Facilitator
 	}
+	m.Host.Open = false
 	if j.Seat == sim.Facilitator {
 		m.Saved.Token = ""
 	}
 	m.Saved.Projector = j.Role == protocol.RoleProjector
+	return j.Seat == sim.Facilitator && m.Saved.Facilitator != ""
 }
 
 func (m *Model) failed(e protocol.Error) {
-	m.Busy = false
+	m.Busy, m.Host.Previewing = false, false
 	if e.Code == protocol.CodePaused && m.Room.Paused {
 		// Every screen says the game is paused, until it continues; a
 		// second banner would stay after that. What was refused can be

@@ -17,13 +17,6 @@ type Join struct {
 	Projector  bool // the room's big screen rather than a player
 }
 
-// Host creates a workshop room; the creator becomes its facilitator.
-type Host struct {
-	Scenario  string
-	HumanExec bool // leave the executive's seat to a person
-	Managers  int  // manager seats, 0 for the server's default
-}
-
 // Solo creates a room with one person and bots, and starts it.
 type Solo struct {
 	Scenario string
@@ -50,13 +43,15 @@ type Rule struct {
 type Ready struct{}
 
 // Order is a facilitator's control: Kind is one of protocol's order kinds
-// (start, pause, continue, extend, skip, inject, lock, bot, end).
+// (start, pause, continue, extend, skip, inject, lock, bot, assign, end).
 type Order struct {
 	Kind    string
 	Seconds int      // extend
 	Event   string   // inject
 	Seat    sim.Seat // bot
 	On      bool     // lock, bot
+	Conn    int      // assign: the person to move
+	Code    string   // assign: to that other table of this facilitator
 }
 
 // ListTables asks for every table of this facilitator.
@@ -84,7 +79,6 @@ type TakeBack struct{}
 type CloseDebrief struct{}
 
 func (Join) intent()         {}
-func (Host) intent()         {}
 func (Solo) intent()         {}
 func (TakeBack) intent()     {}
 func (SendAnswer) intent()   {}
@@ -131,14 +125,8 @@ func (m *Model) Do(in Intent) []protocol.ClientMsg {
 		}
 		m.Busy, m.Notice = true, ""
 		return m.msg(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Name: clip(name, protocol.MaxName), Role: role})
-	case Host:
-		exec := ""
-		if in.HumanExec {
-			exec = "human"
-		}
-		m.Busy, m.Notice = true, ""
-		return m.msg(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{
-			Scenario: in.Scenario, Executive: exec, Managers: in.Managers, Facilitator: m.Saved.Facilitator}})
+	case OpenHost, CloseHost, CheckFile, Preview, Host, NewTable, Confirm, Confirmed, KeptToken:
+		return m.host(in)
 	case Solo:
 		name := strings.TrimSpace(in.Name)
 		if name == "" {
@@ -177,7 +165,7 @@ func (m *Model) Do(in Intent) []protocol.ClientMsg {
 	case Ready:
 		return m.command(sim.Command{Kind: sim.CmdReady, Seat: m.Seat})
 	case Order:
-		msg := protocol.ClientMsg{Kind: in.Kind, Seconds: in.Seconds, Event: in.Event, On: in.On}
+		msg := protocol.ClientMsg{Kind: in.Kind, Seconds: in.Seconds, Event: in.Event, On: in.On, Conn: in.Conn, Code: in.Code}
 		if in.Kind == protocol.KindBot {
 			s := in.Seat
 			msg.Seat = &s
@@ -192,7 +180,9 @@ func (m *Model) Do(in Intent) []protocol.ClientMsg {
 		if m.Saved.Facilitator == "" || in.Code == "" {
 			return nil
 		}
-		return m.msg(protocol.ClientMsg{Kind: protocol.KindResume, Code: in.Code, Token: m.Saved.Facilitator})
+		// A connection stays in one room: a new one resumes the other table
+		// with the facilitator token (Connected).
+		m.Saved.Code, m.Redial, m.Busy = in.Code, true, true
 	case OpenDebrief:
 		m.Debrief = true
 		if m.Seat == sim.Facilitator { // the live report, as it stands now

@@ -32,10 +32,11 @@ const (
 	ScreenProjector
 	ScreenDebrief
 	ScreenBriefing // the briefing again, from the help button (brief.go)
+	ScreenHost     // the host settings, before a workshop room exists
 	NumScreens
 )
 
-var screenNames = [NumScreens]string{"title", "lobby", "manager", "executive", "reveal", "end", "facilitator", "projector", "debrief", "briefing"}
+var screenNames = [NumScreens]string{"title", "lobby", "manager", "executive", "reveal", "end", "facilitator", "projector", "debrief", "briefing", "host"}
 
 func (s Screen) String() string {
 	if s < NumScreens {
@@ -89,7 +90,6 @@ type TitleForm struct {
 	Name      string
 	Projector bool // join as the projector rather than as a player
 	SoloExec  bool // play solo as the executive rather than as a manager
-	HumanExec bool // host: a person plays the executive
 }
 
 // Saved is what survives a restart of the client: enough to come back to
@@ -141,6 +141,16 @@ type Model struct {
 	Take    Takeaway         // the end-of-game answers being written (debrief.go)
 
 	Title  TitleForm
+	Host   HostForm             // the host settings (host.go)
+	Hosted *protocol.CreateRoom // the settings this console last hosted with, for New table
+	// Scenarios are the server's offer for the host settings.
+	Scenarios []protocol.ScenarioChoice
+	Confirm   *Order // a risky order waiting for the facilitator's yes
+	ShowToken bool   // the facilitator token is shown once, after creating
+	// Redial asks for a new connection (the server keeps one in one room):
+	// to open another table, or to create one (Enter, sent when it is up).
+	Redial bool
+	Enter  *protocol.ClientMsg
 	Answer Answer
 	Orders Orders
 
@@ -173,6 +183,8 @@ func (m *Model) Tick(wall time.Time) {
 // Screen is the screen the model calls for.
 func (m *Model) Screen() Screen {
 	switch {
+	case !m.Joined && m.Host.Open:
+		return ScreenHost
 	case !m.Joined:
 		return ScreenTitle
 	case m.Help:

@@ -233,10 +233,12 @@ func (mr *mirror) create(n node) js.Value {
 		}
 	case roleMeter:
 		tag = "div"
+	case roleLink:
+		tag = "a"
 	}
 	el := doc.Call("createElement", tag)
 	switch n.role {
-	case roleButton, roleToggle, roleField:
+	case roleButton, roleToggle, roleField, roleLink:
 		el.Call("setAttribute", "data-pb-id", n.key)
 		el.Set("id", "pb-"+n.key)
 	case roleMeter:
@@ -256,6 +258,18 @@ func (mr *mirror) write(el js.Value, n, o node) {
 	case roleText, roleHeading, roleButton, roleToggle:
 		if n.name != o.name {
 			el.Set("textContent", n.name)
+		}
+	case roleLink: // a real anchor: it opens (or downloads) by itself
+		if n.name != o.name {
+			el.Set("textContent", n.name)
+		}
+		if n.value != o.value {
+			el.Set("href", n.value)
+			el.Set("target", "_blank")
+			el.Set("rel", "noopener")
+			if n.pressed {
+				el.Call("setAttribute", "download", "")
+			}
 		}
 	case roleField:
 		if n.name != o.name {

@@ -122,6 +122,9 @@ func wheelScroll(wheel float64, pixels bool, g geometry) float64 {
 // input. Nothing here blocks.
 func (a *App) Update() error {
 	a.drain()
+	if name, data, ok := takePicked(); ok { // a scenario file the trainer chose in the browser
+		a.sendAll(a.M.Do(model.CheckFile{File: name, Source: data}))
+	}
 	a.M.Tick(a.now())
 	a.readInput()
 	a.text = a.mirror.pull(&a.in, a.text)
@@ -231,6 +234,10 @@ func (a *App) step(in *input) {
 	for _, it := range c.out {
 		a.sendAll(a.M.Do(it))
 	}
+	if a.M.Redial && a.link != nil { // another table: on a connection of its own
+		a.M.Redial = false
+		a.link.Redial()
+	}
 }
 
 // reveal scrolls so that r is on screen.
@@ -251,10 +258,12 @@ func (a *App) Draw(screen *ebiten.Image) {
 
 func (a *App) paint(dst *ebiten.Image) {
 	p := &painter{dst: dst, scale: a.geo.scale, scroll: a.st.scroll}
+	defer p.flush() // whatever anti-aliased shapes the overlays added
 	a.st.spots = a.st.spots[:0]
 	a.st.points = a.st.points[:0]
 	c := a.ctx(nil, p)
 	scenes[a.M.Screen()](c)
+	p.flush()
 	for _, f := range c.overlay {
 		f()
 	}

@@ -321,17 +321,17 @@ func (c *ctx) marker(x, y, r float64, st seriesStyle, ringed bool) {
 	}
 	switch st.shape {
 	case report.MarkSquare:
-		p.fill(rect{x - r, y - r, 2 * r, 2 * r}, st.col)
+		p.box(rect{x - r, y - r, 2 * r, 2 * r}, st.col)
 	case report.MarkBox:
-		p.fill(rect{x - r, y - r, 2 * r, 2 * r}, st.col)
-		p.fill(rect{x - r + 1.8, y - r + 1.8, 2*r - 3.6, 2*r - 3.6}, colPanel)
+		p.box(rect{x - r, y - r, 2 * r, 2 * r}, st.col)
+		p.box(rect{x - r + 1.8, y - r + 1.8, 2*r - 3.6, 2*r - 3.6}, colPanel)
 		p.dot(x, y, 1.6, st.col)
 	case report.MarkTriangle:
 		p.triangle(x-r*1.2, y-r, r*2.4, 1, st.col)
 	case report.MarkDown:
 		p.triangle(x-r*1.2, y-r*0.9, r*2.4, -1, st.col)
 	case report.MarkDiamond:
-		p.fill(rect{x - r*0.75, y - r*0.75, r * 1.5, r * 1.5}, st.col)
+		p.box(rect{x - r*0.75, y - r*0.75, r * 1.5, r * 1.5}, st.col)
 		p.line(x-r*1.2, y, x+r*1.2, y, r*0.9, st.col)
 		p.line(x, y-r*1.2, x, y+r*1.2, r*0.9, st.col)
 	case report.MarkCross:

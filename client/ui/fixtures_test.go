@@ -179,6 +179,9 @@ func fixtures(t *testing.T) []fixture {
 	title.Title.Code, title.Title.Name = "KX7PQR", "Ann"
 	add("title", model.ScreenTitle, title)
 
+	add("host", model.ScreenHost, hostForm(t, false))
+	add("host-upload", model.ScreenHost, hostForm(t, true))
+
 	tb := newTable(t)
 	add("briefing", model.ScreenLobby, tb.model(1, false, 0)) // the lobby until its briefing is read
 	add("lobby", model.ScreenLobby, briefed(tb.model(1, false, 0)))
@@ -235,6 +238,18 @@ func fixtures(t *testing.T) []fixture {
 				Seats: []protocol.SeatInfo{{Seat: 1, Connected: true}, {Seat: 2, Connected: true}}},
 			{Code: "RB9HJZ", Scenario: "mild-slowdown", Turns: 8},
 		}
+		m.Room.Deadlines = protocol.Deadlines{Mandate: 60, Response: 180, Ruling: 120, Reveal: 60}
+		m.Room.Turned = 2
+		m.Busy = false // the resume Connected sent is answered
+		m.Room.People = []protocol.Person{{Conn: 1, Name: "Eve", Role: "executive", Seat: 0}, {Conn: 2, Name: "Ann", Role: "manager", Seat: 1},
+			{Conn: 5, Name: "Gus", Role: "observer", Seat: sim.Public}}
+		return m
+	}())
+	add("facilitator-confirm", model.ScreenFacilitator, func() *model.Model {
+		m := tb.model(sim.Facilitator, true, 40*time.Second)
+		m.Do(model.KeptToken{})
+		m.Busy = false
+		m.Do(model.Confirm{Order: model.Order{Kind: protocol.KindInject, Event: m.Info.Events[0].ID}})
 		return m
 	}())
 	add("paused", model.ScreenExecutive, func() *model.Model {
@@ -308,4 +323,48 @@ func goodCase(s *sim.State, seat sim.Seat) sim.Case {
 		}
 	}
 	return k
+}
+
+// hostForm is the host settings screen with the server's list of the
+// shipped scenarios: seats, deadlines and audience chosen and a balance
+// previewed; or, with upload, after a trainer's file came back with
+// problems.
+func hostForm(t *testing.T, upload bool) *model.Model {
+	m := model.New(model.Saved{})
+	m.Tick(t0)
+	m.Conn = model.ConnOnline
+	m.Do(model.OpenHost{})
+	var list []protocol.ScenarioChoice
+	for _, name := range scenarios.Names() {
+		scn, err := scenarios.Load(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := protocol.Info(scn)
+		c := protocol.ScenarioChoice{ID: in.ID, Title: in.Title, Summary: in.Summary, Turns: in.Turns, Styles: in.Styles}
+		for _, p := range in.Personas {
+			c.Personas = append(c.Personas, p.Card)
+		}
+		list = append(list, c)
+	}
+	m.Handle(protocol.ServerMsg{Kind: protocol.KindScenarioList, Scenarios: list})
+	m.Host.Managers, m.Host.Deadline, m.Host.Audience = 6, 4, true
+	if upload {
+		m.Host.Executive = "human"
+		m.Do(model.CheckFile{File: "retail.yaml", Source: []byte("id: retail")})
+		m.Handle(protocol.ServerMsg{Kind: protocol.KindChecked, Checked: &protocol.Checked{File: "retail.yaml", Problems: []protocol.Problem{
+			{Line: 14, Column: 12, Message: "turns: want a whole number of months, got \"eight\""},
+			{Line: 31, Column: 5, Message: "mandates[2]: unknown field \"savings\" (did you mean \"saving\"?)"}},
+			Hints: []protocol.Problem{{Line: 3, Column: 1, Message: "summary: longer than 300 characters; the host screen shows its start"}}}})
+		return m
+	}
+	// A balance as the server's preview sends it (numbers of this fixture).
+	m.Handle(protocol.ServerMsg{Kind: protocol.KindBalance, Balance: &protocol.Balance{Scenario: list[0].ID, Persona: "Dana, the cost-cutter", Games: 300,
+		Rows: []protocol.BalanceRow{
+			{Style: "yes-man", Quota: 71, Morale: 38, Trust: 41, Standing: 66, Score: 49, Resigned: 0.42, Objections: 0, Won: 0},
+			{Style: "firebrand", Quota: 64, Morale: 61, Trust: 58, Standing: 39, Score: 52, Resigned: 0.12, Objections: 5.8, Won: 0.21},
+			{Style: "diplomat", Quota: 69, Morale: 57, Trust: 60, Standing: 61, Score: 60, Resigned: 0.15, Objections: 2.1, Won: 0.48},
+			{Style: "advocate", Quota: 70, Morale: 63, Trust: 66, Standing: 63, Score: 64, Resigned: 0.08, Objections: 3.0, Won: 0.62}},
+		Exec: 58}})
+	return m
 }

@@ -80,35 +80,114 @@ type painter struct {
 	dst    *ebiten.Image
 	scale  float64
 	scroll float64
+
+	// The frame's anti-aliased shapes (lines, dots, arrowheads), drawn
+	// together by flush: each anti-aliased draw call is a pass of its own
+	// over an offscreen buffer, and a console of six managers' sparklines
+	// and arrows made hundreds a frame (about one frame a second in
+	// headless Chromium's software GL; ten once batched).
+	aaV []ebiten.Vertex
+	aaI []uint16
+}
+
+// path adds a filled (or, with width, stroked) path to the anti-aliased
+// batch in colour c.
+func (p *painter) path(path *vector.Path, width float64, c color.Color) {
+	if len(p.aaV) > 60000 { // indices are 16 bits
+		p.flush()
+	}
+	n := len(p.aaV)
+	if width > 0 {
+		p.aaV, p.aaI = path.AppendVerticesAndIndicesForStroke(p.aaV, p.aaI, &vector.StrokeOptions{Width: float32(width * p.scale)})
+	} else {
+		p.aaV, p.aaI = path.AppendVerticesAndIndicesForFilling(p.aaV, p.aaI)
+	}
+	r, g, b, a := c.RGBA()
+	for i := n; i < len(p.aaV); i++ {
+		v := &p.aaV[i]
+		v.SrcX, v.SrcY = 1, 1
+		v.ColorR, v.ColorG, v.ColorB, v.ColorA = float32(r)/0xffff, float32(g)/0xffff, float32(b)/0xffff, float32(a)/0xffff
+	}
+}
+
+// flush draws the anti-aliased batch: before anything that must cover it
+// (the sticky header), and at the end of the frame.
+func (p *painter) flush() {
+	if len(p.aaI) > 0 {
+		p.dst.DrawTriangles(p.aaV, p.aaI, whitePixel, &ebiten.DrawTrianglesOptions{AntiAlias: true})
+	}
+	p.aaV, p.aaI = p.aaV[:0], p.aaI[:0]
 }
 
 func (p *painter) px(x, y float64) (float32, float32) {
 	return float32(x * p.scale), float32((y - p.scroll) * p.scale)
 }
 
+// off reports whether the band y..y+h (layout units) is wholly above or
+// below the screen: what the scroll hides is not drawn (a long console
+// would otherwise cost its every line each frame).
+func (p *painter) off(y, h float64) bool {
+	top := (y - p.scroll) * p.scale
+	return top > float64(p.dst.Bounds().Dy()) || top+h*p.scale < 0
+}
+
 func (p *painter) fill(r rect, c color.Color) {
+	if p.off(r.y, r.h) {
+		return
+	}
 	x, y := p.px(r.x, r.y)
 	vector.DrawFilledRect(p.dst, x, y, float32(r.w*p.scale), float32(r.h*p.scale), c, false)
 }
 
+// box is fill in the anti-aliased batch, for a shape among batched ones
+// (a chart's square marker over its line) so that their order holds.
+func (p *painter) box(r rect, c color.Color) {
+	if p.off(r.y, r.h) {
+		return
+	}
+	var path vector.Path
+	path.MoveTo(p.px(r.x, r.y))
+	path.LineTo(p.px(r.right(), r.y))
+	path.LineTo(p.px(r.right(), r.bottom()))
+	path.LineTo(p.px(r.x, r.bottom()))
+	path.Close()
+	p.path(&path, 0, c)
+}
+
 func (p *painter) stroke(r rect, width float64, c color.Color) {
+	if p.off(r.y-width, r.h+2*width) {
+		return
+	}
 	x, y := p.px(r.x, r.y)
 	vector.StrokeRect(p.dst, x, y, float32(r.w*p.scale), float32(r.h*p.scale), float32(width*p.scale), c, false)
 }
 
 func (p *painter) line(x0, y0, x1, y1, width float64, c color.Color) {
-	ax, ay := p.px(x0, y0)
-	bx, by := p.px(x1, y1)
-	vector.StrokeLine(p.dst, ax, ay, bx, by, float32(width*p.scale), c, true)
+	if p.off(math.Min(y0, y1)-width, math.Abs(y1-y0)+2*width) {
+		return
+	}
+	var path vector.Path
+	path.MoveTo(p.px(x0, y0))
+	path.LineTo(p.px(x1, y1))
+	p.path(&path, width, c)
 }
 
 func (p *painter) dot(x, y, r float64, c color.Color) {
+	if p.off(y-r, 2*r) {
+		return
+	}
 	cx, cy := p.px(x, y)
-	vector.DrawFilledCircle(p.dst, cx, cy, float32(r*p.scale), c, true)
+	var path vector.Path
+	path.Arc(cx, cy, float32(r*p.scale), 0, 2*math.Pi, vector.Clockwise)
+	path.Close()
+	p.path(&path, 0, c)
 }
 
 // triangle draws a filled arrowhead pointing up (dir > 0) or down.
 func (p *painter) triangle(x, y, size float64, dir int, c color.Color) {
+	if p.off(y, size) {
+		return
+	}
 	var path vector.Path
 	h := size * 0.8
 	if dir > 0 {
@@ -121,13 +200,7 @@ func (p *painter) triangle(x, y, size float64, dir int, c color.Color) {
 		path.LineTo(p.px(x+size, y))
 	}
 	path.Close()
-	vs, is := path.AppendVerticesAndIndicesForFilling(nil, nil)
-	r, g, b, a := c.RGBA()
-	for i := range vs {
-		vs[i].SrcX, vs[i].SrcY = 1, 1
-		vs[i].ColorR, vs[i].ColorG, vs[i].ColorB, vs[i].ColorA = float32(r)/0xffff, float32(g)/0xffff, float32(b)/0xffff, float32(a)/0xffff
-	}
-	p.dst.DrawTriangles(vs, is, whitePixel, &ebiten.DrawTrianglesOptions{AntiAlias: true})
+	p.path(&path, 0, c)
 }
 
 var whitePixel = func() *ebiten.Image {
@@ -143,8 +216,35 @@ var measureScale = 1.0
 
 // measure is the width of s in layout units.
 func measure(s string, size float64, bold bool) float64 {
-	return float64(face(size*measureScale, bold).advance(s)) / 64 / measureScale
+	k := textKey{s, size * measureScale, bold, 0}
+	if w, ok := measured[k]; ok {
+		return w
+	}
+	w := float64(face(size*measureScale, bold).advance(s)) / 64 / measureScale
+	if len(measured) >= maxCached {
+		clear(measured)
+	}
+	measured[k] = w
+	return w
 }
+
+// textKey names a measured text or a wrapped paragraph (with its width).
+type textKey struct {
+	s     string
+	size  float64 // device pixels
+	bold  bool
+	width float64
+}
+
+// measured and wrapped keep what text layout costs to find again: every
+// frame lays out the screen twice (update and draw) with the same words,
+// and shaping them is most of a frame in the browser. Emptied when full;
+// Ebitengine calls Update and Draw on one goroutine.
+var (
+	measured  = map[textKey]float64{}
+	wrapped   = map[textKey][]string{}
+	maxCached = 8192
+)
 
 // align says where text sits against its x.
 type align uint8
@@ -157,6 +257,9 @@ const (
 
 // text draws one line with its top at y.
 func (p *painter) text(s string, x, y, size float64, bold bool, c color.Color, a align) {
+	if p.off(y, lineHeight(size)) {
+		return
+	}
 	f := face(size*p.scale, bold)
 	px, py := p.px(x, y)
 	left := fixedPx(math.Round(float64(px)))
@@ -174,6 +277,19 @@ func lineHeight(size float64) float64 { return math.Ceil(size * 1.35) }
 
 // wrap breaks s into lines no wider than w.
 func wrap(s string, w, size float64, bold bool) []string {
+	k := textKey{s, size * measureScale, bold, w}
+	if ls, ok := wrapped[k]; ok {
+		return ls
+	}
+	ls := wrapText(s, w, size, bold)
+	if len(wrapped) >= maxCached {
+		clear(wrapped)
+	}
+	wrapped[k] = ls
+	return ls
+}
+
+func wrapText(s string, w, size float64, bold bool) []string {
 	var lines []string
 	for _, para := range strings.Split(s, "\n") {
 		words := strings.Fields(para)

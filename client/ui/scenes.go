@@ -23,6 +23,7 @@ var scenes = [model.NumScreens]func(c *ctx){
 	model.ScreenProjector:   projector,
 	model.ScreenDebrief:     debrief,
 	model.ScreenBriefing:    briefingScene,
+	model.ScreenHost:        hostScreen,
 }
 
 // margin is the space around the screen's content.
@@ -213,10 +214,9 @@ func title(c *ctx) {
 	}
 	ry = c.end("join", ry, p) + 14
 	p = c.panel("host", rx, ry, rw, "Host a workshop")
-	ex := p.choices("exec", []string{"scripted executive", "a person plays the executive"}, b2i(m.Title.HumanExec))
-	m.Title.HumanExec = ex == 1
-	if p.button("host", "Host a session", !m.Busy && m.Conn == model.ConnOnline) {
-		c.do(model.Host{HumanExec: m.Title.HumanExec})
+	p.para("Choose the scenario (or bring your own file), the executive, the seats and the timing; then give the room its code.", sizeSmall, false, colMuted)
+	if p.button("host", "Host a workshop…", m.Conn == model.ConnOnline) {
+		c.do(model.OpenHost{})
 	}
 	ry = c.end("host", ry, p) + 14
 	p = c.panel("solo", rx, ry, rw, "Play solo")
@@ -838,7 +838,7 @@ func gameEnd(c *ctx) {
 // console: the facilitator's view of every table and the controls.
 func console(c *ctx) {
 	m := c.m
-	y := c.header()
+	y := c.consoleTop(c.header())
 	g := c.margin()
 	ctl := c.panel("controls", g, y, c.w-2*g, "Room "+m.Room.Code+" · "+m.Info.Title)
 	row := ctl.take(ctlH)
@@ -862,14 +862,15 @@ func console(c *ctx) {
 		btn("pause", "Pause", started && !over, model.Order{Kind: protocol.KindPause})
 	}
 	btn("skip", "Skip phase", started && !over, model.Order{Kind: protocol.KindSkip})
-	btn("extend", "+1 minute", started && !over && m.Room.Deadline != 0, model.Order{Kind: protocol.KindExtend, Seconds: 60})
+	btn("extend", "+1 minute", started && !over && m.TimedRoom(), model.Order{Kind: protocol.KindExtend, Seconds: 60})
 	if m.Room.Locked {
 		btn("lock", "Unlock room", true, model.Order{Kind: protocol.KindLock, On: false})
 	} else {
 		btn("lock", "Lock room", true, model.Order{Kind: protocol.KindLock, On: true})
 	}
-	btn("end", "End game", started && !over, model.Order{Kind: protocol.KindEnd})
+	btn("end", "End game…", started && !over, model.Confirm{Order: model.Order{Kind: protocol.KindEnd}})
 	btn("tables", "All my tables", m.Saved.Facilitator != "", model.ListTables{})
+	btn("newtable", "New table", m.Saved.Facilitator != "" && !m.Busy, model.NewTable{})
 	if over {
 		btn("debrief", "Debrief", true, model.OpenDebrief{})
 	} else {
@@ -882,9 +883,10 @@ func console(c *ctx) {
 			labels[i] = e.Title
 		}
 		if n := ctl.choices("inject", labels, -1); n >= 0 {
-			c.do(model.Order{Kind: protocol.KindInject, Event: m.Info.Events[n].ID})
+			c.do(model.Confirm{Order: model.Order{Kind: protocol.KindInject, Event: m.Info.Events[n].ID}})
 		}
 	}
+	c.turnedAway(ctl)
 	y = c.end("controls", y, ctl) + 14
 	if m.HasView {
 		cm := c.panel("company", g, y, c.w-2*g, "")
@@ -961,7 +963,7 @@ func console(c *ctx) {
 		}
 		rowEnd = math.Max(rowEnd, c.end(id, rowY, p))
 	}
-	y = rowEnd + 14
+	y = c.consoleMore(rowEnd + 14)
 	if len(m.Tables) > 0 {
 		t := c.panel("tablelist", g, y, c.w-2*g, "All your tables")
 		for _, tb := range m.Tables {

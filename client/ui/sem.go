@@ -19,9 +19,10 @@ const (
 	roleToggle              // a chip: a button with a pressed state
 	roleField               // an editable text
 	roleMeter               // a value on a scale, with its cause
+	roleLink                // an address to open (value) or, pressed, to download
 )
 
-var roleNames = [...]string{"text", "heading", "button", "toggle", "field", "meter"}
+var roleNames = [...]string{"text", "heading", "button", "toggle", "field", "meter", "link"}
 
 func (r role) String() string { return roleNames[r] }
 
@@ -36,9 +37,9 @@ type node struct {
 	role     role
 	name     string // the label, or the text itself
 	level    int    // heading level
-	pressed  bool   // a toggle's state
+	pressed  bool   // a toggle's state; a link's: download rather than open
 	disabled bool
-	value    string // a field's text
+	value    string // a field's text, a link's address
 	lines    int    // a field's height in lines
 	now      int    // a meter's value (its target, not the animation)
 	max      int

@@ -136,6 +136,28 @@ func (f *flow) button(id, label string, enabled bool) bool {
 	return f.c.button(r, id, label, enabled)
 }
 
+// link is an address to open in a new tab (or, with download, to save):
+// underlined text in the canvas, a real anchor in the accessibility mirror
+// (which then opens it itself).
+func (f *flow) link(id, label, url string, download bool) {
+	c := f.c
+	r := f.take(lineHeight(sizeBody) + 8)
+	r.w = math.Min(measure(label, sizeBody, true)+8, f.w)
+	if c.control(id, r) && c.in.activate != id {
+		openURL(url, download)
+	}
+	c.sem(node{key: id, role: roleLink, name: label, value: url, pressed: download})
+	if c.drawing() {
+		col := colBlue
+		if c.st.hover == id {
+			col = colHover
+		}
+		c.p.text(label, r.x+4, r.y+4, sizeBody, true, col, alignLeft)
+		c.p.line(r.x+4, r.bottom()-3, r.right()-4, r.bottom()-3, 1.5, col)
+		c.ring(id, r)
+	}
+}
+
 // ring draws the focus ring: thick and dark, so it reads without colour.
 func (c *ctx) ring(id string, r rect) {
 	if c.focused(id) {
