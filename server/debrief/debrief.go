@@ -24,10 +24,13 @@ type Game struct {
 	Table          string // a label for people: the room code or table name; optional
 	ScenarioName   string
 	ScenarioSource []byte // the scenario YAML; empty means the shipped file named ScenarioName
-	Config         sim.Config
-	Seed           uint64
-	Commands       []sim.Command
-	Final          *Summary // what the table ended in, when known; Check compares against it
+	// Parsed is the scenario already parsed, when the caller holds it (a
+	// live room); nil: Scenario parses ScenarioSource.
+	Parsed   *sim.Scenario
+	Config   sim.Config
+	Seed     uint64
+	Commands []sim.Command
+	Final    *Summary // what the table ended in, when known; Check compares against it
 	// Takeaways are the participants' end-of-game answers (reaction poll,
 	// commitment), kept by the room beside the log.
 	Takeaways []report.Takeaway
@@ -78,6 +81,9 @@ func (g *Game) config(scn *sim.Scenario) sim.Config {
 // Scenario parses the game's scenario from its source, or loads the shipped
 // one of that name when the game carries no source.
 func (g *Game) Scenario() (*sim.Scenario, error) {
+	if g.Parsed != nil {
+		return g.Parsed, nil
+	}
 	if len(g.ScenarioSource) == 0 {
 		scn, err := scenarios.Load(g.ScenarioName)
 		if err != nil {
@@ -128,7 +134,9 @@ type Inject struct {
 	Event int `json:"event"`
 }
 
-// Replay runs the command log through a fresh game. On a rejected command it
+// Replay runs the command log through a fresh game: the one log-to-game
+// conversion, used by the live room's restore, the reports and server
+// replay. On a rejected command it
 // returns what was replayed so far together with the error, so that a caller
 // can still say where a tampered log parts from the recorded game.
 func Replay(g Game) (*Replayed, error) {

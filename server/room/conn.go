@@ -111,18 +111,30 @@ func (c *client) pingSoon() {
 
 // reply encodes and queues a message.
 func (c *client) reply(m protocol.ServerMsg) {
-	b, err := protocol.Encode(m)
-	if err != nil {
-		slog.Error("encode", "kind", m.Kind, "err", err)
-		return
+	if b := frame(m); b != nil {
+		c.enqueue(b)
 	}
-	c.enqueue(b)
 }
 
 // fail answers a request with a typed error.
 func (c *client) fail(re uint32, code protocol.Code, msg string) {
 	c.hub.m.errors.WithLabelValues(string(code)).Inc()
-	c.reply(protocol.ServerMsg{Kind: protocol.KindError, Re: re, Error: &protocol.Error{Code: code, Message: msg}})
+	c.reply(errorMsg(re, code, msg))
+}
+
+// frame encodes a message; nil if it cannot (logged).
+func frame(m protocol.ServerMsg) []byte {
+	b, err := protocol.Encode(m)
+	if err != nil {
+		slog.Error("encode", "kind", m.Kind, "err", err)
+		return nil
+	}
+	return b
+}
+
+// errorMsg answers request re with a typed error.
+func errorMsg(re uint32, code protocol.Code, msg string) protocol.ServerMsg {
+	return protocol.ServerMsg{Kind: protocol.KindError, Re: re, Error: &protocol.Error{Code: code, Message: msg}}
 }
 
 // close ends the connection once; safe from any goroutine. What is queued

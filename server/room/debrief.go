@@ -14,13 +14,13 @@ import (
 // and the file cannot disagree; the final one is built once and kept.
 
 // debriefGame is this room's record as the debrief replays it.
-func (r *Room) debriefGame() (debrief.Game, error) {
-	return reportGame(r.hub.st, r.code, r.scn.ID, r.src, r.seed, &r.meta)
+func (r *table) debriefGame() (debrief.Game, error) {
+	return reportGame(r.deps.log, r.code, r.scn.ID, r.src, r.scn, r.seed, &r.meta)
 }
 
 // debriefBytes encodes the table's report as a debrief message answering
 // re; nil when it cannot be built (logged: the game itself goes on).
-func (r *Room) debriefBytes(re uint32) []byte {
+func (r *table) debriefBytes(re uint32) []byte {
 	if r.over && re == 0 && r.report != nil {
 		return r.report
 	}
@@ -42,23 +42,23 @@ func (r *Room) debriefBytes(re uint32) []byte {
 }
 
 // sendDebrief sends c the report, answering request re (0: unasked).
-func (r *Room) sendDebrief(c *client, re uint32) {
+func (r *table) sendDebrief(c *client, re uint32) {
 	if b := r.debriefBytes(re); b != nil {
-		c.enqueue(b)
+		r.send(c, b)
 	} else if re != 0 {
-		c.fail(re, protocol.CodeInternal, "the debrief could not be built")
+		r.fail(c, re, protocol.CodeInternal, "the debrief could not be built")
 	}
 }
 
 // debriefAll sends the final report to every connection: the game has just
 // ended.
-func (r *Room) debriefAll() {
+func (r *table) debriefAll() {
 	if len(r.conns) == 0 {
 		return
 	}
 	if b := r.debriefBytes(0); b != nil {
 		for c := range r.conns {
-			c.enqueue(b)
+			r.send(c, b)
 		}
 	}
 }

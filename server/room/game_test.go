@@ -7,14 +7,14 @@ import (
 
 	"github.com/vmihailenco/msgpack/v5"
 
+	"pushback/server/debrief"
 	"pushback/server/protocol"
-	"pushback/server/store"
 	"pushback/server/wsclient"
 	"pushback/sim"
 )
 
-// table is a workshop room with a facilitator and four human players.
-type table struct {
+// workshop is a room with a facilitator and four human players.
+type workshop struct {
 	fac     *wsclient.Client
 	code    string
 	facTok  string
@@ -23,7 +23,7 @@ type table struct {
 
 // newTable creates a workshop room with a human executive and three manager
 // seats, seats four people through join, and starts the game.
-func newTable(t *testing.T, s *server, scn *sim.Scenario, req protocol.CreateRoom) *table {
+func newTable(t *testing.T, s *server, scn *sim.Scenario, req protocol.CreateRoom) *workshop {
 	t.Helper()
 	fac := wsclient.Dial(t, s.url)
 	req.Executive, req.Managers, req.Seed = "human", 3, 11
@@ -31,7 +31,7 @@ func newTable(t *testing.T, s *server, scn *sim.Scenario, req protocol.CreateRoo
 	if j.Role != protocol.RoleFacilitator || len(j.Code) != CodeLen || len(j.Facilitator) < 22 {
 		t.Fatalf("create answered %+v", j)
 	}
-	tb := &table{fac: fac, code: j.Code, facTok: j.Facilitator}
+	tb := &workshop{fac: fac, code: j.Code, facTok: j.Facilitator}
 	styles := []string{"advocate", "firebrand", "yes-man"}
 	for i, role := range []string{protocol.RoleExecutive, protocol.RoleManager, protocol.RoleManager, protocol.RoleManager} {
 		c := wsclient.Dial(t, s.url)
@@ -56,7 +56,7 @@ func newTable(t *testing.T, s *server, scn *sim.Scenario, req protocol.CreateRoo
 
 // step lets every player that owes a decision make it, each on the view it
 // has, then brings every client up to date. It reports whether anyone moved.
-func (tb *table) step(t *testing.T, scn *sim.Scenario, visit func(p *wsclient.Bot) (sim.Command, bool)) bool {
+func (tb *workshop) step(t *testing.T, scn *sim.Scenario, visit func(p *wsclient.Bot) (sim.Command, bool)) bool {
 	t.Helper()
 	moved := false
 	for _, p := range tb.players {
@@ -129,10 +129,15 @@ func TestFullGameOverTheWire(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Replay(scn, mt.Config, sr.Seed, log)
+	g, err := logGame(tb.code, sr.Scenario, sr.Source, scn, sr.Seed, mt.Config, log)
 	if err != nil {
 		t.Fatal(err)
 	}
+	rp, err := debrief.Replay(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := rp.State
 	if !wsclient.SameEncoding(t, st.View(sim.Facilitator), final.Game) {
 		t.Fatal("replay of the stored log differs from the game played")
 	}

@@ -1,9 +1,18 @@
-// Package room runs the live games: one goroutine per room owns its
-// sim.State, its seats, deadlines and bots; one reader goroutine per
-// WebSocket connection and a shared pool of writers (conn.go), so that a
-// connection costs one goroutine stack, not two. A Hub holds the rooms, routes each connection's messages to its
-// room, rebuilds unfinished rooms from the store on start, and enforces the
-// limits (rooms, connections per room, message rate, code guessing).
+// Package room runs the live games. Each room is a table (table.go: seats,
+// the sim.State, bots, the phase clock; methods that take now, leave the
+// frames they send in an outbox, and reach the log, metrics, limits and the
+// hub's token index only through deps, deps.go) inside a thin actor
+// (room.go: one goroutine with the inbox, the flush of the outbox to the
+// send queues after each step, the timer armed from the table's deadline,
+// and unloading). Admission (join attempt,
+// join, resume, leave, depart) is in admission.go, the facilitator's orders
+// one method each in orders.go, views and their encoding in view.go, the
+// room records in records.go. One reader goroutine per WebSocket connection
+// and a shared pool of writers (conn.go), so that a connection costs one
+// goroutine stack, not two. A Hub holds the rooms, routes each connection's
+// messages to its room, rebuilds unfinished rooms from the store on start,
+// and enforces the limits (rooms, connections per room, message rate, code
+// guessing).
 package room
 
 import (
@@ -133,10 +142,12 @@ func (c *Config) defaults() {
 
 // Hub is the set of rooms of one server.
 type Hub struct {
-	cfg Config
-	st  *store.Store
-	m   *metrics
-	up  websocket.Upgrader
+	cfg   Config
+	store *store.Store
+	m     *metrics
+	// deps is what every room gets from the hub (deps.go).
+	deps deps
+	up   websocket.Upgrader
 
 	guesses *budget // wrong codes and tokens
 	entries *budget // creates, joins, resumes, table lists, HTTP reports
@@ -168,7 +179,7 @@ func New(cfg Config) (*Hub, error) {
 		return nil, errors.New("room: Config.Store is required")
 	}
 	cfg.defaults()
-	h := &Hub{cfg: cfg, st: cfg.Store, m: newMetrics(),
+	h := &Hub{cfg: cfg, store: cfg.Store, m: newMetrics(),
 		rooms: map[string]*Room{}, tokens: map[string]string{}, facs: map[string][]string{},
 		perAddr: map[string]int{}, clients: map[*client]struct{}{}, previews: map[string]bool{},
 		library: loadLibrary(cfg.Scenarios), previewSlots: make(chan struct{}, cfg.Previews),
@@ -179,16 +190,17 @@ func New(cfg Config) (*Hub, error) {
 	// Small read buffers (client messages are a few hundred bytes) and a
 	// pool for write buffers, which a connection holds only while writing:
 	// about 11 KiB less per connected player (server/PERFORMANCE.md).
+	h.deps = deps{log: cfg.Store, m: h.m, limits: limits{MaxConns: cfg.MaxConns, LobbyIdle: cfg.LobbyIdle}, hub: h}
 	h.up = websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, WriteBufferPool: &sync.Pool{}, CheckOrigin: h.checkOrigin}
 	// Every room's tokens, finished and idle ones included, so that they
 	// keep working after a restart; the rooms themselves load when asked.
-	all, err := h.st.All()
+	all, err := h.store.All()
 	if err != nil {
 		return nil, err
 	}
 	lobby := map[string]bool{}
 	for _, sr := range all {
-		m, _, err := metaOf(h.st, sr)
+		m, _, err := metaOf(h.store, sr)
 		if err != nil {
 			slog.Error("room not indexed", "code", sr.Code, "err", err)
 			continue
@@ -196,7 +208,7 @@ func New(cfg Config) (*Hub, error) {
 		h.index(sr, &m)
 		lobby[sr.Code] = !m.Started
 	}
-	rs, err := h.st.Unfinished()
+	rs, err := h.store.Unfinished()
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +223,7 @@ func New(cfg Config) (*Hub, error) {
 			continue
 		}
 		h.add(r)
-		slog.Info("room restored", "code", r.code, "version", r.st.Version, "phase", r.st.Phase.String())
+		slog.Info("room restored", "code", r.code, "version", r.game.Version, "phase", r.game.Phase.String())
 	}
 	h.purge(time.Now())
 	go h.pinger()
@@ -268,7 +280,7 @@ func (h *Hub) purge(now time.Time) {
 	if h.cfg.RetainIdle > 0 {
 		idle = now.Add(-h.cfg.RetainIdle)
 	}
-	rs, err := h.st.Expired(fin, idle)
+	rs, err := h.store.Expired(fin, idle)
 	if err != nil {
 		slog.Error("retention", "err", err)
 		return
@@ -277,8 +289,8 @@ func (h *Hub) purge(now time.Time) {
 		if h.inMemory(sr.Code) != nil {
 			continue
 		}
-		m, _, merr := metaOf(h.st, sr)
-		if err := h.st.Delete(sr.Code, now); err != nil {
+		m, _, merr := metaOf(h.store, sr)
+		if err := h.store.Delete(sr.Code, now); err != nil {
 			slog.Error("retention", "err", err)
 			continue
 		}
@@ -444,7 +456,7 @@ func (h *Hub) lookup(code string) *Room {
 	if code == "" {
 		return nil
 	}
-	sr, err := h.st.Room(code)
+	sr, err := h.store.Room(code)
 	if err != nil {
 		return nil
 	}
@@ -636,7 +648,11 @@ func (h *Hub) dispatch(c *client, m protocol.ClientMsg) {
 			return
 		}
 		at := time.Now()
-		r.do(func() { r.handle(c, m, at) })
+		r.do(func() {
+			if r.handle(c, m, time.Now()) {
+				h.m.latency.Observe(time.Since(at).Seconds())
+			}
+		})
 	}
 }
 
@@ -655,9 +671,9 @@ func (h *Hub) enter(c *client, m protocol.ClientMsg) {
 			return
 		}
 		seated := true
-		r.call(func() { seated = r.join(c, m, false) })
+		r.call(func() { seated = r.join(c, m, false, time.Now()) })
 		if !seated && !h.spread(c, m, r) {
-			r.call(func() { r.overflow(c, m) })
+			r.call(func() { r.overflow(c, m, time.Now()) })
 		}
 		h.release(r)
 	case protocol.KindResume:
@@ -682,7 +698,7 @@ func (h *Hub) spread(c *client, m protocol.ClientMsg, from *Room) bool {
 	seated := false
 	for _, o := range others {
 		if !seated {
-			o.call(func() { seated = o.join(c, m, true) })
+			o.call(func() { seated = o.join(c, m, true, time.Now()) })
 		}
 		h.release(o)
 	}
@@ -748,17 +764,18 @@ func (h *Hub) move(c *client, m protocol.ClientMsg, from *Room) {
 			if join.Name == "" {
 				join.Name = fmt.Sprintf("Player %d", who.id)
 			}
-			err = from.depart(who)
+			err = from.depart(who, time.Now())
 		})
 	}
 	if err != nil {
-		from.failWith(c, m.ID, err)
+		code, msg := codeOf(err)
+		c.fail(m.ID, code, msg)
 		return
 	}
 	to.call(func() {
-		if !to.join(who, join, true) {
+		if !to.join(who, join, true, time.Now()) {
 			join.Role = protocol.RoleObserver
-			to.join(who, join, false)
+			to.join(who, join, false, time.Now())
 		}
 	})
 	c.reply(protocol.ServerMsg{Kind: protocol.KindOK, Re: m.ID})
@@ -785,7 +802,7 @@ func (h *Hub) resume(c *client, m protocol.ClientMsg) {
 		c.fail(m.ID, protocol.CodeUnauthorized, "no seat or table with that token here")
 		return
 	}
-	r.do(func() { r.resume(c, m) })
+	r.do(func() { r.resume(c, m, time.Now()) })
 	h.release(r)
 }
 
@@ -809,7 +826,7 @@ func (h *Hub) create(c *client, m protocol.ClientMsg) {
 		return
 	}
 	if !known {
-		if rs, err := h.st.ByFacilitator(fac); err != nil || len(rs) == 0 {
+		if rs, err := h.store.ByFacilitator(fac); err != nil || len(rs) == 0 {
 			h.guessed(c)
 			c.fail(m.ID, protocol.CodeUnauthorized, "unknown facilitator token")
 			return
@@ -839,8 +856,8 @@ func (h *Hub) create(c *client, m protocol.ClientMsg) {
 		return
 	}
 	h.add(r)
-	slog.Info("room created", "code", r.code, "scenario", r.scn.ID, "managers", r.st.Managers(), "solo", req.Solo)
-	r.do(func() { r.admitCreator(c, m.ID) })
+	slog.Info("room created", "code", r.code, "scenario", r.scn.ID, "managers", r.game.Managers(), "solo", req.Solo)
+	r.do(func() { r.admitCreator(c, m.ID, time.Now()) })
 }
 
 // guessAllowed refuses a join, resume or token check from an address group
@@ -874,7 +891,7 @@ func (h *Hub) Tables(token string) ([]protocol.Table, error) {
 	if token == "" {
 		return nil, errors.New("a facilitator token is required")
 	}
-	rs, err := h.st.ByFacilitator(token)
+	rs, err := h.store.ByFacilitator(token)
 	if err != nil {
 		return nil, err
 	}
@@ -888,7 +905,7 @@ func (h *Hub) Tables(token string) ([]protocol.Table, error) {
 			t.Phase, t.Over = "idle", false // unloaded while nobody was there; a resume brings it back
 		}
 		if r := h.inMemory(sr.Code); r != nil {
-			r.call(func() { t = r.table() })
+			r.call(func() { t = r.listing() })
 		}
 		out = append(out, t)
 	}

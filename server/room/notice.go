@@ -21,8 +21,8 @@ const (
 )
 
 // notify records a notice for everyone (seat < 0) or for one seat's holder.
-func (r *Room) notify(kind string, s sim.Seat, text string) {
-	n := protocol.Notice{At: time.Now().UnixMilli(), Kind: kind, Seat: s, Everyone: s < 0, Text: text}
+func (r *table) notify(kind string, s sim.Seat, text string, now time.Time) {
+	n := protocol.Notice{At: now.UnixMilli(), Kind: kind, Seat: s, Everyone: s < 0, Text: text}
 	if s < 0 {
 		n.Seat = 0
 	}
@@ -34,7 +34,7 @@ func (r *Room) notify(kind string, s sim.Seat, text string) {
 
 // noticesFor is what seat s is told: the notices for everyone and for its
 // own seat; the facilitator sees them all.
-func (r *Room) noticesFor(s sim.Seat) []protocol.Notice {
+func (r *table) noticesFor(s sim.Seat) []protocol.Notice {
 	out := []protocol.Notice{}
 	for i := len(r.notices) - 1; i >= 0 && len(out) < noticesShown; i-- {
 		n := r.notices[i]
@@ -50,16 +50,16 @@ func (r *Room) noticesFor(s sim.Seat) []protocol.Notice {
 
 // answered is how many of the seats the current phase waits on have
 // decided, and how many it waits on (0 between phases).
-func (r *Room) answered() (answered, waiting int) {
+func (r *table) answered() (answered, waiting int) {
 	var seats []sim.Seat
-	switch r.st.Phase {
+	switch r.game.Phase {
 	case sim.PhaseMandate, sim.PhaseRuling:
 		seats = []sim.Seat{sim.Executive}
 	case sim.PhaseResponse, sim.PhaseReveal:
-		for s := sim.Seat(1); int(s) <= r.st.Managers(); s++ {
+		for s := sim.Seat(1); int(s) <= r.game.Managers(); s++ {
 			seats = append(seats, s)
 		}
-		if r.st.Phase == sim.PhaseReveal {
+		if r.game.Phase == sim.PhaseReveal {
 			seats = append(seats, sim.Executive)
 		}
 	}
@@ -68,7 +68,7 @@ func (r *Room) answered() (answered, waiting int) {
 	}
 	for _, s := range seats {
 		waiting++
-		if !r.st.Pending(s) {
+		if !r.game.Pending(s) {
 			answered++
 		}
 	}

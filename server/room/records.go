@@ -66,8 +66,8 @@ func (m *meta) apply(rec record) error {
 		if rec.Seat < 0 || int(rec.Seat) >= len(m.Seats) {
 			return fmt.Errorf("record for seat %d of %d", rec.Seat, len(m.Seats))
 		}
-		st := &m.Seats[rec.Seat]
-		st.Name, st.Token, st.Owned, st.Hold, st.BotOnly = rec.Name, rec.Token, rec.Owned, rec.Hold, rec.BotOnly
+		seat := &m.Seats[rec.Seat]
+		seat.Name, seat.Token, seat.Owned, seat.Hold, seat.BotOnly = rec.Name, rec.Token, rec.Owned, rec.Hold, rec.BotOnly
 	case recStart:
 		m.Started = true
 	case recLock:
@@ -82,12 +82,12 @@ func (m *meta) apply(rec record) error {
 
 // metaOf is a stored room's meta now: as created, with its records applied;
 // and how many records it has.
-func metaOf(st *store.Store, sr store.Room) (meta, uint64, error) {
+func metaOf(stored roomLog, sr store.Room) (meta, uint64, error) {
 	var m meta
 	if err := msgpack.Unmarshal(sr.Meta, &m); err != nil {
 		return m, 0, fmt.Errorf("room %s meta: %w", sr.Code, err)
 	}
-	recs, err := st.Records(sr.Code)
+	recs, err := stored.Records(sr.Code)
 	if err != nil {
 		return m, 0, err
 	}
@@ -107,7 +107,7 @@ func metaOf(st *store.Store, sr store.Room) (meta, uint64, error) {
 // before the change is acknowledged; if the store refuses them, the change
 // is undone (meta back to prev) and the answer is internal, so that nothing
 // acknowledged exists only in memory.
-func (r *Room) persist(prev meta) error {
+func (r *table) persist(prev meta, now time.Time) error {
 	recs := changes(&prev, &r.meta)
 	if len(recs) == 0 {
 		return nil
@@ -120,7 +120,7 @@ func (r *Room) persist(prev meta) error {
 		}
 	}
 	if err == nil {
-		err = r.hub.st.AppendRecords(r.code, r.nrec+1, r.st.Version, bodies, time.Now())
+		err = r.deps.log.AppendRecords(r.code, r.nrec+1, r.game.Version, bodies, now)
 	}
 	if err != nil {
 		// A failed transaction leaves nothing; but should the store have
@@ -139,7 +139,7 @@ func (r *Room) persist(prev meta) error {
 
 // storedRecords is how many records the store holds for the room: after a
 // failed append, the count to number the next one from.
-func (r *Room) storedRecords() (uint64, error) {
-	recs, err := r.hub.st.Records(r.code)
+func (r *table) storedRecords() (uint64, error) {
+	recs, err := r.deps.log.Records(r.code)
 	return uint64(len(recs)), err
 }

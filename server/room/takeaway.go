@@ -23,14 +23,14 @@ import (
 // analysis is not rebuilt for that: only its takeaways change.
 
 // takeaway serves a reaction or a commitment from a playing seat.
-func (r *Room) takeaway(c *client, m protocol.ClientMsg) error {
+func (r *table) takeaway(c *client, m protocol.ClientMsg, now time.Time) error {
 	switch {
 	case c.seat < 0 || int(c.seat) >= len(r.meta.Seats) || r.meta.Seats[c.seat].conn != c:
 		return &codeError{protocol.CodeNotYourSeat, "only a player at the table answers the poll and writes a commitment"}
 	case !r.over:
 		return &codeError{protocol.CodeWrongPhase, "the poll and the commitments open when the game ends"}
 	}
-	ts, err := r.hub.st.Takeaways(r.code)
+	ts, err := r.deps.log.Takeaways(r.code)
 	if err != nil {
 		slog.Error("takeaways", "code", r.code, "err", err)
 		return &codeError{protocol.CodeInternal, "the answers could not be read"}
@@ -41,7 +41,7 @@ func (r *Room) takeaway(c *client, m protocol.ClientMsg) error {
 			t = x
 		}
 	}
-	t.Name, t.At = r.meta.Seats[c.seat].Name, time.Now()
+	t.Name, t.At = r.meta.Seats[c.seat].Name, now
 	if m.Kind == protocol.KindReaction {
 		word := strings.TrimSpace(m.Word)
 		switch {
@@ -60,7 +60,7 @@ func (r *Room) takeaway(c *client, m protocol.ClientMsg) error {
 		}
 		t.Commitment = text
 	}
-	if err := r.hub.st.SaveTakeaway(r.code, t); err != nil {
+	if err := r.deps.log.SaveTakeaway(r.code, t); err != nil {
 		slog.Error("takeaway", "code", r.code, "err", err)
 		return &codeError{protocol.CodeInternal, "the answer could not be stored"}
 	}
@@ -70,13 +70,13 @@ func (r *Room) takeaway(c *client, m protocol.ClientMsg) error {
 
 // takeawaysChanged sends every connection the final report with the
 // stored answers, reusing the analysis already built.
-func (r *Room) takeawaysChanged() {
+func (r *table) takeawaysChanged() {
 	if r.final == nil {
 		r.report = nil
 		r.debriefAll()
 		return
 	}
-	ts, err := takeaways(r.hub.st, r.code)
+	ts, err := takeaways(r.deps.log, r.code)
 	if err != nil {
 		slog.Error("takeaways", "code", r.code, "err", err)
 		return
@@ -90,13 +90,13 @@ func (r *Room) takeawaysChanged() {
 	}
 	r.report, r.final = b, &rep
 	for c := range r.conns {
-		c.enqueue(b)
+		r.send(c, b)
 	}
 }
 
 // takeaways reads a room's end-of-game answers as the debrief shows them.
-func takeaways(st *store.Store, code string) ([]debrief.Takeaway, error) {
-	ts, err := st.Takeaways(code)
+func takeaways(stored roomLog, code string) ([]debrief.Takeaway, error) {
+	ts, err := stored.Takeaways(code)
 	if err != nil {
 		return nil, err
 	}

@@ -496,23 +496,3 @@ func (s *Store) Log(code string) ([]Entry, error) {
 	}
 	return out, nil
 }
-
-// Replay rebuilds a game from its log: a fresh sim.State from the scenario,
-// config and seed, then every command in order. A command that no longer
-// applies (the scenario or sim changed under a stored game) is an error
-// naming it, never skipped silently.
-func Replay(scn *sim.Scenario, cfg sim.Config, seed uint64, log []Entry) (*sim.State, error) {
-	st, err := sim.New(scn, cfg, seed)
-	if err != nil {
-		return nil, fmt.Errorf("replay: %w", err)
-	}
-	for _, e := range log {
-		if err := st.Apply(e.Command); err != nil {
-			return nil, fmt.Errorf("replay: command %d (%s by seat %d): %w", e.Seq, e.Command.Kind, e.Command.Seat, err)
-		}
-		if st.Version != e.Seq {
-			return nil, fmt.Errorf("replay: command %d left the game at version %d", e.Seq, st.Version)
-		}
-	}
-	return st, nil
-}

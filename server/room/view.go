@@ -1,0 +1,160 @@
+package room
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/vmihailenco/msgpack/v5"
+
+	"pushback/server/protocol"
+	"pushback/sim"
+)
+
+// roomInfo builds the room part of seat s's view from shared, the part
+// every seat's view has alike (sharedRoom).
+func (r *table) roomInfo(shared protocol.Room, s sim.Seat) protocol.Room {
+	ri := shared
+	ri.Notices = r.noticesFor(s)
+	if s == sim.Facilitator {
+		ri.Turned = r.turned
+		for c := range r.conns {
+			ri.People = append(ri.People, protocol.Person{Conn: c.id, Name: c.name, Role: c.role, Seat: c.seat})
+		}
+		slices.SortFunc(ri.People, func(a, b protocol.Person) int { return a.Conn - b.Conn })
+	}
+	return ri
+}
+
+// sharedRoom is the room part of a view that is the same for every seat:
+// built once per broadcast, not once per seat.
+func (r *table) sharedRoom(now time.Time) protocol.Room {
+	ri := protocol.Room{Code: r.code, Scenario: r.scn.ID, Started: r.meta.Started, Paused: r.meta.Paused,
+		Locked: r.meta.Locked, Over: r.over, Now: now.UnixMilli(), Since: r.since, Seats: r.seatInfo(),
+		Audience: r.meta.Create.Audience, Deadlines: r.meta.Create.Deadlines}
+	ri.Answered, ri.Waiting = r.answered()
+	if !r.deadline.IsZero() {
+		ri.Deadline = r.deadline.UnixMilli()
+	}
+	return ri
+}
+
+func (r *table) seatInfo() []protocol.SeatInfo {
+	out := make([]protocol.SeatInfo, len(r.meta.Seats))
+	for i := range r.meta.Seats {
+		seat := &r.meta.Seats[i]
+		s := sim.Seat(i)
+		si := protocol.SeatInfo{Seat: s, Role: protocol.RoleManager, Name: seat.Name, Human: seat.Owned,
+			Connected: seat.conn != nil, Bot: seat.BotOnly || !seat.Owned || seat.Hold, Pending: r.game.Pending(s)}
+		if i == 0 {
+			si.Role = protocol.RoleExecutive
+		}
+		if !seat.Owned {
+			si.Name = r.botName(s)
+		}
+		out[i] = si
+	}
+	return out
+}
+
+func (r *table) botName(s sim.Seat) string {
+	if s == sim.Executive {
+		if p := r.scn.Persona(r.meta.Config.Persona); p != nil {
+			return p.Name
+		}
+		return "Executive"
+	}
+	if style := r.scn.Style(r.meta.Config.Managers[s-1].Style); style != nil {
+		return style.Name + " (bot)"
+	}
+	return fmt.Sprintf("Manager %d (bot)", s)
+}
+
+// broadcast sends every connection the view of its own seat, made by sim:
+// each seat's bytes are built from that seat's View only, once per seat
+// however many connections share it (observers and the projector share the
+// public view). What every seat's view has alike (the seat list, the
+// counts, the clock) and the deltas' texts are made once per broadcast.
+func (r *table) broadcast(now time.Time) {
+	if len(r.conns) == 0 {
+		return
+	}
+	e := viewEncoders.Get().(*viewEncoder)
+	defer e.reset()
+	shared := r.sharedRoom(now)
+	for c := range r.conns {
+		i := int(c.seat - sim.Public)
+		for len(e.frames) <= i {
+			e.frames = append(e.frames, nil)
+		}
+		if e.frames[i] == nil {
+			e.frames[i] = r.viewBytes(e, shared, c.seat)
+		}
+		if b := e.frames[i]; len(b) > 0 {
+			r.send(c, b)
+		}
+	}
+}
+
+// viewBytes encodes seat s's view with e; empty if it cannot (logged).
+func (r *table) viewBytes(e *viewEncoder, shared protocol.Room, s sim.Seat) []byte {
+	// The encoder carries a sim.View and texts reused from view to view:
+	// they live only until the bytes are copied out below.
+	r.game.ViewInto(&e.game, s)
+	v := &protocol.View{Game: e.game, Room: r.roomInfo(shared, s)}
+	e.texts = e.texts[:0]
+	for _, d := range v.Game.Deltas {
+		t, ok := e.said[d]
+		if !ok {
+			t = d.Text(r.scn)
+			e.said[d] = t
+		}
+		e.texts = append(e.texts, t)
+	}
+	v.Texts = e.texts
+	e.buf.Reset()
+	if err := e.enc.Encode(protocol.ServerMsg{Kind: protocol.KindView, View: v}); err != nil {
+		slog.Error("encode view", "code", r.code, "seat", s, "err", err)
+		return []byte{}
+	}
+	// One exact-size copy per seat: the frame waits in send queues, and
+	// msgpack.Marshal's growing buffer would keep up to twice its size.
+	return bytes.Clone(e.buf.Bytes())
+}
+
+// viewEncoder is what building one broadcast's views needs, reused and
+// shared by rooms through viewEncoders: a msgpack encoder writing into a
+// buffer, the seat's sim.View, the deltas' texts, the texts said so far in
+// this broadcast (seats share most deltas) and each seat's frame (index
+// seat - sim.Public).
+type viewEncoder struct {
+	buf    bytes.Buffer
+	enc    *msgpack.Encoder
+	game   sim.View
+	texts  []string
+	said   map[sim.Delta]string
+	frames [][]byte
+}
+
+// reset readies e for the next broadcast and pools it.
+func (e *viewEncoder) reset() {
+	clear(e.said)
+	clear(e.frames)
+	e.frames = e.frames[:0]
+	viewEncoders.Put(e)
+}
+
+var viewEncoders = sync.Pool{New: func() any {
+	e := &viewEncoder{texts: []string{}, said: map[sim.Delta]string{}}
+	e.enc = msgpack.NewEncoder(&e.buf)
+	return e
+}}
+
+// listing is this room in a facilitator's list.
+func (r *table) listing() protocol.Table {
+	return protocol.Table{Code: r.code, Scenario: r.scn.ID, Turn: r.game.Turn, Turns: r.scn.Turns,
+		Phase: r.game.Phase.String(), Started: r.meta.Started, Paused: r.meta.Paused, Over: r.over, Seats: r.seatInfo()}
+}
