@@ -3,6 +3,7 @@ package scenarios
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -32,15 +33,39 @@ const (
 	MaxTokens = 20000
 )
 
-// Placeholders are the {names} a debrief prompt may use; the debrief fills
-// them from the finished game. A prompt naming any other is an error, so a
-// typo shows when the file is checked rather than on the projector.
-var Placeholders = []string{
-	"manager", "pushbacks_on_sound", "relays_of_harmful", "best_case", "wins", "cases",
-	"trust", "candid", "largest_drop", "largest_drop_turn", "largest_drop_cause", "visits", "pressure",
-	"early_objections", "escalations", "escalation_age", "harmful_mandates", "consults_before_harmful",
-	"rulings", "rulings_against_quality", "evidence_cited", "score", "good_style_score", "yes_man_score",
+// Placeholders are the {names} a debrief prompt may use, with what the
+// debrief (server/debrief) fills each with from the game; scenarios/README.md
+// repeats them for scenario writers. A prompt naming any other is an error,
+// so a typo shows when the file is checked rather than on the projector.
+var Placeholders = map[string]string{
+	"manager":                 "the manager's name (the prompt is then asked once per manager)",
+	"pushbacks_on_sound":      "objections (push back, negotiate, late escalation) against sound mandates",
+	"relays_of_harmful":       "harmful mandates relayed as-is, without context",
+	"best_case":               "the strongest business case's quality, out of 100",
+	"wins":                    "objections the executive withdrew or amended",
+	"cases":                   "objections raised",
+	"trust":                   "trust at the end (the table's mean without {manager})",
+	"candid":                  "candid team meetings held",
+	"largest_drop":            "the largest single trust loss, in points",
+	"largest_drop_turn":       "the turn of that loss",
+	"largest_drop_cause":      "its cause, in words",
+	"visits":                  "the executive's front-line visits",
+	"pressure":                "board pressure at the end",
+	"early_objections":        "objections (push back, negotiate) raised the month the mandate landed",
+	"escalations":             "late escalations: objections to a mandate already in force",
+	"escalation_age":          "how long after the mandate landed an escalation came, on average, as \"1.5 turns\" (\"none\" without one)",
+	"harmful_mandates":        "mandates that were harmful for at least one team they reached",
+	"consults_before_harmful": "front-line visits in turns whose mandate was harmful for at least one team",
+	"rulings":                 "objections the executive ruled on",
+	"rulings_against_quality": "rulings that went against the case's quality: strong cases upheld, weak ones withdrawn (sim.CalledVerdict)",
+	"evidence_cited":          "objections whose case cited front-line evidence bearing on the mandate",
+	"score":                   "the balanced score at the end (the table's mean without {manager})",
+	"good_style_score":        "the balanced score the good style (advocate) reaches in the same seat of the same game",
+	"yes_man_score":           "the balanced score a yes-man reaches in the same seat of the same game",
 }
+
+// placeholderNames are the placeholders in order, for suggestions.
+var placeholderNames = slices.Sorted(maps.Keys(Placeholders))
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 
@@ -781,8 +806,8 @@ var placeholderPattern = regexp.MustCompile(`\{([^{}]*)\}`)
 func (d *decoder) placeholders(o *obj, key string) {
 	s, _ := scalarText(d.resolve(o.vals[key]))
 	for _, m := range placeholderPattern.FindAllStringSubmatch(s, -1) {
-		if !slices.Contains(Placeholders, m[1]) {
-			d.errorf(o.vals[key], "%s", at(o.field(key), fmt.Sprintf("unknown placeholder {%s}%s", m[1], suggest(m[1], Placeholders))))
+		if _, ok := Placeholders[m[1]]; !ok {
+			d.errorf(o.vals[key], "%s", at(o.field(key), fmt.Sprintf("unknown placeholder {%s}%s", m[1], suggest(m[1], placeholderNames))))
 		}
 	}
 }

@@ -34,7 +34,7 @@ func TestReadme(t *testing.T) {
 			t.Errorf("README lacks the coefficient row %q", want)
 		}
 	}
-	for _, p := range Placeholders {
+	for p := range Placeholders {
 		if !strings.Contains(doc, "| `{"+p+"}` |") {
 			t.Errorf("README lacks the placeholder {%s}", p)
 		}

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"pushback/scenarios"
-	"pushback/server/debrief"
 )
 
 func TestCheck(t *testing.T) {
@@ -63,18 +62,5 @@ func TestCheck(t *testing.T) {
 	}
 	if _, ok := subcommands["check"]; !ok {
 		t.Error("check is not registered")
-	}
-}
-
-// The validator accepts exactly the placeholders the debrief fills, so a
-// prompt that passes check never shows a raw {name} on the projector.
-func TestPlaceholdersAgree(t *testing.T) {
-	for _, p := range scenarios.Placeholders {
-		if _, ok := debrief.Placeholders[p]; !ok {
-			t.Errorf("scenarios accepts {%s}, which the debrief does not fill", p)
-		}
-	}
-	if len(scenarios.Placeholders) != len(debrief.Placeholders) {
-		t.Errorf("scenarios accepts %d placeholders, the debrief fills %d", len(scenarios.Placeholders), len(debrief.Placeholders))
 	}
 }

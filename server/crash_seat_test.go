@@ -8,6 +8,7 @@ import (
 	"pushback/server/protocol"
 	"pushback/server/store"
 	"pushback/server/store/pgtest"
+	"pushback/server/wsclient"
 	"pushback/sim"
 )
 
@@ -31,25 +32,25 @@ func TestSeatChangeSurvivesCrash(t *testing.T) {
 
 func seatChangeSurvivesCrash(t *testing.T, bin, data string, extra []string, open func() (*store.Store, error)) {
 	srv := startChild(t, bin, data, extra...)
-	fac := connect(t, srv.url())
-	j := fac.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 3, Seed: 7}}).Joined
+	fac := wsclient.Dial(t, srv.url())
+	j := fac.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 3, Seed: 7}}).Joined
 	code, facTok := j.Code, j.Facilitator
 
-	stays := connect(t, srv.url())
-	js := stays.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Name: "Stays", Role: protocol.RoleManager}).Joined
-	mover := connect(t, srv.url())
-	jm := mover.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Name: "Mover", Role: protocol.RoleManager}).Joined
+	stays := wsclient.Dial(t, srv.url())
+	js := stays.Must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Name: "Stays", Role: protocol.RoleManager}).Joined
+	mover := wsclient.Dial(t, srv.url())
+	jm := mover.Must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Name: "Mover", Role: protocol.RoleManager}).Joined
 	if js.Seat != 1 || jm.Seat != 2 {
 		t.Fatalf("joined seats %d and %d, want 1 and 2", js.Seat, jm.Seat)
 	}
 	to := sim.Seat(3)
-	fac.must(protocol.ClientMsg{Kind: protocol.KindAssign, Conn: jm.Conn, Seat: &to})
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindAssign, Conn: jm.Conn, Seat: &to})
 	// The moved connection is told its new seat and token.
-	for mover.joined.Seat != to {
-		mover.next()
+	for mover.Joined.Seat != to {
+		mover.Next()
 	}
-	moved := *mover.joined
-	fac.must(protocol.ClientMsg{Kind: protocol.KindLock, On: true})
+	moved := *mover.Joined
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindLock, On: true})
 
 	// No next command: the server dies now.
 	srv.cmd.Process.Signal(syscall.SIGKILL)
@@ -77,9 +78,9 @@ func seatChangeSurvivesCrash(t *testing.T, bin, data string, extra []string, ope
 	}
 
 	srv = startChild(t, bin, data, extra...)
-	fac = connect(t, srv.url())
-	fac.must(protocol.ClientMsg{Kind: protocol.KindResume, Token: facTok, Code: code})
-	ri := fac.waitView(func(*protocol.View) bool { return true }).Room
+	fac = wsclient.Dial(t, srv.url())
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindResume, Token: facTok, Code: code})
+	ri := fac.WaitView(func(*protocol.View) bool { return true }).Room
 	if !ri.Locked {
 		t.Error("the lock was lost")
 	}
@@ -91,18 +92,17 @@ func seatChangeSurvivesCrash(t *testing.T, bin, data string, extra []string, ope
 		}
 	}
 	// Both people come back with their tokens to the seats acknowledged.
-	back := connect(t, srv.url())
-	if r := back.must(protocol.ClientMsg{Kind: protocol.KindResume, Token: moved.Token}).Joined; r.Seat != to {
+	back := wsclient.Dial(t, srv.url())
+	if r := back.Must(protocol.ClientMsg{Kind: protocol.KindResume, Token: moved.Token}).Joined; r.Seat != to {
 		t.Fatalf("the moved player resumed at %+v", r)
 	}
-	stays = connect(t, srv.url())
-	if r := stays.must(protocol.ClientMsg{Kind: protocol.KindResume, Token: js.Token}).Joined; r.Seat != 1 {
+	stays = wsclient.Dial(t, srv.url())
+	if r := stays.Must(protocol.ClientMsg{Kind: protocol.KindResume, Token: js.Token}).Joined; r.Seat != 1 {
 		t.Fatalf("the other player resumed at %+v", r)
 	}
 	// The token of the seat the mover left holds nothing any more.
-	old := connect(t, srv.url())
-	old.send(protocol.ClientMsg{Kind: protocol.KindResume, Token: jm.Token})
-	if m := old.next(); m.Kind != protocol.KindError || m.Error.Code != protocol.CodeUnauthorized {
+	old := wsclient.Dial(t, srv.url())
+	if m := old.Req(protocol.ClientMsg{Kind: protocol.KindResume, Token: jm.Token}); m.Kind != protocol.KindError || m.Error.Code != protocol.CodeUnauthorized {
 		t.Fatalf("the old seat's token answered %+v", m)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"pushback/server/room"
 	"pushback/server/store"
 	"pushback/server/store/pgtest"
+	"pushback/server/wsclient"
 	"pushback/sim"
 )
 
@@ -125,25 +126,25 @@ func crashAndRestart(t *testing.T, bin, data string, extra []string, open func()
 	}
 
 	srv := startChild(t, bin, data, extra...)
-	fac := connect(t, srv.url())
-	j := fac.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Executive: "human", Managers: 3, Seed: 99}}).Joined
+	fac := wsclient.Dial(t, srv.url())
+	j := fac.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Executive: "human", Managers: 3, Seed: 99}}).Joined
 	code, facTok := j.Code, j.Facilitator
 	styles := []string{"advocate", "diplomat", "firebrand"}
-	var players []*seatPlayer
+	var players []*wsclient.Bot
 	for i, role := range []string{protocol.RoleExecutive, protocol.RoleManager, protocol.RoleManager, protocol.RoleManager} {
-		c := connect(t, srv.url())
-		jj := c.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Name: "P" + string(rune('1'+i)), Role: role}).Joined
-		p := &seatPlayer{wsc: c, seat: jj.Seat, token: jj.Token, rng: rand.New(rand.NewPCG(uint64(i), 9))}
+		c := wsclient.Dial(t, srv.url())
+		jj := c.Must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Name: "P" + string(rune('1'+i)), Role: role}).Joined
+		p := &wsclient.Bot{Client: c, Seat: jj.Seat, Token: jj.Token, Rng: rand.New(rand.NewPCG(uint64(i), 9))}
 		if i == 0 {
-			p.persona = &scn.Personas[0]
+			p.Persona = &scn.Personas[0]
 		} else {
-			p.style = scn.Style(styles[i-1])
+			p.Style = scn.Style(styles[i-1])
 		}
 		players = append(players, p)
 	}
-	fac.must(protocol.ClientMsg{Kind: protocol.KindStart})
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindStart})
 	for _, p := range players {
-		p.waitView(func(v *protocol.View) bool { return v.Room.Started })
+		p.WaitView(func(v *protocol.View) bool { return v.Room.Started })
 	}
 
 	// play makes moves until stop says so; it returns the last acknowledged
@@ -156,20 +157,20 @@ func crashAndRestart(t *testing.T, bin, data string, extra []string, open func()
 			}
 			moved := false
 			for _, p := range players {
-				p.waitView(func(v *protocol.View) bool { return v.Game.Version >= acked })
-				if stop(p.view) {
+				p.WaitView(func(v *protocol.View) bool { return v.Game.Version >= acked })
+				if stop(p.View) {
 					return
 				}
-				cmd, ok := p.decide(scn)
+				cmd, ok := p.Decide(scn)
 				if !ok {
 					continue
 				}
-				p.must(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &cmd, Based: p.view.Game.Version})
-				acked = p.view.Game.Version
+				p.Must(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &cmd, Based: p.View.Game.Version})
+				acked = p.View.Game.Version
 				moved = true
 			}
 			if !moved {
-				t.Fatalf("nobody can move at %+v", players[0].view.Game)
+				t.Fatalf("nobody can move at %+v", players[0].View.Game)
 			}
 		}
 	}
@@ -178,46 +179,46 @@ func crashAndRestart(t *testing.T, bin, data string, extra []string, open func()
 	})
 	// A manager who still owes an answer sends it, and the server dies
 	// before anyone could hear back.
-	var inflight *seatPlayer
+	var inflight *wsclient.Bot
 	for _, p := range players[1:] {
-		if p.view.Room.Seats[p.seat].Pending {
+		if p.View.Room.Seats[p.Seat].Pending {
 			inflight = p
 		}
 	}
-	cmd, _ := inflight.decide(scn)
-	inflight.send(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &cmd, Based: inflight.view.Game.Version})
+	cmd, _ := inflight.Decide(scn)
+	inflight.Post(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &cmd, Based: inflight.View.Game.Version})
 	srv.cmd.Process.Signal(syscall.SIGKILL)
 	if err := <-srv.exit; err == nil {
 		t.Fatal("the server exited cleanly after SIGKILL")
 	}
-	before := fac.view.Game
+	before := fac.View.Game
 
 	srv = startChild(t, bin, data, extra...)
-	fac = connect(t, srv.url())
-	if r := fac.must(protocol.ClientMsg{Kind: protocol.KindResume, Token: facTok, Code: code}).Joined; r.Role != protocol.RoleFacilitator {
+	fac = wsclient.Dial(t, srv.url())
+	if r := fac.Must(protocol.ClientMsg{Kind: protocol.KindResume, Token: facTok, Code: code}).Joined; r.Role != protocol.RoleFacilitator {
 		t.Fatalf("facilitator resume: %+v", r)
 	}
-	restored := fac.waitView(func(*protocol.View) bool { return true }).Game
+	restored := fac.WaitView(func(*protocol.View) bool { return true }).Game
 	t.Logf("acknowledged %d, restored at %d", acked, restored.Version)
 	if restored.Version < acked || restored.Version > acked+1 {
 		t.Fatalf("restored at version %d; %d were acknowledged, 1 in flight", restored.Version, acked)
 	}
-	if restored.Version == before.Version && !sameEncoding(t, restored, before) {
+	if restored.Version == before.Version && !wsclient.SameEncoding(t, restored, before) {
 		t.Fatal("the restored game differs from the one before the crash")
 	}
 	for _, p := range players {
-		p.wsc = connect(t, srv.url())
-		r := p.must(protocol.ClientMsg{Kind: protocol.KindResume, Token: p.token}).Joined
-		if r.Seat != p.seat || r.Code != code {
-			t.Fatalf("seat %d resumed as %+v", p.seat, r)
+		p.Client = wsclient.Dial(t, srv.url())
+		r := p.Must(protocol.ClientMsg{Kind: protocol.KindResume, Token: p.Token}).Joined
+		if r.Seat != p.Seat || r.Code != code {
+			t.Fatalf("seat %d resumed as %+v", p.Seat, r)
 		}
-		if v := p.waitView(func(*protocol.View) bool { return true }); v.Game.Version != restored.Version || !v.Room.Started {
-			t.Fatalf("seat %d resumed at version %d, room %+v", p.seat, v.Game.Version, v.Room)
+		if v := p.WaitView(func(*protocol.View) bool { return true }); v.Game.Version != restored.Version || !v.Room.Started {
+			t.Fatalf("seat %d resumed at version %d, room %+v", p.Seat, v.Game.Version, v.Room)
 		}
 	}
 	acked = restored.Version
 	play(func(v *protocol.View) bool { return v.Room.Over })
-	final := fac.waitView(func(v *protocol.View) bool { return v.Room.Over }).Game
+	final := fac.WaitView(func(v *protocol.View) bool { return v.Room.Over }).Game
 	if final.Scores == nil {
 		t.Fatal("no scores")
 	}
@@ -246,19 +247,7 @@ func crashAndRestart(t *testing.T, bin, data string, extra []string, open func()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !sameEncoding(t, replayed.State.View(sim.Facilitator), final) {
+	if !wsclient.SameEncoding(t, replayed.State.View(sim.Facilitator), final) {
 		t.Fatal("the final state differs from an uninterrupted replay of the stored commands")
 	}
-}
-
-func sameEncoding(t *testing.T, a, b any) bool {
-	ab, err := protocol.Encode(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bb, err := protocol.Encode(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(ab) == string(bb)
 }

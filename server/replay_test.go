@@ -33,15 +33,8 @@ func exportedGame(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	g := debrief.Game{Table: "REPLAY", ScenarioName: scenarios.Default, Config: cfg, Seed: 3}
-	for s.Phase != sim.PhaseOver {
-		for seat := sim.Executive; int(seat) <= s.Managers(); seat++ {
-			if c, ok := bots.Decide(s, seat); ok {
-				if err := s.Apply(c); err != nil {
-					t.Fatal(err)
-				}
-				g.Commands = append(g.Commands, c)
-			}
-		}
+	if err := bots.Play(s, func(c sim.Command) bool { g.Commands = append(g.Commands, c); return true }); err != nil {
+		t.Fatal(err)
 	}
 	var buf bytes.Buffer
 	if err := debrief.WriteJSON(&buf, g); err != nil {

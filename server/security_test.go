@@ -24,6 +24,7 @@ import (
 	"pushback/server/room"
 	"pushback/server/store"
 	"pushback/server/store/pgtest"
+	"pushback/server/wsclient"
 )
 
 var (
@@ -62,17 +63,6 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(filepath.Dir(binPath))
 	}
 	os.Exit(code)
-}
-
-// ask sends a request and returns its answer, an error included.
-func ask(c *wsc, m protocol.ClientMsg) protocol.ServerMsg {
-	c.t.Helper()
-	id := c.send(m)
-	for {
-		if r := c.next(); r.Re == id && r.Kind != protocol.KindView {
-			return r
-		}
-	}
 }
 
 // stopChild ends a child with SIGTERM (a clean shutdown) and waits.
@@ -126,16 +116,16 @@ func TestDiskFullRefusesWhatItCannotSave(t *testing.T) {
 	bin := serverBin(t)
 	data := filepath.Join(t.TempDir(), "data")
 	srv := startChild(t, bin, data)
-	fac := connect(t, srv.url())
-	j := fac.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 3}}).Joined
+	fac := wsclient.Dial(t, srv.url())
+	j := fac.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 3}}).Joined
 	stopChild(t, srv)
 
 	srv = startCmd(t, limited(bin, data, 256)) // 128 KiB a file: the WAL fills after some writes
-	fac = connect(t, srv.url())
-	fac.must(protocol.ClientMsg{Kind: protocol.KindResume, Token: j.Facilitator, Code: j.Code})
+	fac = wsclient.Dial(t, srv.url())
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindResume, Token: j.Facilitator, Code: j.Code})
 	locked, refused := false, false
 	for i := range 300 {
-		r := ask(fac, protocol.ClientMsg{Kind: protocol.KindLock, On: i%2 == 0})
+		r := fac.Req(protocol.ClientMsg{Kind: protocol.KindLock, On: i%2 == 0})
 		if r.Kind == protocol.KindOK {
 			locked = i%2 == 0
 			continue
@@ -154,11 +144,11 @@ func TestDiskFullRefusesWhatItCannotSave(t *testing.T) {
 	if !refused {
 		t.Fatal("300 locks on a full disk were all acknowledged")
 	}
-	if r := ask(fac, protocol.ClientMsg{Kind: protocol.KindStart}); r.Error == nil || r.Error.Code != protocol.CodeInternal {
+	if r := fac.Req(protocol.ClientMsg{Kind: protocol.KindStart}); r.Error == nil || r.Error.Code != protocol.CodeInternal {
 		t.Fatalf("start on a full disk answered %+v", r)
 	}
-	p := connect(t, srv.url())
-	if r := ask(p, protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: "Ada"}); r.Error == nil || r.Error.Code != protocol.CodeInternal {
+	p := wsclient.Dial(t, srv.url())
+	if r := p.Req(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: "Ada"}); r.Error == nil || r.Error.Code != protocol.CodeInternal {
 		t.Fatalf("join on a full disk answered %+v", r)
 	}
 	resp, err := http.Get("http://" + srv.addr + "/healthz")
@@ -173,9 +163,9 @@ func TestDiskFullRefusesWhatItCannotSave(t *testing.T) {
 	<-srv.exit
 
 	srv = startChild(t, bin, data)
-	fac = connect(t, srv.url())
-	fac.must(protocol.ClientMsg{Kind: protocol.KindResume, Token: j.Facilitator, Code: j.Code})
-	v := fac.waitView(func(*protocol.View) bool { return true })
+	fac = wsclient.Dial(t, srv.url())
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindResume, Token: j.Facilitator, Code: j.Code})
+	v := fac.WaitView(func(*protocol.View) bool { return true })
 	if v.Room.Locked != locked || v.Room.Started {
 		t.Fatalf("after restart: locked %v started %v; acknowledged: locked %v, not started", v.Room.Locked, v.Room.Started, locked)
 	}
@@ -302,9 +292,9 @@ func TestReportEndpointsThrottledAndGone(t *testing.T) {
 		t.Fatal(err)
 	}
 	hs := newTestServer(t, hub, st)
-	fac := connect(t, "ws"+strings.TrimPrefix(hs.URL, "http")+"/ws")
-	j := fac.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}}).Joined
-	fac.must(protocol.ClientMsg{Kind: protocol.KindEnd})
+	fac := wsclient.Dial(t, "ws"+strings.TrimPrefix(hs.URL, "http")+"/ws")
+	j := fac.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}}).Joined
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindEnd})
 	hs.CloseClientConnections()
 	hub.Close()
 	hs.Close()

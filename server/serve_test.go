@@ -18,6 +18,7 @@ import (
 	"pushback/server/protocol"
 	"pushback/server/room"
 	"pushback/server/store"
+	"pushback/server/wsclient"
 )
 
 func startRoutes(t *testing.T, cfg room.Config, web string) (*httptest.Server, *room.Hub) {
@@ -58,12 +59,12 @@ func TestHTTPEndpoints(t *testing.T) {
 	wsURL := "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws"
 
 	// A table of bots only plays itself to the end once started.
-	fac := connect(t, wsURL)
-	j := fac.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Seed: 5}}).Joined
-	fac.must(protocol.ClientMsg{Kind: protocol.KindStart})
-	fac.waitView(func(v *protocol.View) bool { return v.Room.Over })
-	c := connect(t, wsURL)
-	c.send(protocol.ClientMsg{Kind: protocol.KindJoin, Code: "QQQQQQ", Name: "x"}) // an error to count
+	fac := wsclient.Dial(t, wsURL)
+	j := fac.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Seed: 5}}).Joined
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindStart})
+	fac.WaitView(func(v *protocol.View) bool { return v.Room.Over })
+	c := wsclient.Dial(t, wsURL)
+	c.Post(protocol.ClientMsg{Kind: protocol.KindJoin, Code: "QQQQQQ", Name: "x"}) // an error to count
 
 	cases := []struct {
 		path   string

@@ -12,6 +12,7 @@ import (
 
 	"pushback/scenarios"
 	"pushback/server/protocol"
+	"pushback/server/wsclient"
 )
 
 // ownScenario is a trainer's file: the shipped tutorial under another id.
@@ -54,9 +55,9 @@ func TestTrainerScenariosAndUploadSurviveSIGKILL(t *testing.T) {
 	if !strings.Contains(log, "huge.yaml") || !strings.Contains(log, "larger than 64 KiB") {
 		t.Errorf("the log does not name the oversized file:\n%s", log)
 	}
-	fac := connect(t, srv.url())
+	fac := wsclient.Dial(t, srv.url())
 	var ids []string
-	for _, c := range fac.must(protocol.ClientMsg{Kind: protocol.KindScenarios}).Scenarios {
+	for _, c := range fac.Must(protocol.ClientMsg{Kind: protocol.KindScenarios}).Scenarios {
 		ids = append(ids, fmt.Sprintf("%s:%v", c.ID, c.Trainer))
 	}
 	if got := strings.Join(ids, " "); !strings.Contains(got, "our-workshop:true") || strings.Contains(got, "huge") || !strings.Contains(got, scenarios.Default+":false") {
@@ -69,20 +70,20 @@ func TestTrainerScenariosAndUploadSurviveSIGKILL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	j := fac.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Source: upload, File: "uploaded.yaml",
+	j := fac.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Source: upload, File: "uploaded.yaml",
 		Executive: "human", Managers: 2, Seed: 5}}).Joined
 	if j.Scenario.ID != "uploaded" {
 		t.Fatalf("created %+v", j.Scenario)
 	}
-	var players []*seatPlayer
+	var players []*wsclient.Bot
 	for i, role := range []string{protocol.RoleExecutive, protocol.RoleManager, protocol.RoleManager} {
-		c := connect(t, srv.url())
-		jj := c.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: "P" + string(rune('1'+i)), Role: role}).Joined
-		p := &seatPlayer{wsc: c, seat: jj.Seat, token: jj.Token, rng: rand.New(rand.NewPCG(uint64(i), 5)),
-			persona: &scn.Personas[0], style: scn.Style("advocate")}
+		c := wsclient.Dial(t, srv.url())
+		jj := c.Must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: "P" + string(rune('1'+i)), Role: role}).Joined
+		p := &wsclient.Bot{Client: c, Seat: jj.Seat, Token: jj.Token, Rng: rand.New(rand.NewPCG(uint64(i), 5)),
+			Persona: &scn.Personas[0], Style: scn.Style("advocate")}
 		players = append(players, p)
 	}
-	fac.must(protocol.ClientMsg{Kind: protocol.KindStart})
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindStart})
 	var acked uint64
 	play := func(stop func(v *protocol.View) bool) {
 		for moves := 0; ; moves++ {
@@ -90,39 +91,39 @@ func TestTrainerScenariosAndUploadSurviveSIGKILL(t *testing.T) {
 				t.Fatal("game stuck")
 			}
 			for _, p := range players {
-				p.waitView(func(v *protocol.View) bool { return v.Room.Started && v.Game.Version >= acked })
-				if cmd, ok := p.decide(scn); ok {
-					p.must(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &cmd, Based: p.view.Game.Version})
-					acked = p.view.Game.Version
+				p.WaitView(func(v *protocol.View) bool { return v.Room.Started && v.Game.Version >= acked })
+				if cmd, ok := p.Decide(scn); ok {
+					p.Must(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &cmd, Based: p.View.Game.Version})
+					acked = p.View.Game.Version
 				}
 			}
-			if stop(fac.waitView(func(v *protocol.View) bool { return v.Game.Version >= acked })) {
+			if stop(fac.WaitView(func(v *protocol.View) bool { return v.Game.Version >= acked })) {
 				return
 			}
 		}
 	}
 	play(func(v *protocol.View) bool { return v.Game.Turn >= 2 })
-	before := fac.waitView(func(v *protocol.View) bool { return true }).Game
+	before := fac.WaitView(func(v *protocol.View) bool { return true }).Game
 	srv.cmd.Process.Signal(syscall.SIGKILL)
 	if err := <-srv.exit; err == nil {
 		t.Fatal("the server exited cleanly after SIGKILL")
 	}
 
 	srv = startChild(t, bin, data) // no -scenarios: the room carries its own source
-	fac = connect(t, srv.url())
-	if r := fac.must(protocol.ClientMsg{Kind: protocol.KindResume, Token: j.Facilitator, Code: j.Code}).Joined; r.Scenario.ID != "uploaded" {
+	fac = wsclient.Dial(t, srv.url())
+	if r := fac.Must(protocol.ClientMsg{Kind: protocol.KindResume, Token: j.Facilitator, Code: j.Code}).Joined; r.Scenario.ID != "uploaded" {
 		t.Fatalf("resumed into %+v", r.Scenario)
 	}
-	if after := fac.waitView(func(*protocol.View) bool { return true }).Game; !sameEncoding(t, after, before) {
+	if after := fac.WaitView(func(*protocol.View) bool { return true }).Game; !wsclient.SameEncoding(t, after, before) {
 		t.Fatalf("restored at version %d, was %d", after.Version, before.Version)
 	}
 	acked = before.Version
 	for _, p := range players {
-		p.wsc = connect(t, srv.url())
-		p.must(protocol.ClientMsg{Kind: protocol.KindResume, Token: p.token})
+		p.Client = wsclient.Dial(t, srv.url())
+		p.Must(protocol.ClientMsg{Kind: protocol.KindResume, Token: p.Token})
 	}
 	play(func(v *protocol.View) bool { return v.Room.Over })
-	if v := fac.waitView(func(v *protocol.View) bool { return v.Room.Over }); v.Game.Scores == nil || v.Game.Turn != scn.Turns {
+	if v := fac.WaitView(func(v *protocol.View) bool { return v.Room.Over }); v.Game.Scores == nil || v.Game.Turn != scn.Turns {
 		t.Fatalf("final %+v", v.Game)
 	}
 }

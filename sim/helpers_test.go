@@ -39,20 +39,8 @@ func play(t testing.TB, scn *sim.Scenario, cfg sim.Config, seed uint64) (*sim.St
 		t.Fatal(err)
 	}
 	var log []sim.Command
-	for s.Phase != sim.PhaseOver {
-		moved := false
-		for seat := sim.Executive; int(seat) <= s.Managers(); seat++ {
-			if c, ok := bots.Decide(s, seat); ok {
-				if err := s.Apply(c); err != nil {
-					t.Fatalf("seed %d: bot %d: %v (%+v)", seed, seat, err, c)
-				}
-				log = append(log, c)
-				moved = true
-			}
-		}
-		if !moved {
-			t.Fatalf("seed %d: stuck in %s", seed, s.Phase)
-		}
+	if err := bots.Play(s, func(c sim.Command) bool { log = append(log, c); return true }); err != nil {
+		t.Fatalf("seed %d: %v", seed, err)
 	}
 	return s, log
 }

@@ -79,7 +79,12 @@ func (b *Bots) Decide(s *State, seat Seat) (Command, bool) {
 
 // Run plays every seat by bot until the game ends; for bot-only games,
 // simulate and benchmarks.
-func (b *Bots) Run(s *State) error {
+func (b *Bots) Run(s *State) error { return b.Play(s, nil) }
+
+// Play is Run with a watcher: each (unless nil) sees every command once it
+// is applied, and stops the game there by returning false. Every bot-only
+// game, the tests' included, is played by this one loop.
+func (b *Bots) Play(s *State, each func(Command) bool) error {
 	for s.Phase != PhaseOver {
 		moved := false
 		for seat := Executive; int(seat) <= len(s.Teams); seat++ {
@@ -88,6 +93,9 @@ func (b *Bots) Run(s *State) error {
 					return fmt.Errorf("bot seat %d: %w", seat, err)
 				}
 				moved = true
+				if each != nil && !each(c) {
+					return nil
+				}
 			}
 		}
 		if !moved {

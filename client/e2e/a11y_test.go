@@ -192,7 +192,7 @@ func TestScreenReaderPlaysAMonth(t *testing.T) {
 	s := page.wait("the lobby", 20*time.Second, func(s state) bool { return s.Screen == "lobby" })
 	seat := s.Seat
 
-	fac.send(protocol.ClientMsg{Kind: protocol.KindStart})
+	fac.Post(protocol.ClientMsg{Kind: protocol.KindStart})
 	page.wait("the mandate", 30*time.Second, func(s state) bool { return s.Screen == "manager" && s.Phase == "response" })
 
 	// The manager's turn: four meters with values; the answer choices as

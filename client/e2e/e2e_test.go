@@ -27,6 +27,7 @@ import (
 	"pushback/client/model"
 	"pushback/scenarios"
 	"pushback/server/protocol"
+	"pushback/server/wsclient"
 	"pushback/sim"
 )
 
@@ -108,47 +109,19 @@ func (s *server) kill() {
 	}
 }
 
-// facilitator is a protocol client written against server/protocol, as a
-// trainer's console would be.
-type facilitator struct {
-	t  *testing.T
-	ws *websocket.Conn
-	id uint32
-}
+// facilitator is a protocol client (server/wsclient, the one every test
+// and the load tool use), as a trainer's console would be.
+type facilitator struct{ *wsclient.Client }
 
-func (f *facilitator) send(m protocol.ClientMsg) {
-	f.t.Helper()
-	f.id++
-	m.ID = f.id
-	b, _ := protocol.Encode(m)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := f.ws.Write(ctx, websocket.MessageBinary, b); err != nil {
-		f.t.Fatal(err)
-	}
-}
-
-// until reads messages until one satisfies ok.
+// until reads messages until one satisfies ok; an error fails the test.
 func (f *facilitator) until(ok func(protocol.ServerMsg) bool) protocol.ServerMsg {
-	f.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	for {
-		_, b, err := f.ws.Read(ctx)
-		if err != nil {
-			f.t.Fatalf("facilitator read: %v", err)
-		}
-		m, err := protocol.DecodeServer(b)
-		if err != nil {
-			f.t.Fatal(err)
-		}
+	f.T.Helper()
+	return f.Until(func(m protocol.ServerMsg) bool {
 		if m.Kind == protocol.KindError && m.Error != nil {
-			f.t.Fatalf("facilitator got error %s: %s", m.Error.Code, m.Error.Message)
+			f.T.Fatalf("facilitator got error %s: %s", m.Error.Code, m.Error.Message)
 		}
-		if ok(m) {
-			return m
-		}
-	}
+		return ok(m)
+	})
 }
 
 // cdp speaks Chrome's DevTools protocol over one WebSocket.
@@ -396,14 +369,7 @@ func stack(t *testing.T) (*server, string, *facilitator) {
 	srv := &server{t: t, bin: bin, addr: addr, args: []string{"serve", "-addr", addr, "-data", t.TempDir(), "-web", web, "-log", "warn"}}
 	srv.start()
 	t.Cleanup(func() { srv.kill() })
-	fws, _, err := websocket.Dial(context.Background(), "ws://"+addr+"/ws", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fws.SetReadLimit(16 << 20)
-	t.Cleanup(func() { fws.CloseNow() })
-	fac := &facilitator{t: t, ws: fws}
-	fac.send(protocol.ClientMsg{Kind: protocol.KindHello, V: protocol.Version})
+	fac := &facilitator{wsclient.Dial(t, "ws://"+addr+"/ws")}
 	return srv, addr, fac
 }
 
@@ -413,7 +379,7 @@ func startRoom(t *testing.T) (srv *server, fac *facilitator, addr, code string) 
 	srv, addr, fac = stack(t)
 	// Seed 89 deals this seat, in month 2, two pieces of evidence against the
 	// persona's card (see TestBrowserPlaysAMonth's last step).
-	fac.send(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 3, Seed: 89}})
+	fac.Post(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 3, Seed: 89}})
 	joined := fac.until(func(m protocol.ServerMsg) bool { return m.Kind == protocol.KindJoined }).Joined
 	t.Logf("room %s", joined.Code)
 	return srv, fac, addr, joined.Code
@@ -444,7 +410,7 @@ func TestBrowserPlaysAMonth(t *testing.T) {
 	seat := s.Seat
 
 	// The trainer starts; bots take the other seats; the executive's persona plays a mandate.
-	fac.send(protocol.ClientMsg{Kind: protocol.KindStart})
+	fac.Post(protocol.ClientMsg{Kind: protocol.KindStart})
 	s = page.wait("the mandate", 30*time.Second, func(s state) bool { return s.Screen == "manager" && s.Phase == "response" })
 	before := s.Meters
 	page.shot("manager")

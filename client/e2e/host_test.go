@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -14,10 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
-
 	"pushback/scenarios"
 	"pushback/server/protocol"
+	"pushback/server/wsclient"
 	"pushback/sim"
 )
 
@@ -75,21 +73,14 @@ func (c *cdp) upload(path string) {
 // (audience mode) observers.
 func dial(t *testing.T, addr, code, name string) (*facilitator, *protocol.Joined) {
 	t.Helper()
-	ws, _, err := websocket.Dial(context.Background(), "ws://"+addr+"/ws", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws.SetReadLimit(16 << 20)
-	t.Cleanup(func() { ws.CloseNow() })
-	p := &facilitator{t: t, ws: ws}
-	p.send(protocol.ClientMsg{Kind: protocol.KindHello, V: protocol.Version})
-	p.send(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Name: name, Role: protocol.RolePlayer})
+	p := &facilitator{wsclient.Dial(t, "ws://"+addr+"/ws")}
+	p.Post(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Name: name, Role: protocol.RolePlayer})
 	return p, p.until(func(m protocol.ServerMsg) bool { return m.Kind == protocol.KindJoined }).Joined
 }
 
 // view waits for this participant's view in a phase.
 func (f *facilitator) view(ph sim.Phase) sim.View {
-	f.t.Helper()
+	f.T.Helper()
 	return f.until(func(m protocol.ServerMsg) bool {
 		return m.Kind == protocol.KindView && m.View.Room.Started && m.View.Game.Phase == ph
 	}).View.Game
@@ -197,12 +188,12 @@ func TestBrowserHostsAWorkshop(t *testing.T) {
 	// everyone reads the reveal.
 	page.mirrorDo("start", "el.click()")
 	v := exec.view(sim.PhaseMandate)
-	exec.send(protocol.ClientMsg{Kind: protocol.KindCommand, Based: v.Version, Command: &sim.Command{
+	exec.Post(protocol.ClientMsg{Kind: protocol.KindCommand, Based: v.Version, Command: &sim.Command{
 		Kind: sim.CmdMandate, Seat: sim.Executive, Card: info.Mandates[v.Hand[0]].ID}})
 	for i, name := range names[:6] {
 		p := managers[name]
 		v := p.view(sim.PhaseResponse)
-		p.send(protocol.ClientMsg{Kind: protocol.KindCommand, Based: v.Version, Command: &sim.Command{
+		p.Post(protocol.ClientMsg{Kind: protocol.KindCommand, Based: v.Version, Command: &sim.Command{
 			Kind: sim.CmdRespond, Seat: managerSeats[i], Response: sim.ResponseRelay}})
 	}
 	page.wait("the reveal on the console", 20*time.Second, func(s state) bool { return s.Phase == "reveal" })
@@ -212,7 +203,7 @@ func TestBrowserHostsAWorkshop(t *testing.T) {
 			p, seat = managers[name], managerSeats[i]
 		}
 		v := p.view(sim.PhaseReveal)
-		p.send(protocol.ClientMsg{Kind: protocol.KindCommand, Based: v.Version, Command: &sim.Command{Kind: sim.CmdReady, Seat: seat}})
+		p.Post(protocol.ClientMsg{Kind: protocol.KindCommand, Based: v.Version, Command: &sim.Command{Kind: sim.CmdReady, Seat: seat}})
 	}
 	page.wait("month 2", 20*time.Second, func(s state) bool { return s.Turn == 2 })
 	step("a month played")

@@ -37,7 +37,7 @@ func (c *cdp) mirrorText(sel string) string {
 // tells the player so.
 func TestProjectorAndBriefing(t *testing.T) {
 	_, addr, fac := stack(t)
-	fac.send(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 2, Seed: 7,
+	fac.Post(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 2, Seed: 7,
 		Deadlines: protocol.Deadlines{Response: 900, Reveal: 900}}})
 	joined := fac.until(func(m protocol.ServerMsg) bool { return m.Kind == protocol.KindJoined }).Joined
 	code := joined.Code
@@ -81,7 +81,7 @@ func TestProjectorAndBriefing(t *testing.T) {
 	}
 
 	// The game starts; the persona plays a mandate; the managers answer.
-	fac.send(protocol.ClientMsg{Kind: protocol.KindStart})
+	fac.Post(protocol.ClientMsg{Kind: protocol.KindStart})
 	s = proj.wait("the managers' turn on the projector", 60*time.Second, func(s state) bool { return s.Phase == "response" })
 	if !strings.HasSuffix(s.Answered, "of 2 answered") {
 		t.Errorf("the projector says %q, want \"n of 2 answered\"", s.Answered)
@@ -96,7 +96,7 @@ func TestProjectorAndBriefing(t *testing.T) {
 	}
 
 	// Pause: one banner for everyone, gone on Continue.
-	fac.send(protocol.ClientMsg{Kind: protocol.KindPause})
+	fac.Post(protocol.ClientMsg{Kind: protocol.KindPause})
 	for _, p := range []*cdp{ann, proj} {
 		p.wait("the pause", 20*time.Second, func(s state) bool { return s.Paused })
 		if txt := p.mirrorText("#pb-screen"); strings.Count(txt, "Paused:") != 1 {
@@ -104,7 +104,7 @@ func TestProjectorAndBriefing(t *testing.T) {
 		}
 	}
 	ann.shot("paused")
-	fac.send(protocol.ClientMsg{Kind: protocol.KindContinue})
+	fac.Post(protocol.ClientMsg{Kind: protocol.KindContinue})
 	for _, p := range []*cdp{ann, proj} {
 		s := p.wait("the game to continue", 20*time.Second, func(s state) bool { return !s.Paused })
 		if s.Notice != "" || strings.Contains(p.mirrorText("#pb-screen"), "Paused:") {
@@ -115,7 +115,7 @@ func TestProjectorAndBriefing(t *testing.T) {
 	// Injected news reaches the player as news, in the live region too.
 	scn := joined.Scenario
 	ev := scn.Events[len(scn.Events)-1]
-	fac.send(protocol.ClientMsg{Kind: protocol.KindInject, Event: ev.ID})
+	fac.Post(protocol.ClientMsg{Kind: protocol.KindInject, Event: ev.ID})
 	ann.wait("the injected news", 20*time.Second, func(s state) bool {
 		for _, b := range s.Banners {
 			if strings.Contains(b, ev.Title) {
@@ -133,7 +133,7 @@ func TestProjectorAndBriefing(t *testing.T) {
 	ann.shot("injected")
 
 	// The trainer ends the game: the player is told so.
-	fac.send(protocol.ClientMsg{Kind: protocol.KindEnd})
+	fac.Post(protocol.ClientMsg{Kind: protocol.KindEnd})
 	ann.wait("the end, with the facilitator's word for it", 30*time.Second, func(s state) bool {
 		return s.Screen == "end" && strings.Contains(strings.Join(s.Banners, " "), "ended the game")
 	})

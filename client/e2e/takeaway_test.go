@@ -34,7 +34,7 @@ func join(t *testing.T, addr, code, name string) *cdp {
 // the facilitator's report has both commitments and the poll.
 func TestBrowserPollAndCommitments(t *testing.T) {
 	_, addr, fac := stack(t)
-	fac.send(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 2, Seed: 7}})
+	fac.Post(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 2, Seed: 7}})
 	joined := fac.until(func(m protocol.ServerMsg) bool { return m.Kind == protocol.KindJoined }).Joined
 	players := []struct {
 		name, commitment string
@@ -46,8 +46,8 @@ func TestBrowserPollAndCommitments(t *testing.T) {
 	for i := range players {
 		players[i].page = join(t, addr, joined.Code, players[i].name)
 	}
-	fac.send(protocol.ClientMsg{Kind: protocol.KindStart})
-	fac.send(protocol.ClientMsg{Kind: protocol.KindEnd})
+	fac.Post(protocol.ClientMsg{Kind: protocol.KindStart})
+	fac.Post(protocol.ClientMsg{Kind: protocol.KindEnd})
 	for i, p := range players {
 		page := p.page
 		// Two pages in one browser: the one in front gets its frames at full

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"pushback/server/debrief/report"
 	"pushback/server/protocol"
+	"pushback/server/protocol/report"
 	"pushback/sim"
 )
 

@@ -3,8 +3,8 @@ package model
 import (
 	"testing"
 
-	"pushback/server/debrief/report"
 	"pushback/server/protocol"
+	"pushback/server/protocol/report"
 	"pushback/sim"
 )
 

@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"time"
 
-	"pushback/server/debrief/report"
 	"pushback/server/protocol"
+	"pushback/server/protocol/report"
 	"pushback/sim"
 )
 
@@ -437,6 +437,25 @@ func (m *Model) Card(i int) (title, text string) {
 		return m.Info.Mandates[i].Title, m.Info.Mandates[i].Text
 	}
 	return fmt.Sprintf("Mandate #%d", i+1), ""
+}
+
+// Levers are the scenario's names of the business levers a case argues
+// from, sim.Lever 1 first (the scenario info's Levers, whose 0 is "none"),
+// with placeholders while the scenario is unknown.
+func (m *Model) Levers() []string {
+	names := make([]string, sim.NumLevers-1)
+	for i := range names {
+		names[i] = m.LeverName(sim.Lever(i + 1))
+	}
+	return names
+}
+
+// LeverName is one lever's name in the scenario's words.
+func (m *Model) LeverName(l sim.Lever) string {
+	if int(l) < len(m.Info.Levers) {
+		return m.Info.Levers[l]
+	}
+	return fmt.Sprintf("lever %d", l)
 }
 
 // CardID is a mandate card's ID, which commands carry.

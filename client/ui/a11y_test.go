@@ -39,9 +39,11 @@ func TestSemanticsOfManagerTurn(t *testing.T) {
 	tb.play(nil, func(s *sim.State) bool { return s.Turn == 2 })
 	tb.play([]sim.Seat{1}, mandatePlayed)
 	m := tb.model(1, true, 0)
+	m.Info.Levers = []string{"none", "bookings", "accounts", "staff", "profit"} // the scenario's words, not sim's
 	m.EditAnswer(func(a *model.Answer) { a.Response = sim.ResponsePushBack })
 	d := newDriver(t, m, laptop)
 	ns := nodesOf(d)
+	checkLevers(t, m, ns)
 	keys := map[string]bool{}
 	for _, n := range ns {
 		if keys[n.key] {

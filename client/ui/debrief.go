@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"pushback/client/model"
-	"pushback/server/debrief/report"
 	"pushback/server/protocol"
+	"pushback/server/protocol/report"
 	"pushback/sim"
 )
 
@@ -18,35 +18,18 @@ import (
 // ← and → (or the buttons, or a tap on a chart) move the cursor.
 
 // seriesStyle tells one manager's line apart without colour: a dash pattern
-// and a marker shape as well as an Okabe–Ito colour, in the same order as
-// the HTML report's charts.
+// and a marker shape as well as an Okabe–Ito colour, taken from
+// report.Styles, the table the HTML report's charts draw from too.
 type seriesStyle struct {
 	col   colorT
 	dash  []float64 // on, off, … in layout units; nil solid
-	shape int
+	shape report.Marker
 }
 
-const (
-	markCircle = iota
-	markSquare
-	markTriangle
-	markDiamond
-	markCross
-	markDown
-)
-
-var seriesStyles = []seriesStyle{
-	{colBlue, nil, markCircle},
-	{colVermil, []float64{8, 4}, markSquare},
-	{colGreen, []float64{2, 3}, markTriangle},
-	{colPurple, []float64{10, 3, 2, 3}, markDiamond},
-	{colOrange, []float64{4, 2, 1, 2}, markCross},
-	{colInk, []float64{14, 4}, markDown},
-	{colSky, []float64{6, 6}, markCircle},
-	{colMuted, []float64{3, 6}, markSquare},
+func styleOf(i int) seriesStyle {
+	st := report.StyleOf(i)
+	return seriesStyle{rgb(st.RGB()), st.Dash, st.Marker}
 }
-
-func styleOf(i int) seriesStyle { return seriesStyles[i%len(seriesStyles)] }
 
 // chartMeters are the four charts, in the order the report's tables use.
 var chartMeters = []sim.Meter{sim.MeterMorale, sim.MeterTrust, sim.MeterQuota, sim.MeterStanding}
@@ -337,20 +320,27 @@ func (c *ctx) marker(x, y, r float64, st seriesStyle, ringed bool) {
 		p.dot(x, y, r+2.5, colPanel)
 	}
 	switch st.shape {
-	case markSquare:
+	case report.MarkSquare:
 		p.box(rect{x - r, y - r, 2 * r, 2 * r}, st.col)
-	case markTriangle:
+	case report.MarkBox:
+		p.box(rect{x - r, y - r, 2 * r, 2 * r}, st.col)
+		p.box(rect{x - r + 1.8, y - r + 1.8, 2*r - 3.6, 2*r - 3.6}, colPanel)
+		p.dot(x, y, 1.6, st.col)
+	case report.MarkTriangle:
 		p.triangle(x-r*1.2, y-r, r*2.4, 1, st.col)
-	case markDown:
+	case report.MarkDown:
 		p.triangle(x-r*1.2, y-r*0.9, r*2.4, -1, st.col)
-	case markDiamond:
+	case report.MarkDiamond:
 		p.box(rect{x - r*0.75, y - r*0.75, r * 1.5, r * 1.5}, st.col)
 		p.line(x-r*1.2, y, x+r*1.2, y, r*0.9, st.col)
 		p.line(x, y-r*1.2, x, y+r*1.2, r*0.9, st.col)
-	case markCross:
+	case report.MarkCross:
 		p.line(x-r, y-r, x+r, y+r, 2.5, st.col)
 		p.line(x-r, y+r, x+r, y-r, 2.5, st.col)
 		p.dot(x, y, 1.6, st.col)
+	case report.MarkPlus:
+		p.line(x-r*1.2, y, x+r*1.2, y, 2.8, st.col)
+		p.line(x, y-r*1.2, x, y+r*1.2, 2.8, st.col)
 	default:
 		p.dot(x, y, r, st.col)
 	}
@@ -542,7 +532,8 @@ func (c *ctx) scoresPanel(x, y, w float64, r *report.Report, n int) float64 {
 		}
 		label := mg.Name
 		if len(mg.Benchmarks) == 2 && n == r.Played {
-			label = fmt.Sprintf("%s — you %d / good style %d / yes-man %d", mg.Name, s, mg.Benchmarks[0].Final, mg.Benchmarks[1].Final)
+			b := mg.Benchmarks
+			label = fmt.Sprintf("%s — you %d / %s %d / %s %d", mg.Name, s, b[0].Who, b[0].Final, b[1].Who, b[1].Final)
 		}
 		c.meter(rect{row.x + float64(i%across)*(mw+20), row.y, mw, 50}, model.Gauge{Meter: sim.MeterQuota, Label: label,
 			Value: float64(s), Target: s, Max: 100, History: mg.Score[:n+1]})
@@ -595,8 +586,8 @@ func (c *ctx) promptsPanel(x, y, w float64, r *report.Report, n int) float64 {
 // ghostStyles draw the benchmarks: thin, muted and dotted or dashed, so
 // they read as "what else could have been", not as another manager.
 var ghostStyles = []seriesStyle{
-	{colMuted, []float64{2, 3}, markCircle}, // the good style
-	{colMuted, []float64{9, 4}, markSquare}, // the yes-man
+	{colMuted, []float64{2, 3}, report.MarkCircle}, // the good style
+	{colMuted, []float64{9, 4}, report.MarkSquare}, // the yes-man
 }
 
 // ghosts are the benchmarks drawn behind a manager's own lines: on a

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"pushback/client/model"
-	"pushback/server/debrief/report"
+	"pushback/server/protocol/report"
 	"pushback/sim"
 )
 

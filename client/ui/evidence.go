@@ -104,7 +104,7 @@ func (c *ctx) evidencePanel(id string, x, y, w float64, title string, held []int
 		}
 		p.para(ev.Title, sizeBody, true, colInk)
 		p.para(ev.Text, sizeSmall, false, colInk)
-		p.label(ev.Lever.String()+" evidence", sizeSmall, false, colMuted)
+		p.label(m.LeverName(ev.Lever)+" evidence", sizeSmall, false, colMuted)
 		if card >= 0 {
 			t, _ := m.Card(card)
 			if mark, words, col := bearing(ev.Bears(card), whose); mark != "" {

@@ -7,8 +7,8 @@ import (
 	"pushback/client/model"
 	"pushback/scenarios"
 	serverdebrief "pushback/server/debrief"
-	"pushback/server/debrief/report"
 	"pushback/server/protocol"
+	"pushback/server/protocol/report"
 	"pushback/sim"
 )
 

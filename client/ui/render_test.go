@@ -18,8 +18,8 @@ import (
 	xdraw "golang.org/x/image/draw"
 
 	"pushback/client/model"
-	"pushback/server/debrief/report"
 	"pushback/server/protocol"
+	"pushback/server/protocol/report"
 	"pushback/sim"
 )
 
@@ -507,4 +507,54 @@ func TestDebriefKeys(t *testing.T) {
 	if m.Screen() == model.ScreenDebrief {
 		t.Fatal("Enter on Back left the debrief up")
 	}
+}
+
+// TestDebriefEightStyles draws a debrief of eight managers on flat lines
+// apart: every manager's points are in their own colour of report.Styles
+// (the table the HTML report draws from), eight colours in all, and each
+// seat's style is the table's: its dash pattern and its marker.
+func TestDebriefEightStyles(t *testing.T) {
+	var m *model.Model
+	for _, fx := range fixtures(t) {
+		if fx.name == "debrief" {
+			m = fx.m
+		}
+	}
+	rep := m.Report
+	base := rep.Managers[0]
+	rep.Managers, rep.Scores.Managers = nil, nil
+	for i := range report.Styles {
+		mg := base
+		mg.Seat, mg.Name = i+1, fmt.Sprintf("Manager %d", i+1)
+		mg.Meters = make([]sim.Meters, len(base.Meters))
+		for k := range mg.Meters {
+			v := 12 + 11*i
+			mg.Meters[k] = sim.Meters{Morale: v, Trust: v, Quota: v, Standing: v}
+		}
+		rep.Managers = append(rep.Managers, mg)
+		rep.Scores.Managers = append(rep.Scores.Managers, 50)
+	}
+	m.Do(model.ShowMonth{Month: rep.Played})
+	a := NewApp(m, nil, nil, &recorder{})
+	img, _ := render(a, laptop, true)
+	colours := map[colorT]int{}
+	for _, p := range a.st.points {
+		st := report.StyleOf(p.seat - 1)
+		want := rgb(st.RGB())
+		if p.col != want {
+			t.Errorf("seat %d drawn in %v, want %v", p.seat, p.col, want)
+		}
+		if got := img.RGBAAt(int(p.x), int(p.y)); got == want {
+			colours[got] = p.seat
+		}
+	}
+	if len(colours) != len(report.Styles) {
+		t.Errorf("%d manager colours on screen, want %d: %v", len(colours), len(report.Styles), colours)
+	}
+	for i, st := range report.Styles {
+		if got := styleOf(i); got.shape != st.Marker || fmt.Sprint(got.dash) != fmt.Sprint(st.Dash) {
+			t.Errorf("seat %d drawn with marker %d dash %v, the table says %d %v", i+1, got.shape, got.dash, st.Marker, st.Dash)
+		}
+	}
+	writePNG(t, *shots, "debrief-eight-styles.png", img)
 }

@@ -455,7 +455,7 @@ func (c *ctx) answerForm(a *flow, me *sim.ManagerView) {
 		a.space(4)
 		a.label("Business case", sizeHead, true, colInk)
 		c.caseEvidence(a)
-		levers := []string{"pipeline", "customers", "people", "margin"}
+		levers := m.Levers()
 		a.label("Data: what the numbers show", sizeSmall, true, colMuted)
 		if n := a.choices("data", levers, int(ans.Case.Data)-1); n != int(ans.Case.Data)-1 {
 			m.EditAnswer(func(x *model.Answer) { x.Case.Data = sim.Lever(n + 1) })

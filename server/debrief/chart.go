@@ -5,6 +5,8 @@ import (
 	"html/template"
 	"math"
 	"strings"
+
+	"pushback/server/protocol/report"
 )
 
 // A chart is a line chart over turns, drawn as inline SVG: no scripts, no
@@ -27,45 +29,19 @@ type chart struct {
 type series struct {
 	Name  string
 	Y     []float64 // per x from 0; NaN leaves a gap
-	Style int
-	Ghost bool // a benchmark: thinner and paler, behind the game's own lines
+	Style int       // index into report.Styles, the same the screen draws
+	Ghost bool      // a benchmark: thinner and paler, behind the game's own lines
 }
 
 type point struct {
 	X, Y  float64
-	Shape int
+	Shape report.Marker
 	Label string
 }
 
 type markRow struct {
 	Name  string
 	Codes []string // per x from 0
-}
-
-// lineStyle is one series' look. The colours are the Okabe–Ito palette for
-// colour-blind readers; dash and marker carry the difference without colour.
-type lineStyle struct {
-	Color string
-	Dash  string
-	Shape int
-}
-
-const (
-	shapeCircle = iota
-	shapeSquare
-	shapeTriangle
-	shapeDiamond
-	shapeCross
-	shapeDown
-)
-
-var lineStyles = []lineStyle{
-	{"#0072B2", "", shapeCircle},
-	{"#D55E00", "8 4", shapeSquare},
-	{"#009E73", "2 3", shapeTriangle},
-	{"#7A4F9E", "10 3 2 3", shapeDiamond},
-	{"#B8860B", "4 2 1 2 1 2", shapeCross},
-	{"#333333", "14 4", shapeDown},
 }
 
 const visitLegend = "front-line visit"
@@ -140,7 +116,7 @@ func (c *chart) svg() template.HTML {
 	}
 	// Lines with markers.
 	for _, s := range c.Lines {
-		st := lineStyles[s.Style%len(lineStyles)]
+		st := report.StyleOf(s.Style)
 		var path strings.Builder
 		pen := false
 		for t, v := range s.Y {
@@ -155,22 +131,18 @@ func (c *chart) svg() template.HTML {
 			fmt.Fprintf(&path, "%s%.1f %.1f ", op, x(float64(t)), y(v))
 			pen = true
 		}
-		dash := ""
-		if st.Dash != "" {
-			dash = fmt.Sprintf(` stroke-dasharray="%s"`, st.Dash)
-		}
 		width, r, op := 2.0, 3.5, ""
 		if s.Ghost {
 			width, r, op = 1.4, 2.8, ` opacity="0.7"`
 		}
-		fmt.Fprintf(&b, `<g%s><path d="%s" fill="none" stroke="%s" stroke-width="%g"%s/>`, op, strings.TrimSpace(path.String()), st.Color, width, dash)
+		fmt.Fprintf(&b, `<g%s><path d="%s" fill="none" stroke="%s" stroke-width="%g"%s/>`, op, strings.TrimSpace(path.String()), st.Hex(), width, dashArray(st))
 		for t, v := range s.Y {
 			if !math.IsNaN(v) {
-				fill := st.Color
+				fill := st.Hex()
 				if s.Ghost {
 					fill = "#fff"
 				}
-				marker(&b, st.Shape, x(float64(t)), y(v), r, st.Color, fill)
+				marker(&b, st.Marker, x(float64(t)), y(v), r, st.Hex(), fill)
 			}
 		}
 		b.WriteString(`</g>`)
@@ -192,33 +164,41 @@ func (c *chart) svg() template.HTML {
 			}
 			break
 		}
-		st := lineStyles[c.Lines[i].Style%len(lineStyles)]
-		dash := ""
-		if st.Dash != "" {
-			dash = fmt.Sprintf(` stroke-dasharray="%s"`, st.Dash)
-		}
-		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="%s" stroke-width="2"%s/>`, lx, lx+26, ly-4, ly-4, st.Color, dash)
-		marker(&b, st.Shape, lx+13, ly-4, 3.5, st.Color, st.Color)
+		st := report.StyleOf(c.Lines[i].Style)
+		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="%s" stroke-width="2"%s/>`, lx, lx+26, ly-4, ly-4, st.Hex(), dashArray(st))
+		marker(&b, st.Marker, lx+13, ly-4, 3.5, st.Hex(), st.Hex())
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" fill="#111">%s</text>`, lx+32, ly, template.HTMLEscapeString(c.Lines[i].Name))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
 }
 
+// dashArray is a style's dash pattern as an SVG attribute; empty when solid.
+func dashArray(st report.Style) string {
+	if st.Dash == nil {
+		return ""
+	}
+	return fmt.Sprintf(` stroke-dasharray="%s"`, strings.Trim(fmt.Sprint(st.Dash), "[]"))
+}
+
 // marker draws a point's shape; shapes differ so that series stay apart
 // where their colours print alike.
-func marker(b *strings.Builder, shape int, x, y, r float64, stroke, fill string) {
+func marker(b *strings.Builder, shape report.Marker, x, y, r float64, stroke, fill string) {
 	switch shape {
-	case shapeCircle:
+	case report.MarkCircle:
 		fmt.Fprintf(b, `<circle cx="%.1f" cy="%.1f" r="%.1f" fill="%s" stroke="%s" stroke-width="1.5"/>`, x, y, r, fill, stroke)
-	case shapeSquare:
+	case report.MarkSquare:
 		fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s" stroke="%s" stroke-width="1.5"/>`, x-r, y-r, 2*r, 2*r, fill, stroke)
-	case shapeTriangle:
+	case report.MarkBox: // hollow, with a dot
+		fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#fff" stroke="%s" stroke-width="1.5"/><circle cx="%.1f" cy="%.1f" r="1.2" fill="%s"/>`, x-r, y-r, 2*r, 2*r, stroke, x, y, stroke)
+	case report.MarkTriangle:
 		fmt.Fprintf(b, `<path d="M%.1f %.1fL%.1f %.1fL%.1f %.1fZ" fill="%s" stroke="%s" stroke-width="1.5"/>`, x, y-r*1.2, x+r*1.1, y+r*0.8, x-r*1.1, y+r*0.8, fill, stroke)
-	case shapeDiamond:
+	case report.MarkDiamond:
 		fmt.Fprintf(b, `<path d="M%.1f %.1fL%.1f %.1fL%.1f %.1fL%.1f %.1fZ" fill="%s" stroke="%s" stroke-width="1.5"/>`, x, y-r*1.3, x+r*1.1, y, x, y+r*1.3, x-r*1.1, y, fill, stroke)
-	case shapeDown:
+	case report.MarkDown:
 		fmt.Fprintf(b, `<path d="M%.1f %.1fL%.1f %.1fL%.1f %.1fZ" fill="%s" stroke="%s" stroke-width="1.5"/>`, x, y+r*1.2, x+r*1.1, y-r*0.8, x-r*1.1, y-r*0.8, fill, stroke)
+	case report.MarkPlus:
+		fmt.Fprintf(b, `<path d="M%.1f %.1fL%.1f %.1fM%.1f %.1fL%.1f %.1f" stroke="%s" stroke-width="2.4"/>`, x-r*1.2, y, x+r*1.2, y, x, y-r*1.2, x, y+r*1.2, stroke)
 	default: // cross
 		fmt.Fprintf(b, `<path d="M%.1f %.1fL%.1f %.1fM%.1f %.1fL%.1f %.1f" stroke="%s" stroke-width="2.2"/>`, x-r, y-r, x+r, y+r, x-r, y+r, x+r, y-r, stroke)
 	}

@@ -1,22 +1,19 @@
 package debrief
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"pushback/server/protocol/report"
 )
 
-// TestChartsReadInGreyscale: no two series share a dash pattern or a
-// marker, so colour is never the only difference; both axes are labelled.
+// TestChartsReadInGreyscale: a chart of eight managers draws eight lines,
+// each in its own style of report.Styles (the table the screen draws from
+// too): its colour, its dash pattern, its marker; both axes are labelled.
 func TestChartsReadInGreyscale(t *testing.T) {
-	dashes, shapes := map[string]bool{}, map[int]bool{}
-	for _, st := range lineStyles {
-		if dashes[st.Dash] || shapes[st.Shape] {
-			t.Errorf("style %+v repeats a dash pattern or a marker", st)
-		}
-		dashes[st.Dash], shapes[st.Shape] = true, true
-	}
 	c := chart{Title: "t", XLabel: "Turn (month)", YLabel: "Meter (0–100)", XMax: 3, YMax: 100, YStep: 20}
-	for i := range lineStyles {
+	for i := range report.Styles {
 		c.Lines = append(c.Lines, series{Name: "s", Y: []float64{10, 20, 30, 40}, Style: i})
 	}
 	svg := string(c.svg())
@@ -25,7 +22,22 @@ func TestChartsReadInGreyscale(t *testing.T) {
 			t.Errorf("the chart lacks %q", want)
 		}
 	}
-	if n := strings.Count(svg, "stroke-dasharray"); n != 2*(len(lineStyles)-1) { // each dashed line and its legend sample
-		t.Errorf("%d dashed strokes, want %d", n, 2*(len(lineStyles)-1))
+	lines := map[string]bool{}
+	for _, path := range strings.Split(svg, "<path d=\"M")[1:] {
+		if strings.Contains(path, `fill="none"`) { // a series' line, not a marker
+			lines[path[strings.Index(path, "stroke="):strings.Index(path, "/>")]] = true
+		}
+	}
+	if len(lines) != len(report.Styles) {
+		t.Errorf("%d distinct line styles drawn, want %d: %v", len(lines), len(report.Styles), lines)
+	}
+	for i, st := range report.Styles {
+		want := fmt.Sprintf(`stroke="%s" stroke-width="2"%s`, st.Hex(), dashArray(st))
+		if !lines[want] {
+			t.Errorf("style %d (%s) is not drawn as %s", i, st.Hex(), want)
+		}
+	}
+	if n := strings.Count(svg, "stroke-dasharray"); n != 2*(len(report.Styles)-1) { // each dashed line and its legend sample
+		t.Errorf("%d dashed strokes, want %d", n, 2*(len(report.Styles)-1))
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"slices"
 
 	"pushback/scenarios"
-	"pushback/server/debrief/report"
+	"pushback/server/protocol/report"
 	"pushback/sim"
 )
 

@@ -1,7 +1,7 @@
 package debrief
 
 import (
-	"pushback/server/debrief/report"
+	"pushback/server/protocol/report"
 	"pushback/sim"
 )
 

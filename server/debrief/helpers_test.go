@@ -59,20 +59,12 @@ func botTable(t testing.TB, scenario string, styles []string, persona string, se
 		t.Fatal(err)
 	}
 	g := debrief.Game{Table: "T" + persona[:3], ScenarioName: scenario, ScenarioSource: src, Config: cfg, Seed: seed}
-	for s.Phase != sim.PhaseOver && (stop == 0 || len(g.Commands) < stop) {
-		moved := false
-		for seat := sim.Executive; int(seat) <= s.Managers() && (stop == 0 || len(g.Commands) < stop); seat++ {
-			if c, ok := bots.Decide(s, seat); ok {
-				if err := s.Apply(c); err != nil {
-					t.Fatalf("bot seat %d: %v", seat, err)
-				}
-				g.Commands = append(g.Commands, c)
-				moved = true
-			}
-		}
-		if !moved {
-			t.Fatalf("no seat can move in %s", s.Phase)
-		}
+	err = bots.Play(s, func(c sim.Command) bool {
+		g.Commands = append(g.Commands, c)
+		return stop == 0 || len(g.Commands) < stop
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	return g, s
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 
+	"pushback/server/protocol/report"
 	"pushback/sim"
 )
 
@@ -173,7 +174,7 @@ func view(r *Report, anchor string) tableView {
 		saw.Lines = []series{morale, pulse, trust}
 		for _, v := range r.Visits {
 			if v.Seat == i+1 {
-				saw.Points = append(saw.Points, point{X: float64(v.Turn) - 0.5, Y: float64(v.Morale), Shape: shapeDiamond,
+				saw.Points = append(saw.Points, point{X: float64(v.Turn) - 0.5, Y: float64(v.Morale), Shape: report.MarkDiamond,
 					Label: fmt.Sprintf("saw %d/%d", v.Morale, v.Trust)})
 			}
 		}

@@ -9,35 +9,6 @@ import (
 	"pushback/sim"
 )
 
-// Placeholders lists every {name} a scenario's debrief prompts may use, with
-// what it is filled with; the README repeats it for scenario writers.
-var Placeholders = map[string]string{
-	"manager":                 "the manager's name (the prompt is then asked once per manager)",
-	"pushbacks_on_sound":      "objections (push back, negotiate, late escalation) against sound mandates",
-	"relays_of_harmful":       "harmful mandates relayed as-is, without context",
-	"best_case":               "the strongest business case's quality, out of 100",
-	"wins":                    "objections the executive withdrew or amended",
-	"cases":                   "objections raised",
-	"trust":                   "trust at the end (the table's mean without {manager})",
-	"candid":                  "candid team meetings held",
-	"largest_drop":            "the largest single trust loss, in points",
-	"largest_drop_turn":       "the turn of that loss",
-	"largest_drop_cause":      "its cause, in words",
-	"visits":                  "the executive's front-line visits",
-	"pressure":                "board pressure at the end",
-	"early_objections":        "objections (push back, negotiate) raised the month the mandate landed",
-	"escalations":             "late escalations: objections to a mandate already in force",
-	"escalation_age":          "how long after the mandate landed an escalation came, on average, as \"1.5 turns\" (\"none\" without one)",
-	"harmful_mandates":        "mandates that were harmful for at least one team they reached",
-	"consults_before_harmful": "front-line visits in turns whose mandate was harmful for at least one team",
-	"rulings":                 "objections the executive ruled on",
-	"rulings_against_quality": "rulings that went against the case's quality: strong cases upheld, weak ones withdrawn (sim.CalledVerdict)",
-	"evidence_cited":          "objections whose case cited front-line evidence bearing on the mandate",
-	"score":                   "the balanced score at the end (the table's mean without {manager})",
-	"good_style_score":        "the balanced score the good style (advocate) reaches in the same seat of the same game",
-	"yes_man_score":           "the balanced score a yes-man reaches in the same seat of the same game",
-}
-
 var placeholder = regexp.MustCompile(`\{[a-z_]+\}`)
 
 // prompts fills the scenario's debrief prompts with the facts of the turns

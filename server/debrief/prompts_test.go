@@ -6,7 +6,48 @@ import (
 	"testing"
 
 	"pushback/scenarios"
+	"pushback/server/debrief"
 )
+
+// TestEveryPlaceholderFilled: prompts naming every placeholder the scenario
+// check accepts (scenarios.Placeholders, the one list) come back filled,
+// for the table and for each manager: none is left as {name}.
+func TestEveryPlaceholderFilled(t *testing.T) {
+	g, _ := botGame(t, "", 9, 0)
+	src, err := scenarios.Source(scenarios.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []string
+	for p := range scenarios.Placeholders {
+		if p != "manager" {
+			all = append(all, "{"+p+"}")
+		}
+	}
+	line := regexp.MustCompile(`what_happened: ".*"`)
+	n := 0
+	g.ScenarioSource = line.ReplaceAllFunc(src, func(b []byte) []byte {
+		n++
+		if n == 2 { // the second prompt is asked once per manager
+			return []byte(`what_happened: "{manager}: ` + strings.Join(all, " ") + `?"`)
+		}
+		return []byte(`what_happened: "` + strings.Join(all, " ") + `?"`)
+	})
+	r, err := debrief.Build(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Prompts) < 2 || len(r.Prompts[1].Items) < 2 {
+		t.Fatalf("prompts %+v, want the table's and one per manager", r.Prompts)
+	}
+	for _, p := range r.Prompts[:2] {
+		for _, it := range p.Items {
+			if strings.ContainsAny(it.WhatHappened, "{}") {
+				t.Errorf("%s %q: a placeholder is left: %s", p.Objective, it.Manager, it.WhatHappened)
+			}
+		}
+	}
+}
 
 // The shipped prompts are questions to the room, each triple opens with a
 // metric of this game, and the ones that measured the wrong thing measure

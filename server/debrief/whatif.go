@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"pushback/server/debrief/report"
+	"pushback/server/protocol/report"
 	"pushback/sim"
 )
 

@@ -14,6 +14,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"pushback/server/protocol"
+	"pushback/server/wsclient"
 	"pushback/sim"
 )
 
@@ -61,11 +62,6 @@ type ackedCmd struct {
 	based, v uint64
 }
 
-var dialer = &websocket.Dialer{HandshakeTimeout: 15 * time.Second, ReadBufferSize: 4096,
-	WriteBufferPool: &sync.Pool{}}
-
-const answerWait = 30 * time.Second
-
 // connect dials and takes the seat: join the first time, resume after.
 func (p *player) connect(ctx context.Context) (*websocket.Conn, error) {
 	g := p.g
@@ -73,14 +69,14 @@ func (p *player) connect(ctx context.Context) (*websocket.Conn, error) {
 		u, _ := url.Parse(g.run.cfg.URL)
 		q := url.Values{"room": {g.code}, "n": {strconv.Itoa(g.run.cfg.Players)}, "size": {strconv.Itoa(g.run.cfg.ViewBytes)}}
 		u.RawQuery = q.Encode()
-		ws, _, err := dialer.DialContext(ctx, u.String(), nil)
+		ws, _, err := wsclient.Dialer.DialContext(ctx, u.String(), nil)
 		if err != nil {
 			return nil, err
 		}
 		p.attach(ws)
 		return ws, nil
 	}
-	ws, err := hello(ctx, g.run.cfg.URL)
+	ws, err := wsclient.Hello(ctx, g.run.cfg.URL)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +86,7 @@ func (p *player) connect(ctx context.Context) (*websocket.Conn, error) {
 		m = protocol.ClientMsg{Kind: protocol.KindResume, ID: 2, Token: p.token}
 	}
 	p.mu.Unlock()
-	ans, err := request(ws, m, g.run)
+	ans, err := wsclient.Request(ws, m, g.run.countError)
 	if err != nil {
 		ws.Close()
 		return nil, err
@@ -116,65 +112,8 @@ func (p *player) attach(ws *websocket.Conn) {
 	p.g.track.present(int(seat))
 }
 
-// hello dials the server and greets it.
-func hello(ctx context.Context, u string) (*websocket.Conn, error) {
-	ws, _, err := dialer.DialContext(ctx, u, nil)
-	if err != nil {
-		return nil, err
-	}
-	ans, err := request(ws, protocol.ClientMsg{Kind: protocol.KindHello, ID: 1, V: protocol.Version}, nil)
-	if err != nil {
-		ws.Close()
-		return nil, err
-	}
-	if ans.Kind != protocol.KindWelcome {
-		ws.Close()
-		return nil, fmt.Errorf("hello answered %s", ans.Kind)
-	}
-	return ws, nil
-}
-
-// errCode is a protocol error answer.
-type errCode struct{ code protocol.Code }
-
-func (e errCode) Error() string { return "error " + string(e.code) }
-
-// request sends m and reads until its answer, skipping views; an error
-// answer is counted and returned as errCode.
-func request(ws *websocket.Conn, m protocol.ClientMsg, r *run) (protocol.ServerMsg, error) {
-	b, err := protocol.Encode(m)
-	if err != nil {
-		return protocol.ServerMsg{}, err
-	}
-	ws.SetWriteDeadline(time.Now().Add(answerWait))
-	if err := ws.WriteMessage(websocket.BinaryMessage, b); err != nil {
-		return protocol.ServerMsg{}, err
-	}
-	ws.SetReadDeadline(time.Now().Add(answerWait))
-	defer ws.SetReadDeadline(time.Time{})
-	for {
-		_, b, err := ws.ReadMessage()
-		if err != nil {
-			return protocol.ServerMsg{}, err
-		}
-		ans, err := protocol.DecodeServer(b)
-		if err != nil {
-			return protocol.ServerMsg{}, fmt.Errorf("undecodable answer to %s: %w", m.Kind, err)
-		}
-		if ans.Kind == protocol.KindError {
-			if r != nil {
-				r.st.errorf(string(ans.Error.Code))
-			}
-			if ans.Re == m.ID || ans.Re == 0 {
-				return ans, errCode{ans.Error.Code}
-			}
-			continue
-		}
-		if ans.Re == m.ID && ans.Kind != protocol.KindView {
-			return ans, nil
-		}
-	}
-}
+// countError counts an error answer by its code.
+func (r *run) countError(code protocol.Code) { r.st.errorf(string(code)) }
 
 // play runs the player until its game ends or ctx is done, coming back with
 // its token after every lost connection.
@@ -211,7 +150,7 @@ func (p *player) play(ctx context.Context, ws *websocket.Conn) {
 		var err error
 		ws, err = p.connect(ctx)
 		if err != nil {
-			var ec errCode
+			var ec wsclient.ErrCode
 			if errors.As(err, &ec) && !r.faults() {
 				return // counted; a refused seat will not come back
 			}
@@ -348,11 +287,7 @@ func (p *player) owes() bool {
 		phase, owes, serial := p.g.run.sched.at(p.last, int(p.seat))
 		return owes && (serial || p.sentPhase != phase+1)
 	}
-	v := p.view
-	if v == nil || p.last == p.blocked && p.blocked != 0 || !v.Room.Started || v.Room.Paused || v.Room.Over {
-		return false
-	}
-	return int(p.seat) < len(v.Room.Seats) && v.Room.Seats[p.seat].Pending
+	return !(p.last == p.blocked && p.blocked != 0) && wsclient.Owes(p.view, p.seat)
 }
 
 // maybeDecide starts the think timer if the seat owes a decision. p.mu held.
@@ -394,11 +329,8 @@ func (p *player) send(gen int) {
 		c.cmd = sim.Command{Kind: sim.CmdReady, Seat: p.seat}
 	} else {
 		g := p.view.Game
-		if p.seat == sim.Executive {
-			c.cmd = sim.PersonaMove(p.g.persona, r.scn, &g, p.rng)
-		} else {
-			c.cmd = sim.StyleMove(p.g.styles[(int(p.seat)-1)%len(p.g.styles)], r.scn, &g, p.rng)
-		}
+		style := p.g.styles[max(int(p.seat)-1, 0)%len(p.g.styles)]
+		c.cmd = wsclient.Move(p.seat, r.scn, &g, style, p.g.persona, p.rng)
 		p.nextID++
 		c.id = p.nextID + 100
 		var err error
@@ -411,7 +343,7 @@ func (p *player) send(gen int) {
 	p.inflight = &c
 	r.st.sent.Add(1)
 	r.st.cmdBytes.Add(int64(len(b)))
-	p.ws.SetWriteDeadline(time.Now().Add(answerWait))
+	p.ws.SetWriteDeadline(time.Now().Add(wsclient.Wait))
 	if err := p.ws.WriteMessage(websocket.BinaryMessage, b); err != nil {
 		return // the reader sees the broken connection and comes back
 	}

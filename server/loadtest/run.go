@@ -26,6 +26,7 @@ import (
 	"pushback/scenarios"
 	"pushback/server/protocol"
 	"pushback/server/store"
+	"pushback/server/wsclient"
 	"pushback/sim"
 )
 
@@ -373,8 +374,8 @@ func (r *run) conduct(ctx context.Context, i int, stopNew time.Time, sem chan st
 
 func shortErr(err error) string {
 	s := err.Error()
-	if ec, ok := err.(errCode); ok {
-		return string(ec.code)
+	if ec, ok := err.(wsclient.ErrCode); ok {
+		return string(ec.Code)
 	}
 	if i := strings.LastIndex(s, ": "); i >= 0 {
 		s = s[i+2:]
@@ -403,13 +404,13 @@ func (r *run) setup(ctx context.Context, slot int, rng *rand.Rand) (*game, []*we
 	if r.cfg.Baseline {
 		g.code = fmt.Sprintf("b%d", id)
 	} else {
-		ws, err := hello(ctx, r.cfg.URL)
+		ws, err := wsclient.Hello(ctx, r.cfg.URL)
 		if err != nil {
 			return nil, nil, err
 		}
 		fac = ws
-		ans, err := request(ws, protocol.ClientMsg{Kind: protocol.KindCreate, ID: 2, Create: &protocol.CreateRoom{
-			Scenario: r.cfg.Scenario, Executive: "human", Managers: r.cfg.Players - 1, Seed: r.cfg.Seed + uint64(id)}}, r)
+		ans, err := wsclient.Request(ws, protocol.ClientMsg{Kind: protocol.KindCreate, ID: 2, Create: &protocol.CreateRoom{
+			Scenario: r.cfg.Scenario, Executive: "human", Managers: r.cfg.Players - 1, Seed: r.cfg.Seed + uint64(id)}}, r.countError)
 		if err != nil {
 			ws.Close()
 			return nil, nil, err
@@ -447,7 +448,7 @@ func (r *run) setup(ctx context.Context, slot int, rng *rand.Rand) (*game, []*we
 		conns[i] = ws
 	}
 	if fac != nil {
-		_, err := request(fac, protocol.ClientMsg{Kind: protocol.KindStart, ID: 3}, r)
+		_, err := wsclient.Request(fac, protocol.ClientMsg{Kind: protocol.KindStart, ID: 3}, r.countError)
 		fac.Close()
 		fac = nil
 		if err != nil {

@@ -1,7 +1,9 @@
 // Package protocol holds the messages that travel between a Pushback client
 // and the server over one WebSocket, encoded with msgpack. It imports only
-// sim and msgpack so that the native client, the browser (wasm) client and
-// tests in any package can share it. README.md beside this file is the
+// sim, msgpack and its own subpackages (report: the debrief as data; text)
+// so that the native client, the browser (wasm) client and tests in any
+// package can share it; imports_test.go fails if it or the client reaches
+// into the server's other packages. README.md beside this file is the
 // manual: every message, field and error code, enough to write a client in
 // another language.
 package protocol
@@ -14,7 +16,7 @@ import (
 
 	"github.com/vmihailenco/msgpack/v5"
 
-	"pushback/server/debrief/report"
+	"pushback/server/protocol/report"
 	"pushback/sim"
 )
 

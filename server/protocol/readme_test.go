@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"pushback/server/debrief/report"
+	"pushback/server/protocol/report"
 	"pushback/sim"
 )
 

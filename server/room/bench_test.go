@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"pushback/server/protocol"
+	"pushback/server/wsclient"
 )
 
 // BenchmarkCommandRoundTrip is one decision of a solo manager over a real
@@ -13,25 +14,25 @@ import (
 func BenchmarkCommandRoundTrip(b *testing.B) {
 	s := startServer(b, Config{Rate: 1e9, Burst: 1 << 30}) // no rate limit: this client plays flat out
 	scn := loadScenario(b)
-	var p *player
+	var p *wsclient.Bot
 	newGame := func() {
-		c := dial(b, s.url)
-		j := c.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Solo: protocol.RoleManager, Name: "B"}}).Joined
-		p = &player{tclient: c, seat: j.Seat, rng: rand.New(rand.NewPCG(1, 1)), style: scn.Style("advocate")}
-		c.waitView(func(*protocol.View) bool { return true })
+		c := wsclient.Dial(b, s.url)
+		j := c.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Solo: protocol.RoleManager, Name: "B"}}).Joined
+		p = &wsclient.Bot{Client: c, Seat: j.Seat, Rng: rand.New(rand.NewPCG(1, 1)), Style: scn.Style("advocate")}
+		c.WaitView(func(*protocol.View) bool { return true })
 	}
 	newGame()
 	for b.Loop() {
-		cmd, ok := p.decide(scn)
+		cmd, ok := p.Decide(scn)
 		for !ok {
-			if p.view.Room.Over {
-				p.ws.Close()
+			if p.View.Room.Over {
+				p.WS.Close()
 				newGame()
-			} else if _, open := p.next(); !open {
+			} else if _, open := p.Next(); !open {
 				b.Fatal("the server closed the connection")
 			}
-			cmd, ok = p.decide(scn)
+			cmd, ok = p.Decide(scn)
 		}
-		p.must(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &cmd, Based: p.view.Game.Version})
+		p.Must(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &cmd, Based: p.View.Game.Version})
 	}
 }

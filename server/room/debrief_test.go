@@ -6,23 +6,17 @@ import (
 
 	"pushback/server/debrief"
 	"pushback/server/protocol"
+	"pushback/server/wsclient"
 )
 
 // waitDebrief reads until a debrief message arrives and returns it.
-func (c *tclient) waitDebrief() protocol.ServerMsg {
-	c.t.Helper()
-	for {
-		m, ok := c.next()
-		if !ok {
-			c.t.Fatal("connection closed before the debrief arrived")
-		}
-		if m.Kind == protocol.KindDebrief {
-			if m.Debrief == nil {
-				c.t.Fatal("a debrief message without its report")
-			}
-			return m
-		}
+func waitDebrief(c *wsclient.Client) protocol.ServerMsg {
+	c.T.Helper()
+	m := c.Until(func(m protocol.ServerMsg) bool { return m.Kind == protocol.KindDebrief })
+	if m.Debrief == nil {
+		c.T.Fatal("a debrief message without its report")
 	}
+	return m
 }
 
 // The debrief over real WebSockets: the facilitator may ask for the live
@@ -32,26 +26,26 @@ func (c *tclient) waitDebrief() protocol.ServerMsg {
 // freed and restored from the store.
 func TestDebriefMessages(t *testing.T) {
 	s := startServer(t, Config{})
-	fac := dial(t, s.url)
-	j := fac.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 3, Seed: 21}}).Joined
-	proj := dial(t, s.url)
-	proj.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Role: protocol.RoleProjector})
+	fac := wsclient.Dial(t, s.url)
+	j := fac.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 3, Seed: 21}}).Joined
+	proj := wsclient.Dial(t, s.url)
+	proj.Must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Role: protocol.RoleProjector})
 
 	// Before the start: a live report of nothing played yet, to the facilitator only.
-	live := fac.must(protocol.ClientMsg{Kind: protocol.KindDebrief})
+	live := fac.Must(protocol.ClientMsg{Kind: protocol.KindDebrief})
 	if live.Kind != protocol.KindDebrief || live.Debrief == nil || live.Debrief.Final || live.Debrief.Played != 0 {
 		t.Fatalf("live debrief: %+v", live)
 	}
 	if len(live.Debrief.Managers) != 3 || live.Debrief.Table != j.Code {
 		t.Fatalf("live debrief has %d managers, table %q", len(live.Debrief.Managers), live.Debrief.Table)
 	}
-	proj.fails(protocol.ClientMsg{Kind: protocol.KindDebrief}, protocol.CodeUnauthorized)
+	proj.Fails(protocol.ClientMsg{Kind: protocol.KindDebrief}, protocol.CodeUnauthorized)
 
 	// Bots play every seat: the game runs to its end on start.
-	fac.send(protocol.ClientMsg{Kind: protocol.KindStart}) // not must: the debrief comes before its ok
-	got := map[string]protocol.ServerMsg{"facilitator": fac.waitDebrief(), "projector": proj.waitDebrief()}
-	for _, c := range []*tclient{fac, proj} {
-		if v := c.waitView(func(v *protocol.View) bool { return v.Room.Over }); !v.Room.Over {
+	fac.Send(protocol.ClientMsg{Kind: protocol.KindStart}) // not must: the debrief comes before its ok
+	got := map[string]protocol.ServerMsg{"facilitator": waitDebrief(fac), "projector": waitDebrief(proj)}
+	for _, c := range []*wsclient.Client{fac, proj} {
+		if v := c.WaitView(func(v *protocol.View) bool { return v.Room.Over }); !v.Room.Over {
 			t.Fatal("no final view")
 		}
 	}
@@ -70,7 +64,7 @@ func TestDebriefMessages(t *testing.T) {
 		if m.Re != 0 {
 			t.Errorf("%s: the end-of-game debrief answers request %d; it is unasked", who, m.Re)
 		}
-		if !sameBytes(t, m.Debrief, want) {
+		if !wsclient.SameEncoding(t, m.Debrief, want) {
 			t.Errorf("%s: the debrief sent differs from debrief.Build of the stored game", who)
 		}
 		if len(m.Debrief.Managers) != 3 || len(m.Debrief.Managers[0].Meters) != want.Turns+1 || len(m.Debrief.Prompts) == 0 {
@@ -82,21 +76,21 @@ func TestDebriefMessages(t *testing.T) {
 	// Someone with only the code cannot join the finished game (its
 	// report holds every case text); a late screen of the facilitator's,
 	// resuming with the facilitator token, gets the report after its joined.
-	dial(t, s.url).fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Role: protocol.RoleObserver}, protocol.CodeGameOver)
-	late := dial(t, s.url)
-	late.must(protocol.ClientMsg{Kind: protocol.KindResume, Code: j.Code, Token: j.Facilitator})
-	if m := late.waitDebrief(); !sameBytes(t, m.Debrief, want) {
+	wsclient.Dial(t, s.url).Fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Role: protocol.RoleObserver}, protocol.CodeGameOver)
+	late := wsclient.Dial(t, s.url)
+	late.Must(protocol.ClientMsg{Kind: protocol.KindResume, Code: j.Code, Token: j.Facilitator})
+	if m := waitDebrief(late); !wsclient.SameEncoding(t, m.Debrief, want) {
 		t.Error("the late screen's debrief differs")
 	}
 	// The facilitator's request after the end answers with the final report.
-	if m := fac.must(protocol.ClientMsg{Kind: protocol.KindDebrief}); !sameBytes(t, m.Debrief, want) {
+	if m := fac.Must(protocol.ClientMsg{Kind: protocol.KindDebrief}); !wsclient.SameEncoding(t, m.Debrief, want) {
 		t.Error("the facilitator's requested debrief differs from the final one")
 	}
 
 	// Everyone leaves: the room is freed; the facilitator's resume restores
 	// it from the store, with the same report.
-	for _, c := range []*tclient{fac, proj, late} {
-		c.ws.Close()
+	for _, c := range []*wsclient.Client{fac, proj, late} {
+		c.WS.Close()
 	}
 	for i := 0; s.hub.inMemory(j.Code) != nil; i++ {
 		if i > 500 {
@@ -104,9 +98,9 @@ func TestDebriefMessages(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	back := dial(t, s.url)
-	back.must(protocol.ClientMsg{Kind: protocol.KindResume, Code: j.Code, Token: j.Facilitator})
-	if m := back.waitDebrief(); !sameBytes(t, m.Debrief, want) {
+	back := wsclient.Dial(t, s.url)
+	back.Must(protocol.ClientMsg{Kind: protocol.KindResume, Code: j.Code, Token: j.Facilitator})
+	if m := waitDebrief(back); !wsclient.SameEncoding(t, m.Debrief, want) {
 		t.Error("the debrief of the restored room differs")
 	}
 }

@@ -9,72 +9,73 @@ import (
 
 	"pushback/server/debrief"
 	"pushback/server/protocol"
+	"pushback/server/wsclient"
 	"pushback/sim"
 )
 
 // workshop is a room with a facilitator and four human players.
 type workshop struct {
-	fac     *tclient
+	fac     *wsclient.Client
 	code    string
 	facTok  string
-	players []*player
+	players []*wsclient.Bot
 }
 
 // newTable creates a workshop room with a human executive and three manager
 // seats, seats four people through join, and starts the game.
 func newTable(t *testing.T, s *server, scn *sim.Scenario, req protocol.CreateRoom) *workshop {
 	t.Helper()
-	fac := dial(t, s.url)
+	fac := wsclient.Dial(t, s.url)
 	req.Executive, req.Managers, req.Seed = "human", 3, 11
-	j := fac.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &req}).Joined
+	j := fac.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &req}).Joined
 	if j.Role != protocol.RoleFacilitator || len(j.Code) != CodeLen || len(j.Facilitator) < 22 {
 		t.Fatalf("create answered %+v", j)
 	}
 	tb := &workshop{fac: fac, code: j.Code, facTok: j.Facilitator}
 	styles := []string{"advocate", "firebrand", "yes-man"}
 	for i, role := range []string{protocol.RoleExecutive, protocol.RoleManager, protocol.RoleManager, protocol.RoleManager} {
-		c := dial(t, s.url)
-		jj := c.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: "Player " + string(rune('A'+i)), Role: role}).Joined
+		c := wsclient.Dial(t, s.url)
+		jj := c.Must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: "Player " + string(rune('A'+i)), Role: role}).Joined
 		if jj.Seat != sim.Seat(i) || len(jj.Token) < 22 || jj.Facilitator != "" {
 			t.Fatalf("join %d answered %+v", i, jj)
 		}
-		p := &player{tclient: c, seat: jj.Seat, rng: rand.New(rand.NewPCG(uint64(i), 3))}
+		p := &wsclient.Bot{Client: c, Seat: jj.Seat, Rng: rand.New(rand.NewPCG(uint64(i), 3))}
 		if i == 0 {
-			p.persona = &scn.Personas[0]
+			p.Persona = &scn.Personas[0]
 		} else {
-			p.style = scn.Style(styles[i-1])
+			p.Style = scn.Style(styles[i-1])
 		}
 		tb.players = append(tb.players, p)
 	}
-	fac.must(protocol.ClientMsg{Kind: protocol.KindStart})
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindStart})
 	for _, p := range tb.players {
-		p.waitView(func(v *protocol.View) bool { return v.Room.Started })
+		p.WaitView(func(v *protocol.View) bool { return v.Room.Started })
 	}
 	return tb
 }
 
 // step lets every player that owes a decision make it, each on the view it
 // has, then brings every client up to date. It reports whether anyone moved.
-func (tb *workshop) step(t *testing.T, scn *sim.Scenario, visit func(p *player) (sim.Command, bool)) bool {
+func (tb *workshop) step(t *testing.T, scn *sim.Scenario, visit func(p *wsclient.Bot) (sim.Command, bool)) bool {
 	t.Helper()
 	moved := false
 	for _, p := range tb.players {
-		if p.view.Room.Over {
+		if p.View.Room.Over {
 			return false
 		}
 		cmd, ok := visit(p)
 		if !ok {
-			cmd, ok = p.decide(scn)
+			cmd, ok = p.Decide(scn)
 		}
 		if !ok {
 			continue
 		}
-		p.must(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &cmd, Based: p.view.Game.Version})
-		v := p.view.Game.Version
+		p.Must(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &cmd, Based: p.View.Game.Version})
+		v := p.View.Game.Version
 		for _, q := range tb.players {
-			q.atLeast(v)
+			q.AtLeast(v)
 		}
-		tb.fac.atLeast(v)
+		tb.fac.AtLeast(v)
 		moved = true
 	}
 	return moved
@@ -88,30 +89,30 @@ func TestFullGameOverTheWire(t *testing.T) {
 	s := startServer(t, Config{})
 	scn := loadScenario(t)
 	tb := newTable(t, s, scn, protocol.CreateRoom{})
-	observer := dial(t, s.url)
-	observer.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: tb.code, Role: protocol.RoleProjector})
+	observer := wsclient.Dial(t, s.url)
+	observer.Must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: tb.code, Role: protocol.RoleProjector})
 
 	// The executive visits manager 1 in turn 2, so that the hidden-information
 	// check also sees a visit.
-	visit := func(p *player) (sim.Command, bool) {
-		g := &p.view.Game
-		if p.seat == sim.Executive && g.Phase == sim.PhaseMandate && g.Turn == 2 && g.Visit == 0 {
+	visit := func(p *wsclient.Bot) (sim.Command, bool) {
+		g := &p.View.Game
+		if p.Seat == sim.Executive && g.Phase == sim.PhaseMandate && g.Turn == 2 && g.Visit == 0 {
 			return sim.Command{Kind: sim.CmdVisit, Seat: sim.Executive, Target: 1}, true
 		}
 		return sim.Command{}, false
 	}
-	for i := 0; !tb.players[0].view.Room.Over; i++ {
-		if !tb.step(t, scn, visit) && !tb.players[0].view.Room.Over || i > 500 {
-			t.Fatalf("game stuck at %+v", tb.players[0].view.Game)
+	for i := 0; !tb.players[0].View.Room.Over; i++ {
+		if !tb.step(t, scn, visit) && !tb.players[0].View.Room.Over || i > 500 {
+			t.Fatalf("game stuck at %+v", tb.players[0].View.Game)
 		}
 	}
-	final := tb.fac.waitView(func(v *protocol.View) bool { return v.Room.Over })
+	final := tb.fac.WaitView(func(v *protocol.View) bool { return v.Room.Over })
 	if final.Game.Phase != sim.PhaseOver || final.Game.Scores == nil || len(final.Game.Scores.Managers) != 3 {
 		t.Fatalf("final view %+v", final.Game)
 	}
 	for _, p := range tb.players {
-		if v := p.waitView(func(v *protocol.View) bool { return v.Room.Over }); !sameBytes(t, v.Game.Scores, final.Game.Scores) {
-			t.Errorf("seat %d saw scores %v, facilitator %v", p.seat, v.Game.Scores, final.Game.Scores)
+		if v := p.WaitView(func(v *protocol.View) bool { return v.Room.Over }); !wsclient.SameEncoding(t, v.Game.Scores, final.Game.Scores) {
+			t.Errorf("seat %d saw scores %v, facilitator %v", p.Seat, v.Game.Scores, final.Game.Scores)
 		}
 	}
 
@@ -137,14 +138,14 @@ func TestFullGameOverTheWire(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := rp.State
-	if !sameBytes(t, st.View(sim.Facilitator), final.Game) {
+	if !wsclient.SameEncoding(t, st.View(sim.Facilitator), final.Game) {
 		t.Fatal("replay of the stored log differs from the game played")
 	}
 
-	checkHidden(t, sim.Facilitator, tb.fac.frames())
-	checkHidden(t, sim.Public, observer.frames())
+	checkHidden(t, sim.Facilitator, tb.fac.Frames())
+	checkHidden(t, sim.Public, observer.Frames())
 	for _, p := range tb.players {
-		checkHidden(t, p.seat, p.frames())
+		checkHidden(t, p.Seat, p.Frames())
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"pushback/scenarios"
 	"pushback/server/debrief"
 	"pushback/server/protocol"
+	"pushback/server/wsclient"
 	"pushback/sim"
 )
 
@@ -56,9 +57,9 @@ func TestHostingKinds(t *testing.T) {
 		}
 	}
 	s := startServer(t, Config{Scenarios: dir})
-	c := dial(t, s.url)
+	c := wsclient.Dial(t, s.url)
 
-	list := c.must(protocol.ClientMsg{Kind: protocol.KindScenarios}).Scenarios
+	list := c.Must(protocol.ClientMsg{Kind: protocol.KindScenarios}).Scenarios
 	var ids []string
 	for _, sc := range list {
 		ids = append(ids, fmt.Sprint(sc.ID, "/", sc.Trainer))
@@ -70,14 +71,14 @@ func TestHostingKinds(t *testing.T) {
 
 	// check: the broken file's problem at its line and column; a valid
 	// file describes its scenario.
-	ck := c.must(protocol.ClientMsg{Kind: protocol.KindCheck, Source: broken, File: "mine.yaml"}).Checked
+	ck := c.Must(protocol.ClientMsg{Kind: protocol.KindCheck, Source: broken, File: "mine.yaml"}).Checked
 	if ck.File != "mine.yaml" || len(ck.Problems) == 0 || ck.Problems[0].Line != line || ck.Problems[0].Column < 1 || ck.Scenario != nil {
 		t.Fatalf("check broken: %+v (want line %d)", ck, line)
 	}
-	if ck = c.must(protocol.ClientMsg{Kind: protocol.KindCheck, Source: broken, File: "../x/\u202eevil.yaml"}).Checked; ck.File != "scenario.yaml" {
+	if ck = c.Must(protocol.ClientMsg{Kind: protocol.KindCheck, Source: broken, File: "../x/\u202eevil.yaml"}).Checked; ck.File != "scenario.yaml" {
 		t.Fatalf("a hostile file name came back as %q", ck.File)
 	}
-	ck = c.must(protocol.ClientMsg{Kind: protocol.KindCheck, Source: trainerFile(t, "fresh"), File: "fresh.yaml"}).Checked
+	ck = c.Must(protocol.ClientMsg{Kind: protocol.KindCheck, Source: trainerFile(t, "fresh"), File: "fresh.yaml"}).Checked
 	if len(ck.Problems) != 0 || ck.Scenario == nil || ck.Scenario.ID != "fresh" || ck.Scenario.Title != "Our Own Workshop" || !ck.Scenario.Trainer {
 		t.Fatalf("check valid: %+v", ck)
 	}
@@ -85,37 +86,37 @@ func TestHostingKinds(t *testing.T) {
 	// Limits: a source over MaxScenario, and any other kind over MaxMessage,
 	// are refused with bad_message; the connection lives on.
 	big := bytes.Repeat([]byte("#"), protocol.MaxScenario+1)
-	r := c.req(protocol.ClientMsg{Kind: protocol.KindCheck, Source: big})
+	r := c.Req(protocol.ClientMsg{Kind: protocol.KindCheck, Source: big})
 	if r.Kind != protocol.KindError || r.Error.Code != protocol.CodeBadMessage || !strings.Contains(r.Error.Message, "64 KiB") {
 		t.Fatalf("oversize source: %+v %v", r, r.Error)
 	}
-	r = c.req(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Source: big}})
+	r = c.Req(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Source: big}})
 	if r.Kind != protocol.KindError || r.Error.Code != protocol.CodeBadMessage {
 		t.Fatalf("oversize create source: %+v", r)
 	}
-	r = c.req(protocol.ClientMsg{Kind: protocol.KindTables, Token: strings.Repeat("x", protocol.MaxMessage)})
+	r = c.Req(protocol.ClientMsg{Kind: protocol.KindTables, Token: strings.Repeat("x", protocol.MaxMessage)})
 	if r.Kind != protocol.KindError || r.Error.Code != protocol.CodeBadMessage || !strings.Contains(r.Error.Message, "exceeds") {
 		t.Fatalf("oversize tables frame: %+v %v", r, r.Error)
 	}
-	c.must(protocol.ClientMsg{Kind: protocol.KindScenarios})
+	c.Must(protocol.ClientMsg{Kind: protocol.KindScenarios})
 
 	// preview: one row per manager seat, PreviewGames games, the persona.
-	bal := c.must(protocol.ClientMsg{Kind: protocol.KindPreview, Create: &protocol.CreateRoom{Source: trainerFile(t, "fresh"),
+	bal := c.Must(protocol.ClientMsg{Kind: protocol.KindPreview, Create: &protocol.CreateRoom{Source: trainerFile(t, "fresh"),
 		Managers: 5, Styles: []string{"advocate"}}}).Balance
 	if bal.Scenario != "fresh" || bal.Games != PreviewGames || len(bal.Rows) != 5 || bal.Rows[0].Style != "advocate" ||
 		bal.Rows[1].Style != DefaultStyles[1] || bal.Persona == "" || bal.Rows[0].Trust <= 0 || bal.Rows[0].Resigned < 0 || bal.Rows[0].Resigned > 1 {
 		t.Fatalf("preview: %+v", bal)
 	}
-	c.fails(protocol.ClientMsg{Kind: protocol.KindPreview, Create: &protocol.CreateRoom{Executive: "nobody"}}, protocol.CodeBadCommand)
-	c.fails(protocol.ClientMsg{Kind: protocol.KindPreview, Create: &protocol.CreateRoom{Source: broken}}, protocol.CodeBadMessage)
+	c.Fails(protocol.ClientMsg{Kind: protocol.KindPreview, Create: &protocol.CreateRoom{Executive: "nobody"}}, protocol.CodeBadCommand)
+	c.Fails(protocol.ClientMsg{Kind: protocol.KindPreview, Create: &protocol.CreateRoom{Source: broken}}, protocol.CodeBadMessage)
 
 	// create: a broken upload names its first problem at line:column.
-	r = dial(t, s.url).req(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Source: broken, File: "mine.yaml"}})
+	r = wsclient.Dial(t, s.url).Req(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Source: broken, File: "mine.yaml"}})
 	if r.Kind != protocol.KindError || r.Error.Code != protocol.CodeBadMessage || !strings.Contains(r.Error.Message, fmt.Sprintf("mine.yaml:%d:", line)) {
 		t.Fatalf("create broken: %+v %v", r, r.Error)
 	}
 	// A valid upload plays, and the trainer's file by name.
-	j := dial(t, s.url).must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Source: trainerFile(t, "fresh"), File: "fresh.yaml", Managers: 6}}).Joined
+	j := wsclient.Dial(t, s.url).Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Source: trainerFile(t, "fresh"), File: "fresh.yaml", Managers: 6}}).Joined
 	if j.Scenario.ID != "fresh" || j.Scenario.Title != "Our Own Workshop" {
 		t.Fatalf("create upload: %+v", j.Scenario)
 	}
@@ -123,21 +124,21 @@ func TestHostingKinds(t *testing.T) {
 	if err != nil || sr.Scenario != "fresh" || !bytes.Equal(sr.Source, trainerFile(t, "fresh")) {
 		t.Fatalf("stored: %v %q", err, sr.Scenario)
 	}
-	j = dial(t, s.url).must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Scenario: "our-workshop"}}).Joined
+	j = wsclient.Dial(t, s.url).Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Scenario: "our-workshop"}}).Joined
 	if j.Scenario.ID != "our-workshop" {
 		t.Fatalf("create by name: %+v", j.Scenario)
 	}
-	dial(t, s.url).fails(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Scenario: "huge-one"}}, protocol.CodeBadCommand)
+	wsclient.Dial(t, s.url).Fails(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Scenario: "huge-one"}}, protocol.CodeBadCommand)
 }
 
 // Previews are bounded: one at a time per address (a second waits for
 // none and is refused), and the global slots are shared.
 func TestPreviewIsBounded(t *testing.T) {
 	s := startServer(t, Config{Previews: 1})
-	a, b := dial(t, s.url), dial(t, s.url)
+	a, b := wsclient.Dial(t, s.url), wsclient.Dial(t, s.url)
 	// Hold the only global slot, as a long preview elsewhere would.
 	s.hub.previewSlots <- struct{}{}
-	a.send(protocol.ClientMsg{Kind: protocol.KindPreview, ID: 7, Create: &protocol.CreateRoom{}})
+	a.Send(protocol.ClientMsg{Kind: protocol.KindPreview, ID: 7, Create: &protocol.CreateRoom{}})
 	// a's preview waits for the slot and holds its address's turn: b, from
 	// the same address, is refused at once.
 	for {
@@ -148,13 +149,13 @@ func TestPreviewIsBounded(t *testing.T) {
 			break
 		}
 	}
-	b.fails(protocol.ClientMsg{Kind: protocol.KindPreview, Create: &protocol.CreateRoom{}}, protocol.CodeRateLimited)
+	b.Fails(protocol.ClientMsg{Kind: protocol.KindPreview, Create: &protocol.CreateRoom{}}, protocol.CodeRateLimited)
 	// No slot frees within the wait: a is refused too.
-	if r := a.answer(7); r.Kind != protocol.KindError || r.Error.Code != protocol.CodeRateLimited {
+	if r := a.Answer(7); r.Kind != protocol.KindError || r.Error.Code != protocol.CodeRateLimited {
 		t.Fatalf("preview without a slot: %+v", r)
 	}
 	<-s.hub.previewSlots
-	if bal := b.must(protocol.ClientMsg{Kind: protocol.KindPreview, Create: &protocol.CreateRoom{}}).Balance; bal.Games != PreviewGames || len(bal.Rows) != 3 {
+	if bal := b.Must(protocol.ClientMsg{Kind: protocol.KindPreview, Create: &protocol.CreateRoom{}}).Balance; bal.Games != PreviewGames || len(bal.Rows) != 3 {
 		t.Fatalf("preview: %+v", bal)
 	}
 }
@@ -165,22 +166,22 @@ func TestPreviewIsBounded(t *testing.T) {
 // with a code moves a connection to another of the facilitator's tables.
 func TestSpreadAudienceAndMove(t *testing.T) {
 	s := startServer(t, Config{})
-	fac := dial(t, s.url)
-	ja := fac.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 1}}).Joined
+	fac := wsclient.Dial(t, s.url)
+	ja := fac.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 1}}).Joined
 	tok := ja.Facilitator
-	facB := dial(t, s.url)
-	codeB := facB.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 1, Facilitator: tok}}).Joined.Code
-	facC := dial(t, s.url)
-	codeC := facC.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 2, Facilitator: tok}}).Joined.Code
-	facC.must(protocol.ClientMsg{Kind: protocol.KindLock, On: true})
-	other := dial(t, s.url) // another trainer's table, with free seats
-	other.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 4}})
+	facB := wsclient.Dial(t, s.url)
+	codeB := facB.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 1, Facilitator: tok}}).Joined.Code
+	facC := wsclient.Dial(t, s.url)
+	codeC := facC.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 2, Facilitator: tok}}).Joined.Code
+	facC.Must(protocol.ClientMsg{Kind: protocol.KindLock, On: true})
+	other := wsclient.Dial(t, s.url) // another trainer's table, with free seats
+	other.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 4}})
 
 	join := func(name, code string) protocol.ServerMsg {
-		return dial(t, s.url).req(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Name: name, Role: protocol.RoleManager})
+		return wsclient.Dial(t, s.url).Req(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Name: name, Role: protocol.RoleManager})
 	}
-	anaC := dial(t, s.url)
-	if j := anaC.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: ja.Code, Name: "Ana", Role: protocol.RoleManager}).Joined; j.Code != ja.Code || j.Seat != 1 {
+	anaC := wsclient.Dial(t, s.url)
+	if j := anaC.Must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: ja.Code, Name: "Ana", Role: protocol.RoleManager}).Joined; j.Code != ja.Code || j.Seat != 1 {
 		t.Fatalf("Ana: %+v", j)
 	}
 	if j := join("Ben", ja.Code).Joined; j == nil || j.Code != codeB || j.Seat != 1 || j.Token == "" {
@@ -190,62 +191,62 @@ func TestSpreadAudienceAndMove(t *testing.T) {
 	if r := join("Cy", ja.Code); r.Kind != protocol.KindError || r.Error.Code != protocol.CodeRoomFull {
 		t.Fatalf("Cy: %+v", r)
 	}
-	if v := fac.waitView(func(v *protocol.View) bool { return v.Room.Turned == 1 }); v.Room.Audience {
+	if v := fac.WaitView(func(v *protocol.View) bool { return v.Room.Turned == 1 }); v.Room.Audience {
 		t.Fatalf("audience on a room created without it: %+v", v.Room)
 	}
-	obs := dial(t, s.url)
-	obs.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: ja.Code, Role: protocol.RoleObserver})
-	if v := obs.waitView(func(v *protocol.View) bool { return true }); v.Room.Turned != 0 {
+	obs := wsclient.Dial(t, s.url)
+	obs.Must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: ja.Code, Role: protocol.RoleObserver})
+	if v := obs.WaitView(func(v *protocol.View) bool { return true }); v.Room.Turned != 0 {
 		t.Fatalf("an observer sees turned %d", v.Room.Turned)
 	}
 
 	// An audience room seats the overflow as observers.
-	facD := dial(t, s.url)
-	codeD := facD.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 1, Facilitator: tok, Audience: true}}).Joined.Code
+	facD := wsclient.Dial(t, s.url)
+	codeD := facD.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 1, Facilitator: tok, Audience: true}}).Joined.Code
 	if j := join("Dee", codeD).Joined; j == nil || j.Code != codeD || j.Seat != 1 {
 		t.Fatalf("Dee: %+v", j)
 	}
 	if j := join("Eve", codeD).Joined; j == nil || j.Code != codeD || j.Role != protocol.RoleObserver || j.Token != "" {
 		t.Fatalf("Eve was not seated as audience: %+v", j)
 	}
-	if v := facD.waitView(func(v *protocol.View) bool { return len(v.Room.People) == 3 }); !v.Room.Audience || v.Room.Turned != 0 {
+	if v := facD.WaitView(func(v *protocol.View) bool { return len(v.Room.People) == 3 }); !v.Room.Audience || v.Room.Turned != 0 {
 		t.Fatalf("audience room: %+v", v.Room)
 	}
 
 	// assign with a code: Ana moves from A to C once C is unlocked.
-	v := fac.waitView(func(v *protocol.View) bool { return len(v.Room.People) >= 2 })
+	v := fac.WaitView(func(v *protocol.View) bool { return len(v.Room.People) >= 2 })
 	var ana int
 	for _, p := range v.Room.People {
 		if p.Name == "Ana" {
 			ana = p.Conn
 		}
 	}
-	fac.fails(protocol.ClientMsg{Kind: protocol.KindAssign, Conn: ana, Code: "ZZZZZZ"}, protocol.CodeBadMessage)
-	fac.fails(protocol.ClientMsg{Kind: protocol.KindAssign, Conn: 999, Code: codeC}, protocol.CodeBadMessage)
-	fac.fails(protocol.ClientMsg{Kind: protocol.KindAssign, Conn: ana, Code: codeC}, protocol.CodeRoomLocked)
-	if !fac.view.Room.Seats[1].Human {
+	fac.Fails(protocol.ClientMsg{Kind: protocol.KindAssign, Conn: ana, Code: "ZZZZZZ"}, protocol.CodeBadMessage)
+	fac.Fails(protocol.ClientMsg{Kind: protocol.KindAssign, Conn: 999, Code: codeC}, protocol.CodeBadMessage)
+	fac.Fails(protocol.ClientMsg{Kind: protocol.KindAssign, Conn: ana, Code: codeC}, protocol.CodeRoomLocked)
+	if !fac.View.Room.Seats[1].Human {
 		t.Fatal("a refused move took Ana's seat")
 	}
-	facC.must(protocol.ClientMsg{Kind: protocol.KindLock, On: false})
-	fac.must(protocol.ClientMsg{Kind: protocol.KindAssign, Conn: ana, Code: codeC})
-	for anaC.joined.Code != codeC {
-		anaC.next()
+	facC.Must(protocol.ClientMsg{Kind: protocol.KindLock, On: false})
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindAssign, Conn: ana, Code: codeC})
+	for anaC.Joined.Code != codeC {
+		anaC.Next()
 	}
-	if anaC.joined.Seat != 1 || anaC.joined.Role != protocol.RoleManager || anaC.joined.Token == "" {
-		t.Fatalf("Ana moved as %+v", anaC.joined)
+	if anaC.Joined.Seat != 1 || anaC.Joined.Role != protocol.RoleManager || anaC.Joined.Token == "" {
+		t.Fatalf("Ana moved as %+v", anaC.Joined)
 	}
-	vc := facC.waitView(func(v *protocol.View) bool { return v.Room.Seats[1].Human })
+	vc := facC.WaitView(func(v *protocol.View) bool { return v.Room.Seats[1].Human })
 	if vc.Room.Seats[1].Name != "Ana" {
 		t.Fatalf("table C after the move: %+v", vc.Room.Seats)
 	}
-	va := fac.waitView(func(v *protocol.View) bool { return !v.Room.Seats[1].Human })
+	va := fac.WaitView(func(v *protocol.View) bool { return !v.Room.Seats[1].Human })
 	if !va.Room.Seats[1].Bot {
 		t.Fatalf("table A after the move: %+v", va.Room.Seats)
 	}
 	// A player cannot move people.
-	pl := dial(t, s.url)
-	pl.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: ja.Code, Name: "Fay", Role: protocol.RoleManager})
-	pl.fails(protocol.ClientMsg{Kind: protocol.KindAssign, Conn: 1, Code: codeB}, protocol.CodeUnauthorized)
+	pl := wsclient.Dial(t, s.url)
+	pl.Must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: ja.Code, Name: "Fay", Role: protocol.RoleManager})
+	pl.Fails(protocol.ClientMsg{Kind: protocol.KindAssign, Conn: 1, Code: codeB}, protocol.CodeUnauthorized)
 }
 
 // Notices reach the right seats: pause, continue, inject (the event's
@@ -255,58 +256,58 @@ func TestSpreadAudienceAndMove(t *testing.T) {
 func TestNotices(t *testing.T) {
 	s := startServer(t, Config{})
 	scn := loadScenario(t)
-	fac := dial(t, s.url)
-	code := fac.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 3,
+	fac := wsclient.Dial(t, s.url)
+	code := fac.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 3,
 		Deadlines: protocol.Deadlines{Response: 600}}}).Joined.Code
-	ana, ben := dial(t, s.url), dial(t, s.url)
-	ana.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Name: "Ana", Role: protocol.RoleManager})
-	ben.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Name: "Ben", Role: protocol.RoleManager})
-	proj := dial(t, s.url)
-	proj.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Role: protocol.RoleProjector})
-	fac.must(protocol.ClientMsg{Kind: protocol.KindStart})
-	v := proj.waitView(func(v *protocol.View) bool { return v.Game.Phase == sim.PhaseResponse })
+	ana, ben := wsclient.Dial(t, s.url), wsclient.Dial(t, s.url)
+	ana.Must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Name: "Ana", Role: protocol.RoleManager})
+	ben.Must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Name: "Ben", Role: protocol.RoleManager})
+	proj := wsclient.Dial(t, s.url)
+	proj.Must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Role: protocol.RoleProjector})
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindStart})
+	v := proj.WaitView(func(v *protocol.View) bool { return v.Game.Phase == sim.PhaseResponse })
 	// The persona decided; the bot in seat 3 answered; Ana and Ben owe.
 	if v.Room.Waiting != 3 || v.Room.Answered != 1 || v.Room.Deadlines.Response != 600 {
 		t.Fatalf("answered %d of %d, deadlines %+v", v.Room.Answered, v.Room.Waiting, v.Room.Deadlines)
 	}
 
-	last := func(c *tclient, kind string) protocol.Notice {
+	last := func(c *wsclient.Client, kind string) protocol.Notice {
 		t.Helper()
-		v := c.waitView(func(v *protocol.View) bool {
+		v := c.WaitView(func(v *protocol.View) bool {
 			n := v.Room.Notices
 			return len(n) > 0 && n[len(n)-1].Kind == kind
 		})
 		return v.Room.Notices[len(v.Room.Notices)-1]
 	}
-	fac.must(protocol.ClientMsg{Kind: protocol.KindPause})
-	for _, c := range []*tclient{ana, ben, proj, fac} {
-		if n := last(c, protocol.NoticePaused); !n.Everyone || n.Text == "" || !c.view.Room.Paused {
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindPause})
+	for _, c := range []*wsclient.Client{ana, ben, proj, fac} {
+		if n := last(c, protocol.NoticePaused); !n.Everyone || n.Text == "" || !c.View.Room.Paused {
 			t.Fatalf("pause notice %+v", n)
 		}
 	}
-	fac.must(protocol.ClientMsg{Kind: protocol.KindExtend, Seconds: 60})
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindExtend, Seconds: 60})
 	last(ana, protocol.NoticeExtended)
-	fac.must(protocol.ClientMsg{Kind: protocol.KindContinue})
-	if n := last(ben, protocol.NoticeContinued); ben.view.Room.Paused || n.Text == "" {
-		t.Fatalf("continue: paused %v, %+v", ben.view.Room.Paused, n)
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindContinue})
+	if n := last(ben, protocol.NoticeContinued); ben.View.Room.Paused || n.Text == "" {
+		t.Fatalf("continue: paused %v, %+v", ben.View.Room.Paused, n)
 	}
 	ev := scn.Events[len(scn.Events)-1]
-	fac.must(protocol.ClientMsg{Kind: protocol.KindInject, Event: ev.ID})
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindInject, Event: ev.ID})
 	if n := last(proj, protocol.NoticeInjected); n.Text != ev.Title {
 		t.Fatalf("inject notice %+v, want %q", n, ev.Title)
 	}
 
 	// Ana's seat to a bot: Ana is told, Ben and the projector are not.
-	fac.must(protocol.ClientMsg{Kind: protocol.KindBot, Seat: seatp(1), On: true})
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindBot, Seat: seatp(1), On: true})
 	if n := last(ana, protocol.NoticeBot); n.Everyone || n.Seat != 1 {
 		t.Fatalf("bot notice %+v", n)
 	}
 	last(fac, protocol.NoticeBot)
-	fac.must(protocol.ClientMsg{Kind: protocol.KindBot, Seat: seatp(1), On: false})
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindBot, Seat: seatp(1), On: false})
 	last(ana, protocol.NoticeReturned)
-	for _, c := range []*tclient{ben, proj} {
-		c.atLeast(fac.view.Game.Version)
-		for _, n := range c.view.Room.Notices {
+	for _, c := range []*wsclient.Client{ben, proj} {
+		c.AtLeast(fac.View.Game.Version)
+		for _, n := range c.View.Room.Notices {
 			if n.Kind == protocol.NoticeBot || n.Kind == protocol.NoticeReturned {
 				t.Fatalf("a notice for seat 1 reached another: %+v", n)
 			}
@@ -314,20 +315,20 @@ func TestNotices(t *testing.T) {
 	}
 
 	// Skip while paused: the game moves on and is no longer paused.
-	fac.must(protocol.ClientMsg{Kind: protocol.KindPause})
-	fac.must(protocol.ClientMsg{Kind: protocol.KindSkip})
-	if n := last(ben, protocol.NoticeSkipped); ben.view.Room.Paused || n.Text == "" {
-		t.Fatalf("skip left the room paused: %+v", ben.view.Room)
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindPause})
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindSkip})
+	if n := last(ben, protocol.NoticeSkipped); ben.View.Room.Paused || n.Text == "" {
+		t.Fatalf("skip left the room paused: %+v", ben.View.Room)
 	}
-	if len(ben.view.Room.Notices) > noticesShown {
-		t.Fatalf("%d notices shown", len(ben.view.Room.Notices))
+	if len(ben.View.Room.Notices) > noticesShown {
+		t.Fatalf("%d notices shown", len(ben.View.Room.Notices))
 	}
-	fac.must(protocol.ClientMsg{Kind: protocol.KindPause})
-	fac.must(protocol.ClientMsg{Kind: protocol.KindEnd})
-	if n := last(ana, protocol.NoticeEnded); !ana.view.Room.Over || ana.view.Room.Paused || n.Text == "" {
-		t.Fatalf("end: %+v", ana.view.Room)
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindPause})
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindEnd})
+	if n := last(ana, protocol.NoticeEnded); !ana.View.Room.Over || ana.View.Room.Paused || n.Text == "" {
+		t.Fatalf("end: %+v", ana.View.Room)
 	}
-	fac.fails(protocol.ClientMsg{Kind: protocol.KindPause}, protocol.CodeGameOver)
+	fac.Fails(protocol.ClientMsg{Kind: protocol.KindPause}, protocol.CodeGameOver)
 }
 
 // The report calls people by the names they joined with, a bot seat by its
@@ -337,8 +338,8 @@ func TestNotices(t *testing.T) {
 func TestReportNamesPeople(t *testing.T) {
 	s := startServer(t, Config{})
 	scn := loadScenario(t)
-	fac := dial(t, s.url)
-	j := fac.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 3, Executive: "human",
+	fac := wsclient.Dial(t, s.url)
+	j := fac.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 3, Executive: "human",
 		Styles: []string{"advocate", "firebrand", "diplomat"}}}).Joined
 	names := []string{"Xena Boss", "Ana Lima", "Ben Okafor"}
 	for i, n := range names {
@@ -346,11 +347,11 @@ func TestReportNamesPeople(t *testing.T) {
 		if i == 0 {
 			role = protocol.RoleExecutive
 		}
-		dial(t, s.url).must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: n, Role: role})
+		wsclient.Dial(t, s.url).Must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: n, Role: role})
 	}
-	fac.must(protocol.ClientMsg{Kind: protocol.KindStart})
-	fac.must(protocol.ClientMsg{Kind: protocol.KindEnd})
-	rep := fac.must(protocol.ClientMsg{Kind: protocol.KindDebrief}).Debrief
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindStart})
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindEnd})
+	rep := fac.Must(protocol.ClientMsg{Kind: protocol.KindDebrief}).Debrief
 	bot := scn.Style("diplomat").Name + " (bot)"
 	if rep.Executive != names[0] || rep.Managers[0].Name != names[1] || rep.Managers[1].Name != names[2] || rep.Managers[2].Name != bot ||
 		rep.Managers[0].Style != "" || rep.Managers[2].Style != "diplomat" {

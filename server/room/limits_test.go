@@ -4,32 +4,33 @@ import (
 	"testing"
 
 	"pushback/server/protocol"
+	"pushback/server/wsclient"
 )
 
 // Rooms and connections per room are bounded.
 func TestLimits(t *testing.T) {
 	s := startServer(t, Config{MaxRooms: 1, MaxConns: 2})
-	a := dial(t, s.url)
-	code := a.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}}).Joined.Code
-	dial(t, s.url).fails(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}}, protocol.CodeTooManyRooms)
-	dial(t, s.url).must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Name: "one"})
-	dial(t, s.url).fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Name: "two"}, protocol.CodeRoomFull)
-	dial(t, s.url).fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Role: protocol.RoleProjector}, protocol.CodeRoomFull)
+	a := wsclient.Dial(t, s.url)
+	code := a.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}}).Joined.Code
+	wsclient.Dial(t, s.url).Fails(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}}, protocol.CodeTooManyRooms)
+	wsclient.Dial(t, s.url).Must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Name: "one"})
+	wsclient.Dial(t, s.url).Fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Name: "two"}, protocol.CodeRoomFull)
+	wsclient.Dial(t, s.url).Fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Role: protocol.RoleProjector}, protocol.CodeRoomFull)
 
 	// A finished game frees its place.
-	a.must(protocol.ClientMsg{Kind: protocol.KindEnd})
-	dial(t, s.url).must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}})
+	a.Must(protocol.ClientMsg{Kind: protocol.KindEnd})
+	wsclient.Dial(t, s.url).Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}})
 
 	// Requests that make no room.
-	c := dial(t, startServer(t, Config{}).url)
-	c.fails(protocol.ClientMsg{Kind: protocol.KindCreate}, protocol.CodeBadMessage)
+	c := wsclient.Dial(t, startServer(t, Config{}).url)
+	c.Fails(protocol.ClientMsg{Kind: protocol.KindCreate}, protocol.CodeBadMessage)
 	for _, req := range []protocol.CreateRoom{
 		{Managers: 9}, {Scenario: "no-such"}, {Executive: "no-such-persona"}, {Solo: "king"},
 		{Deadlines: protocol.Deadlines{Reveal: -1}}, {Styles: []string{"no-such-style"}},
 	} {
-		c.fails(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &req}, protocol.CodeBadCommand)
+		c.Fails(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &req}, protocol.CodeBadCommand)
 	}
-	c.fails(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Solo: protocol.RoleManager}}, protocol.CodeBadMessage) // no name
+	c.Fails(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Solo: protocol.RoleManager}}, protocol.CodeBadMessage) // no name
 }
 
 // A room code is 6 characters with nothing to misread.

@@ -9,19 +9,20 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 
 	"pushback/server/protocol"
+	"pushback/server/wsclient"
 	"pushback/sim"
 )
 
 // untilPhase lets p decide (persona or style) until the room leaves phase.
-func (p *player) playPhase(t *testing.T, scn *sim.Scenario, fac *tclient) {
+func playPhase(t *testing.T, p *wsclient.Bot, scn *sim.Scenario, fac *wsclient.Client) {
 	t.Helper()
 	for {
-		cmd, ok := p.decide(scn)
+		cmd, ok := p.Decide(scn)
 		if !ok {
 			return
 		}
-		p.must(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &cmd, Based: p.view.Game.Version})
-		fac.atLeast(p.view.Game.Version)
+		p.Must(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &cmd, Based: p.View.Game.Version})
+		fac.AtLeast(p.View.Game.Version)
 	}
 }
 
@@ -32,36 +33,36 @@ func TestDropAndResume(t *testing.T) {
 	scn := loadScenario(t)
 	tb := newTable(t, s, scn, protocol.CreateRoom{})
 	exec, m1, fac := tb.players[0], tb.players[1], tb.fac
-	exec.playPhase(t, scn, fac)
-	before := m1.waitView(func(v *protocol.View) bool { return v.Game.Phase == sim.PhaseResponse })
-	before = m1.atLeast(fac.view.Game.Version)
-	token := m1.joined.Token
-	m1.ws.Close()
-	tb.players[2].waitView(func(v *protocol.View) bool { return !v.Room.Seats[1].Connected })
+	playPhase(t, exec, scn, fac)
+	before := m1.WaitView(func(v *protocol.View) bool { return v.Game.Phase == sim.PhaseResponse })
+	before = m1.AtLeast(fac.View.Game.Version)
+	token := m1.Joined.Token
+	m1.WS.Close()
+	tb.players[2].WaitView(func(v *protocol.View) bool { return !v.Room.Seats[1].Connected })
 
-	back := dial(t, s.url)
-	j := back.must(protocol.ClientMsg{Kind: protocol.KindResume, Token: token}).Joined
+	back := wsclient.Dial(t, s.url)
+	j := back.Must(protocol.ClientMsg{Kind: protocol.KindResume, Token: token}).Joined
 	if j.Seat != 1 || j.Token != token || j.Code != tb.code || j.Role != protocol.RoleManager {
 		t.Fatalf("resume answered %+v", j)
 	}
-	got := back.waitView(func(*protocol.View) bool { return true })
-	if !sameBytes(t, got.Game, before.Game) {
+	got := back.WaitView(func(*protocol.View) bool { return true })
+	if !wsclient.SameEncoding(t, got.Game, before.Game) {
 		t.Fatalf("the view after resuming differs from the one before the drop")
 	}
 	if !got.Room.Seats[1].Connected || got.Room.Seats[1].Bot {
 		t.Fatalf("seat 1 after resume: %+v", got.Room.Seats[1])
 	}
-	tb.players[2].waitView(func(v *protocol.View) bool { return v.Room.Seats[1].Connected })
+	tb.players[2].WaitView(func(v *protocol.View) bool { return v.Room.Seats[1].Connected })
 	// The returned seat plays on.
-	m1.tclient = back
-	m1.playPhase(t, scn, fac)
+	m1.Client = back
+	playPhase(t, m1, scn, fac)
 
 	// A second connection resuming the same token takes the seat; the first
 	// is told so and closed, not kept as a copy.
-	third := dial(t, s.url)
-	third.must(protocol.ClientMsg{Kind: protocol.KindResume, Token: token})
-	back.waitError(protocol.CodeReplaced)
-	back.waitClosed()
+	third := wsclient.Dial(t, s.url)
+	third.Must(protocol.ClientMsg{Kind: protocol.KindResume, Token: token})
+	back.WaitError(protocol.CodeReplaced)
+	back.WaitClosed()
 }
 
 // A person away when the deadline passes: a bot plays the seat (and
@@ -73,18 +74,18 @@ func TestDeadlineBotAndHandBack(t *testing.T) {
 	tb := newTable(t, s, scn, protocol.CreateRoom{Deadlines: protocol.Deadlines{Response: 1},
 		Styles: []string{"firebrand", "firebrand", "firebrand"}})
 	exec, m1, m2, fac := tb.players[0], tb.players[1], tb.players[2], tb.fac
-	token := m1.joined.Token
-	m1.ws.Close()
-	fac.waitView(func(v *protocol.View) bool { return !v.Room.Seats[1].Connected })
+	token := m1.Joined.Token
+	m1.WS.Close()
+	fac.WaitView(func(v *protocol.View) bool { return !v.Room.Seats[1].Connected })
 
-	g := exec.view.Game
-	exec.must(protocol.ClientMsg{Kind: protocol.KindCommand, Based: g.Version, Command: &sim.Command{
+	g := exec.View.Game
+	exec.Must(protocol.ClientMsg{Kind: protocol.KindCommand, Based: g.Version, Command: &sim.Command{
 		Kind: sim.CmdMandate, Seat: 0, Card: scn.Mandates[g.Hand[0]].ID}})
-	v := fac.waitView(func(v *protocol.View) bool { return v.Game.Phase == sim.PhaseResponse })
+	v := fac.WaitView(func(v *protocol.View) bool { return v.Game.Phase == sim.PhaseResponse })
 	if v.Room.Deadline == 0 || v.Room.Now == 0 {
 		t.Fatalf("response phase without a deadline: %+v", v.Room)
 	}
-	v = fac.waitView(func(v *protocol.View) bool { return v.Game.Phase > sim.PhaseResponse })
+	v = fac.WaitView(func(v *protocol.View) bool { return v.Game.Phase > sim.PhaseResponse })
 	if s1 := v.Room.Seats[1]; !s1.Bot || !s1.Human || s1.Connected {
 		t.Fatalf("after the deadline seat 1 is %+v", s1)
 	}
@@ -99,11 +100,11 @@ func TestDeadlineBotAndHandBack(t *testing.T) {
 	if v.Game.Phase != sim.PhaseRuling {
 		t.Fatalf("phase %s, want ruling", v.Game.Phase)
 	}
-	m2.waitView(func(v *protocol.View) bool { return v.Room.Seats[1].Bot }) // everyone sees it
+	m2.WaitView(func(v *protocol.View) bool { return v.Room.Seats[1].Bot }) // everyone sees it
 
-	again := dial(t, s.url)
-	again.must(protocol.ClientMsg{Kind: protocol.KindResume, Token: token})
-	v = again.waitView(func(*protocol.View) bool { return true })
+	again := wsclient.Dial(t, s.url)
+	again.Must(protocol.ClientMsg{Kind: protocol.KindResume, Token: token})
+	v = again.WaitView(func(*protocol.View) bool { return true })
 	if s1 := v.Room.Seats[1]; s1.Bot || !s1.Connected {
 		t.Fatalf("after returning seat 1 is %+v", s1)
 	}
@@ -112,16 +113,16 @@ func TestDeadlineBotAndHandBack(t *testing.T) {
 	if n := v.Room.Notices; len(n) != 1 || n[0].Kind != protocol.NoticeBot || n[0].Seat != 1 || n[0].Everyone {
 		t.Fatalf("notices after returning: %+v", n)
 	}
-	if n := m2.view.Room.Notices; len(n) != 0 {
+	if n := m2.View.Room.Notices; len(n) != 0 {
 		t.Fatalf("another seat was told: %+v", n)
 	}
-	exec.waitView(func(v *protocol.View) bool { return v.Game.Phase == sim.PhaseRuling })
-	exec.playPhase(t, scn, fac)
-	v = again.waitView(func(v *protocol.View) bool { return v.Game.Phase == sim.PhaseReveal })
+	exec.WaitView(func(v *protocol.View) bool { return v.Game.Phase == sim.PhaseRuling })
+	playPhase(t, exec, scn, fac)
+	v = again.WaitView(func(v *protocol.View) bool { return v.Game.Phase == sim.PhaseReveal })
 	if !v.Room.Seats[1].Pending {
 		t.Fatal("a bot readied the returned person's seat")
 	}
-	again.must(protocol.ClientMsg{Kind: protocol.KindCommand, Based: v.Game.Version, Command: &sim.Command{Kind: sim.CmdReady, Seat: 1}})
+	again.Must(protocol.ClientMsg{Kind: protocol.KindCommand, Based: v.Game.Version, Command: &sim.Command{Kind: sim.CmdReady, Seat: 1}})
 }
 
 // A solo game: one request creates and starts it; the persona and the bot
@@ -131,10 +132,10 @@ func TestSoloGames(t *testing.T) {
 	scn := loadScenario(t)
 	for _, role := range []string{protocol.RoleManager, protocol.RoleExecutive} {
 		t.Run(role, func(t *testing.T) {
-			c := dial(t, s.url)
-			j := c.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Solo: role, Name: "Solo"}}).Joined
-			p := &player{tclient: c, seat: j.Seat, rng: rand.New(rand.NewPCG(1, 2)), persona: &scn.Personas[0], style: scn.Style("advocate")}
-			v := c.waitView(func(*protocol.View) bool { return true })
+			c := wsclient.Dial(t, s.url)
+			j := c.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Solo: role, Name: "Solo"}}).Joined
+			p := &wsclient.Bot{Client: c, Seat: j.Seat, Rng: rand.New(rand.NewPCG(1, 2)), Persona: &scn.Personas[0], Style: scn.Style("advocate")}
+			v := c.WaitView(func(*protocol.View) bool { return true })
 			if !v.Room.Started || len(j.Token) < 22 || j.Facilitator == "" {
 				t.Fatalf("solo %s: joined %+v, room %+v", role, j, v.Room)
 			}
@@ -151,20 +152,20 @@ func TestSoloGames(t *testing.T) {
 				t.Fatalf("solo manager has %d seats, want the executive and 4 managers", len(v.Room.Seats))
 			}
 			sent := 0
-			for i := 0; !c.view.Room.Over; i++ {
+			for i := 0; !c.View.Room.Over; i++ {
 				if i > 500 {
 					t.Fatal("solo game stuck")
 				}
-				if cmd, ok := p.decide(scn); ok {
-					p.must(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &cmd, Based: c.view.Game.Version})
+				if cmd, ok := p.Decide(scn); ok {
+					p.Must(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &cmd, Based: c.View.Game.Version})
 					sent++
 				} else {
-					c.next()
+					c.Next()
 				}
 			}
 			// At least a decision and a ready in every turn were the person's.
-			if c.view.Game.Scores == nil || sent < 2*scn.Turns {
-				t.Fatalf("game over with scores %v after %d decisions of the person", c.view.Game.Scores, sent)
+			if c.View.Game.Scores == nil || sent < 2*scn.Turns {
+				t.Fatalf("game over with scores %v after %d decisions of the person", c.View.Game.Scores, sent)
 			}
 		})
 	}
@@ -179,20 +180,20 @@ func TestBadInput(t *testing.T) {
 	exec, m1, fac := tb.players[0], tb.players[1], tb.fac
 
 	// Room B: a solo game that must go on undisturbed.
-	solo := dial(t, s.url)
-	sj := solo.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Solo: protocol.RoleManager, Name: "B"}}).Joined
-	bp := &player{tclient: solo, seat: sj.Seat, rng: rand.New(rand.NewPCG(5, 5)), style: scn.Style("diplomat")}
-	solo.waitView(func(*protocol.View) bool { return true })
+	solo := wsclient.Dial(t, s.url)
+	sj := solo.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Solo: protocol.RoleManager, Name: "B"}}).Joined
+	bp := &wsclient.Bot{Client: solo, Seat: sj.Seat, Rng: rand.New(rand.NewPCG(5, 5)), Style: scn.Style("diplomat")}
+	solo.WaitView(func(*protocol.View) bool { return true })
 	bMoves := 0
 	keepPlaying := func() {
 		t.Helper()
-		for !solo.view.Room.Over {
-			cmd, ok := bp.decide(scn)
+		for !solo.View.Room.Over {
+			cmd, ok := bp.Decide(scn)
 			if !ok {
-				solo.next()
+				solo.Next()
 				continue
 			}
-			bp.must(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &cmd, Based: solo.view.Game.Version})
+			bp.Must(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &cmd, Based: solo.View.Game.Version})
 			bMoves++
 			return
 		}
@@ -223,51 +224,51 @@ func TestBadInput(t *testing.T) {
 		{"not a map", enc([]string{"hello"})},
 		{"empty", nil},
 	}
-	probe := dial(t, s.url)
+	probe := wsclient.Dial(t, s.url)
 	for _, f := range frames {
-		probe.sendRaw(f.b)
-		probe.waitError(protocol.CodeBadMessage)
+		probe.SendRaw(f.b)
+		probe.WaitError(protocol.CodeBadMessage)
 		keepPlaying()
 	}
 	// The connection survived all of it.
-	probe.must(protocol.ClientMsg{Kind: protocol.KindHello, V: protocol.Version})
+	probe.Must(protocol.ClientMsg{Kind: protocol.KindHello, V: protocol.Version})
 
 	t.Run("text frame", func(t *testing.T) {
-		c := dial(t, s.url)
-		c.ws.WriteMessage(websocket.TextMessage, []byte(`{"kind":"hello"}`))
-		c.waitError(protocol.CodeBadMessage)
+		c := wsclient.Dial(t, s.url)
+		c.WS.WriteMessage(websocket.TextMessage, []byte(`{"kind":"hello"}`))
+		c.WaitError(protocol.CodeBadMessage)
 	})
 	t.Run("before hello", func(t *testing.T) {
-		c := dialRaw(t, s.url)
-		c.fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: tb.code, Name: "x"}, protocol.CodeBadMessage)
+		c := wsclient.DialRaw(t, s.url)
+		c.Fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: tb.code, Name: "x"}, protocol.CodeBadMessage)
 	})
 	t.Run("version mismatch", func(t *testing.T) {
-		c := dialRaw(t, s.url)
-		c.fails(protocol.ClientMsg{Kind: protocol.KindHello, V: protocol.Version + 1}, protocol.CodeVersion)
-		c.waitClosed()
+		c := wsclient.DialRaw(t, s.url)
+		c.Fails(protocol.ClientMsg{Kind: protocol.KindHello, V: protocol.Version + 1}, protocol.CodeVersion)
+		c.WaitClosed()
 	})
 	t.Run("oversize frame", func(t *testing.T) {
-		c := dial(t, s.url)
-		c.sendRaw(bytes.Repeat([]byte{0xc0}, protocol.MaxUpload+1))
-		c.waitClosed()
+		c := wsclient.Dial(t, s.url)
+		c.SendRaw(bytes.Repeat([]byte{0xc0}, protocol.MaxUpload+1))
+		c.WaitClosed()
 	})
 	keepPlaying()
 	t.Run("flood", func(t *testing.T) {
-		c := dial(t, s.url)
+		c := wsclient.Dial(t, s.url)
 		hello, _ := protocol.Encode(protocol.ClientMsg{Kind: protocol.KindHello, V: protocol.Version})
 		for range 300 {
-			if c.ws.WriteMessage(websocket.BinaryMessage, hello) != nil {
+			if c.WS.WriteMessage(websocket.BinaryMessage, hello) != nil {
 				break
 			}
 		}
-		c.waitError(protocol.CodeRateLimited)
-		c.waitClosed()
+		c.WaitError(protocol.CodeRateLimited)
+		c.WaitClosed()
 	})
 	keepPlaying()
 
 	// Game rules, in room A's response phase.
-	exec.playPhase(t, scn, fac)
-	v := m1.waitView(func(v *protocol.View) bool { return v.Game.Phase == sim.PhaseResponse })
+	playPhase(t, exec, scn, fac)
+	v := m1.WaitView(func(v *protocol.View) bool { return v.Game.Phase == sim.PhaseResponse })
 	cmd := func(c sim.Command, based uint64) protocol.ClientMsg {
 		return protocol.ClientMsg{Kind: protocol.KindCommand, Command: &c, Based: based}
 	}
@@ -288,55 +289,55 @@ func TestBadInput(t *testing.T) {
 		{"a second room on one connection", protocol.ClientMsg{Kind: protocol.KindJoin, Code: tb.code, Name: "again"}, protocol.CodeBadMessage},
 	}
 	for _, c := range cases {
-		m1.fails(c.msg, c.code)
+		m1.Fails(c.msg, c.code)
 		keepPlaying()
 	}
 	// A rejected command changed nothing: the same seat answers normally.
-	m1.playPhase(t, scn, fac)
+	playPhase(t, m1, scn, fac)
 
 	// Joining: unknown code, a locked room.
-	c := dial(t, s.url)
-	c.fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: tb.code, Name: "late", Role: protocol.RoleManager}, protocol.CodeRoomFull)
-	c.fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: tb.code, Name: "late", Role: protocol.RoleExecutive}, protocol.CodeRoomFull)
-	c.fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: tb.code, Name: "", Role: protocol.RoleManager}, protocol.CodeBadMessage)
-	c.fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: tb.code, Name: "x", Role: "king"}, protocol.CodeBadMessage)
-	c.fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: "ZZZZZZ", Name: "x"}, protocol.CodeUnknownRoom)
-	c.fails(protocol.ClientMsg{Kind: protocol.KindResume, Token: "not-a-token"}, protocol.CodeUnauthorized)
-	c.fails(protocol.ClientMsg{Kind: protocol.KindTables, Token: "not-a-token"}, protocol.CodeUnauthorized)
-	fac.must(protocol.ClientMsg{Kind: protocol.KindLock, On: true})
-	c.fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: tb.code, Name: "x", Role: protocol.RoleObserver}, protocol.CodeRoomLocked)
-	fac.must(protocol.ClientMsg{Kind: protocol.KindLock, On: false})
-	c.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: tb.code, Name: "x", Role: protocol.RoleObserver})
-	c.fails(cmd(sim.Command{Kind: sim.CmdReady, Seat: -2}, 0), protocol.CodeNotYourSeat)
+	c := wsclient.Dial(t, s.url)
+	c.Fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: tb.code, Name: "late", Role: protocol.RoleManager}, protocol.CodeRoomFull)
+	c.Fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: tb.code, Name: "late", Role: protocol.RoleExecutive}, protocol.CodeRoomFull)
+	c.Fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: tb.code, Name: "", Role: protocol.RoleManager}, protocol.CodeBadMessage)
+	c.Fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: tb.code, Name: "x", Role: "king"}, protocol.CodeBadMessage)
+	c.Fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: "ZZZZZZ", Name: "x"}, protocol.CodeUnknownRoom)
+	c.Fails(protocol.ClientMsg{Kind: protocol.KindResume, Token: "not-a-token"}, protocol.CodeUnauthorized)
+	c.Fails(protocol.ClientMsg{Kind: protocol.KindTables, Token: "not-a-token"}, protocol.CodeUnauthorized)
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindLock, On: true})
+	c.Fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: tb.code, Name: "x", Role: protocol.RoleObserver}, protocol.CodeRoomLocked)
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindLock, On: false})
+	c.Must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: tb.code, Name: "x", Role: protocol.RoleObserver})
+	c.Fails(cmd(sim.Command{Kind: sim.CmdReady, Seat: -2}, 0), protocol.CodeNotYourSeat)
 
 	// Not started, and over.
-	fresh := dial(t, s.url)
-	code := fresh.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Executive: "human"}}).Joined.Code
-	e := dial(t, s.url)
-	e.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Name: "E", Role: protocol.RoleExecutive})
+	fresh := wsclient.Dial(t, s.url)
+	code := fresh.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Executive: "human"}}).Joined.Code
+	e := wsclient.Dial(t, s.url)
+	e.Must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Name: "E", Role: protocol.RoleExecutive})
 	mandate := cmd(sim.Command{Kind: sim.CmdMandate, Seat: 0, Card: scn.Mandates[0].ID}, 0)
-	e.fails(mandate, protocol.CodeNotStarted)
-	fresh.must(protocol.ClientMsg{Kind: protocol.KindEnd})
-	e.fails(mandate, protocol.CodeGameOver)
-	fresh.fails(protocol.ClientMsg{Kind: protocol.KindSkip}, protocol.CodeGameOver)
+	e.Fails(mandate, protocol.CodeNotStarted)
+	fresh.Must(protocol.ClientMsg{Kind: protocol.KindEnd})
+	e.Fails(mandate, protocol.CodeGameOver)
+	fresh.Fails(protocol.ClientMsg{Kind: protocol.KindSkip}, protocol.CodeGameOver)
 
-	for !solo.view.Room.Over {
+	for !solo.View.Room.Over {
 		keepPlaying()
 	}
-	if solo.view.Game.Scores == nil || bMoves < 2*scn.Turns {
-		t.Fatalf("room B finished with scores %v after %d moves of its player", solo.view.Game.Scores, bMoves)
+	if solo.View.Game.Scores == nil || bMoves < 2*scn.Turns {
+		t.Fatalf("room B finished with scores %v after %d moves of its player", solo.View.Game.Scores, bMoves)
 	}
 }
 
 // Wrong codes and tokens from one address are throttled.
 func TestCodeGuessingIsThrottled(t *testing.T) {
 	s := startServer(t, Config{GuessBurst: 3, GuessRate: 0.01})
-	c := dial(t, s.url)
+	c := wsclient.Dial(t, s.url)
 	for range 3 {
-		c.fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: "ZZZZZZ", Name: "x"}, protocol.CodeUnknownRoom)
+		c.Fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: "ZZZZZZ", Name: "x"}, protocol.CodeUnknownRoom)
 	}
-	c.fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: "ZZZZZZ", Name: "x"}, protocol.CodeRateLimited)
-	c.fails(protocol.ClientMsg{Kind: protocol.KindResume, Token: "guess"}, protocol.CodeRateLimited)
+	c.Fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: "ZZZZZZ", Name: "x"}, protocol.CodeRateLimited)
+	c.Fails(protocol.ClientMsg{Kind: protocol.KindResume, Token: "guess"}, protocol.CodeRateLimited)
 }
 
 // A full send queue evicts the client instead of blocking the room.

@@ -16,6 +16,7 @@ import (
 
 	"pushback/server/protocol"
 	"pushback/server/store"
+	"pushback/server/wsclient"
 	"pushback/sim"
 )
 
@@ -26,14 +27,14 @@ func loopDialer(a, b, c byte) *websocket.Dialer {
 }
 
 // dialFrom connects from a loopback address and says hello.
-func dialFrom(t testing.TB, url string, d *websocket.Dialer) *tclient {
+func dialFrom(t testing.TB, url string, d *websocket.Dialer) *wsclient.Client {
 	t.Helper()
 	ws, _, err := d.Dial(url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := wrap(t, ws)
-	if m := c.req(protocol.ClientMsg{Kind: protocol.KindHello, V: protocol.Version}); m.Kind != protocol.KindWelcome {
+	c := wsclient.Wrap(t, ws)
+	if m := c.Req(protocol.ClientMsg{Kind: protocol.KindHello, V: protocol.Version}); m.Kind != protocol.KindWelcome {
 		t.Fatalf("hello answered with %+v", m)
 	}
 	return c
@@ -49,7 +50,7 @@ func TestAnonymousCreatesCannotFillTheServer(t *testing.T) {
 	var codes []string
 	for i := range 500 {
 		c := dialFrom(t, s.url, loopDialer(0, 0, byte(10+i%10)))
-		r := c.req(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}})
+		r := c.Req(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}})
 		switch {
 		case r.Kind == protocol.KindJoined:
 			made++
@@ -57,7 +58,7 @@ func TestAnonymousCreatesCannotFillTheServer(t *testing.T) {
 		case r.Error == nil || r.Error.Code != protocol.CodeRateLimited:
 			t.Fatalf("create %d: %+v", i, r)
 		}
-		c.ws.Close()
+		c.WS.Close()
 	}
 	if made > 200 {
 		t.Fatalf("%d of 500 anonymous creates from ten addresses made a room", made)
@@ -66,7 +67,7 @@ func TestAnonymousCreatesCannotFillTheServer(t *testing.T) {
 	// room every 2 s), but is never told the server is full.
 	trainer := dialFrom(t, s.url, loopDialer(0, 0, 200))
 	for i := 0; ; i++ {
-		r := trainer.req(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}})
+		r := trainer.Req(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}})
 		if r.Kind == protocol.KindJoined {
 			break
 		}
@@ -88,7 +89,7 @@ func TestAnonymousCreatesCannotFillTheServer(t *testing.T) {
 	if n := s2.hub.Rooms(); n != 0 {
 		t.Fatalf("%d abandoned lobbies restored at start", n)
 	}
-	dial(t, s2.url).must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: codes[0], Name: "Late"})
+	wsclient.Dial(t, s2.url).Must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: codes[0], Name: "Late"})
 }
 
 // Point 2: 300 resumes of one seat token, from several addresses, leave
@@ -98,21 +99,21 @@ func TestResumeFloodReplacesTheSeat(t *testing.T) {
 	s := startServer(t, Config{MaxConns: 16})
 	scn := loadScenario(t)
 	tb := newTable(t, s, scn, protocol.CreateRoom{})
-	token := tb.players[1].joined.Token
-	var last *tclient
+	token := tb.players[1].Joined.Token
+	var last *wsclient.Client
 	for i := range 300 {
 		c := dialFrom(t, s.url, loopDialer(0, 1, byte(1+i%10)))
-		if r := c.req(protocol.ClientMsg{Kind: protocol.KindResume, Token: token}); r.Kind != protocol.KindJoined {
+		if r := c.Req(protocol.ClientMsg{Kind: protocol.KindResume, Token: token}); r.Kind != protocol.KindJoined {
 			t.Fatalf("resume %d: %+v", i, r.Error)
 		}
 		if last != nil {
-			last.waitClosed()
+			last.WaitClosed()
 		}
 		last = c
 	}
 	var n int
-	tb.fac.req(protocol.ClientMsg{Kind: protocol.KindLock, On: false}) // a fresh view
-	v := tb.fac.waitView(func(v *protocol.View) bool {
+	tb.fac.Req(protocol.ClientMsg{Kind: protocol.KindLock, On: false}) // a fresh view
+	v := tb.fac.WaitView(func(v *protocol.View) bool {
 		n = len(v.Room.People)
 		return n <= 16 && v.Room.Seats[1].Connected
 	})
@@ -125,7 +126,7 @@ func TestResumeFloodReplacesTheSeat(t *testing.T) {
 		}
 	}
 	// Each resume cost a bystander a few frames, not one per copy.
-	if got := len(tb.players[2].frames()); got > 4*300+50 {
+	if got := len(tb.players[2].Frames()); got > 4*300+50 {
 		t.Errorf("a bystander received %d frames during 300 resumes", got)
 	}
 }
@@ -134,17 +135,17 @@ func TestResumeFloodReplacesTheSeat(t *testing.T) {
 // kept in memory. The disk-full case against the binary is in server/.
 func TestUnsavedSeatChangeIsRefused(t *testing.T) {
 	s := startServer(t, Config{})
-	fac := dial(t, s.url)
-	j := fac.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}}).Joined
+	fac := wsclient.Dial(t, s.url)
+	j := fac.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}}).Joined
 	// The store's writes fail from now on: the database is closed under the room.
 	s.st.Close()
-	fac.fails(protocol.ClientMsg{Kind: protocol.KindLock, On: true}, protocol.CodeInternal)
-	fac.fails(protocol.ClientMsg{Kind: protocol.KindStart}, protocol.CodeInternal)
-	p := dial(t, s.url)
-	p.fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: "Ada"}, protocol.CodeInternal)
-	v := fac.waitView(func(*protocol.View) bool { return true })
-	fac.req(protocol.ClientMsg{Kind: protocol.KindContinue}) // an order that changes nothing: a fresh view
-	v = fac.waitView(func(x *protocol.View) bool { return x != v })
+	fac.Fails(protocol.ClientMsg{Kind: protocol.KindLock, On: true}, protocol.CodeInternal)
+	fac.Fails(protocol.ClientMsg{Kind: protocol.KindStart}, protocol.CodeInternal)
+	p := wsclient.Dial(t, s.url)
+	p.Fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: "Ada"}, protocol.CodeInternal)
+	v := fac.WaitView(func(*protocol.View) bool { return true })
+	fac.Req(protocol.ClientMsg{Kind: protocol.KindContinue}) // an order that changes nothing: a fresh view
+	v = fac.WaitView(func(x *protocol.View) bool { return x != v })
 	if v.Room.Locked || v.Room.Started || v.Room.Seats[1].Human {
 		t.Fatalf("refused changes are in the room: locked %v started %v seat 1 %+v", v.Room.Locked, v.Room.Started, v.Room.Seats[1])
 	}
@@ -170,7 +171,7 @@ func TestConnectionCaps(t *testing.T) {
 	if _, resp, err := loopDialer(0, 2, 3).Dial(s.url, nil); err == nil || resp == nil || resp.StatusCode != 503 {
 		t.Fatalf("a connection past the server's cap: %v %v", resp, err)
 	}
-	silent.SetReadDeadline(time.Now().Add(waitFor))
+	silent.SetReadDeadline(time.Now().Add(wsclient.Wait))
 	for {
 		if _, _, err := silent.ReadMessage(); err != nil {
 			if ne, ok := err.(net.Error); ok && ne.Timeout() {
@@ -205,20 +206,20 @@ func TestGuessingBudgets(t *testing.T) {
 	s := startServer(t, Config{GuessBurst: 3, GuessRate: 0.001, GlobalGuessRate: 0.001})
 	c := dialFrom(t, s.url, loopDialer(0, 3, 1))
 	for range 3 {
-		c.fails(protocol.ClientMsg{Kind: protocol.KindTables, Token: "guess"}, protocol.CodeUnauthorized)
+		c.Fails(protocol.ClientMsg{Kind: protocol.KindTables, Token: "guess"}, protocol.CodeUnauthorized)
 	}
-	c.fails(protocol.ClientMsg{Kind: protocol.KindTables, Token: "guess"}, protocol.CodeRateLimited)
+	c.Fails(protocol.ClientMsg{Kind: protocol.KindTables, Token: "guess"}, protocol.CodeRateLimited)
 	// Many addresses share one global budget (burst 100).
 	limited := 0
 	for i := range 60 {
 		c := dialFrom(t, s.url, loopDialer(0, 3, byte(10+i)))
 		for range 3 {
-			r := c.req(protocol.ClientMsg{Kind: protocol.KindJoin, Code: "ZZZZZZ", Name: "x"})
+			r := c.Req(protocol.ClientMsg{Kind: protocol.KindJoin, Code: "ZZZZZZ", Name: "x"})
 			if r.Error != nil && r.Error.Code == protocol.CodeRateLimited {
 				limited++
 			}
 		}
-		c.ws.Close()
+		c.WS.Close()
 	}
 	if limited < 60 {
 		t.Fatalf("180 guesses from 60 addresses: only %d were throttled", limited)
@@ -231,20 +232,20 @@ func TestFinishedGameTokensSurviveRestart(t *testing.T) {
 	s := startServer(t, Config{})
 	scn := loadScenario(t)
 	tb := newTable(t, s, scn, protocol.CreateRoom{})
-	seatTok := tb.players[1].joined.Token
-	tb.fac.must(protocol.ClientMsg{Kind: protocol.KindEnd})
-	tb.fac.waitView(func(v *protocol.View) bool { return v.Room.Over })
+	seatTok := tb.players[1].Joined.Token
+	tb.fac.Must(protocol.ClientMsg{Kind: protocol.KindEnd})
+	tb.fac.WaitView(func(v *protocol.View) bool { return v.Room.Over })
 	s.stop()
 	s2 := startServerIn(t, Config{}, s.dir)
-	p := dial(t, s2.url)
-	if j := p.must(protocol.ClientMsg{Kind: protocol.KindResume, Token: seatTok}).Joined; j.Seat != 1 {
+	p := wsclient.Dial(t, s2.url)
+	if j := p.Must(protocol.ClientMsg{Kind: protocol.KindResume, Token: seatTok}).Joined; j.Seat != 1 {
 		t.Fatalf("resume of a finished game's seat: %+v", j)
 	}
-	p.waitDebrief()
-	dial(t, s2.url).must(protocol.ClientMsg{Kind: protocol.KindResume, Token: tb.fac.joined.Facilitator, Code: tb.code})
-	o := dial(t, s2.url)
-	o.fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: tb.code, Role: protocol.RoleObserver}, protocol.CodeGameOver)
-	for _, f := range o.frames() {
+	waitDebrief(p)
+	wsclient.Dial(t, s2.url).Must(protocol.ClientMsg{Kind: protocol.KindResume, Token: tb.fac.Joined.Facilitator, Code: tb.code})
+	o := wsclient.Dial(t, s2.url)
+	o.Fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: tb.code, Role: protocol.RoleObserver}, protocol.CodeGameOver)
+	for _, f := range o.Frames() {
 		if m, _ := protocol.DecodeServer(f); m.Kind == protocol.KindDebrief {
 			t.Fatal("an observer with only the code received the debrief")
 		}
@@ -254,31 +255,31 @@ func TestFinishedGameTokensSurviveRestart(t *testing.T) {
 // Point 9: pings are counted like messages; a ping flood is disconnected.
 func TestPingFloodIsDisconnected(t *testing.T) {
 	s := startServer(t, Config{Rate: 5, Burst: 5, Strikes: 5})
-	c := dial(t, s.url)
+	c := wsclient.Dial(t, s.url)
 	for i := range 2000 {
-		if err := c.ws.WriteControl(websocket.PingMessage, []byte("x"), time.Now().Add(time.Second)); err != nil {
+		if err := c.WS.WriteControl(websocket.PingMessage, []byte("x"), time.Now().Add(time.Second)); err != nil {
 			break
 		}
 		if i%100 == 99 {
 			select {
-			case <-c.closed:
+			case <-c.Closed():
 			default:
 				continue
 			}
 			break
 		}
 	}
-	c.waitClosed()
+	c.WaitClosed()
 }
 
 // Point 10: retention deletes finished games and idle lobbies; their
 // facilitator's report request learns they are gone, others learn nothing.
 func TestRetention(t *testing.T) {
 	s := startServer(t, Config{})
-	fac := dial(t, s.url)
-	j := fac.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}}).Joined
-	fac.must(protocol.ClientMsg{Kind: protocol.KindEnd})
-	lobby := dial(t, s.url).must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}}).Joined
+	fac := wsclient.Dial(t, s.url)
+	j := fac.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}}).Joined
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindEnd})
+	lobby := wsclient.Dial(t, s.url).Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}}).Joined
 	s.stop()
 	time.Sleep(5 * time.Millisecond)
 	s2 := startServerIn(t, Config{Retain: time.Millisecond, RetainIdle: time.Millisecond}, s.dir)
@@ -293,32 +294,32 @@ func TestRetention(t *testing.T) {
 	if _, err := s2.hub.Game(j.Code, "guess"); !errors.Is(err, ErrUnauthorized) {
 		t.Fatalf("report of a deleted game with a wrong token: %v", err)
 	}
-	dial(t, s2.url).fails(protocol.ClientMsg{Kind: protocol.KindResume, Token: lobby.Facilitator}, protocol.CodeUnauthorized)
+	wsclient.Dial(t, s2.url).Fails(protocol.ClientMsg{Kind: protocol.KindResume, Token: lobby.Facilitator}, protocol.CodeUnauthorized)
 }
 
 // Point 11: hostile names and texts are refused with a typed error.
 func TestHostileText(t *testing.T) {
 	s := startServer(t, Config{})
 	scn := loadScenario(t)
-	fac := dial(t, s.url)
-	j := fac.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Executive: "human"}}).Joined
+	fac := wsclient.Dial(t, s.url)
+	j := fac.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Executive: "human"}}).Joined
 	for _, name := range []string{"Yes-man (bot)", "Eve\u202egnp", "\u200b\u200b", "\ufeff", "x\u0085y", "bad\xff", scn.Personas[0].Name} {
-		dial(t, s.url).fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: name}, protocol.CodeBadMessage)
+		wsclient.Dial(t, s.url).Fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: name}, protocol.CodeBadMessage)
 	}
-	dial(t, s.url).fails(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Solo: protocol.RoleManager, Name: "Firebrand (bot)"}}, protocol.CodeBadMessage)
-	e := dial(t, s.url)
-	e.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: "Exec", Role: protocol.RoleExecutive})
-	fac.must(protocol.ClientMsg{Kind: protocol.KindStart})
-	v := e.waitView(func(v *protocol.View) bool { return v.Room.Started && v.Room.Seats[0].Pending })
+	wsclient.Dial(t, s.url).Fails(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Solo: protocol.RoleManager, Name: "Firebrand (bot)"}}, protocol.CodeBadMessage)
+	e := wsclient.Dial(t, s.url)
+	e.Must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: "Exec", Role: protocol.RoleExecutive})
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindStart})
+	v := e.WaitView(func(v *protocol.View) bool { return v.Room.Started && v.Room.Seats[0].Pending })
 	bad := sim.Command{Kind: sim.CmdMandate, Seat: 0, Card: scn.Mandates[0].ID, Target: 1, Framing: "ok \u202e\u2066 hidden"}
-	e.fails(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &bad, Based: v.Game.Version}, protocol.CodeBadCommand)
+	e.Fails(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &bad, Based: v.Game.Version}, protocol.CodeBadCommand)
 }
 
 // Point 14: an error answering a request carries its id even when the
 // request could not be decoded; out-of-range integers are refused.
 func TestErrorsCarryRe(t *testing.T) {
 	s := startServer(t, Config{})
-	c := dial(t, s.url)
+	c := wsclient.Dial(t, s.url)
 	for id, msg := range map[uint32]map[string]any{
 		7: {"kind": "no-such-kind", "id": 7},
 		8: {"kind": "join", "id": 8, "code": 5},
@@ -328,8 +329,8 @@ func TestErrorsCarryRe(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.sendRaw(b)
-		if r := c.answer(id); r.Kind != protocol.KindError || r.Error.Code != protocol.CodeBadMessage {
+		c.SendRaw(b)
+		if r := c.Answer(id); r.Kind != protocol.KindError || r.Error.Code != protocol.CodeBadMessage {
 			t.Fatalf("request %d answered %+v", id, r)
 		}
 	}
@@ -341,13 +342,13 @@ func TestErrorsCarryRe(t *testing.T) {
 func TestStalledPeerCostsOnlyItself(t *testing.T) {
 	s := startServer(t, Config{Writers: 1})
 	// The live room: its facilitator's round trips are the measure.
-	live := dial(t, s.url)
-	live.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}})
+	live := wsclient.Dial(t, s.url)
+	live.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}})
 	roundTrips := func(n int) []time.Duration {
 		var d []time.Duration
 		for i := range n {
 			at := time.Now()
-			live.must(protocol.ClientMsg{Kind: protocol.KindLock, On: i%2 == 0})
+			live.Must(protocol.ClientMsg{Kind: protocol.KindLock, On: i%2 == 0})
 			d = append(d, time.Since(at))
 		}
 		sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
@@ -357,8 +358,8 @@ func TestStalledPeerCostsOnlyItself(t *testing.T) {
 
 	// The stalling room: four observers that never read, with tiny socket
 	// buffers on both ends, and a facilitator making views for them.
-	noisy := dial(t, s.url)
-	code := noisy.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}}).Joined.Code
+	noisy := wsclient.Dial(t, s.url)
+	code := noisy.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}}).Joined.Code
 	small := &net.Dialer{}
 	d := &websocket.Dialer{NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 		c, err := small.DialContext(ctx, network, addr)
@@ -401,7 +402,7 @@ func TestStalledPeerCostsOnlyItself(t *testing.T) {
 	evicted := func() float64 { return testutilValue(s.hub.m.evicted) }
 	before := evicted()
 	for i := range 40 { // views to the stalled observers, to fill their sockets
-		noisy.send(protocol.ClientMsg{Kind: protocol.KindLock, On: i%2 == 0, ID: uint32(1000 + i)})
+		noisy.Send(protocol.ClientMsg{Kind: protocol.KindLock, On: i%2 == 0, ID: uint32(1000 + i)})
 	}
 	time.Sleep(200 * time.Millisecond) // let the stalled writes begin
 	during := roundTrips(10)
@@ -428,21 +429,21 @@ func testutilValue(c prometheus.Counter) float64 {
 // meta stays as created, and a restart derives the room from both.
 func TestRoomChangesAreRecordsInTheLog(t *testing.T) {
 	s := startServer(t, Config{})
-	fac := dial(t, s.url)
-	j := fac.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 2}}).Joined
+	fac := wsclient.Dial(t, s.url)
+	j := fac.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 2}}).Joined
 	created, err := s.st.Room(j.Code)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := dial(t, s.url)
-	pj := p.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: "Ada", Role: protocol.RoleManager}).Joined
+	p := wsclient.Dial(t, s.url)
+	pj := p.Must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: "Ada", Role: protocol.RoleManager}).Joined
 	// Bea holds the other seat and does not answer, so the game waits (a
 	// finished game cannot be paused).
-	dial(t, s.url).must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: "Bea", Role: protocol.RoleManager})
-	fac.must(protocol.ClientMsg{Kind: protocol.KindLock, On: true})
-	fac.must(protocol.ClientMsg{Kind: protocol.KindStart})
-	fac.must(protocol.ClientMsg{Kind: protocol.KindBot, Seat: seatp(pj.Seat), On: true})
-	fac.must(protocol.ClientMsg{Kind: protocol.KindPause})
+	wsclient.Dial(t, s.url).Must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: "Bea", Role: protocol.RoleManager})
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindLock, On: true})
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindStart})
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindBot, Seat: seatp(pj.Seat), On: true})
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindPause})
 	recs, err := s.st.Records(j.Code)
 	if err != nil {
 		t.Fatal(err)
@@ -465,17 +466,17 @@ func TestRoomChangesAreRecordsInTheLog(t *testing.T) {
 	if string(now.Meta) != string(created.Meta) {
 		t.Fatal("the stored meta changed after creation; changes belong in records")
 	}
-	before := fac.waitView(func(v *protocol.View) bool { return v.Room.Paused })
+	before := fac.WaitView(func(v *protocol.View) bool { return v.Room.Paused })
 	s.stop()
 	s2 := startServerIn(t, Config{}, s.dir)
-	back := dial(t, s2.url)
-	back.must(protocol.ClientMsg{Kind: protocol.KindResume, Token: j.Facilitator, Code: j.Code})
-	after := back.waitView(func(*protocol.View) bool { return true })
+	back := wsclient.Dial(t, s2.url)
+	back.Must(protocol.ClientMsg{Kind: protocol.KindResume, Token: j.Facilitator, Code: j.Code})
+	after := back.WaitView(func(*protocol.View) bool { return true })
 	if !after.Room.Locked || !after.Room.Started || !after.Room.Paused || after.Room.Seats[pj.Seat].Name != "Ada" || !after.Room.Seats[pj.Seat].Bot {
 		t.Fatalf("after restart %+v, before %+v", after.Room, before.Room)
 	}
-	p2 := dial(t, s2.url)
-	if r := p2.must(protocol.ClientMsg{Kind: protocol.KindResume, Token: pj.Token}).Joined; r.Seat != pj.Seat {
+	p2 := wsclient.Dial(t, s2.url)
+	if r := p2.Must(protocol.ClientMsg{Kind: protocol.KindResume, Token: pj.Token}).Joined; r.Seat != pj.Seat {
 		t.Fatalf("resume after restart: %+v", r)
 	}
 }

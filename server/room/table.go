@@ -6,8 +6,8 @@ import (
 	"slices"
 	"time"
 
-	"pushback/server/debrief/report"
 	"pushback/server/protocol"
+	"pushback/server/protocol/report"
 	"pushback/server/protocol/text"
 	"pushback/server/store"
 	"pushback/sim"

@@ -9,8 +9,8 @@ import (
 	"unicode/utf8"
 
 	"pushback/server/debrief"
-	"pushback/server/debrief/report"
 	"pushback/server/protocol"
+	"pushback/server/protocol/report"
 	"pushback/server/store"
 )
 

@@ -4,8 +4,9 @@ import (
 	"testing"
 
 	"pushback/server/debrief"
-	"pushback/server/debrief/report"
 	"pushback/server/protocol"
+	"pushback/server/protocol/report"
+	"pushback/server/wsclient"
 )
 
 // The end of the game over real WebSockets: two players answer the
@@ -16,35 +17,35 @@ import (
 func TestReactionAndCommitment(t *testing.T) {
 	dir := t.TempDir()
 	s := startServerIn(t, Config{}, dir)
-	fac := dial(t, s.url)
-	j := fac.must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 2, Seed: 5}}).Joined
-	proj := dial(t, s.url)
-	proj.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Role: protocol.RoleProjector})
-	var players []*tclient
+	fac := wsclient.Dial(t, s.url)
+	j := fac.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Managers: 2, Seed: 5}}).Joined
+	proj := wsclient.Dial(t, s.url)
+	proj.Must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Role: protocol.RoleProjector})
+	var players []*wsclient.Client
 	for _, name := range []string{"Ana", "Ben"} {
-		p := dial(t, s.url)
-		p.must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: name, Role: protocol.RoleManager})
+		p := wsclient.Dial(t, s.url)
+		p.Must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: name, Role: protocol.RoleManager})
 		players = append(players, p)
 	}
-	players[0].fails(protocol.ClientMsg{Kind: protocol.KindReaction, Scale: 3}, protocol.CodeWrongPhase)
-	fac.must(protocol.ClientMsg{Kind: protocol.KindStart})
-	fac.send(protocol.ClientMsg{Kind: protocol.KindEnd})
-	proj.waitDebrief()
+	players[0].Fails(protocol.ClientMsg{Kind: protocol.KindReaction, Scale: 3}, protocol.CodeWrongPhase)
+	fac.Must(protocol.ClientMsg{Kind: protocol.KindStart})
+	fac.Send(protocol.ClientMsg{Kind: protocol.KindEnd})
+	waitDebrief(proj)
 	for _, p := range players {
-		p.waitDebrief()
+		waitDebrief(p)
 	}
-	proj.fails(protocol.ClientMsg{Kind: protocol.KindReaction, Scale: 3}, protocol.CodeNotYourSeat)
-	players[0].fails(protocol.ClientMsg{Kind: protocol.KindReaction, Scale: 9}, protocol.CodeBadMessage)
-	players[0].fails(protocol.ClientMsg{Kind: protocol.KindCommitment, Text: "  "}, protocol.CodeBadMessage)
-	players[0].fails(protocol.ClientMsg{Kind: protocol.KindReaction, Word: "bad\x07"}, protocol.CodeBadMessage)
+	proj.Fails(protocol.ClientMsg{Kind: protocol.KindReaction, Scale: 3}, protocol.CodeNotYourSeat)
+	players[0].Fails(protocol.ClientMsg{Kind: protocol.KindReaction, Scale: 9}, protocol.CodeBadMessage)
+	players[0].Fails(protocol.ClientMsg{Kind: protocol.KindCommitment, Text: "  "}, protocol.CodeBadMessage)
+	players[0].Fails(protocol.ClientMsg{Kind: protocol.KindReaction, Word: "bad\x07"}, protocol.CodeBadMessage)
 
-	players[0].send(protocol.ClientMsg{Kind: protocol.KindReaction, Word: "Squeezed", Scale: 2})
-	players[0].send(protocol.ClientMsg{Kind: protocol.KindCommitment, Text: "Next month I will bring renewal data to every objection."})
-	players[1].send(protocol.ClientMsg{Kind: protocol.KindReaction, Word: "squeezed", Scale: 4})
-	players[1].send(protocol.ClientMsg{Kind: protocol.KindCommitment, Text: "Next month I will tell my team what I asked for."})
+	players[0].Send(protocol.ClientMsg{Kind: protocol.KindReaction, Word: "Squeezed", Scale: 2})
+	players[0].Send(protocol.ClientMsg{Kind: protocol.KindCommitment, Text: "Next month I will bring renewal data to every objection."})
+	players[1].Send(protocol.ClientMsg{Kind: protocol.KindReaction, Word: "squeezed", Scale: 4})
+	players[1].Send(protocol.ClientMsg{Kind: protocol.KindCommitment, Text: "Next month I will tell my team what I asked for."})
 	var last protocol.ServerMsg
 	for range 4 {
-		last = proj.waitDebrief()
+		last = waitDebrief(proj)
 	}
 	p := last.Debrief.Poll
 	if p == nil || p.Answers != 2 || p.Scale[2] != 1 || p.Scale[4] != 1 || p.Mean != 3 || len(p.Words) != 1 || p.Words[0] != (report.WordCount{Word: "squeezed", Count: 2}) {

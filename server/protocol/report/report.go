@@ -1,8 +1,9 @@
 // Package report holds the debrief of one table as plain data: the server
 // builds it (package debrief, by replaying the game's log), writes it as
 // HTML and CSV, and sends it to clients in the protocol's debrief message.
-// It imports only sim, so that the browser client can decode a report
-// without the server's templates and scenario parser.
+// It is part of the wire (it lives under protocol) and imports only sim, so
+// that the browser client can decode and draw a report without the server's
+// templates and scenario parser.
 package report
 
 import (
