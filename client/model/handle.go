@@ -35,6 +35,13 @@ func (m *Model) Connected() []protocol.ClientMsg {
 	return out
 }
 
+// NotSent records that a message could not be handed to the link: nothing
+// is on its way.
+func (m *Model) NotSent() {
+	m.Busy = false
+	m.Notice = "Not connected: that did not reach the server. Try again when the link is back."
+}
+
 // Disconnected records a dropped link and when the next attempt comes.
 func (m *Model) Disconnected(attempt int, retryIn time.Duration) {
 	if m.Conn == ConnOffline || m.Conn == ConnConnecting && attempt <= 1 {

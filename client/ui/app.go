@@ -6,32 +6,22 @@
 package ui
 
 import (
-	"log"
 	"math"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
 
-	"pushback/client/conn"
 	"pushback/client/model"
-	"pushback/server/protocol"
+	"pushback/client/session"
 )
-
-// Sender is where the app's messages go: the connection, or a test's list.
-type Sender interface {
-	SendMsg(protocol.ClientMsg) bool
-}
 
 // App is the ebiten.Game of the client.
 type App struct {
-	M       *model.Model
-	JoinURL string // shown and encoded as a QR code on the projector
+	M       *model.Model // the session's, read only
+	JoinURL string       // shown and encoded as a QR code on the projector
 
-	link   *conn.Client
-	store  *conn.Store
-	send   Sender
-	saved  model.Saved
+	s      *session.Session
 	st     state
 	in     input
 	geo    geometry
@@ -51,14 +41,9 @@ type geometry struct {
 	dsf    float64 // device pixels per CSS or window pixel
 }
 
-// NewApp makes the game around a model. link and store may be nil (tests);
-// send receives the messages, and is link when nil.
-func NewApp(m *model.Model, link *conn.Client, store *conn.Store, send Sender) *App {
-	a := &App{M: m, link: link, store: store, send: send, saved: m.Saved, now: time.Now, touchY: map[ebiten.TouchID]int{}}
-	if a.send == nil && link != nil {
-		a.send = link
-	}
-	return a
+// NewApp makes the game around a session.
+func NewApp(s *session.Session) *App {
+	return &App{M: s.M, s: s, now: time.Now, touchY: map[ebiten.TouchID]int{}}
 }
 
 // fit chooses the layout for a window of outside size w×h (in CSS or
@@ -118,62 +103,20 @@ func wheelScroll(wheel float64, pixels bool, g geometry) float64 {
 	return wheel * 40
 }
 
-// Update implements ebiten.Game: drain the link, advance the clocks, handle
-// input. Nothing here blocks.
+// Update implements ebiten.Game: the session takes the link's news and
+// advances the clocks, then the tick's input becomes intents for it.
+// Nothing here blocks.
 func (a *App) Update() error {
-	a.drain()
+	a.s.Step(a.now())
 	if name, data, ok := takePicked(); ok { // a scenario file the trainer chose in the browser
-		a.sendAll(a.M.Do(model.CheckFile{File: name, Source: data}))
+		a.s.Do(model.CheckFile{File: name, Source: data})
 	}
-	a.M.Tick(a.now())
 	a.readInput()
 	a.text = a.mirror.pull(&a.in, a.text)
 	a.step(&a.in)
-	a.persist()
 	a.publish()
 	a.mirror.push(a)
 	return nil
-}
-
-// drain hands every waiting link event to the model, without blocking.
-func (a *App) drain() {
-	if a.link == nil {
-		return
-	}
-	for {
-		select {
-		case e := <-a.link.Events():
-			switch e.Kind {
-			case conn.Up:
-				a.sendAll(a.M.Connected())
-			case conn.Down:
-				a.M.Disconnected(e.Attempt, e.RetryIn)
-				log.Printf("link down: attempt %d, retry in %v: %v", e.Attempt, e.RetryIn, e.Err)
-			case conn.Frame:
-				a.sendAll(a.M.Receive(e.Frame))
-			}
-		default:
-			return
-		}
-	}
-}
-
-func (a *App) sendAll(msgs []protocol.ClientMsg) {
-	for _, msg := range msgs {
-		if a.send == nil || !a.send.SendMsg(msg) {
-			a.M.Notice = "Not connected: that did not reach the server. Try again when the link is back."
-		}
-	}
-}
-
-func (a *App) persist() {
-	if a.store == nil || a.M.Saved == a.saved {
-		return
-	}
-	a.saved = a.M.Saved
-	if err := a.store.Save(a.saved); err != nil {
-		log.Printf("saving the resume token: %v", err)
-	}
 }
 
 func (a *App) ctx(in *input, p *painter) *ctx {
@@ -231,13 +174,7 @@ func (a *App) step(in *input) {
 	st.contentH = c.bottom + c.margin()
 	st.scroll += -wheelScroll(in.wheel, wheelPixels, a.geo) - in.drag/a.geo.scale
 	st.scroll = math.Max(0, math.Min(st.scroll, st.contentH-a.geo.h))
-	for _, it := range c.out {
-		a.sendAll(a.M.Do(it))
-	}
-	if a.M.Redial && a.link != nil { // another table: on a connection of its own
-		a.M.Redial = false
-		a.link.Redial()
-	}
+	a.s.Do(c.out...)
 }
 
 // reveal scrolls so that r is on screen.

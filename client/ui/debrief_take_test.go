@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"pushback/client/model"
+	"pushback/client/session"
 	"pushback/server/debrief/report"
 	"pushback/sim"
 )
@@ -39,7 +40,7 @@ func TestDebriefTakeaways(t *testing.T) {
 		m        *model.Model
 		controls bool
 	}{{"player", player, true}, {"projector", proj, false}} {
-		a := NewApp(tc.m, nil, nil, &recorder{})
+		a := NewApp(session.New(tc.m, nil, nil, &recorder{}))
 		img, _ := render(a, laptop, true)
 		c := a.ctx(&input{}, nil)
 		scenes[model.ScreenDebrief](c)

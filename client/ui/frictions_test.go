@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"pushback/client/model"
+	"pushback/client/session"
 	"pushback/server/protocol"
 	"pushback/sim"
 )
@@ -56,7 +57,7 @@ func TestHeaderSticks(t *testing.T) {
 	tb := newTable(t)
 	tb.play([]sim.Seat{1}, mandatePlayed)
 	m := tb.model(1, true, 0)
-	a := NewApp(m, nil, nil, &recorder{})
+	a := NewApp(session.New(m, nil, nil, &recorder{}))
 	render(a, phone, false)
 	a.st.scroll = 500
 	img, _ := render(a, phone, false)

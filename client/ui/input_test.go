@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"pushback/client/model"
+	"pushback/client/session"
 	"pushback/server/protocol"
 	"pushback/sim"
 )
@@ -18,7 +19,7 @@ type driver struct {
 
 func newDriver(t *testing.T, m *model.Model, sz size) *driver {
 	rec := &recorder{}
-	a := NewApp(m, nil, nil, rec)
+	a := NewApp(session.New(m, nil, nil, rec))
 	d := &driver{t: t, a: a, rec: rec}
 	onMain(func() {
 		a.geo = fit(sz.w, sz.h, 1)

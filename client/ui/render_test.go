@@ -18,6 +18,7 @@ import (
 	xdraw "golang.org/x/image/draw"
 
 	"pushback/client/model"
+	"pushback/client/session"
 	"pushback/server/debrief/report"
 	"pushback/server/protocol"
 	"pushback/sim"
@@ -173,7 +174,7 @@ func TestScreens(t *testing.T) {
 		}
 		for _, sz := range sizes {
 			t.Run(fx.name+"/"+sz.name, func(t *testing.T) {
-				a := NewApp(fx.m, nil, nil, &recorder{})
+				a := NewApp(session.New(fx.m, nil, nil, &recorder{}))
 				a.JoinURL = "http://workshop.example:8080/"
 				img, spots := render(a, sz, true)
 				if got := img.RGBAAt(2, 2); got != colInk {
@@ -383,7 +384,7 @@ func TestRevealAnimates(t *testing.T) {
 		between bool
 	}{{model.MeterAnimation / 3, true}, {model.MeterAnimation * 2, false}} {
 		m.Tick(t0.Add(tc.at))
-		a := NewApp(m, nil, nil, &recorder{})
+		a := NewApp(session.New(m, nil, nil, &recorder{}))
 		img, spots := render(a, laptop, false)
 		checkMeters(t, img, spots)
 		v := trust(spots)
@@ -418,7 +419,7 @@ func TestDebriefCharts(t *testing.T) {
 		for _, step := range []int{0, 3, rep.Played} {
 			t.Run(fmt.Sprintf("%s/month%d", sz.name, step), func(t *testing.T) {
 				m.Do(model.ShowMonth{Month: step})
-				a := NewApp(m, nil, nil, &recorder{})
+				a := NewApp(session.New(m, nil, nil, &recorder{}))
 				img, spots := render(a, sz, true)
 				checkMeters(t, img, spots)
 				pts := a.st.points
@@ -470,7 +471,7 @@ func TestDebriefKeys(t *testing.T) {
 			m = fx.m
 		}
 	}
-	a := NewApp(m, nil, nil, &recorder{})
+	a := NewApp(session.New(m, nil, nil, &recorder{}))
 	render(a, laptop, false)
 	last := m.Report.Played
 	keys := []struct {
