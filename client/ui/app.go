@@ -69,6 +69,7 @@ func (a *App) Layout(outsideW, outsideH int) (int, int) {
 		dsf = mon.DeviceScaleFactor()
 	}
 	a.geo = fitText(float64(outsideW), float64(outsideH), dsf, a.text)
+	measureScale = a.geo.scale
 	return a.geo.dw, a.geo.dh
 }
 
@@ -120,7 +121,6 @@ func (a *App) Update() error {
 }
 
 func (a *App) ctx(in *input, p *painter) *ctx {
-	measureScale = a.geo.scale
 	return &ctx{m: a.M, st: &a.st, p: p, in: in, w: a.geo.w, h: a.geo.h, scale: a.geo.scale, narrow: a.geo.narrow, joinURL: a.JoinURL}
 }
 
@@ -133,6 +133,7 @@ func (a *App) step(in *input) {
 	if a.geo.scale == 0 {
 		a.geo = fit(1280, 720, 1)
 	}
+	measureScale = a.geo.scale
 	screen := a.M.Screen()
 	if screen != a.screen { // a new screen starts at its top, with no focus
 		st.scroll, st.focus, a.screen = 0, "", screen
@@ -193,11 +194,11 @@ func (a *App) Draw(screen *ebiten.Image) {
 	a.paint(screen)
 }
 
-func (a *App) paint(dst *ebiten.Image) {
+// paint draws the screen from the model and the last update's state, which
+// it only reads; it returns the painter with what it drew, for tests.
+func (a *App) paint(dst *ebiten.Image) *painter {
 	p := &painter{dst: dst, scale: a.geo.scale, scroll: a.st.scroll}
 	defer p.flush() // whatever anti-aliased shapes the overlays added
-	a.st.spots = a.st.spots[:0]
-	a.st.points = a.st.points[:0]
 	c := a.ctx(nil, p)
 	scenes[a.M.Screen()](c)
 	p.flush()
@@ -212,6 +213,7 @@ func (a *App) paint(dst *ebiten.Image) {
 		p.scroll = 0
 		p.fill(rect{a.geo.w - 5, y, 4, track * frac}, colMuted)
 	}
+	return p
 }
 
 // repeat is true on the tick a key goes down and then every few ticks

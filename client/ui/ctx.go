@@ -78,10 +78,8 @@ type state struct {
 	dragged    float64
 	blink      int
 	fields     fieldSessions
-	panels     map[string]float64 // panel heights, from the last frame
+	panels     map[string]float64 // panel heights, from the last update
 	keyFocused bool               // the focus came from the keyboard: scroll it into view
-	spots      []spot             // the meters and codes drawn last frame, for the render test
-	points     []chartPoint       // the debrief charts' data points drawn last frame, likewise
 	nodes      []node             // the screen's widgets as of the last update, for the mirror
 	sticky     float64            // the header's height as of the last update
 	mirrorHas  bool               // the focus is in the accessibility mirror, not the canvas

@@ -281,7 +281,7 @@ func (c *ctx) chart(p *flow, id string, r *report.Report, k sim.Meter, n int) {
 			v := mg.Meters[t].Get(k)
 			voiced := t >= 1 && t-1 < len(mg.Decisions) && mg.Decisions[t-1].Voiced
 			c.marker(xAt(t), yAt(v), 4.5, st, voiced)
-			c.st.points = append(c.st.points, chartPoint{chart: k, seat: mg.Seat, month: t, value: v,
+			c.p.points = append(c.p.points, chartPoint{chart: k, seat: mg.Seat, month: t, value: v,
 				x: xAt(t) * c.scale, y: (yAt(v) - pt.scroll) * c.scale, plot: c.device(plot), col: st.col})
 		}
 	}

@@ -41,7 +41,7 @@ func TestDebriefTakeaways(t *testing.T) {
 		controls bool
 	}{{"player", player, true}, {"projector", proj, false}} {
 		a := NewApp(session.New(tc.m, nil, nil, &recorder{}))
-		img, _ := render(a, laptop, true)
+		img, _, _ := render(a, laptop, true)
 		c := a.ctx(&input{}, nil)
 		scenes[model.ScreenDebrief](c)
 		var ids []string

@@ -60,7 +60,7 @@ func TestHeaderSticks(t *testing.T) {
 	a := NewApp(session.New(m, nil, nil, &recorder{}))
 	render(a, phone, false)
 	a.st.scroll = 500
-	img, _ := render(a, phone, false)
+	img, _, _ := render(a, phone, false)
 	if a.st.scroll < 400 {
 		t.Fatalf("the fixture does not scroll (%.0f)", a.st.scroll)
 	}

@@ -80,6 +80,8 @@ type painter struct {
 	dst    *ebiten.Image
 	scale  float64
 	scroll float64
+	spots  []spot       // the meters and codes drawn, for the render test
+	points []chartPoint // the debrief charts' data points drawn, likewise
 
 	// The frame's anti-aliased shapes (lines, dots, arrowheads), drawn
 	// together by flush: each anti-aliased draw call is a pass of its own

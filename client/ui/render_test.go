@@ -7,9 +7,11 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -52,9 +54,7 @@ var (
 // render draws the app's current screen the way a frame would, after two
 // update passes (panels learn their heights in the first). With full, the
 // image is as tall as the content, as if the page had been scrolled through.
-func render(a *App, sz size, full bool) (*image.RGBA, []spot) {
-	var img *image.RGBA
-	var spots []spot
+func render(a *App, sz size, full bool) (img *image.RGBA, spots []spot, points []chartPoint) {
 	onMain(func() {
 		a.geo = fit(sz.w, sz.h, 1)
 		a.step(&input{})
@@ -68,12 +68,12 @@ func render(a *App, sz size, full bool) (*image.RGBA, []spot) {
 		dst := ebiten.NewImage(a.geo.dw, a.geo.dh)
 		defer dst.Deallocate()
 		dst.Fill(colGround)
-		a.paint(dst)
+		p := a.paint(dst)
 		img = image.NewRGBA(image.Rect(0, 0, a.geo.dw, a.geo.dh))
 		dst.ReadPixels(img.Pix)
-		spots = append(spots, a.st.spots...)
+		spots, points = append(spots, p.spots...), p.points
 	})
-	return img, spots
+	return img, spots, points
 }
 
 // maxImage is the tallest image the render test asks for, in device pixels.
@@ -176,7 +176,7 @@ func TestScreens(t *testing.T) {
 			t.Run(fx.name+"/"+sz.name, func(t *testing.T) {
 				a := NewApp(session.New(fx.m, nil, nil, &recorder{}))
 				a.JoinURL = "http://workshop.example:8080/"
-				img, spots := render(a, sz, true)
+				img, spots, _ := render(a, sz, true)
 				if got := img.RGBAAt(2, 2); got != colInk {
 					t.Errorf("header bar missing: %v", got)
 				}
@@ -319,7 +319,7 @@ func TestMeterFill(t *testing.T) {
 					c.p.flush()
 					img = image.NewRGBA(image.Rect(0, 0, w, h))
 					dst.ReadPixels(img.Pix)
-					spots = st.spots
+					spots = c.p.spots
 				})
 				if g.Hidden {
 					if len(spots) != 0 {
@@ -385,7 +385,7 @@ func TestRevealAnimates(t *testing.T) {
 	}{{model.MeterAnimation / 3, true}, {model.MeterAnimation * 2, false}} {
 		m.Tick(t0.Add(tc.at))
 		a := NewApp(session.New(m, nil, nil, &recorder{}))
-		img, spots := render(a, laptop, false)
+		img, spots, _ := render(a, laptop, false)
 		checkMeters(t, img, spots)
 		v := trust(spots)
 		lo, hi := math.Min(float64(from), float64(to)), math.Max(float64(from), float64(to))
@@ -420,9 +420,8 @@ func TestDebriefCharts(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/month%d", sz.name, step), func(t *testing.T) {
 				m.Do(model.ShowMonth{Month: step})
 				a := NewApp(session.New(m, nil, nil, &recorder{}))
-				img, spots := render(a, sz, true)
+				img, spots, pts := render(a, sz, true)
 				checkMeters(t, img, spots)
-				pts := a.st.points
 				if want := len(chartMeters) * len(rep.Managers) * (step + 1); len(pts) != want {
 					t.Fatalf("%d chart points drawn, want %d", len(pts), want)
 				}
@@ -507,5 +506,32 @@ func TestDebriefKeys(t *testing.T) {
 	onMain(func() { a.step(&input{enter: true}) })
 	if m.Screen() == model.ScreenDebrief {
 		t.Fatal("Enter on Back left the debrief up")
+	}
+}
+
+// Draw only reads: painting any screen changes neither the model nor the
+// state the update keeps (focus, scroll, panel heights, the mirror's nodes).
+func TestDrawOnlyReads(t *testing.T) {
+	for _, fx := range fixtures(t) {
+		t.Run(fx.name, func(t *testing.T) {
+			a := NewApp(session.New(fx.m, nil, nil, &recorder{}))
+			onMain(func() {
+				a.geo = fit(laptop.w, laptop.h, 1)
+				a.step(&input{})
+				a.step(&input{})
+				st, m := a.st, *a.M
+				st.panels = maps.Clone(a.st.panels)
+				st.nodes = slices.Clone(a.st.nodes)
+				dst := ebiten.NewImage(a.geo.dw, a.geo.dh)
+				defer dst.Deallocate()
+				a.Draw(dst)
+				if !reflect.DeepEqual(st, a.st) {
+					t.Errorf("Draw changed the UI state:\n%+v\n%+v", st, a.st)
+				}
+				if !reflect.DeepEqual(m, *a.M) {
+					t.Error("Draw changed the model")
+				}
+			})
+		})
 	}
 }

@@ -80,7 +80,8 @@ func (f *flow) para(s string, size float64, bold bool, col color.Color) {
 }
 
 // panel opens a white box with a title; its height is the one its content
-// took last frame, so the background can be painted before the content.
+// took in the last update, so the background can be painted before the
+// content.
 func (c *ctx) panel(id string, x, y, w float64, title string) *flow {
 	h := c.st.panels[id]
 	if h == 0 {
@@ -97,13 +98,16 @@ func (c *ctx) panel(id string, x, y, w float64, title string) *flow {
 	return f
 }
 
-// end closes a panel opened at y and returns the y below it.
+// end closes a panel opened at y and returns the y below it. The update
+// pass keeps its height for panel; drawing only reads it.
 func (c *ctx) end(id string, y float64, f *flow) float64 {
 	h := f.y - f.gap + 14 - y
-	if c.st.panels == nil {
-		c.st.panels = map[string]float64{}
+	if !c.drawing() {
+		if c.st.panels == nil {
+			c.st.panels = map[string]float64{}
+		}
+		c.st.panels[id] = h
 	}
-	c.st.panels[id] = h
 	c.grow(rect{0, y, 1, h})
 	return y + h
 }
@@ -335,7 +339,7 @@ func (c *ctx) meter(r rect, g model.Gauge) {
 		return
 	}
 	v := math.Max(0, math.Min(g.Value, float64(g.Max)))
-	c.st.spots = append(c.st.spots, spot{bar: c.device(bar), gauge: g})
+	c.p.spots = append(c.p.spots, spot{bar: c.device(bar), gauge: g})
 	p.fill(rect{bar.x, bar.y, bar.w * v / float64(g.Max), bar.h}, col)
 	if g.Max > 100 { // the plan or budget line at 100, named
 		x := bar.x + bar.w*100/float64(g.Max)
