@@ -14,6 +14,7 @@ import (
 
 	"pushback/client/model"
 	"pushback/client/session"
+	"pushback/client/ui/layout"
 )
 
 // App is the ebiten.Game of the client.
@@ -121,7 +122,9 @@ func (a *App) Update() error {
 }
 
 func (a *App) ctx(in *input, p *painter) *ctx {
-	return &ctx{m: a.M, st: &a.st, p: p, in: in, w: a.geo.w, h: a.geo.h, scale: a.geo.scale, narrow: a.geo.narrow, joinURL: a.JoinURL}
+	c := &ctx{m: a.M, st: &a.st, p: p, in: in, w: a.geo.w, h: a.geo.h, scale: a.geo.scale, narrow: a.geo.narrow, joinURL: a.JoinURL}
+	c.pass = layout.Pass{F: &a.st.nav, In: c.layoutInput()}
+	return c
 }
 
 // step runs one update pass of the current scene with in, then keyboard
@@ -129,17 +132,17 @@ func (a *App) ctx(in *input, p *painter) *ctx {
 func (a *App) step(in *input) {
 	st := &a.st
 	st.blink++
-	st.hover = ""
+	st.nav.Hover = ""
 	if a.geo.scale == 0 {
 		a.geo = fit(1280, 720, 1)
 	}
 	measureScale = a.geo.scale
 	screen := a.M.Screen()
 	if screen != a.screen { // a new screen starts at its top, with no focus
-		st.scroll, st.focus, a.screen = 0, "", screen
+		st.scroll, st.nav.ID, a.screen = 0, "", screen
 	}
 	if in.focusTo != "" { // a screen reader moved the focus in the mirror
-		st.focus, st.keyFocused, st.mirrorHas = in.focusTo, true, true
+		st.nav.ID, st.nav.KeyFocused, st.mirrorHas = in.focusTo, true, true
 	} else if in.press || in.tab || in.enter || in.space || in.up || in.down || in.left || in.rght || len(in.chars) > 0 {
 		st.mirrorHas = false // back in the canvas
 	}
@@ -148,24 +151,24 @@ func (a *App) step(in *input) {
 	c.helpButton()
 	st.nodes, st.sticky = c.nodes, c.sticky
 	if in.press {
-		st.pressed = c.downAt
-		st.dragged = 0
+		st.nav.Pressed = c.pass.DownAt
+		st.nav.Dragged = 0
 	}
-	st.dragged += in.drag
-	before := st.focus
+	st.nav.Dragged += in.drag
+	before := st.nav.ID
 	if in.focusTo != "" {
 		before = ""
 	}
-	c.navigate()
+	c.pass.Navigate()
 	if in.release {
-		st.pressed = ""
+		st.nav.Pressed = ""
 	}
 	focusIsText := false
-	for _, f := range c.order {
-		if f.id == st.focus {
-			focusIsText = f.txt
-			if st.focus != before && st.keyFocused && !f.fixed {
-				a.reveal(f.r)
+	for _, f := range c.pass.Order {
+		if f.ID == st.nav.ID {
+			focusIsText = f.Text
+			if st.nav.ID != before && st.nav.KeyFocused && !f.Fixed {
+				a.reveal(unbox(f.R))
 			}
 		}
 	}

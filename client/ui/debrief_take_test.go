@@ -45,8 +45,8 @@ func TestDebriefTakeaways(t *testing.T) {
 		c := a.ctx(&input{}, nil)
 		scenes[model.ScreenDebrief](c)
 		var ids []string
-		for _, f := range c.order {
-			ids = append(ids, f.id)
+		for _, f := range c.pass.Order {
+			ids = append(ids, f.ID)
 		}
 		for _, id := range []string{"deb.take.scale.0", "deb.take.scale.4", "deb.take.word", "deb.take.react", "deb.take.commit", "deb.take.send"} {
 			if slices.Contains(ids, id) != tc.controls {

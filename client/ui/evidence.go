@@ -35,7 +35,7 @@ func (f *flow) chip(id, mark, title, sub string, on bool) bool {
 		bg, border, bw := colPanel, colLine, 1.0
 		if on {
 			bg, border, bw = colSelected, colBlue, 2
-		} else if c.st.hover == id {
+		} else if c.st.nav.Hover == id {
 			bg = colGround
 		}
 		c.p.fill(r, bg)

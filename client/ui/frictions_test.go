@@ -7,6 +7,7 @@ import (
 
 	"pushback/client/model"
 	"pushback/client/session"
+	"pushback/client/ui/layout"
 	"pushback/server/protocol"
 	"pushback/sim"
 )
@@ -236,27 +237,27 @@ func TestArrowDownByRows(t *testing.T) {
 		m := tb.model(1, true, 0)
 		m.EditAnswer(func(a *model.Answer) { a.Response = sim.ResponsePushBack })
 		d := newDriver(t, m, sz)
-		var order []focusable
+		var order []layout.Control
 		onMain(func() {
 			c := d.a.ctx(&input{}, nil)
 			scenes[model.ScreenManager](c)
-			order = c.order
+			order = c.pass.Order
 		})
 		for _, f := range order {
-			if !strings.HasPrefix(f.id, "resp.") {
+			if !strings.HasPrefix(f.ID, "resp.") {
 				continue
 			}
-			d.a.st.focus = f.id
+			d.a.st.nav.ID = f.ID
 			d.tick(input{down: true})
 			next := d.rectOf(d.focus())
 			nextRow := 1e9
 			for _, g := range order {
-				if g.r.y > f.r.y+4 && g.r.y < nextRow {
-					nextRow = g.r.y
+				if g.R.Y > f.R.Y+4 && g.R.Y < nextRow {
+					nextRow = g.R.Y
 				}
 			}
 			if strings.HasPrefix(d.focus(), "act.") || next.y != nextRow {
-				t.Errorf("%s: ArrowDown from %s went to %s at y=%.0f; the next row is at y=%.0f", sz.name, f.id, d.focus(), next.y, nextRow)
+				t.Errorf("%s: ArrowDown from %s went to %s at y=%.0f; the next row is at y=%.0f", sz.name, f.ID, d.focus(), next.y, nextRow)
 			}
 		}
 	}

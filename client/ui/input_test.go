@@ -32,7 +32,7 @@ func (d *driver) tick(in input) {
 	onMain(func() { d.a.step(&in) })
 }
 
-func (d *driver) focus() string { return d.a.st.focus }
+func (d *driver) focus() string { return d.a.st.nav.ID }
 
 // rectOf finds a control's box, in layout units, as last laid out.
 func (d *driver) rectOf(id string) rect {
@@ -42,9 +42,9 @@ func (d *driver) rectOf(id string) rect {
 		c := d.a.ctx(&input{}, nil)
 		scenes[d.a.M.Screen()](c)
 		c.helpButton()
-		for _, f := range c.order {
-			if f.id == id {
-				r, found = f.r, true
+		for _, f := range c.pass.Order {
+			if f.ID == id {
+				r, found = unbox(f.R), true
 			}
 		}
 	})
@@ -118,8 +118,8 @@ func TestKeyboardReachesEveryControl(t *testing.T) {
 	onMain(func() {
 		c := d.a.ctx(&input{}, nil)
 		scenes[model.ScreenTitle](c)
-		for _, f := range c.order {
-			ids = append(ids, f.id)
+		for _, f := range c.pass.Order {
+			ids = append(ids, f.ID)
 		}
 	})
 	for range ids {

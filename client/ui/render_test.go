@@ -190,9 +190,9 @@ func TestScreens(t *testing.T) {
 				// Nothing sticks out of the screen's width.
 				c := a.ctx(&input{}, nil)
 				scenes[fx.screen](c)
-				for _, f := range c.order {
-					if f.r.x < 0 || f.r.right() > a.geo.w+0.5 {
-						t.Errorf("control %s at %.0f..%.0f is outside the %.0f-unit width", f.id, f.r.x, f.r.right(), a.geo.w)
+				for _, f := range c.pass.Order {
+					if f.R.X < 0 || f.R.Right() > a.geo.w+0.5 {
+						t.Errorf("control %s at %.0f..%.0f is outside the %.0f-unit width", f.ID, f.R.X, f.R.Right(), a.geo.w)
 					}
 				}
 				// Text stays readable: the smallest text at least 12 device pixels.
@@ -450,9 +450,9 @@ func TestDebriefCharts(t *testing.T) {
 				}
 				c := a.ctx(&input{}, nil)
 				scenes[model.ScreenDebrief](c)
-				for _, f := range c.order {
-					if f.r.x < 0 || f.r.right() > a.geo.w+0.5 {
-						t.Errorf("control %s sticks out of the width", f.id)
+				for _, f := range c.pass.Order {
+					if f.R.X < 0 || f.R.Right() > a.geo.w+0.5 {
+						t.Errorf("control %s sticks out of the width", f.ID)
 					}
 				}
 				writePNG(t, *shots, fmt.Sprintf("debrief-%s-month%d.png", sz.name, step), img)
@@ -490,17 +490,17 @@ func TestDebriefKeys(t *testing.T) {
 		}
 	}
 	// Tab to "From the start" and press Enter.
-	for i := 0; i < 20 && a.st.focus != "deb.start"; i++ {
+	for i := 0; i < 20 && a.st.nav.ID != "deb.start"; i++ {
 		onMain(func() { a.step(&input{tab: true}) })
 	}
-	if a.st.focus != "deb.start" {
-		t.Fatalf("Tab never reached the From the start button (focus %q)", a.st.focus)
+	if a.st.nav.ID != "deb.start" {
+		t.Fatalf("Tab never reached the From the start button (focus %q)", a.st.nav.ID)
 	}
 	onMain(func() { a.step(&input{enter: true}) })
 	if m.Step != 0 {
 		t.Fatalf("Enter on From the start: cursor at %d", m.Step)
 	}
-	for i := 0; i < 20 && a.st.focus != "deb.back"; i++ {
+	for i := 0; i < 20 && a.st.nav.ID != "deb.back"; i++ {
 		onMain(func() { a.step(&input{tab: true}) })
 	}
 	onMain(func() { a.step(&input{enter: true}) })

@@ -207,7 +207,7 @@ func title(c *ctx) {
 	// Enter in the form joins once both are filled in; until then it moves
 	// on to the next field, as it does in any text field.
 	submit := entered && canJoin && strings.TrimSpace(t.Code) != "" && strings.TrimSpace(t.Name) != ""
-	c.submit = c.submit || submit
+	c.pass.Submit = c.pass.Submit || submit
 	t.Projector = p.choices("as", []string{"as a player", "as the projector"}, b2i(t.Projector)) == 1
 	if t != m.Title {
 		c.do(model.EditTitle{Title: t})

@@ -21,7 +21,7 @@ func (a *App) publish() {
 	m := a.M
 	s := &model.Snapshot{Screen: m.Screen().String(), Conn: m.Conn.String(), Notice: m.Notice, Code: m.Room.Code,
 		Seat: int(m.Seat), Turn: m.View.Turn, Phase: m.View.Phase.String(), Version: m.View.Version,
-		Focus: a.st.focus, Sent: m.Answer.Sent, Answer: answerWords(m.Answer.Response, m.Answer.Action), Meters: map[string]int{}, Shown: map[string]int{}}
+		Focus: a.st.nav.ID, Sent: m.Answer.Sent, Answer: answerWords(m.Answer.Response, m.Answer.Action), Meters: map[string]int{}, Shown: map[string]int{}}
 	s.Briefed, s.Paused, s.Answered = m.Briefed(), m.PauseText() != "", answeredWords(m)
 	for _, n := range m.Banners() {
 		s.Banners = append(s.Banners, n.Text)

@@ -122,7 +122,7 @@ func (c *ctx) button(r rect, id, label string, enabled bool) bool {
 		bg, fg := colBlue, color.Color(color.White)
 		if !enabled {
 			bg, fg = colTrack, colMuted
-		} else if c.st.hover == id {
+		} else if c.st.nav.Hover == id {
 			bg = colHover
 		}
 		c.p.fill(r, bg)
@@ -153,7 +153,7 @@ func (f *flow) link(id, label, url string, download bool) {
 	c.sem(node{key: id, role: roleLink, name: label, value: url, pressed: download})
 	if c.drawing() {
 		col := colBlue
-		if c.st.hover == id {
+		if c.st.nav.Hover == id {
 			col = colHover
 		}
 		c.p.text(label, r.x+4, r.y+4, sizeBody, true, col, alignLeft)
@@ -195,7 +195,7 @@ func (f *flow) choices(id string, labels []string, sel int) int {
 			bg, border, bw := colPanel, colLine, 1.0
 			if i == sel {
 				bg, border, bw = colSelected, colBlue, 2
-			} else if c.st.hover == cid {
+			} else if c.st.nav.Hover == cid {
 				bg = colGround
 			}
 			c.p.fill(r, bg)
