@@ -34,33 +34,11 @@ type App struct {
 }
 
 // geometry is how layout units map to the device this frame.
-type geometry struct {
-	w, h   float64 // layout units
-	scale  float64 // device pixels per unit
-	narrow bool
-	dw, dh int     // device pixels
-	dsf    float64 // device pixels per CSS or window pixel
-}
+type geometry = layout.Geometry
 
 // NewApp makes the game around a session.
 func NewApp(s *session.Session) *App {
 	return &App{M: s.M, s: s, now: time.Now, touchY: map[ebiten.TouchID]int{}}
-}
-
-// fit chooses the layout for a window of outside size w×h (in CSS or
-// window pixels) on a device with the given scale factor: a laptop's
-// 1280×720 is one unit per pixel, a projector's 1920×1080 is 1.5, and a
-// portrait phone gets a single column about 380 units wide.
-func fit(w, h, dsf float64) geometry {
-	g := geometry{dw: int(math.Ceil(w * dsf)), dh: int(math.Ceil(h * dsf)), dsf: dsf}
-	if w >= 900 && w >= h {
-		g.scale = math.Max(math.Min(w/1280, h/720), 0.7) * dsf
-	} else {
-		g.narrow = true
-		g.scale = math.Min(w/380, 1.25) * dsf
-	}
-	g.w, g.h = float64(g.dw)/g.scale, float64(g.dh)/g.scale
-	return g
 }
 
 // Layout implements ebiten.Game: the screen is the device's own pixels.
@@ -69,40 +47,9 @@ func (a *App) Layout(outsideW, outsideH int) (int, int) {
 	if mon := ebiten.Monitor(); mon != nil {
 		dsf = mon.DeviceScaleFactor()
 	}
-	a.geo = fitText(float64(outsideW), float64(outsideH), dsf, a.text)
-	measureScale = a.geo.scale
-	return a.geo.dw, a.geo.dh
-}
-
-// fitText is fit for a reader whose browser draws text at text times the
-// usual size (its root font size over 16 px): everything is drawn text
-// times larger, and a layout that gets too narrow for two columns becomes
-// the one column of a phone.
-func fitText(w, h, dsf, text float64) geometry {
-	g := fit(w, h, dsf)
-	if text <= 0 || math.IsNaN(text) || text == 1 {
-		return g
-	}
-	g.scale *= math.Max(0.75, math.Min(text, 3))
-	g.w, g.h = float64(g.dw)/g.scale, float64(g.dh)/g.scale
-	if g.w < 900 { // too narrow for two columns at this size
-		g.narrow = true
-	}
-	return g
-}
-
-// wheelScroll is how far, in layout units, a wheel movement scrolls: the
-// browser reports pixels (CSS pixels, which is what the wheel would move a
-// web page by), the desktop lines (40 units each).
-func wheelScroll(wheel float64, pixels bool, g geometry) float64 {
-	if pixels {
-		dsf := g.dsf
-		if dsf == 0 {
-			dsf = 1
-		}
-		return wheel * dsf / g.scale
-	}
-	return wheel * 40
+	a.geo = layout.FitText(float64(outsideW), float64(outsideH), dsf, a.text)
+	measureScale = a.geo.Scale
+	return a.geo.DW, a.geo.DH
 }
 
 // Update implements ebiten.Game: the session takes the link's news and
@@ -122,7 +69,7 @@ func (a *App) Update() error {
 }
 
 func (a *App) ctx(in *input, p *painter) *ctx {
-	c := &ctx{m: a.M, st: &a.st, p: p, in: in, w: a.geo.w, h: a.geo.h, scale: a.geo.scale, narrow: a.geo.narrow, joinURL: a.JoinURL}
+	c := &ctx{m: a.M, st: &a.st, p: p, in: in, w: a.geo.W, h: a.geo.H, scale: a.geo.Scale, narrow: a.geo.Narrow, joinURL: a.JoinURL}
 	c.pass = layout.Pass{F: &a.st.nav, In: c.layoutInput()}
 	return c
 }
@@ -133,10 +80,10 @@ func (a *App) step(in *input) {
 	st := &a.st
 	st.blink++
 	st.nav.Hover = ""
-	if a.geo.scale == 0 {
-		a.geo = fit(1280, 720, 1)
+	if a.geo.Scale == 0 {
+		a.geo = layout.Fit(1280, 720, 1)
 	}
-	measureScale = a.geo.scale
+	measureScale = a.geo.Scale
 	screen := a.M.Screen()
 	if screen != a.screen { // a new screen starts at its top, with no focus
 		st.scroll, st.nav.ID, a.screen = 0, "", screen
@@ -176,8 +123,8 @@ func (a *App) step(in *input) {
 		st.fields.blur()
 	}
 	st.contentH = c.bottom + c.margin()
-	st.scroll += -wheelScroll(in.wheel, wheelPixels, a.geo) - in.drag/a.geo.scale
-	st.scroll = math.Max(0, math.Min(st.scroll, st.contentH-a.geo.h))
+	st.scroll += -a.geo.Wheel(in.wheel, wheelPixels) - in.drag/a.geo.Scale
+	st.scroll = math.Max(0, math.Min(st.scroll, st.contentH-a.geo.H))
 	a.s.Do(c.out...)
 }
 
@@ -186,8 +133,8 @@ func (a *App) reveal(r rect) {
 	st := &a.st
 	if r.y < st.scroll+st.sticky+8 { // under the header counts as off screen
 		st.scroll = r.y - st.sticky - 60
-	} else if r.bottom() > st.scroll+a.geo.h-8 {
-		st.scroll = r.bottom() - a.geo.h + 60
+	} else if r.bottom() > st.scroll+a.geo.H-8 {
+		st.scroll = r.bottom() - a.geo.H + 60
 	}
 }
 
@@ -200,7 +147,7 @@ func (a *App) Draw(screen *ebiten.Image) {
 // paint draws the screen from the model and the last update's state, which
 // it only reads; it returns the painter with what it drew, for tests.
 func (a *App) paint(dst *ebiten.Image) *painter {
-	p := &painter{dst: dst, scale: a.geo.scale, scroll: a.st.scroll}
+	p := &painter{dst: dst, scale: a.geo.Scale, scroll: a.st.scroll}
 	defer p.flush() // whatever anti-aliased shapes the overlays added
 	c := a.ctx(nil, p)
 	scenes[a.M.Screen()](c)
@@ -209,12 +156,12 @@ func (a *App) paint(dst *ebiten.Image) *painter {
 		f()
 	}
 	c.helpButton()
-	if a.st.contentH > a.geo.h { // a scroll bar, so a phone user knows there is more
-		track := a.geo.h
-		frac := a.geo.h / a.st.contentH
+	if a.st.contentH > a.geo.H { // a scroll bar, so a phone user knows there is more
+		track := a.geo.H
+		frac := a.geo.H / a.st.contentH
 		y := a.st.scroll / a.st.contentH * track
 		p.scroll = 0
-		p.fill(rect{a.geo.w - 5, y, 4, track * frac}, colMuted)
+		p.fill(rect{a.geo.W - 5, y, 4, track * frac}, colMuted)
 	}
 	return p
 }

@@ -14,22 +14,6 @@ import (
 
 // One test per friction of issue 14 that a test can show.
 
-// TestWheelScrollsByPixels: in the browser one notch is the pixels the
-// browser reports (about 100), not 40 times that; the desktop's wheel
-// counts lines.
-func TestWheelScrollsByPixels(t *testing.T) {
-	g := fit(1280, 720, 1)
-	if got := wheelScroll(-100, true, g); got != -100 {
-		t.Errorf("a browser notch of 100 px scrolls %.0f units", got)
-	}
-	if p := fit(360, 740, 3); wheelScroll(-100, true, p)*p.scale != -300 {
-		t.Errorf("on a 3× phone, 100 CSS px should be 300 device px, got %.0f", wheelScroll(-100, true, p)*p.scale)
-	}
-	if got := wheelScroll(-1, false, g); got != -40 {
-		t.Errorf("a desktop line scrolls %.0f units", got)
-	}
-}
-
 // TestEnterJoins: Enter in the code field moves on to the name; Enter in
 // the name field, with both filled in, joins.
 func TestEnterJoins(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 
 	"pushback/client/model"
 	"pushback/client/session"
+	"pushback/client/ui/layout"
 	"pushback/server/protocol"
 	"pushback/sim"
 )
@@ -22,7 +23,7 @@ func newDriver(t *testing.T, m *model.Model, sz size) *driver {
 	a := NewApp(session.New(m, nil, nil, rec))
 	d := &driver{t: t, a: a, rec: rec}
 	onMain(func() {
-		a.geo = fit(sz.w, sz.h, 1)
+		a.geo = layout.Fit(sz.w, sz.h, 1)
 		a.step(&input{})
 	})
 	return d
@@ -58,7 +59,7 @@ func (d *driver) rectOf(id string) rect {
 func (d *driver) tap(id string, touch bool) {
 	r := d.rectOf(id)
 	g := d.a.geo
-	x, y := r.cx()*g.scale, (r.cy()-d.a.st.scroll)*g.scale
+	x, y := r.cx()*g.Scale, (r.cy()-d.a.st.scroll)*g.Scale
 	d.tick(input{px: x, py: y, pointer: true, press: true, touch: touch})
 	d.tick(input{px: x, py: y, pointer: true, release: true, touch: touch})
 }
@@ -165,8 +166,8 @@ func TestManagerAnswersByMouseAndKeys(t *testing.T) {
 	}
 	d.want("send")
 	r := d.rectOf("send")
-	if st := d.a.st; r.y < st.scroll || r.bottom() > st.scroll+d.a.geo.h {
-		t.Errorf("Send at %.0f..%.0f is off screen (scroll %.0f, height %.0f)", r.y, r.bottom(), st.scroll, d.a.geo.h)
+	if st := d.a.st; r.y < st.scroll || r.bottom() > st.scroll+d.a.geo.H {
+		t.Errorf("Send at %.0f..%.0f is off screen (scroll %.0f, height %.0f)", r.y, r.bottom(), st.scroll, d.a.geo.H)
 	}
 	d.tick(input{enter: true})
 	if len(d.rec.msgs) != 1 || d.rec.msgs[0].Command == nil || d.rec.msgs[0].Command.Response != sim.ResponsePushBack {
@@ -193,7 +194,7 @@ func TestTouch(t *testing.T) {
 	tb.play([]sim.Seat{1}, mandatePlayed)
 	m := tb.model(1, true, 0)
 	d := newDriver(t, m, phone)
-	if !d.a.geo.narrow {
+	if !d.a.geo.Narrow {
 		t.Fatal("a phone should get the one-column layout")
 	}
 	d.tap("resp.1", true)
@@ -201,7 +202,7 @@ func TestTouch(t *testing.T) {
 		t.Fatalf("tap chose %s", m.Answer.Response)
 	}
 	r := d.rectOf("resp.3")
-	x, y := r.cx()*d.a.geo.scale, (r.cy()-d.a.st.scroll)*d.a.geo.scale
+	x, y := r.cx()*d.a.geo.Scale, (r.cy()-d.a.st.scroll)*d.a.geo.Scale
 	d.tick(input{px: x, py: y, pointer: true, press: true, touch: true})
 	d.tick(input{px: x, py: y - 200, pointer: true, touch: true, drag: -200})
 	d.tick(input{px: x, py: y - 200, pointer: true, release: true, touch: true})

@@ -21,6 +21,7 @@ import (
 
 	"pushback/client/model"
 	"pushback/client/session"
+	"pushback/client/ui/layout"
 	"pushback/server/debrief/report"
 	"pushback/server/protocol"
 	"pushback/sim"
@@ -56,20 +57,20 @@ var (
 // image is as tall as the content, as if the page had been scrolled through.
 func render(a *App, sz size, full bool) (img *image.RGBA, spots []spot, points []chartPoint) {
 	onMain(func() {
-		a.geo = fit(sz.w, sz.h, 1)
+		a.geo = layout.Fit(sz.w, sz.h, 1)
 		a.step(&input{})
 		a.step(&input{})
-		if full && a.st.contentH > a.geo.h {
+		if full && a.st.contentH > a.geo.H {
 			// The whole page, up to the largest image a GPU takes (the
 			// debrief on a phone runs longer than that).
-			a.geo.h = math.Min(math.Ceil(a.st.contentH), math.Floor(maxImage/a.geo.scale))
-			a.geo.dh = int(math.Ceil(a.geo.h * a.geo.scale))
+			a.geo.H = math.Min(math.Ceil(a.st.contentH), math.Floor(maxImage/a.geo.Scale))
+			a.geo.DH = int(math.Ceil(a.geo.H * a.geo.Scale))
 		}
-		dst := ebiten.NewImage(a.geo.dw, a.geo.dh)
+		dst := ebiten.NewImage(a.geo.DW, a.geo.DH)
 		defer dst.Deallocate()
 		dst.Fill(colGround)
 		p := a.paint(dst)
-		img = image.NewRGBA(image.Rect(0, 0, a.geo.dw, a.geo.dh))
+		img = image.NewRGBA(image.Rect(0, 0, a.geo.DW, a.geo.DH))
 		dst.ReadPixels(img.Pix)
 		spots, points = append(spots, p.spots...), p.points
 	})
@@ -191,12 +192,12 @@ func TestScreens(t *testing.T) {
 				c := a.ctx(&input{}, nil)
 				scenes[fx.screen](c)
 				for _, f := range c.pass.Order {
-					if f.R.X < 0 || f.R.Right() > a.geo.w+0.5 {
-						t.Errorf("control %s at %.0f..%.0f is outside the %.0f-unit width", f.ID, f.R.X, f.R.Right(), a.geo.w)
+					if f.R.X < 0 || f.R.Right() > a.geo.W+0.5 {
+						t.Errorf("control %s at %.0f..%.0f is outside the %.0f-unit width", f.ID, f.R.X, f.R.Right(), a.geo.W)
 					}
 				}
 				// Text stays readable: the smallest text at least 12 device pixels.
-				if px := sizeSmall * a.geo.scale; px < 12 {
+				if px := sizeSmall * a.geo.Scale; px < 12 {
 					t.Errorf("small text is %.1f px", px)
 				}
 				name := fmt.Sprintf("%s-%s.png", fx.name, sz.name)
@@ -440,7 +441,7 @@ func TestDebriefCharts(t *testing.T) {
 					}
 					covered := false
 					for _, q := range pts[i+1:] {
-						if q.chart == p.chart && math.Hypot(q.x-p.x, q.y-p.y) < 14*a.geo.scale {
+						if q.chart == p.chart && math.Hypot(q.x-p.x, q.y-p.y) < 14*a.geo.Scale {
 							covered = true
 						}
 					}
@@ -451,7 +452,7 @@ func TestDebriefCharts(t *testing.T) {
 				c := a.ctx(&input{}, nil)
 				scenes[model.ScreenDebrief](c)
 				for _, f := range c.pass.Order {
-					if f.R.X < 0 || f.R.Right() > a.geo.w+0.5 {
+					if f.R.X < 0 || f.R.Right() > a.geo.W+0.5 {
 						t.Errorf("control %s sticks out of the width", f.ID)
 					}
 				}
@@ -516,13 +517,13 @@ func TestDrawOnlyReads(t *testing.T) {
 		t.Run(fx.name, func(t *testing.T) {
 			a := NewApp(session.New(fx.m, nil, nil, &recorder{}))
 			onMain(func() {
-				a.geo = fit(laptop.w, laptop.h, 1)
+				a.geo = layout.Fit(laptop.w, laptop.h, 1)
 				a.step(&input{})
 				a.step(&input{})
 				st, m := a.st, *a.M
 				st.panels = maps.Clone(a.st.panels)
 				st.nodes = slices.Clone(a.st.nodes)
-				dst := ebiten.NewImage(a.geo.dw, a.geo.dh)
+				dst := ebiten.NewImage(a.geo.DW, a.geo.DH)
 				defer dst.Deallocate()
 				a.Draw(dst)
 				if !reflect.DeepEqual(st, a.st) {
