@@ -9,6 +9,7 @@ package session
 
 import (
 	"log"
+	"sync/atomic"
 	"time"
 
 	"pushback/client/conn"
@@ -30,6 +31,7 @@ type Session struct {
 	send    Sender
 	saved   model.Saved // as last written to store
 	pending *model.Join // asked for before the link was up
+	last    atomic.Pointer[model.Snapshot]
 }
 
 // New makes a session around a model. link and store may be nil (tests);
@@ -87,6 +89,19 @@ func (s *Session) Do(intents ...model.Intent) {
 		s.link.Redial()
 	}
 	s.persist()
+}
+
+// Publish keeps a snapshot of the model (and the UI's focus) as the tick
+// left it, for Snapshot.
+func (s *Session) Publish(focus string) { s.last.Store(s.M.Snapshot(focus)) }
+
+// Snapshot is the model as last published, safe to call from any
+// goroutine (the browser's window.pushbackState for end-to-end tests).
+func (s *Session) Snapshot() *model.Snapshot {
+	if p := s.last.Load(); p != nil {
+		return p
+	}
+	return &model.Snapshot{}
 }
 
 func (s *Session) sendAll(msgs []protocol.ClientMsg) {

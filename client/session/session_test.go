@@ -56,19 +56,28 @@ func TestSessionRunsTheLoop(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
+	none := New(model.New(model.Saved{}), nil, nil, nil)
+	none.Do(model.Solo{Name: "Ann"}) // nowhere to send: refused in words
+	if none.M.Notice == "" || none.M.Busy {
+		t.Fatalf("a send with no link: notice %q, busy %v", none.M.Notice, none.M.Busy)
+	}
+
 	m := model.New(model.Saved{})
 	m.Conn = model.ConnConnecting
 	s := New(m, conn.Dial(ctx, url), conn.NewStore(file), nil)
-	s.Do(model.Solo{Name: "Ann"}) // before the link is up: refused in words
-	if m.Notice == "" || m.Busy {
-		t.Fatalf("a send with no link: notice %q, busy %v", m.Notice, m.Busy)
-	}
 	until(t, s, "online", func(m *model.Model) bool { return m.Conn == model.ConnOnline })
 	s.Do(model.Solo{Name: "Ann"})
 	until(t, s, "in the game", func(m *model.Model) bool { return m.HasView && m.View.Phase == sim.PhaseResponse })
 	seat, code := m.Seat, m.Room.Code
 	if saved := conn.NewStore(file).Load(); saved.Token == "" || saved.Code != code {
 		t.Fatalf("saved %+v, want the token of room %s", saved, code)
+	}
+	if snap := s.Snapshot(); snap.Screen != "" {
+		t.Fatalf("a snapshot before any was published: %+v", snap)
+	}
+	s.Publish("send")
+	if snap := s.Snapshot(); snap.Screen != "manager" || snap.Code != code || snap.Focus != "send" || snap.Seat != int(seat) {
+		t.Fatalf("published %+v, want the manager's screen of %s, focus on send", snap, code)
 	}
 	version := m.View.Version
 	s.Do(model.SendAnswer{})

@@ -36,6 +36,9 @@ type App struct {
 // geometry is how layout units map to the device this frame.
 type geometry = layout.Geometry
 
+// Snapshot is the model as of the last update (session.Snapshot).
+func (a *App) Snapshot() *model.Snapshot { return a.s.Snapshot() }
+
 // NewApp makes the game around a session.
 func NewApp(s *session.Session) *App {
 	return &App{M: s.M, s: s, now: time.Now, touchY: map[ebiten.TouchID]int{}}
@@ -63,7 +66,7 @@ func (a *App) Update() error {
 	a.readInput()
 	a.text = a.mirror.pull(&a.in, a.text)
 	a.step(&a.in)
-	a.publish()
+	a.s.Publish(a.st.nav.ID)
 	a.mirror.push(a)
 	return nil
 }

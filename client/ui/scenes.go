@@ -392,21 +392,10 @@ func managerTurn(c *ctx) {
 	case m.View.Phase == sim.PhaseResponse:
 		c.answerForm(a, me)
 	default:
-		a.para("Your answer is in: "+answerWords(me.Response, me.Action)+".", sizeBody, false, colInk)
+		a.para("Your answer is in: "+model.AnswerWords(me.Response, me.Action)+".", sizeBody, false, colInk)
 		a.para("The executive is ruling on the objections; the reveal follows.", sizeBody, false, colMuted)
 	}
 	c.end("answer", ry, a)
-}
-
-func answerWords(r sim.ResponseKind, act sim.TeamAction) string {
-	s := r.String()
-	if r == sim.ResponseNone {
-		s = "no mandate to answer"
-	}
-	if act != sim.ActionNone {
-		s += ", and " + act.String()
-	}
-	return s
 }
 
 // answerForm is the response, the business case and the team action.
@@ -936,11 +925,11 @@ func console(c *ctx) {
 		case m.View.Phase == sim.PhaseMandate || m.View.Phase == sim.PhaseOver:
 			state = ""
 		case m.View.Phase == sim.PhaseRuling && mv.Response.Voiced():
-			state = answerWords(mv.Response, mv.Action) + " → " + mv.Verdict.String()
+			state = model.AnswerWords(mv.Response, mv.Action) + " → " + mv.Verdict.String()
 		case m.View.Phase == sim.PhaseReveal && mv.Ready:
 			state = "ready"
 		case mv.Answered:
-			state = "answered: " + answerWords(mv.Response, mv.Action)
+			state = "answered: " + model.AnswerWords(mv.Response, mv.Action)
 		}
 		for _, si := range m.Room.Seats {
 			if si.Seat != mv.Seat {
