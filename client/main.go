@@ -32,10 +32,12 @@ func main() {
 		saved = model.Saved{Facilitator: saved.Facilitator}
 	}
 	m := model.New(saved)
+	title := m.Title
 	if code != "" {
-		m.Title.Code = code
+		title.Code = code
 	}
-	m.Title.Name = name
+	title.Name = name
+	m.Do(model.EditTitle{Title: title})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	m.Conn = model.ConnConnecting
