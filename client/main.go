@@ -11,12 +11,13 @@ import (
 
 	"pushback/client/conn"
 	"pushback/client/model"
+	"pushback/client/session"
 	"pushback/client/ui"
 )
 
 func main() {
-	server, session, fresh := options()
-	store := conn.NewStore(session)
+	server, file, fresh := options()
+	store := conn.NewStore(file)
 	saved := store.Load()
 	if fresh {
 		saved = model.Saved{}
@@ -25,52 +26,35 @@ func main() {
 	if code == "" {
 		code = roomParam()
 	}
-	var pending *model.Join
 	if join && model.NormalizeCode(code) != saved.Code {
 		// Joined from the page's form: a seat kept from another room must
 		// not be resumed instead. The same room's seat is resumed as is.
 		saved = model.Saved{Facilitator: saved.Facilitator}
 	}
-	if join && saved.Token == "" {
-		pending = &model.Join{Code: code, Name: name}
-	}
 	m := model.New(saved)
+	title := m.Title
 	if code != "" {
-		m.Title.Code = code
+		title.Code = code
 	}
-	m.Title.Name = name
+	title.Name = name
+	m.Do(model.EditTitle{Title: title})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	m.Conn = model.ConnConnecting
 	link := conn.Dial(ctx, server)
-	app := ui.NewApp(m, link, store, nil)
+	s := session.New(m, link, store, nil)
+	if join && saved.Token == "" {
+		// The page's form asked before the game ran: sent once the link is up.
+		s.JoinWhenUp(model.Join{Code: code, Name: name})
+	}
+	app := ui.NewApp(s)
 	app.JoinURL = joinURL(server)
 	expose(app)
-	game := &handoff{App: app, link: link, pending: pending}
 
 	ebiten.SetWindowTitle("Pushback")
 	ebiten.SetWindowSize(1280, 720)
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
-	if err := ebiten.RunGame(game); err != nil {
+	if err := ebiten.RunGame(app); err != nil {
 		log.Fatal("client: ", err)
 	}
-}
-
-// handoff is the game with the join the page's form asked for before the
-// game had loaded: it is sent once, as soon as the link is up.
-type handoff struct {
-	*ui.App
-	link    *conn.Client
-	pending *model.Join
-}
-
-func (h *handoff) Update() error {
-	err := h.App.Update() // drains the link: on Up it has sent hello
-	if h.pending != nil && h.M.Conn == model.ConnOnline && !h.M.Busy && !h.M.Joined {
-		for _, msg := range h.M.Do(*h.pending) {
-			h.link.SendMsg(msg)
-		}
-		h.pending = nil
-	}
-	return err
 }

@@ -35,6 +35,13 @@ func (m *Model) Connected() []protocol.ClientMsg {
 	return out
 }
 
+// NotSent records that a message could not be handed to the link: nothing
+// is on its way.
+func (m *Model) NotSent() {
+	m.Busy = false
+	m.Notice = "Not connected: that did not reach the server. Try again when the link is back."
+}
+
 // Disconnected records a dropped link and when the next attempt comes.
 func (m *Model) Disconnected(attempt int, retryIn time.Duration) {
 	if m.Conn == ConnOffline || m.Conn == ConnConnecting && attempt <= 1 {
@@ -46,8 +53,8 @@ func (m *Model) Disconnected(attempt int, retryIn time.Duration) {
 }
 
 // Receive decodes one frame from the server and handles it. Nothing a
-// server sends can crash the client: an unreadable frame, or one that
-// trips a bug, becomes a notice and the model stays as it was.
+// server sends can crash the client: an unreadable or invalid frame becomes
+// a notice and the model stays as it was.
 func (m *Model) Receive(frame []byte) (out []protocol.ClientMsg) {
 	if err := protocol.CheckLengths(frame); err != nil {
 		m.Notice = "The server sent a malformed message; it was ignored."
@@ -61,32 +68,23 @@ func (m *Model) Receive(frame []byte) (out []protocol.ClientMsg) {
 	return m.Handle(msg)
 }
 
-// Handle applies one server message and returns any replies.
+// Handle applies one server message and returns any replies. A message
+// that fails validation changes nothing but the notice.
 func (m *Model) Handle(msg protocol.ServerMsg) (out []protocol.ClientMsg) {
-	saved := *m
-	defer func() {
-		if r := recover(); r != nil {
-			*m = saved
-			m.Notice = fmt.Sprintf("The server sent a %q message this client could not use; it was ignored.", clip(msg.Kind, 24))
-			out = nil
-		}
-	}()
+	if err := validate(msg); err != nil {
+		m.Notice = fmt.Sprintf("The server sent a %q message this client could not use (%v); it was ignored.", clip(msg.Kind, 24), err)
+		return nil
+	}
 	switch msg.Kind {
 	case protocol.KindWelcome:
 		m.SetServerClock(msg.Now)
 	case protocol.KindJoined:
-		if msg.Joined == nil {
-			panic("joined without body")
-		}
 		if m.joined(msg.Joined) {
 			// The console lists every table of this trainer, to switch and
 			// to move people between them.
 			return m.msg(protocol.ClientMsg{Kind: protocol.KindTables, Token: m.Saved.Facilitator})
 		}
 	case protocol.KindView:
-		if msg.View == nil {
-			panic("view without body")
-		}
 		m.Room = msg.View.Room
 		if !m.Room.Paused && m.Notice == ErrorText(protocol.Error{Code: protocol.CodePaused}) {
 			m.Notice = "" // a refusal while paused is over once the game continues
@@ -94,23 +92,14 @@ func (m *Model) Handle(msg protocol.ServerMsg) (out []protocol.ClientMsg) {
 		m.SetServerClock(msg.View.Room.Now)
 		m.setView(msg.View.Game, msg.View.Texts)
 	case protocol.KindError:
-		if msg.Error == nil {
-			panic("error without body")
-		}
 		m.failed(*msg.Error)
 	case protocol.KindTableList:
 		m.Tables = msg.Tables
 	case protocol.KindDebrief:
-		if msg.Debrief == nil {
-			panic("debrief without body")
-		}
 		m.setReport(msg.Debrief)
 	case protocol.KindScenarioList:
 		m.Scenarios = msg.Scenarios
 	case protocol.KindChecked:
-		if msg.Checked == nil {
-			panic("checked without body")
-		}
 		m.checked(msg.Checked)
 	case protocol.KindBalance:
 		m.Host.Balance, m.Host.Previewing = msg.Balance, false

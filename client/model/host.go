@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"pushback/server/protocol"
+	"pushback/sim"
 )
 
 // HostForm is what the host settings screen collects before a workshop
@@ -62,10 +63,12 @@ type OpenHost struct{}
 // CloseHost goes back from the host settings to the title.
 type CloseHost struct{}
 
-// CheckFile sends a trainer's scenario file to the server's check.
+// CheckFile sends a trainer's scenario file to the server's check; Err is
+// why the file could not be read (then nothing is sent).
 type CheckFile struct {
 	File   string
 	Source []byte
+	Err    error
 }
 
 // Preview asks for the balance table of the chosen settings.
@@ -113,6 +116,10 @@ func (m *Model) host(in Intent) []protocol.ClientMsg {
 	case CloseHost:
 		h.Open = false
 	case CheckFile:
+		if in.Err != nil {
+			m.Notice = "Could not read that file: " + in.Err.Error()
+			return nil
+		}
 		if len(in.Source) > protocol.MaxScenario {
 			h.Check = &protocol.Checked{File: in.File, Problems: []protocol.Problem{{Message: fmt.Sprintf(
 				"the file is %d KiB; a scenario may be at most %d KiB", (len(in.Source)+1023)/1024, protocol.MaxScenario>>10)}}}
@@ -139,6 +146,9 @@ func (m *Model) host(in Intent) []protocol.ClientMsg {
 		m.Enter = &protocol.ClientMsg{Kind: protocol.KindCreate, Create: &c}
 		m.Busy, m.Notice, m.Redial = true, "", true
 	case Confirm:
+		if m.HasView && m.View.Phase == sim.PhaseOver {
+			return nil // nothing left to end or inject
+		}
 		o := in.Order
 		m.Confirm = &o
 	case Confirmed:

@@ -154,6 +154,8 @@ func (m *Model) Do(in Intent) []protocol.ClientMsg {
 		}
 		return m.command(sim.Command{Kind: sim.CmdMandate, Seat: sim.Executive, Card: m.CardID(m.Orders.Card),
 			Target: m.Orders.Target, Framing: clip(m.Orders.Framing, sim.MaxText)})
+	case EditTitle, EditOrders, EditDraft, EditTakeaway, EditHost:
+		m.edit(in)
 	case Cite:
 		m.cite(in.ID)
 	case Offer:

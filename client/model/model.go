@@ -247,6 +247,9 @@ func (m *Model) setView(v sim.View, texts []string) {
 	}
 	m.View, m.HasView = v, true
 	m.Texts = texts
+	if v.Phase == sim.PhaseOver {
+		m.Confirm = nil // the game ended meanwhile: nothing left to end or inject
+	}
 	if m.Answer.Turn != v.Turn {
 		m.Answer = Answer{Turn: v.Turn, Escalate: -1}
 		m.Orders = Orders{Turn: v.Turn, Card: -1}

@@ -157,7 +157,7 @@ func (mr *mirror) push(a *App) {
 		mr.update(nodes)
 		mr.prev = append(mr.prev[:0], nodes...)
 	}
-	if f := a.st.focus; f != mr.focus {
+	if f := a.st.nav.ID; f != mr.focus {
 		mr.focus = f
 		el, ok := mr.els[f]
 		active := js.Global().Get("document").Get("activeElement")

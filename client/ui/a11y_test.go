@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"math"
 	"strings"
 	"testing"
 
@@ -129,18 +128,5 @@ func TestAnnouncements(t *testing.T) {
 	a := announcement(m)
 	if !strings.Contains(a, "Reveal") || len(m.Causes(1)) > 0 && !strings.Contains(a, m.Causes(1)[0].Text) {
 		t.Errorf("reveal: %q", a)
-	}
-}
-
-// TestTextScale: a browser set to a larger font gets a larger UI, and at
-// twice the size a laptop's window the roomier one-column layout.
-func TestTextScale(t *testing.T) {
-	base := fitText(1280, 720, 1, 1)
-	big := fitText(1280, 720, 1, 1.25)
-	if big.scale <= base.scale || big.dw != base.dw || big.dh != base.dh {
-		t.Errorf("1.25× text: scale %.2f (was %.2f), device %dx%d", big.scale, base.scale, big.dw, big.dh)
-	}
-	if double := fitText(1280, 720, 1, 2); !double.narrow || math.Abs(double.scale-2) > 1e-9 || double.dw != 1280 {
-		t.Errorf("2× text on a laptop: %+v", double)
 	}
 }

@@ -6,32 +6,23 @@
 package ui
 
 import (
-	"log"
 	"math"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
 
-	"pushback/client/conn"
 	"pushback/client/model"
-	"pushback/server/protocol"
+	"pushback/client/session"
+	"pushback/client/ui/layout"
 )
-
-// Sender is where the app's messages go: the connection, or a test's list.
-type Sender interface {
-	SendMsg(protocol.ClientMsg) bool
-}
 
 // App is the ebiten.Game of the client.
 type App struct {
-	M       *model.Model
-	JoinURL string // shown and encoded as a QR code on the projector
+	M       *model.Model // the session's, read only
+	JoinURL string       // shown and encoded as a QR code on the projector
 
-	link   *conn.Client
-	store  *conn.Store
-	send   Sender
-	saved  model.Saved
+	s      *session.Session
 	st     state
 	in     input
 	geo    geometry
@@ -43,38 +34,14 @@ type App struct {
 }
 
 // geometry is how layout units map to the device this frame.
-type geometry struct {
-	w, h   float64 // layout units
-	scale  float64 // device pixels per unit
-	narrow bool
-	dw, dh int     // device pixels
-	dsf    float64 // device pixels per CSS or window pixel
-}
+type geometry = layout.Geometry
 
-// NewApp makes the game around a model. link and store may be nil (tests);
-// send receives the messages, and is link when nil.
-func NewApp(m *model.Model, link *conn.Client, store *conn.Store, send Sender) *App {
-	a := &App{M: m, link: link, store: store, send: send, saved: m.Saved, now: time.Now, touchY: map[ebiten.TouchID]int{}}
-	if a.send == nil && link != nil {
-		a.send = link
-	}
-	return a
-}
+// Snapshot is the model as of the last update (session.Snapshot).
+func (a *App) Snapshot() *model.Snapshot { return a.s.Snapshot() }
 
-// fit chooses the layout for a window of outside size w×h (in CSS or
-// window pixels) on a device with the given scale factor: a laptop's
-// 1280×720 is one unit per pixel, a projector's 1920×1080 is 1.5, and a
-// portrait phone gets a single column about 380 units wide.
-func fit(w, h, dsf float64) geometry {
-	g := geometry{dw: int(math.Ceil(w * dsf)), dh: int(math.Ceil(h * dsf)), dsf: dsf}
-	if w >= 900 && w >= h {
-		g.scale = math.Max(math.Min(w/1280, h/720), 0.7) * dsf
-	} else {
-		g.narrow = true
-		g.scale = math.Min(w/380, 1.25) * dsf
-	}
-	g.w, g.h = float64(g.dw)/g.scale, float64(g.dh)/g.scale
-	return g
+// NewApp makes the game around a session.
+func NewApp(s *session.Session) *App {
+	return &App{M: s.M, s: s, now: time.Now, touchY: map[ebiten.TouchID]int{}}
 }
 
 // Layout implements ebiten.Game: the screen is the device's own pixels.
@@ -83,102 +50,31 @@ func (a *App) Layout(outsideW, outsideH int) (int, int) {
 	if mon := ebiten.Monitor(); mon != nil {
 		dsf = mon.DeviceScaleFactor()
 	}
-	a.geo = fitText(float64(outsideW), float64(outsideH), dsf, a.text)
-	return a.geo.dw, a.geo.dh
+	a.geo = layout.FitText(float64(outsideW), float64(outsideH), dsf, a.text)
+	measureScale = a.geo.Scale
+	return a.geo.DW, a.geo.DH
 }
 
-// fitText is fit for a reader whose browser draws text at text times the
-// usual size (its root font size over 16 px): everything is drawn text
-// times larger, and a layout that gets too narrow for two columns becomes
-// the one column of a phone.
-func fitText(w, h, dsf, text float64) geometry {
-	g := fit(w, h, dsf)
-	if text <= 0 || math.IsNaN(text) || text == 1 {
-		return g
-	}
-	g.scale *= math.Max(0.75, math.Min(text, 3))
-	g.w, g.h = float64(g.dw)/g.scale, float64(g.dh)/g.scale
-	if g.w < 900 { // too narrow for two columns at this size
-		g.narrow = true
-	}
-	return g
-}
-
-// wheelScroll is how far, in layout units, a wheel movement scrolls: the
-// browser reports pixels (CSS pixels, which is what the wheel would move a
-// web page by), the desktop lines (40 units each).
-func wheelScroll(wheel float64, pixels bool, g geometry) float64 {
-	if pixels {
-		dsf := g.dsf
-		if dsf == 0 {
-			dsf = 1
-		}
-		return wheel * dsf / g.scale
-	}
-	return wheel * 40
-}
-
-// Update implements ebiten.Game: drain the link, advance the clocks, handle
-// input. Nothing here blocks.
+// Update implements ebiten.Game: the session takes the link's news and
+// advances the clocks, then the tick's input becomes intents for it.
+// Nothing here blocks.
 func (a *App) Update() error {
-	a.drain()
+	a.s.Step(a.now())
 	if name, data, ok := takePicked(); ok { // a scenario file the trainer chose in the browser
-		a.sendAll(a.M.Do(model.CheckFile{File: name, Source: data}))
+		a.s.Do(model.CheckFile{File: name, Source: data})
 	}
-	a.M.Tick(a.now())
 	a.readInput()
 	a.text = a.mirror.pull(&a.in, a.text)
 	a.step(&a.in)
-	a.persist()
-	a.publish()
+	a.s.Publish(a.st.nav.ID)
 	a.mirror.push(a)
 	return nil
 }
 
-// drain hands every waiting link event to the model, without blocking.
-func (a *App) drain() {
-	if a.link == nil {
-		return
-	}
-	for {
-		select {
-		case e := <-a.link.Events():
-			switch e.Kind {
-			case conn.Up:
-				a.sendAll(a.M.Connected())
-			case conn.Down:
-				a.M.Disconnected(e.Attempt, e.RetryIn)
-				log.Printf("link down: attempt %d, retry in %v: %v", e.Attempt, e.RetryIn, e.Err)
-			case conn.Frame:
-				a.sendAll(a.M.Receive(e.Frame))
-			}
-		default:
-			return
-		}
-	}
-}
-
-func (a *App) sendAll(msgs []protocol.ClientMsg) {
-	for _, msg := range msgs {
-		if a.send == nil || !a.send.SendMsg(msg) {
-			a.M.Notice = "Not connected: that did not reach the server. Try again when the link is back."
-		}
-	}
-}
-
-func (a *App) persist() {
-	if a.store == nil || a.M.Saved == a.saved {
-		return
-	}
-	a.saved = a.M.Saved
-	if err := a.store.Save(a.saved); err != nil {
-		log.Printf("saving the resume token: %v", err)
-	}
-}
-
 func (a *App) ctx(in *input, p *painter) *ctx {
-	measureScale = a.geo.scale
-	return &ctx{m: a.M, st: &a.st, p: p, in: in, w: a.geo.w, h: a.geo.h, scale: a.geo.scale, narrow: a.geo.narrow, joinURL: a.JoinURL}
+	c := &ctx{m: a.M, st: &a.st, p: p, in: in, w: a.geo.W, h: a.geo.H, scale: a.geo.Scale, narrow: a.geo.Narrow, joinURL: a.JoinURL}
+	c.pass = layout.Pass{F: &a.st.nav, In: c.layoutInput()}
+	return c
 }
 
 // step runs one update pass of the current scene with in, then keyboard
@@ -186,16 +82,17 @@ func (a *App) ctx(in *input, p *painter) *ctx {
 func (a *App) step(in *input) {
 	st := &a.st
 	st.blink++
-	st.hover = ""
-	if a.geo.scale == 0 {
-		a.geo = fit(1280, 720, 1)
+	st.nav.Hover = ""
+	if a.geo.Scale == 0 {
+		a.geo = layout.Fit(1280, 720, 1)
 	}
+	measureScale = a.geo.Scale
 	screen := a.M.Screen()
 	if screen != a.screen { // a new screen starts at its top, with no focus
-		st.scroll, st.focus, a.screen = 0, "", screen
+		st.scroll, st.nav.ID, a.screen = 0, "", screen
 	}
 	if in.focusTo != "" { // a screen reader moved the focus in the mirror
-		st.focus, st.keyFocused, st.mirrorHas = in.focusTo, true, true
+		st.nav.ID, st.nav.KeyFocused, st.mirrorHas = in.focusTo, true, true
 	} else if in.press || in.tab || in.enter || in.space || in.up || in.down || in.left || in.rght || len(in.chars) > 0 {
 		st.mirrorHas = false // back in the canvas
 	}
@@ -204,24 +101,24 @@ func (a *App) step(in *input) {
 	c.helpButton()
 	st.nodes, st.sticky = c.nodes, c.sticky
 	if in.press {
-		st.pressed = c.downAt
-		st.dragged = 0
+		st.nav.Pressed = c.pass.DownAt
+		st.nav.Dragged = 0
 	}
-	st.dragged += in.drag
-	before := st.focus
+	st.nav.Dragged += in.drag
+	before := st.nav.ID
 	if in.focusTo != "" {
 		before = ""
 	}
-	c.navigate()
+	c.pass.Navigate()
 	if in.release {
-		st.pressed = ""
+		st.nav.Pressed = ""
 	}
 	focusIsText := false
-	for _, f := range c.order {
-		if f.id == st.focus {
-			focusIsText = f.txt
-			if st.focus != before && st.keyFocused && !f.fixed {
-				a.reveal(f.r)
+	for _, f := range c.pass.Order {
+		if f.ID == st.nav.ID {
+			focusIsText = f.Text
+			if st.nav.ID != before && st.nav.KeyFocused && !f.Fixed {
+				a.reveal(unbox(f.R))
 			}
 		}
 	}
@@ -229,15 +126,9 @@ func (a *App) step(in *input) {
 		st.fields.blur()
 	}
 	st.contentH = c.bottom + c.margin()
-	st.scroll += -wheelScroll(in.wheel, wheelPixels, a.geo) - in.drag/a.geo.scale
-	st.scroll = math.Max(0, math.Min(st.scroll, st.contentH-a.geo.h))
-	for _, it := range c.out {
-		a.sendAll(a.M.Do(it))
-	}
-	if a.M.Redial && a.link != nil { // another table: on a connection of its own
-		a.M.Redial = false
-		a.link.Redial()
-	}
+	st.scroll += -a.geo.Wheel(in.wheel, wheelPixels) - in.drag/a.geo.Scale
+	st.scroll = math.Max(0, math.Min(st.scroll, st.contentH-a.geo.H))
+	a.s.Do(c.out...)
 }
 
 // reveal scrolls so that r is on screen.
@@ -245,8 +136,8 @@ func (a *App) reveal(r rect) {
 	st := &a.st
 	if r.y < st.scroll+st.sticky+8 { // under the header counts as off screen
 		st.scroll = r.y - st.sticky - 60
-	} else if r.bottom() > st.scroll+a.geo.h-8 {
-		st.scroll = r.bottom() - a.geo.h + 60
+	} else if r.bottom() > st.scroll+a.geo.H-8 {
+		st.scroll = r.bottom() - a.geo.H + 60
 	}
 }
 
@@ -256,11 +147,11 @@ func (a *App) Draw(screen *ebiten.Image) {
 	a.paint(screen)
 }
 
-func (a *App) paint(dst *ebiten.Image) {
-	p := &painter{dst: dst, scale: a.geo.scale, scroll: a.st.scroll}
+// paint draws the screen from the model and the last update's state, which
+// it only reads; it returns the painter with what it drew, for tests.
+func (a *App) paint(dst *ebiten.Image) *painter {
+	p := &painter{dst: dst, scale: a.geo.Scale, scroll: a.st.scroll}
 	defer p.flush() // whatever anti-aliased shapes the overlays added
-	a.st.spots = a.st.spots[:0]
-	a.st.points = a.st.points[:0]
 	c := a.ctx(nil, p)
 	scenes[a.M.Screen()](c)
 	p.flush()
@@ -268,13 +159,14 @@ func (a *App) paint(dst *ebiten.Image) {
 		f()
 	}
 	c.helpButton()
-	if a.st.contentH > a.geo.h { // a scroll bar, so a phone user knows there is more
-		track := a.geo.h
-		frac := a.geo.h / a.st.contentH
+	if a.st.contentH > a.geo.H { // a scroll bar, so a phone user knows there is more
+		track := a.geo.H
+		frac := a.geo.H / a.st.contentH
 		y := a.st.scroll / a.st.contentH * track
 		p.scroll = 0
-		p.fill(rect{a.geo.w - 5, y, 4, track * frac}, colMuted)
+		p.fill(rect{a.geo.W - 5, y, 4, track * frac}, colMuted)
 	}
+	return p
 }
 
 // repeat is true on the tick a key goes down and then every few ticks

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"pushback/client/model"
+	"pushback/client/ui/layout"
 	"pushback/server/protocol"
 	"pushback/sim"
 )
@@ -53,7 +54,7 @@ func (c *ctx) brief(g, y, w, body float64, done string) float64 {
 	p.para(b.Role, body, false, colInk)
 	p.para("The executive: "+b.Executive, head, true, colInk)
 	p.para(b.ExecAbout, body, false, colInk)
-	if c.in != nil && c.in.enter && c.st.focus == "" {
+	if c.in != nil && c.in.enter && c.st.nav.ID == "" {
 		c.do(model.CloseBriefing{})
 	}
 	if p.button("brief.ok", done, true) {
@@ -180,24 +181,24 @@ func (c *ctx) helpButton() {
 		r.y = 40
 		r.x = c.w - c.margin() - w
 	}
-	c.order = append(c.order, focusable{id: id, r: rect{r.x, r.y + c.st.scroll, r.w, r.h}, fixed: true})
+	c.pass.Order = append(c.pass.Order, layout.Control{ID: id, R: rect{r.x, r.y + c.st.scroll, r.w, r.h}.box(), Fixed: true})
 	c.sem(node{key: id, role: roleButton, name: "Briefing: the roles, the meters and the answers"})
 	hit := false
 	if in := c.in; in != nil {
 		x, y := in.px/c.scale, in.py/c.scale
 		over := in.pointer && r.has(x, y)
 		if over {
-			c.st.hover = id
+			c.st.nav.Hover = id
 			if in.press {
-				c.downAt = id
+				c.pass.DownAt = id
 			}
 		}
 		switch {
 		case in.activate == id:
 			hit = true
-		case in.release && over && c.st.pressed == id:
-			hit, c.st.focus, c.st.keyFocused = true, id, false
-		case c.st.focus == id && (in.enter || in.space):
+		case in.release && over && c.st.nav.Pressed == id:
+			hit, c.st.nav.ID, c.st.nav.KeyFocused = true, id, false
+		case c.st.nav.ID == id && (in.enter || in.space):
 			hit = true
 		}
 	}
@@ -208,7 +209,7 @@ func (c *ctx) helpButton() {
 		scroll := c.p.scroll
 		c.p.scroll = 0
 		bg := colPanel
-		if c.st.hover == id {
+		if c.st.nav.Hover == id {
 			bg = colSelected
 		}
 		c.p.fill(r, bg)

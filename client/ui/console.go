@@ -6,7 +6,6 @@ import (
 
 	"pushback/client/model"
 	"pushback/server/protocol"
-	"pushback/sim"
 )
 
 // consoleTop is what the facilitator must see before the controls: the
@@ -15,9 +14,6 @@ import (
 func (c *ctx) consoleTop(y float64) float64 {
 	m := c.m
 	g := c.margin()
-	if m.HasView && m.View.Phase == sim.PhaseOver {
-		m.Confirm = nil // the game ended meanwhile: nothing left to end or inject
-	}
 	if o := m.Confirm; o != nil {
 		q, detail := m.OrderWords(*o)
 		p := c.panel("confirm", g, y, c.w-2*g, q)

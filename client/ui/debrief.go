@@ -264,7 +264,7 @@ func (c *ctx) chart(p *flow, id string, r *report.Report, k sim.Meter, n int) {
 			v := mg.Meters[t].Get(k)
 			voiced := t >= 1 && t-1 < len(mg.Decisions) && mg.Decisions[t-1].Voiced
 			c.marker(xAt(t), yAt(v), 4.5, st, voiced)
-			c.st.points = append(c.st.points, chartPoint{chart: k, seat: mg.Seat, month: t, value: v,
+			c.p.points = append(c.p.points, chartPoint{chart: k, seat: mg.Seat, month: t, value: v,
 				x: xAt(t) * c.scale, y: (yAt(v) - pt.scroll) * c.scale, plot: c.device(plot), col: st.col})
 		}
 	}
@@ -620,11 +620,17 @@ func (c *ctx) takeawayPanel(x, y, w float64, r *report.Report) float64 {
 		p.para(written+" Each player answers on their own screen; the facilitator's report and the take-home sheets carry every commitment.", sizeSmall, false, colMuted)
 		return c.end("deb.take", y, p)
 	}
-	t := &m.Take
+	t := m.Take // edited here, handed back before each button
+	edited := func() {
+		if t != m.Take {
+			c.do(model.EditTakeaway{Take: t})
+		}
+	}
 	p.para("How did it feel to be squeezed from both sides? 1 = crushed, 5 = in control.", sizeBody, false, colInk)
 	sel := p.choices("deb.take.scale", []string{"1", "2", "3", "4", "5"}, t.Scale-1)
 	t.Scale = sel + 1
 	p.textField("deb.take.word", &t.Word, "…or in one word", 1, protocol.MaxWord)
+	edited()
 	label := "Send my reaction"
 	if t.Reacted {
 		label = "Change my reaction"
@@ -634,6 +640,7 @@ func (c *ctx) takeawayPanel(x, y, w float64, r *report.Report) float64 {
 	}
 	p.para("Your commitment: next month I will …", sizeBody, true, colInk)
 	p.textField("deb.take.commit", &t.Commitment, "one thing you will do differently", 3, protocol.MaxCommitment)
+	edited()
 	label = "Save my commitment"
 	if t.Committed {
 		label = "Update my commitment"

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"pushback/client/model"
+	"pushback/client/session"
 	"pushback/server/protocol/report"
 	"pushback/sim"
 )
@@ -39,13 +40,13 @@ func TestDebriefTakeaways(t *testing.T) {
 		m        *model.Model
 		controls bool
 	}{{"player", player, true}, {"projector", proj, false}} {
-		a := NewApp(tc.m, nil, nil, &recorder{})
-		img, _ := render(a, laptop, true)
+		a := NewApp(session.New(tc.m, nil, nil, &recorder{}))
+		img, _, _ := render(a, laptop, true)
 		c := a.ctx(&input{}, nil)
 		scenes[model.ScreenDebrief](c)
 		var ids []string
-		for _, f := range c.order {
-			ids = append(ids, f.id)
+		for _, f := range c.pass.Order {
+			ids = append(ids, f.ID)
 		}
 		for _, id := range []string{"deb.take.scale.0", "deb.take.scale.4", "deb.take.word", "deb.take.react", "deb.take.commit", "deb.take.send"} {
 			if slices.Contains(ids, id) != tc.controls {

@@ -35,7 +35,7 @@ func (f *flow) chip(id, mark, title, sub string, on bool) bool {
 		bg, border, bw := colPanel, colLine, 1.0
 		if on {
 			bg, border, bw = colSelected, colBlue, 2
-		} else if c.st.hover == id {
+		} else if c.st.nav.Hover == id {
 			bg = colGround
 		}
 		c.p.fill(r, bg)
@@ -152,7 +152,7 @@ func (c *ctx) caseEvidence(a *flow) {
 // one of the card's, each with the share of the saving it keeps.
 func (c *ctx) caseAlternative(a *flow) {
 	m := c.m
-	ans := &m.Answer
+	ans := m.Answer
 	a.label("Alternative you offer", sizeSmall, true, colMuted)
 	mark := func(on bool) string { return map[bool]string{true: "●", false: "○"}[on] }
 	if a.chip("alt.0", mark(ans.Case.Alternative == ""), "No alternative", "", ans.Case.Alternative == "") {
@@ -240,7 +240,9 @@ func (c *ctx) handCards(p *flow) {
 		}
 		on := i == m.Orders.Card
 		if p.chip(fmt.Sprintf("card.%d", k), map[bool]string{true: "●", false: "○"}[on], t, sub, on) {
-			m.Orders.Card = i
+			o := m.Orders
+			o.Card = i
+			c.do(model.EditOrders{Orders: o})
 		}
 	}
 }

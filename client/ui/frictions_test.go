@@ -6,27 +6,13 @@ import (
 	"testing"
 
 	"pushback/client/model"
+	"pushback/client/session"
+	"pushback/client/ui/layout"
 	"pushback/server/protocol"
 	"pushback/sim"
 )
 
 // One test per friction of issue 14 that a test can show.
-
-// TestWheelScrollsByPixels: in the browser one notch is the pixels the
-// browser reports (about 100), not 40 times that; the desktop's wheel
-// counts lines.
-func TestWheelScrollsByPixels(t *testing.T) {
-	g := fit(1280, 720, 1)
-	if got := wheelScroll(-100, true, g); got != -100 {
-		t.Errorf("a browser notch of 100 px scrolls %.0f units", got)
-	}
-	if p := fit(360, 740, 3); wheelScroll(-100, true, p)*p.scale != -300 {
-		t.Errorf("on a 3× phone, 100 CSS px should be 300 device px, got %.0f", wheelScroll(-100, true, p)*p.scale)
-	}
-	if got := wheelScroll(-1, false, g); got != -40 {
-		t.Errorf("a desktop line scrolls %.0f units", got)
-	}
-}
 
 // TestEnterJoins: Enter in the code field moves on to the name; Enter in
 // the name field, with both filled in, joins.
@@ -56,10 +42,10 @@ func TestHeaderSticks(t *testing.T) {
 	tb := newTable(t)
 	tb.play([]sim.Seat{1}, mandatePlayed)
 	m := tb.model(1, true, 0)
-	a := NewApp(m, nil, nil, &recorder{})
+	a := NewApp(session.New(m, nil, nil, &recorder{}))
 	render(a, phone, false)
 	a.st.scroll = 500
-	img, _ := render(a, phone, false)
+	img, _, _ := render(a, phone, false)
 	if a.st.scroll < 400 {
 		t.Fatalf("the fixture does not scroll (%.0f)", a.st.scroll)
 	}
@@ -235,27 +221,27 @@ func TestArrowDownByRows(t *testing.T) {
 		m := tb.model(1, true, 0)
 		m.EditAnswer(func(a *model.Answer) { a.Response = sim.ResponsePushBack })
 		d := newDriver(t, m, sz)
-		var order []focusable
+		var order []layout.Control
 		onMain(func() {
 			c := d.a.ctx(&input{}, nil)
 			scenes[model.ScreenManager](c)
-			order = c.order
+			order = c.pass.Order
 		})
 		for _, f := range order {
-			if !strings.HasPrefix(f.id, "resp.") {
+			if !strings.HasPrefix(f.ID, "resp.") {
 				continue
 			}
-			d.a.st.focus = f.id
+			d.a.st.nav.ID = f.ID
 			d.tick(input{down: true})
 			next := d.rectOf(d.focus())
 			nextRow := 1e9
 			for _, g := range order {
-				if g.r.y > f.r.y+4 && g.r.y < nextRow {
-					nextRow = g.r.y
+				if g.R.Y > f.R.Y+4 && g.R.Y < nextRow {
+					nextRow = g.R.Y
 				}
 			}
 			if strings.HasPrefix(d.focus(), "act.") || next.y != nextRow {
-				t.Errorf("%s: ArrowDown from %s went to %s at y=%.0f; the next row is at y=%.0f", sz.name, f.id, d.focus(), next.y, nextRow)
+				t.Errorf("%s: ArrowDown from %s went to %s at y=%.0f; the next row is at y=%.0f", sz.name, f.ID, d.focus(), next.y, nextRow)
 			}
 		}
 	}

@@ -14,7 +14,7 @@ import (
 // the deadlines and the audience; a preview of the balance; Create.
 func hostScreen(c *ctx) {
 	m := c.m
-	h := &m.Host
+	h := m.Host // edited here, handed back
 	y := c.header()
 	lx, lw, rx, rw := c.cols(0.5)
 	online := m.Conn == model.ConnOnline
@@ -47,10 +47,6 @@ func hostScreen(c *ctx) {
 		if !h.UseOwn {
 			h.Scenario = m.Scenarios[n].ID
 		}
-		h.Balance = nil
-		if h.Executive != "human" {
-			h.Executive = ""
-		}
 	}
 	choice := m.HostChoice()
 	if choice != nil {
@@ -67,11 +63,8 @@ func hostScreen(c *ctx) {
 		p.label("Path of the file", sizeSmall, true, colMuted)
 		entered := p.textField("path", &h.Path, "e.g. workshops/retail.yaml", 1, 1024)
 		if p.button("upload", "Check this file", online && h.Path != "") || entered && h.Path != "" {
-			if name, src, err := readScenario(h.Path); err != nil {
-				m.Notice = "Could not read that file: " + err.Error()
-			} else {
-				c.do(model.CheckFile{File: name, Source: src})
-			}
+			name, src, err := readScenario(h.Path)
+			c.do(model.CheckFile{File: name, Source: src, Err: err})
 		}
 	}
 	c.checkResult(p)
@@ -96,7 +89,7 @@ func hostScreen(c *ctx) {
 			mark = "●"
 		}
 		if t.chip(fmt.Sprintf("exec.%d", i), mark, pc.Title, pc.Text, on) && !on {
-			h.Executive, h.Balance = pc.ID, nil
+			h.Executive = pc.ID
 		}
 	}
 	t.label("Manager seats", sizeSmall, true, colMuted)
@@ -105,7 +98,7 @@ func hostScreen(c *ctx) {
 		seats[i] = fmt.Sprint(i + 1)
 	}
 	if n := t.choices("seats", seats, h.Managers-1); n+1 != h.Managers && n >= 0 {
-		h.Managers, h.Balance = n+1, nil
+		h.Managers = n + 1
 	}
 	t.label("Deadlines per phase", sizeSmall, true, colMuted)
 	dl := make([]string, len(model.Deadlines))
@@ -119,6 +112,9 @@ func hostScreen(c *ctx) {
 	}
 	t.label("Past the seats", sizeSmall, true, colMuted)
 	h.Audience = t.choices("audience", []string{"refuse more people", "audience: they watch as observers"}, b2i(h.Audience)) == 1
+	if h != m.Host {
+		c.do(model.EditHost{Host: h})
+	}
 	t.space(6)
 	if t.button("preview", "Preview balance", online && !h.Previewing && choice != nil) {
 		c.do(model.Preview{})

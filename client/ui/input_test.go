@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"pushback/client/model"
+	"pushback/client/session"
+	"pushback/client/ui/layout"
 	"pushback/server/protocol"
 	"pushback/sim"
 )
@@ -18,10 +20,10 @@ type driver struct {
 
 func newDriver(t *testing.T, m *model.Model, sz size) *driver {
 	rec := &recorder{}
-	a := NewApp(m, nil, nil, rec)
+	a := NewApp(session.New(m, nil, nil, rec))
 	d := &driver{t: t, a: a, rec: rec}
 	onMain(func() {
-		a.geo = fit(sz.w, sz.h, 1)
+		a.geo = layout.Fit(sz.w, sz.h, 1)
 		a.step(&input{})
 	})
 	return d
@@ -31,7 +33,7 @@ func (d *driver) tick(in input) {
 	onMain(func() { d.a.step(&in) })
 }
 
-func (d *driver) focus() string { return d.a.st.focus }
+func (d *driver) focus() string { return d.a.st.nav.ID }
 
 // rectOf finds a control's box, in layout units, as last laid out.
 func (d *driver) rectOf(id string) rect {
@@ -41,9 +43,9 @@ func (d *driver) rectOf(id string) rect {
 		c := d.a.ctx(&input{}, nil)
 		scenes[d.a.M.Screen()](c)
 		c.helpButton()
-		for _, f := range c.order {
-			if f.id == id {
-				r, found = f.r, true
+		for _, f := range c.pass.Order {
+			if f.ID == id {
+				r, found = unbox(f.R), true
 			}
 		}
 	})
@@ -57,7 +59,7 @@ func (d *driver) rectOf(id string) rect {
 func (d *driver) tap(id string, touch bool) {
 	r := d.rectOf(id)
 	g := d.a.geo
-	x, y := r.cx()*g.scale, (r.cy()-d.a.st.scroll)*g.scale
+	x, y := r.cx()*g.Scale, (r.cy()-d.a.st.scroll)*g.Scale
 	d.tick(input{px: x, py: y, pointer: true, press: true, touch: touch})
 	d.tick(input{px: x, py: y, pointer: true, release: true, touch: touch})
 }
@@ -117,8 +119,8 @@ func TestKeyboardReachesEveryControl(t *testing.T) {
 	onMain(func() {
 		c := d.a.ctx(&input{}, nil)
 		scenes[model.ScreenTitle](c)
-		for _, f := range c.order {
-			ids = append(ids, f.id)
+		for _, f := range c.pass.Order {
+			ids = append(ids, f.ID)
 		}
 	})
 	for range ids {
@@ -164,8 +166,8 @@ func TestManagerAnswersByMouseAndKeys(t *testing.T) {
 	}
 	d.want("send")
 	r := d.rectOf("send")
-	if st := d.a.st; r.y < st.scroll || r.bottom() > st.scroll+d.a.geo.h {
-		t.Errorf("Send at %.0f..%.0f is off screen (scroll %.0f, height %.0f)", r.y, r.bottom(), st.scroll, d.a.geo.h)
+	if st := d.a.st; r.y < st.scroll || r.bottom() > st.scroll+d.a.geo.H {
+		t.Errorf("Send at %.0f..%.0f is off screen (scroll %.0f, height %.0f)", r.y, r.bottom(), st.scroll, d.a.geo.H)
 	}
 	d.tick(input{enter: true})
 	if len(d.rec.msgs) != 1 || d.rec.msgs[0].Command == nil || d.rec.msgs[0].Command.Response != sim.ResponsePushBack {
@@ -192,7 +194,7 @@ func TestTouch(t *testing.T) {
 	tb.play([]sim.Seat{1}, mandatePlayed)
 	m := tb.model(1, true, 0)
 	d := newDriver(t, m, phone)
-	if !d.a.geo.narrow {
+	if !d.a.geo.Narrow {
 		t.Fatal("a phone should get the one-column layout")
 	}
 	d.tap("resp.1", true)
@@ -200,7 +202,7 @@ func TestTouch(t *testing.T) {
 		t.Fatalf("tap chose %s", m.Answer.Response)
 	}
 	r := d.rectOf("resp.3")
-	x, y := r.cx()*d.a.geo.scale, (r.cy()-d.a.st.scroll)*d.a.geo.scale
+	x, y := r.cx()*d.a.geo.Scale, (r.cy()-d.a.st.scroll)*d.a.geo.Scale
 	d.tick(input{px: x, py: y, pointer: true, press: true, touch: true})
 	d.tick(input{px: x, py: y - 200, pointer: true, touch: true, drag: -200})
 	d.tick(input{px: x, py: y - 200, pointer: true, release: true, touch: true})

@@ -3,10 +3,11 @@ package ui
 import (
 	"image/color"
 	"math"
-	"strings"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
+
+	"pushback/client/ui/layout"
 )
 
 // The palette: Okabe and Ito's eight colours, which stay distinct for the
@@ -66,12 +67,16 @@ const (
 // rect is a box in layout units.
 type rect struct{ x, y, w, h float64 }
 
-func (r rect) has(x, y float64) bool { return x >= r.x && x < r.x+r.w && y >= r.y && y < r.y+r.h }
+func (r rect) has(x, y float64) bool { return r.box().Has(x, y) }
 func (r rect) inset(d float64) rect  { return rect{r.x + d, r.y + d, r.w - 2*d, r.h - 2*d} }
 func (r rect) right() float64        { return r.x + r.w }
 func (r rect) bottom() float64       { return r.y + r.h }
 func (r rect) cx() float64           { return r.x + r.w/2 }
 func (r rect) cy() float64           { return r.y + r.h/2 }
+
+// box is r for focus and hit-testing; unbox the way back.
+func (r rect) box() layout.Rect { return layout.Rect{X: r.x, Y: r.y, W: r.w, H: r.h} }
+func unbox(b layout.Rect) rect  { return rect{b.X, b.Y, b.W, b.H} }
 
 // painter draws in layout units onto a screen of device pixels: everything
 // is multiplied by scale and shifted by the scroll, so text is rendered at
@@ -80,6 +85,8 @@ type painter struct {
 	dst    *ebiten.Image
 	scale  float64
 	scroll float64
+	spots  []spot       // the meters and codes drawn, for the render test
+	points []chartPoint // the debrief charts' data points drawn, likewise
 
 	// The frame's anti-aliased shapes (lines, dots, arrowheads), drawn
 	// together by flush: each anti-aliased draw call is a pass of its own
@@ -281,7 +288,7 @@ func wrap(s string, w, size float64, bold bool) []string {
 	if ls, ok := wrapped[k]; ok {
 		return ls
 	}
-	ls := wrapText(s, w, size, bold)
+	ls := layout.Wrap(fonts{}, s, w, size, bold)
 	if len(wrapped) >= maxCached {
 		clear(wrapped)
 	}
@@ -289,37 +296,7 @@ func wrap(s string, w, size float64, bold bool) []string {
 	return ls
 }
 
-func wrapText(s string, w, size float64, bold bool) []string {
-	var lines []string
-	for _, para := range strings.Split(s, "\n") {
-		words := strings.Fields(para)
-		if len(words) == 0 {
-			lines = append(lines, "")
-			continue
-		}
-		cur := ""
-		for _, word := range words {
-			try := word
-			if cur != "" {
-				try = cur + " " + word
-			}
-			if cur != "" && measure(try, size, bold) > w {
-				lines = append(lines, cur)
-				cur = word
-			} else {
-				cur = try
-			}
-			for measure(cur, size, bold) > w && len([]rune(cur)) > 1 { // one word wider than the box
-				rs := []rune(cur)
-				n := len(rs) - 1
-				for n > 1 && measure(string(rs[:n]), size, bold) > w {
-					n--
-				}
-				lines = append(lines, string(rs[:n]))
-				cur = string(rs[n:])
-			}
-		}
-		lines = append(lines, cur)
-	}
-	return lines
-}
+// fonts measures text with the game's fonts, for layout.Wrap.
+type fonts struct{}
+
+func (fonts) Width(s string, size float64, bold bool) float64 { return measure(s, size, bold) }

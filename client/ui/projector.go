@@ -5,7 +5,6 @@ import (
 	"math"
 	"strings"
 
-	"pushback/client/model"
 	"pushback/sim"
 )
 
@@ -51,7 +50,7 @@ func projector(c *ctx) {
 	}
 	p := c.panel("now", mx, my, mw, "")
 	p.label(fmt.Sprintf("Month %d of %d · %s", m.View.Turn, m.View.Turns, phaseWords[m.View.Phase]), projTitle, true, colInk)
-	if s := answeredWords(m); s != "" {
+	if s := m.AnsweredWords(); s != "" {
 		p.label(s, projBig, true, colInk)
 	}
 	if left, ok := m.Remaining(); ok {
@@ -76,21 +75,6 @@ func projector(c *ctx) {
 		c.meter(s.take(50), g)
 	}
 	c.end("public", ry, s)
-}
-
-// answeredWords is how many of the seats the phase waits on have acted:
-// "3 of 5 answered", while the managers answer or read the reveal.
-func answeredWords(m *model.Model) string {
-	verb := "answered"
-	switch {
-	case m.Room.Waiting == 0:
-		return ""
-	case m.View.Phase == sim.PhaseReveal:
-		verb = "ready"
-	case m.View.Phase != sim.PhaseResponse:
-		return "" // the executive alone: the phase's name says it
-	}
-	return fmt.Sprintf("%d of %d %s", m.Room.Answered, m.Room.Waiting, verb)
 }
 
 // projectorMonth is the month's news and mandate, large.

@@ -40,7 +40,7 @@ func (c *ctx) qr(r rect, s string) {
 		return
 	}
 	c.p.fill(rect{r.x, r.y, mod * n, mod * n}, colPanel)
-	c.st.spots = append(c.st.spots, spot{bar: c.device(r), qr: bits, mod: mod * c.scale})
+	c.p.spots = append(c.p.spots, spot{bar: c.device(r), qr: bits, mod: mod * c.scale})
 	for y, row := range bits {
 		for x, on := range row {
 			if on {

@@ -7,9 +7,11 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -18,6 +20,8 @@ import (
 	xdraw "golang.org/x/image/draw"
 
 	"pushback/client/model"
+	"pushback/client/session"
+	"pushback/client/ui/layout"
 	"pushback/server/protocol"
 	"pushback/server/protocol/report"
 	"pushback/sim"
@@ -51,28 +55,26 @@ var (
 // render draws the app's current screen the way a frame would, after two
 // update passes (panels learn their heights in the first). With full, the
 // image is as tall as the content, as if the page had been scrolled through.
-func render(a *App, sz size, full bool) (*image.RGBA, []spot) {
-	var img *image.RGBA
-	var spots []spot
+func render(a *App, sz size, full bool) (img *image.RGBA, spots []spot, points []chartPoint) {
 	onMain(func() {
-		a.geo = fit(sz.w, sz.h, 1)
+		a.geo = layout.Fit(sz.w, sz.h, 1)
 		a.step(&input{})
 		a.step(&input{})
-		if full && a.st.contentH > a.geo.h {
+		if full && a.st.contentH > a.geo.H {
 			// The whole page, up to the largest image a GPU takes (the
 			// debrief on a phone runs longer than that).
-			a.geo.h = math.Min(math.Ceil(a.st.contentH), math.Floor(maxImage/a.geo.scale))
-			a.geo.dh = int(math.Ceil(a.geo.h * a.geo.scale))
+			a.geo.H = math.Min(math.Ceil(a.st.contentH), math.Floor(maxImage/a.geo.Scale))
+			a.geo.DH = int(math.Ceil(a.geo.H * a.geo.Scale))
 		}
-		dst := ebiten.NewImage(a.geo.dw, a.geo.dh)
+		dst := ebiten.NewImage(a.geo.DW, a.geo.DH)
 		defer dst.Deallocate()
 		dst.Fill(colGround)
-		a.paint(dst)
-		img = image.NewRGBA(image.Rect(0, 0, a.geo.dw, a.geo.dh))
+		p := a.paint(dst)
+		img = image.NewRGBA(image.Rect(0, 0, a.geo.DW, a.geo.DH))
 		dst.ReadPixels(img.Pix)
-		spots = append(spots, a.st.spots...)
+		spots, points = append(spots, p.spots...), p.points
 	})
-	return img, spots
+	return img, spots, points
 }
 
 // maxImage is the tallest image the render test asks for, in device pixels.
@@ -173,9 +175,9 @@ func TestScreens(t *testing.T) {
 		}
 		for _, sz := range sizes {
 			t.Run(fx.name+"/"+sz.name, func(t *testing.T) {
-				a := NewApp(fx.m, nil, nil, &recorder{})
+				a := NewApp(session.New(fx.m, nil, nil, &recorder{}))
 				a.JoinURL = "http://workshop.example:8080/"
-				img, spots := render(a, sz, true)
+				img, spots, _ := render(a, sz, true)
 				if got := img.RGBAAt(2, 2); got != colInk {
 					t.Errorf("header bar missing: %v", got)
 				}
@@ -189,13 +191,13 @@ func TestScreens(t *testing.T) {
 				// Nothing sticks out of the screen's width.
 				c := a.ctx(&input{}, nil)
 				scenes[fx.screen](c)
-				for _, f := range c.order {
-					if f.r.x < 0 || f.r.right() > a.geo.w+0.5 {
-						t.Errorf("control %s at %.0f..%.0f is outside the %.0f-unit width", f.id, f.r.x, f.r.right(), a.geo.w)
+				for _, f := range c.pass.Order {
+					if f.R.X < 0 || f.R.Right() > a.geo.W+0.5 {
+						t.Errorf("control %s at %.0f..%.0f is outside the %.0f-unit width", f.ID, f.R.X, f.R.Right(), a.geo.W)
 					}
 				}
 				// Text stays readable: the smallest text at least 12 device pixels.
-				if px := sizeSmall * a.geo.scale; px < 12 {
+				if px := sizeSmall * a.geo.Scale; px < 12 {
 					t.Errorf("small text is %.1f px", px)
 				}
 				name := fmt.Sprintf("%s-%s.png", fx.name, sz.name)
@@ -318,7 +320,7 @@ func TestMeterFill(t *testing.T) {
 					c.p.flush()
 					img = image.NewRGBA(image.Rect(0, 0, w, h))
 					dst.ReadPixels(img.Pix)
-					spots = st.spots
+					spots = c.p.spots
 				})
 				if g.Hidden {
 					if len(spots) != 0 {
@@ -383,8 +385,8 @@ func TestRevealAnimates(t *testing.T) {
 		between bool
 	}{{model.MeterAnimation / 3, true}, {model.MeterAnimation * 2, false}} {
 		m.Tick(t0.Add(tc.at))
-		a := NewApp(m, nil, nil, &recorder{})
-		img, spots := render(a, laptop, false)
+		a := NewApp(session.New(m, nil, nil, &recorder{}))
+		img, spots, _ := render(a, laptop, false)
 		checkMeters(t, img, spots)
 		v := trust(spots)
 		lo, hi := math.Min(float64(from), float64(to)), math.Max(float64(from), float64(to))
@@ -418,10 +420,9 @@ func TestDebriefCharts(t *testing.T) {
 		for _, step := range []int{0, 3, rep.Played} {
 			t.Run(fmt.Sprintf("%s/month%d", sz.name, step), func(t *testing.T) {
 				m.Do(model.ShowMonth{Month: step})
-				a := NewApp(m, nil, nil, &recorder{})
-				img, spots := render(a, sz, true)
+				a := NewApp(session.New(m, nil, nil, &recorder{}))
+				img, spots, pts := render(a, sz, true)
 				checkMeters(t, img, spots)
-				pts := a.st.points
 				if want := len(chartMeters) * len(rep.Managers) * (step + 1); len(pts) != want {
 					t.Fatalf("%d chart points drawn, want %d", len(pts), want)
 				}
@@ -440,7 +441,7 @@ func TestDebriefCharts(t *testing.T) {
 					}
 					covered := false
 					for _, q := range pts[i+1:] {
-						if q.chart == p.chart && math.Hypot(q.x-p.x, q.y-p.y) < 14*a.geo.scale {
+						if q.chart == p.chart && math.Hypot(q.x-p.x, q.y-p.y) < 14*a.geo.Scale {
 							covered = true
 						}
 					}
@@ -450,9 +451,9 @@ func TestDebriefCharts(t *testing.T) {
 				}
 				c := a.ctx(&input{}, nil)
 				scenes[model.ScreenDebrief](c)
-				for _, f := range c.order {
-					if f.r.x < 0 || f.r.right() > a.geo.w+0.5 {
-						t.Errorf("control %s sticks out of the width", f.id)
+				for _, f := range c.pass.Order {
+					if f.R.X < 0 || f.R.Right() > a.geo.W+0.5 {
+						t.Errorf("control %s sticks out of the width", f.ID)
 					}
 				}
 				writePNG(t, *shots, fmt.Sprintf("debrief-%s-month%d.png", sz.name, step), img)
@@ -470,7 +471,7 @@ func TestDebriefKeys(t *testing.T) {
 			m = fx.m
 		}
 	}
-	a := NewApp(m, nil, nil, &recorder{})
+	a := NewApp(session.New(m, nil, nil, &recorder{}))
 	render(a, laptop, false)
 	last := m.Report.Played
 	keys := []struct {
@@ -490,17 +491,17 @@ func TestDebriefKeys(t *testing.T) {
 		}
 	}
 	// Tab to "From the start" and press Enter.
-	for i := 0; i < 20 && a.st.focus != "deb.start"; i++ {
+	for i := 0; i < 20 && a.st.nav.ID != "deb.start"; i++ {
 		onMain(func() { a.step(&input{tab: true}) })
 	}
-	if a.st.focus != "deb.start" {
-		t.Fatalf("Tab never reached the From the start button (focus %q)", a.st.focus)
+	if a.st.nav.ID != "deb.start" {
+		t.Fatalf("Tab never reached the From the start button (focus %q)", a.st.nav.ID)
 	}
 	onMain(func() { a.step(&input{enter: true}) })
 	if m.Step != 0 {
 		t.Fatalf("Enter on From the start: cursor at %d", m.Step)
 	}
-	for i := 0; i < 20 && a.st.focus != "deb.back"; i++ {
+	for i := 0; i < 20 && a.st.nav.ID != "deb.back"; i++ {
 		onMain(func() { a.step(&input{tab: true}) })
 	}
 	onMain(func() { a.step(&input{enter: true}) })
@@ -535,10 +536,10 @@ func TestDebriefEightStyles(t *testing.T) {
 		rep.Scores.Managers = append(rep.Scores.Managers, 50)
 	}
 	m.Do(model.ShowMonth{Month: rep.Played})
-	a := NewApp(m, nil, nil, &recorder{})
-	img, _ := render(a, laptop, true)
+	a := NewApp(session.New(m, nil, nil, &recorder{}))
+	img, _, points := render(a, laptop, true)
 	colours := map[colorT]int{}
-	for _, p := range a.st.points {
+	for _, p := range points {
 		st := report.StyleOf(p.seat - 1)
 		want := rgb(st.RGB())
 		if p.col != want {
@@ -557,4 +558,31 @@ func TestDebriefEightStyles(t *testing.T) {
 		}
 	}
 	writePNG(t, *shots, "debrief-eight-styles.png", img)
+}
+
+// Draw only reads: painting any screen changes neither the model nor the
+// state the update keeps (focus, scroll, panel heights, the mirror's nodes).
+func TestDrawOnlyReads(t *testing.T) {
+	for _, fx := range fixtures(t) {
+		t.Run(fx.name, func(t *testing.T) {
+			a := NewApp(session.New(fx.m, nil, nil, &recorder{}))
+			onMain(func() {
+				a.geo = layout.Fit(laptop.w, laptop.h, 1)
+				a.step(&input{})
+				a.step(&input{})
+				st, m := a.st, *a.M
+				st.panels = maps.Clone(a.st.panels)
+				st.nodes = slices.Clone(a.st.nodes)
+				dst := ebiten.NewImage(a.geo.DW, a.geo.DH)
+				defer dst.Deallocate()
+				a.Draw(dst)
+				if !reflect.DeepEqual(st, a.st) {
+					t.Errorf("Draw changed the UI state:\n%+v\n%+v", st, a.st)
+				}
+				if !reflect.DeepEqual(m, *a.M) {
+					t.Error("Draw changed the model")
+				}
+			})
+		})
+	}
 }

@@ -198,19 +198,22 @@ func title(c *ctx) {
 	p := c.panel("join", rx, ry, rw, "Join a workshop")
 	canJoin := !m.Busy && m.Conn == model.ConnOnline
 	p.label("Room code", sizeSmall, true, colMuted)
-	entered := p.textField("code", &m.Title.Code, "e.g. KX7PQR", 1, 12)
+	t := m.Title // edited here, handed back at the end
+	entered := p.textField("code", &t.Code, "e.g. KX7PQR", 1, 12)
 	p.label("Your name", sizeSmall, true, colMuted)
-	if p.textField("name", &m.Title.Name, "first name is enough", 1, protocol.MaxName) {
+	if p.textField("name", &t.Name, "first name is enough", 1, protocol.MaxName) {
 		entered = true
 	}
 	// Enter in the form joins once both are filled in; until then it moves
 	// on to the next field, as it does in any text field.
-	submit := entered && canJoin && strings.TrimSpace(m.Title.Code) != "" && strings.TrimSpace(m.Title.Name) != ""
-	c.submit = c.submit || submit
-	as := p.choices("as", []string{"as a player", "as the projector"}, b2i(m.Title.Projector))
-	m.Title.Projector = as == 1
+	submit := entered && canJoin && strings.TrimSpace(t.Code) != "" && strings.TrimSpace(t.Name) != ""
+	c.pass.Submit = c.pass.Submit || submit
+	t.Projector = p.choices("as", []string{"as a player", "as the projector"}, b2i(t.Projector)) == 1
+	if t != m.Title {
+		c.do(model.EditTitle{Title: t})
+	}
 	if p.button("join", "Join", canJoin) || submit {
-		c.do(model.Join{Code: m.Title.Code, Name: m.Title.Name, Projector: m.Title.Projector})
+		c.do(model.Join{Code: t.Code, Name: t.Name, Projector: t.Projector})
 	}
 	ry = c.end("join", ry, p) + 14
 	p = c.panel("host", rx, ry, rw, "Host a workshop")
@@ -220,10 +223,12 @@ func title(c *ctx) {
 	}
 	ry = c.end("host", ry, p) + 14
 	p = c.panel("solo", rx, ry, rw, "Play solo")
-	so := p.choices("solorole", []string{"as a sales manager", "as the executive"}, b2i(m.Title.SoloExec))
-	m.Title.SoloExec = so == 1
+	t.SoloExec = p.choices("solorole", []string{"as a sales manager", "as the executive"}, b2i(t.SoloExec)) == 1
+	if t != m.Title {
+		c.do(model.EditTitle{Title: t})
+	}
 	if p.button("solo", "Play solo", !m.Busy && m.Conn == model.ConnOnline) {
-		c.do(model.Solo{Name: m.Title.Name, Exec: m.Title.SoloExec})
+		c.do(model.Solo{Name: t.Name, Exec: t.SoloExec})
 	}
 	c.end("solo", ry, p)
 }
@@ -387,27 +392,16 @@ func managerTurn(c *ctx) {
 	case m.View.Phase == sim.PhaseResponse:
 		c.answerForm(a, me)
 	default:
-		a.para("Your answer is in: "+answerWords(me.Response, me.Action)+".", sizeBody, false, colInk)
+		a.para("Your answer is in: "+model.AnswerWords(me.Response, me.Action)+".", sizeBody, false, colInk)
 		a.para("The executive is ruling on the objections; the reveal follows.", sizeBody, false, colMuted)
 	}
 	c.end("answer", ry, a)
 }
 
-func answerWords(r sim.ResponseKind, act sim.TeamAction) string {
-	s := r.String()
-	if r == sim.ResponseNone {
-		s = "no mandate to answer"
-	}
-	if act != sim.ActionNone {
-		s += ", and " + act.String()
-	}
-	return s
-}
-
 // answerForm is the response, the business case and the team action.
 func (c *ctx) answerForm(a *flow, me *sim.ManagerView) {
 	m := c.m
-	ans := &m.Answer
+	ans := m.Answer // edited here, handed back before the send button
 	var kinds []sim.ResponseKind
 	if m.Targeted() {
 		kinds = append(kinds, sim.ResponseRelay, sim.ResponseExplain, sim.ResponsePushBack, sim.ResponseNegotiate, sim.ResponseShield)
@@ -431,7 +425,7 @@ func (c *ctx) answerForm(a *flow, me *sim.ManagerView) {
 			}
 		}
 		if n := a.choices("resp", labels, sel); n != sel && n >= 0 {
-			m.EditAnswer(func(x *model.Answer) { x.Response = kinds[n] })
+			ans.Response = kinds[n]
 		}
 		if ans.Response < sim.NumResponses {
 			a.para(responseHelp[ans.Response], sizeSmall, false, colMuted)
@@ -448,7 +442,7 @@ func (c *ctx) answerForm(a *flow, me *sim.ManagerView) {
 			}
 		}
 		if n := a.choices("esc", labels, sel); n != sel && n >= 0 {
-			m.EditAnswer(func(x *model.Answer) { x.Escalate = me.InForce[n] })
+			ans.Escalate = me.InForce[n]
 		}
 	}
 	if ans.Response.Voiced() {
@@ -458,23 +452,19 @@ func (c *ctx) answerForm(a *flow, me *sim.ManagerView) {
 		levers := m.Levers()
 		a.label("Data: what the numbers show", sizeSmall, true, colMuted)
 		if n := a.choices("data", levers, int(ans.Case.Data)-1); n != int(ans.Case.Data)-1 {
-			m.EditAnswer(func(x *model.Answer) { x.Case.Data = sim.Lever(n + 1) })
+			ans.Case.Data = sim.Lever(n + 1)
 		}
 		a.label("Impact: what it would cost us", sizeSmall, true, colMuted)
 		if n := a.choices("impact", levers, int(ans.Case.Impact)-1); n != int(ans.Case.Impact)-1 {
-			m.EditAnswer(func(x *model.Answer) { x.Case.Impact = sim.Lever(n + 1) })
+			ans.Case.Impact = sim.Lever(n + 1)
 		}
 		c.caseAlternative(a)
 		a.label("The ask", sizeSmall, true, colMuted)
 		if n := a.choices("ask", []string{"withdraw it", "amend it", "pilot it first"}, int(ans.Case.Ask)); n != int(ans.Case.Ask) {
-			m.EditAnswer(func(x *model.Answer) { x.Case.Ask = sim.Ask(n) })
+			ans.Case.Ask = sim.Ask(n)
 		}
 		a.label("In your words (read out to the executive)", sizeSmall, true, colMuted)
-		txt := ans.Case.Text
-		a.textField("text", &txt, "optional", 3, sim.MaxText)
-		if txt != ans.Case.Text {
-			m.EditAnswer(func(x *model.Answer) { x.Case.Text = txt })
-		}
+		a.textField("text", &ans.Case.Text, "optional", 3, sim.MaxText)
 	}
 	a.space(4)
 	a.label("Team action this month", sizeHead, true, colInk)
@@ -483,7 +473,10 @@ func (c *ctx) answerForm(a *flow, me *sim.ManagerView) {
 		acts[i] = sim.TeamAction(i).String()
 	}
 	if n := a.choices("act", acts, int(ans.Action)); n != int(ans.Action) {
-		m.EditAnswer(func(x *model.Answer) { x.Action = sim.TeamAction(n) })
+		ans.Action = sim.TeamAction(n)
+	}
+	if ans != m.Answer {
+		c.do(model.EditDraft{Answer: ans})
 	}
 	a.space(6)
 	label := "Send answer"
@@ -581,11 +574,15 @@ func (c *ctx) hand(x, y, w float64) float64 {
 	for i := range m.View.Managers {
 		targets = append(targets, m.SeatName(m.View.Managers[i].Seat))
 	}
-	if n := p.choices("target", targets, int(m.Orders.Target)); n >= 0 && n < len(targets) {
-		m.Orders.Target = sim.Seat(n)
+	o := m.Orders // edited here, handed back
+	if n := p.choices("target", targets, int(o.Target)); n >= 0 && n < len(targets) {
+		o.Target = sim.Seat(n)
 	}
 	p.label("A line of framing (optional)", sizeSmall, true, colMuted)
-	p.textField("framing", &m.Orders.Framing, "why this, why now", 2, sim.MaxText)
+	p.textField("framing", &o.Framing, "why this, why now", 2, sim.MaxText)
+	if o != m.Orders {
+		c.do(model.EditOrders{Orders: o})
+	}
 	if p.button("play", "Play mandate", m.Orders.Card >= 0) {
 		c.do(model.PlayMandate{})
 	}
@@ -928,11 +925,11 @@ func console(c *ctx) {
 		case m.View.Phase == sim.PhaseMandate || m.View.Phase == sim.PhaseOver:
 			state = ""
 		case m.View.Phase == sim.PhaseRuling && mv.Response.Voiced():
-			state = answerWords(mv.Response, mv.Action) + " → " + mv.Verdict.String()
+			state = model.AnswerWords(mv.Response, mv.Action) + " → " + mv.Verdict.String()
 		case m.View.Phase == sim.PhaseReveal && mv.Ready:
 			state = "ready"
 		case mv.Answered:
-			state = "answered: " + answerWords(mv.Response, mv.Action)
+			state = "answered: " + model.AnswerWords(mv.Response, mv.Action)
 		}
 		for _, si := range m.Room.Seats {
 			if si.Seat != mv.Seat {

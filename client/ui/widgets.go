@@ -80,7 +80,8 @@ func (f *flow) para(s string, size float64, bold bool, col color.Color) {
 }
 
 // panel opens a white box with a title; its height is the one its content
-// took last frame, so the background can be painted before the content.
+// took in the last update, so the background can be painted before the
+// content.
 func (c *ctx) panel(id string, x, y, w float64, title string) *flow {
 	h := c.st.panels[id]
 	if h == 0 {
@@ -97,13 +98,16 @@ func (c *ctx) panel(id string, x, y, w float64, title string) *flow {
 	return f
 }
 
-// end closes a panel opened at y and returns the y below it.
+// end closes a panel opened at y and returns the y below it. The update
+// pass keeps its height for panel; drawing only reads it.
 func (c *ctx) end(id string, y float64, f *flow) float64 {
 	h := f.y - f.gap + 14 - y
-	if c.st.panels == nil {
-		c.st.panels = map[string]float64{}
+	if !c.drawing() {
+		if c.st.panels == nil {
+			c.st.panels = map[string]float64{}
+		}
+		c.st.panels[id] = h
 	}
-	c.st.panels[id] = h
 	c.grow(rect{0, y, 1, h})
 	return y + h
 }
@@ -118,7 +122,7 @@ func (c *ctx) button(r rect, id, label string, enabled bool) bool {
 		bg, fg := colBlue, color.Color(color.White)
 		if !enabled {
 			bg, fg = colTrack, colMuted
-		} else if c.st.hover == id {
+		} else if c.st.nav.Hover == id {
 			bg = colHover
 		}
 		c.p.fill(r, bg)
@@ -149,7 +153,7 @@ func (f *flow) link(id, label, url string, download bool) {
 	c.sem(node{key: id, role: roleLink, name: label, value: url, pressed: download})
 	if c.drawing() {
 		col := colBlue
-		if c.st.hover == id {
+		if c.st.nav.Hover == id {
 			col = colHover
 		}
 		c.p.text(label, r.x+4, r.y+4, sizeBody, true, col, alignLeft)
@@ -191,7 +195,7 @@ func (f *flow) choices(id string, labels []string, sel int) int {
 			bg, border, bw := colPanel, colLine, 1.0
 			if i == sel {
 				bg, border, bw = colSelected, colBlue, 2
-			} else if c.st.hover == cid {
+			} else if c.st.nav.Hover == cid {
 				bg = colGround
 			}
 			c.p.fill(r, bg)
@@ -335,7 +339,7 @@ func (c *ctx) meter(r rect, g model.Gauge) {
 		return
 	}
 	v := math.Max(0, math.Min(g.Value, float64(g.Max)))
-	c.st.spots = append(c.st.spots, spot{bar: c.device(bar), gauge: g})
+	c.p.spots = append(c.p.spots, spot{bar: c.device(bar), gauge: g})
 	p.fill(rect{bar.x, bar.y, bar.w * v / float64(g.Max), bar.h}, col)
 	if g.Max > 100 { // the plan or budget line at 100, named
 		x := bar.x + bar.w*100/float64(g.Max)
