@@ -111,7 +111,7 @@ func TestEndScreenNamesAndScale(t *testing.T) {
 	m.Room.Seats[1].Name = "You"
 	ns := nodesOf(newDriver(t, m, laptop))
 	scores := find(ns, func(n node) bool {
-		return n.role == roleMeter && n.max != 100 || n.role == roleMeter && n.name == "Executive"
+		return n.role == roleMeter && n.max != 100 || n.role == roleMeter && isExec(n.name)
 	})
 	var top int
 	for _, n := range find(ns, func(n node) bool { return n.role == roleMeter }) {
@@ -125,15 +125,28 @@ func TestEndScreenNamesAndScale(t *testing.T) {
 	if top == 0 {
 		t.Fatal("no score for the player named You")
 	}
+	execs := 0
 	for _, n := range scores {
-		if n.name == "Executive" && n.max != top {
+		if isExec(n.name) {
+			execs++
+			// Called by name: the persona's (or the person's), never a bare role.
+			if want := m.Briefing().Executive + " (executive)"; n.name != want {
+				t.Errorf("the executive's score is named %q, want %q", n.name, want)
+			}
+		}
+		if isExec(n.name) && n.max != top {
 			t.Errorf("the executive's score is on a scale to %d, the managers' to %d", n.max, top)
 		}
 		if n.max > 100 && !strings.Contains(n.valueTxt, "100 is plan") {
 			t.Errorf("the line at 100 is not named: %q", n.valueTxt)
 		}
 	}
+	if execs != 1 {
+		t.Errorf("%d executive scores on the end screen, want 1", execs)
+	}
 }
+
+func isExec(name string) bool { return strings.HasSuffix(name, "(executive)") || name == "Executive" }
 
 // TestAlternativeShowsAllText: on a phone a case's long text is shown
 // whole (the field grows), not only its end.

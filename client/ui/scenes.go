@@ -806,9 +806,13 @@ func gameEnd(c *ctx) {
 			}
 			score(name, s)
 		}
+		// The executive by name: the persona's or the person's.
 		name := "Executive"
-		if m.Seat == sim.Executive {
-			name = ownName(name)
+		switch who := m.Briefing().Executive; {
+		case m.Seat == sim.Executive:
+			name = "You, the executive"
+		case who != "" && !strings.HasPrefix(who, "A "):
+			name = who + " (executive)"
 		}
 		score(name, sc.Executive)
 	}
