@@ -3,6 +3,7 @@
 package ui
 
 import (
+	"slices"
 	"strconv"
 	"sync"
 	"syscall/js"
@@ -153,7 +154,7 @@ func (mr *mirror) push(a *App) {
 		mr.live.Set("textContent", say)
 	}
 	nodes := a.st.nodes
-	if !sameNodes(nodes, mr.prev) {
+	if !slices.Equal(nodes, mr.prev) {
 		mr.update(nodes)
 		mr.prev = append(mr.prev[:0], nodes...)
 	}
@@ -165,18 +166,6 @@ func (mr *mirror) push(a *App) {
 			el.Call("focus", map[string]any{"preventScroll": true})
 		}
 	}
-}
-
-func sameNodes(a, b []node) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // update makes the list's children the nodes, in order: new ones created,

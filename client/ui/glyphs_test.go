@@ -3,6 +3,7 @@ package ui
 import (
 	"image"
 	"image/color"
+	"slices"
 	"testing"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -58,7 +59,7 @@ func TestFontsKeepEveryGlyph(t *testing.T) {
 			ag, _ := got.GlyphAdvance(&bg, ig, ppem, font.HintingNone)
 			so, err1 := orig.LoadGlyph(&bo, io, ppem, nil)
 			sg, err2 := got.LoadGlyph(&bg, ig, ppem, nil)
-			if err1 != nil || err2 != nil || ao != ag || !sameSegments(so, sg) {
+			if err1 != nil || err2 != nil || ao != ag || !slices.Equal(so, sg) {
 				t.Fatalf("%s: %U differs (advance %v, want %v; errors %v, %v)", c.name, r, ag, ao, err2, err1)
 			}
 		}
@@ -66,18 +67,6 @@ func TestFontsKeepEveryGlyph(t *testing.T) {
 			t.Errorf("%s: only %d characters mapped", c.name, mapped)
 		}
 	}
-}
-
-func sameSegments(a, b sfnt.Segments) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestTextLandsWhereMeasured draws text left, centred and right-aligned on a

@@ -79,30 +79,7 @@ func projector(c *ctx) {
 
 // projectorMonth is the month's news and mandate, large.
 func (c *ctx) projectorMonth(p *flow) {
-	m := c.m
-	for _, i := range m.View.News {
-		t, txt := m.Event(i)
-		p.space(6)
-		p.label("Market news", sizeBody, true, colMuted)
-		p.para(t, projTitle, true, colInk)
-		p.para(txt, projBody, false, colInk)
-	}
-	p.space(6)
-	if m.View.Card < 0 {
-		p.para("The executive is choosing this month's mandate…", projBody, false, colMuted)
-		return
-	}
-	t, txt := m.Card(m.View.Card)
-	to := "to every manager"
-	if m.View.Target > 0 {
-		to = "to " + m.SeatName(m.View.Target)
-	}
-	p.label("Mandate, "+to, sizeBody, true, colMuted)
-	p.para(t, projTitle, true, colInk)
-	p.para(txt, projBody, false, colInk)
-	if m.View.Framing != "" {
-		p.para("“"+m.View.Framing+"”", projBody, false, colBlue)
-	}
+	c.monthIn(p, monthType{label: sizeBody, title: projTitle, body: projBody, newsGap: 6, cardGap: 6})
 }
 
 // projectorReveal is what each manager decided in public, and every

@@ -321,21 +321,33 @@ func lobby(c *ctx) {
 	c.end("seats", ry, s)
 }
 
+// monthType is the type the month's cards are set in: a screen's, or the
+// projector's, larger for the back of a room.
+type monthType struct {
+	label, title, body float64 // sizes
+	newsGap, cardGap   float64 // space before each news card, before the mandate
+}
+
+var screenMonth = monthType{label: sizeSmall, title: sizeHead, body: sizeBody, cardGap: 4}
+
 // news and the mandate: the cards of this month.
-func (c *ctx) month(f *flow) {
+func (c *ctx) month(f *flow) { c.monthIn(f, screenMonth) }
+
+func (c *ctx) monthIn(f *flow, ty monthType) {
 	m := c.m
 	for _, i := range m.View.News {
 		t, txt := m.Event(i)
-		f.label("Market news", sizeSmall, true, colMuted)
-		f.para(t, sizeHead, true, colInk)
-		f.para(txt, sizeBody, false, colInk)
+		f.space(ty.newsGap)
+		f.label("Market news", ty.label, true, colMuted)
+		f.para(t, ty.title, true, colInk)
+		f.para(txt, ty.body, false, colInk)
 	}
-	f.space(4)
+	f.space(ty.cardGap)
 	if m.View.Card < 0 {
 		if m.View.Phase <= sim.PhaseMandate {
-			f.para("The executive is deciding this month's mandate…", sizeBody, false, colMuted)
+			f.para("The executive is deciding this month's mandate…", ty.body, false, colMuted)
 		} else {
-			f.para("No mandate this month.", sizeBody, false, colMuted)
+			f.para("No mandate this month.", ty.body, false, colMuted)
 		}
 		return
 	}
@@ -344,11 +356,11 @@ func (c *ctx) month(f *flow) {
 	if m.View.Target > 0 {
 		to = "to " + m.SeatName(m.View.Target)
 	}
-	f.label("Mandate, "+to, sizeSmall, true, colMuted)
-	f.para(t, sizeHead, true, colInk)
-	f.para(txt, sizeBody, false, colInk)
+	f.label("Mandate, "+to, ty.label, true, colMuted)
+	f.para(t, ty.title, true, colInk)
+	f.para(txt, ty.body, false, colInk)
 	if m.View.Framing != "" {
-		f.para("“"+m.View.Framing+"”", sizeBody, false, colBlue)
+		f.para("“"+m.View.Framing+"”", ty.body, false, colBlue)
 	}
 }
 

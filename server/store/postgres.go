@@ -72,18 +72,7 @@ func OpenURL(dsn string) (*Store, error) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	if err := migrate(db, postgresDialect, fmt.Sprintf(`SELECT pg_advisory_xact_lock(%d)`, advisoryKey+1)); err != nil {
-		conn.Close()
-		return fail("store: schema of %s: %v: %w", where, err, ErrDamaged)
-	}
-	s := &Store{db: db, rd: rd, d: postgresDialect, path: where, lock: closers{conn, lockDB},
-		appends: make(chan appendReq, maxBatch), stopped: make(chan struct{})}
-	if err := s.commit([]appendReq{{health: true, at: time.Now().UnixMilli()}}); err != nil {
-		conn.Close()
-		return fail("store: %s: a test write failed: %v: %w", where, err, ErrDamaged)
-	}
-	go s.writer()
-	return s, nil
+	return start(db, rd, postgresDialect, where, closers{conn, lockDB}, fmt.Sprintf(`SELECT pg_advisory_xact_lock(%d)`, advisoryKey+1))
 }
 
 type closers []interface{ Close() error }

@@ -165,12 +165,26 @@ func Open(dir string) (*Store, error) {
 	if check != "ok" {
 		return fail("store: %s: quick_check: %s: %w", path, check, ErrDamaged)
 	}
-	if err := migrate(db, sqliteDialect, ""); err != nil {
-		return fail("store: schema of %s: %v: %w", path, err, ErrDamaged)
+	return start(db, rd, sqliteDialect, path, lock, "")
+}
+
+// start brings a just-opened database's schema up to date (migrateLock,
+// when set, is taken first: see migrate), proves with one write through the
+// writer's path that it can be written, and starts the writer. On failure it
+// closes the connections and the lock it was given.
+func start(db, rd *sql.DB, d *dialect, where string, lock io.Closer, migrateLock string) (*Store, error) {
+	fail := func(what string, err error) (*Store, error) {
+		rd.Close()
+		db.Close()
+		lock.Close()
+		return nil, fmt.Errorf("store: %s: %s: %v: %w", where, what, err, ErrDamaged)
 	}
-	s := &Store{db: db, rd: rd, d: sqliteDialect, path: path, lock: lock, appends: make(chan appendReq, maxBatch), stopped: make(chan struct{})}
+	if err := migrate(db, d, migrateLock); err != nil {
+		return fail("schema", err)
+	}
+	s := &Store{db: db, rd: rd, d: d, path: where, lock: lock, appends: make(chan appendReq, maxBatch), stopped: make(chan struct{})}
 	if err := s.commit([]appendReq{{health: true, at: time.Now().UnixMilli()}}); err != nil {
-		return fail("store: %s: a test write failed: %v: %w", path, err, ErrDamaged)
+		return fail("a test write failed", err)
 	}
 	go s.writer()
 	return s, nil
