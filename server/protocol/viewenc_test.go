@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vmihailenco/msgpack/v5"
+
 	"pushback/scenarios"
 	"pushback/server/protocol"
 	"pushback/sim"
@@ -33,6 +35,51 @@ func sameAsEncode(t *testing.T, what string, v *protocol.View) {
 	back, err := protocol.DecodeServer(got[6:])
 	if err != nil || back.Kind != protocol.KindView || !reflect.DeepEqual(*back.View, *v) {
 		t.Fatalf("%s: decoded back differently (err %v)", what, err)
+	}
+	// The hand-written reader reads what msgpack reads, every field.
+	fast, err := protocol.DecodeView(want)
+	if err != nil {
+		t.Fatalf("%s: DecodeView: %v", what, err)
+	}
+	var slow protocol.ServerMsg
+	if err := msgpack.Unmarshal(want, &slow); err != nil || !reflect.DeepEqual(fast, slow.View) {
+		t.Fatalf("%s: DecodeView reads otherwise than msgpack (err %v)", what, err)
+	}
+}
+
+// TestDecodeViewRefusesWhatItCannotRead: every truncation and every single
+// byte changed of a real view is either refused by DecodeView (and left to
+// msgpack) or read exactly as msgpack reads it; nothing panics.
+func TestDecodeViewRefusesWhatItCannotRead(t *testing.T) {
+	scn, err := scenarios.Load(scenarios.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, bots := botGame(t, scn, []string{"yes-man", "firebrand"}, 3)
+	for range 12 {
+		botsMove(t, s, bots)
+	}
+	v := &protocol.View{Game: s.View(sim.Facilitator), Room: room(scn, s, sim.Facilitator), Texts: []string{"a"}}
+	b := protocol.AppendView(nil, v)
+	for i := range b {
+		if _, err := protocol.DecodeView(b[:i]); err == nil {
+			t.Fatalf("DecodeView read a view cut at byte %d of %d", i, len(b))
+		}
+		if _, err := protocol.DecodeServer(b[:i]); err == nil && i > 0 {
+			t.Fatalf("DecodeServer read a view cut at byte %d of %d", i, len(b))
+		}
+		for _, x := range []byte{0x00, 0x7f, 0xc0, 0xc3, 0xcc, 0xcf, 0xd3, 0xdd, 0xdb, 0xff} {
+			c := bytes.Clone(b)
+			c[i] = x
+			fast, err := protocol.DecodeView(c)
+			if err != nil {
+				continue
+			}
+			var slow protocol.ServerMsg
+			if err := msgpack.Unmarshal(c, &slow); err != nil || !reflect.DeepEqual(fast, slow.View) {
+				t.Fatalf("byte %d set to %#x: DecodeView read it otherwise than msgpack (err %v)", i, x, err)
+			}
+		}
 	}
 }
 
@@ -171,18 +218,42 @@ func TestAppendViewIntegers(t *testing.T) {
 
 // BenchmarkViewEncode encodes every seat's view of one mid-game turn with
 // msgpack's reflective encoder (as the server did) and with AppendView
-// into a reused buffer (as it does now).
+// into a reused buffer (as it does now), and decodes them with msgpack (as
+// clients did) and with DecodeServer (which reads them with decodeView).
 func BenchmarkViewEncode(b *testing.B) {
 	scn, s := midGame(b)
 	var msgs []protocol.ServerMsg
+	var frames [][]byte
 	for seat := sim.Public; int(seat) <= s.Managers(); seat++ {
 		msgs = append(msgs, view(scn, s, seat))
+		frames = append(frames, protocol.AppendView(nil, msgs[len(msgs)-1].View))
 	}
 	b.Run("reflective", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			for _, m := range msgs {
 				if _, err := protocol.Encode(m); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("decode-reflective", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, f := range frames {
+				var m protocol.ServerMsg
+				if err := msgpack.Unmarshal(f, &m); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("decode", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, f := range frames {
+				if _, err := protocol.DecodeServer(f); err != nil {
 					b.Fatal(err)
 				}
 			}
