@@ -1,4 +1,4 @@
-package ui
+package scene
 
 import (
 	"strings"
@@ -13,7 +13,7 @@ import (
 func nodesOf(d *driver) []node {
 	var ns []node
 	onMain(func() {
-		d.a.step(&input{})
+		d.a.step(&Input{})
 		ns = append(ns, d.a.st.nodes...)
 	})
 	return ns
@@ -87,13 +87,13 @@ func TestSemanticsOfManagerTurn(t *testing.T) {
 		t.Error("no heading for the answer panel")
 	}
 	// A click in the mirror is the same intent as a click in the canvas.
-	d.tick(input{activate: "resp.1", focusTo: "resp.1"})
+	d.tick(Input{Activate: "resp.1", FocusTo: "resp.1"})
 	if m.Answer.Response != sim.ResponseExplain || d.focus() != "resp.1" {
 		t.Errorf("activating resp.1 through the mirror: %s, focus %q", m.Answer.Response, d.focus())
 	}
-	d.tick(input{focusTo: "send"})
+	d.tick(Input{FocusTo: "send"})
 	d.want("send")
-	d.tick(input{activate: "send", focusTo: "send"})
+	d.tick(Input{Activate: "send", FocusTo: "send"})
 	if len(d.rec.msgs) != 1 || d.rec.msgs[0].Command == nil || d.rec.msgs[0].Command.Response != sim.ResponseExplain {
 		t.Fatalf("Send through the mirror sent %+v", d.rec.msgs)
 	}
@@ -104,7 +104,7 @@ func TestMirrorTypesIntoFields(t *testing.T) {
 	m := model.New(model.Saved{})
 	m.Conn = model.ConnOnline
 	d := newDriver(t, m, phone)
-	d.tick(input{setID: "code", setText: "KX7PQR", focusTo: "code"})
+	d.tick(Input{SetID: "code", SetText: "KX7PQR", FocusTo: "code"})
 	if m.Title.Code != "KX7PQR" || d.focus() != "code" {
 		t.Errorf("code %q, focus %q", m.Title.Code, d.focus())
 	}

@@ -1,4 +1,4 @@
-package ui
+package scene
 
 import (
 	"slices"
@@ -42,7 +42,7 @@ func TestDebriefTakeaways(t *testing.T) {
 	}{{"player", player, true}, {"projector", proj, false}} {
 		a := NewApp(session.New(tc.m, nil, nil, &recorder{}))
 		img, _, _ := render(a, laptop, true)
-		c := a.ctx(&input{}, nil)
+		c := a.ctx(&Input{}, nil)
 		scenes[model.ScreenDebrief](c)
 		var ids []string
 		for _, f := range c.pass.Order {
@@ -73,7 +73,7 @@ func TestDebriefNames(t *testing.T) {
 	m := debriefed(tb.model(1, true, 0), rep, rep.Played)
 	m.Do(model.OpenDebrief{})
 	d := newDriver(t, m, laptop)
-	d.tick(input{})
+	d.tick(Input{})
 	var words []string
 	for _, n := range d.a.st.nodes {
 		words = append(words, n.name)

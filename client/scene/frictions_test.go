@@ -1,4 +1,4 @@
-package ui
+package scene
 
 import (
 	"fmt"
@@ -20,16 +20,16 @@ func TestEnterJoins(t *testing.T) {
 	m := model.New(model.Saved{})
 	m.Conn = model.ConnOnline
 	d := newDriver(t, m, phone)
-	d.tick(input{tab: true})
+	d.tick(Input{Tab: true})
 	d.want("code")
-	d.tick(input{chars: []rune("kx7pqr")})
-	d.tick(input{enter: true})
+	d.tick(Input{Chars: []rune("kx7pqr")})
+	d.tick(Input{Enter: true})
 	d.want("name")
 	if len(d.rec.msgs) != 0 {
 		t.Fatalf("Enter with no name sent %+v", d.rec.msgs)
 	}
-	d.tick(input{chars: []rune("Ann")})
-	d.tick(input{enter: true})
+	d.tick(Input{Chars: []rune("Ann")})
+	d.tick(Input{Enter: true})
 	if len(d.rec.msgs) != 1 || d.rec.msgs[0].Kind != protocol.KindJoin || d.rec.msgs[0].Code != "KX7PQR" || d.rec.msgs[0].Name != "Ann" {
 		t.Fatalf("Enter in the name field sent %+v", d.rec.msgs)
 	}
@@ -50,7 +50,7 @@ func TestHeaderSticks(t *testing.T) {
 		t.Fatalf("the fixture does not scroll (%.0f)", a.st.scroll)
 	}
 	for _, y := range []int{2, 40, 70} {
-		if got := img.RGBAAt(200, y); got != colInk {
+		if got := img.RGBAAt(200, y); got != ColInk {
 			t.Errorf("scrolled, the header is not at y=%d: %v", y, got)
 		}
 	}
@@ -59,12 +59,12 @@ func TestHeaderSticks(t *testing.T) {
 	}
 	d := &driver{t: t, a: a, rec: &recorder{}}
 	before := m.Answer.Response
-	d.tick(input{px: 30, py: 40, pointer: true, press: true})
-	d.tick(input{px: 30, py: 40, pointer: true, release: true})
+	d.tick(Input{X: 30, Y: 40, Pointer: true, Press: true})
+	d.tick(Input{X: 30, Y: 40, Pointer: true, Release: true})
 	if m.Answer.Response != before || d.focus() != "" {
 		t.Errorf("a tap on the header hit %q", d.focus())
 	}
-	d.tick(input{tab: true})
+	d.tick(Input{Tab: true})
 	r := d.rectOf(d.focus())
 	if r.y < a.st.scroll+a.st.sticky {
 		t.Errorf("the focused %s at %.0f is under the header (scroll %.0f, header %.0f)", d.focus(), r.y, a.st.scroll, a.st.sticky)
@@ -236,7 +236,7 @@ func TestArrowDownByRows(t *testing.T) {
 		d := newDriver(t, m, sz)
 		var order []layout.Control
 		onMain(func() {
-			c := d.a.ctx(&input{}, nil)
+			c := d.a.ctx(&Input{}, nil)
 			scenes[model.ScreenManager](c)
 			order = c.pass.Order
 		})
@@ -245,7 +245,7 @@ func TestArrowDownByRows(t *testing.T) {
 				continue
 			}
 			d.a.st.nav.ID = f.ID
-			d.tick(input{down: true})
+			d.tick(Input{Down: true})
 			next := d.rectOf(d.focus())
 			nextRow := 1e9
 			for _, g := range order {

@@ -1,4 +1,4 @@
-package ui
+package scene
 
 import (
 	"testing"
@@ -24,7 +24,7 @@ func newDriver(t *testing.T, m *model.Model, sz size) *driver {
 	d := &driver{t: t, a: a, rec: rec}
 	onMain(func() {
 		a.geo = layout.Fit(sz.w, sz.h, 1)
-		a.step(&input{})
+		a.step(&Input{})
 	})
 	return d
 }
@@ -40,7 +40,7 @@ func (d *driver) rectOf(id string) rect {
 	var r rect
 	found := false
 	onMain(func() {
-		c := d.a.ctx(&input{}, nil)
+		c := d.a.ctx(&Input{}, nil)
 		scenes[d.a.M.Screen()](c)
 		c.helpButton()
 		for _, f := range c.pass.Order {
@@ -60,8 +60,8 @@ func (d *driver) tap(id string, touch bool) {
 	r := d.rectOf(id)
 	g := d.a.geo
 	x, y := r.cx()*g.Scale, (r.cy()-d.a.st.scroll)*g.Scale
-	d.tick(input{px: x, py: y, pointer: true, press: true, touch: touch})
-	d.tick(input{px: x, py: y, pointer: true, release: true, touch: touch})
+	d.tick(Input{X: x, Y: y, Pointer: true, Press: true, Touch: touch})
+	d.tick(Input{X: x, Y: y, Pointer: true, Release: true, Touch: touch})
 }
 
 func (d *driver) want(focus string) {
@@ -77,35 +77,35 @@ func TestKeyboardReachesEveryControl(t *testing.T) {
 	m := model.New(model.Saved{})
 	m.Conn = model.ConnOnline
 	d := newDriver(t, m, laptop)
-	d.tick(input{tab: true})
+	d.tick(Input{Tab: true})
 	d.want("code")
-	d.tick(input{chars: []rune("kx7 pqr")})
-	d.tick(input{tab: true})
+	d.tick(Input{Chars: []rune("kx7 pqr")})
+	d.tick(Input{Tab: true})
 	d.want("name")
-	d.tick(input{chars: []rune("Anx")})
-	d.tick(input{backspace: true})
-	d.tick(input{chars: []rune("n")})
-	d.tick(input{tab: true, shift: true})
+	d.tick(Input{Chars: []rune("Anx")})
+	d.tick(Input{Backspace: true})
+	d.tick(Input{Chars: []rune("n")})
+	d.tick(Input{Tab: true, Shift: true})
 	d.want("code")
-	d.tick(input{down: true})
+	d.tick(Input{Down: true})
 	d.want("name")
-	d.tick(input{tab: true})
+	d.tick(Input{Tab: true})
 	d.want("as.0")
-	d.tick(input{rght: true})
+	d.tick(Input{Right: true})
 	d.want("as.1")
-	d.tick(input{enter: true})
+	d.tick(Input{Enter: true})
 	if !m.Title.Projector {
 		t.Fatal("Enter did not choose 'as the projector'")
 	}
-	d.tick(input{left: true})
-	d.tick(input{space: true})
+	d.tick(Input{Left: true})
+	d.tick(Input{Space: true})
 	if m.Title.Projector {
 		t.Fatal("Space did not choose 'as a player'")
 	}
-	d.tick(input{tab: true})
-	d.tick(input{tab: true})
+	d.tick(Input{Tab: true})
+	d.tick(Input{Tab: true})
 	d.want("join")
-	d.tick(input{enter: true})
+	d.tick(Input{Enter: true})
 	if len(d.rec.msgs) != 1 {
 		t.Fatalf("sent %+v", d.rec.msgs)
 	}
@@ -117,18 +117,18 @@ func TestKeyboardReachesEveryControl(t *testing.T) {
 	// the order wraps around.
 	var ids []string
 	onMain(func() {
-		c := d.a.ctx(&input{}, nil)
+		c := d.a.ctx(&Input{}, nil)
 		scenes[model.ScreenTitle](c)
 		for _, f := range c.pass.Order {
 			ids = append(ids, f.ID)
 		}
 	})
 	for range ids {
-		d.tick(input{tab: true})
+		d.tick(Input{Tab: true})
 	}
 	d.want("join")
 	for i := range ids {
-		d.tick(input{tab: true})
+		d.tick(Input{Tab: true})
 		d.want(ids[(indexOf(ids, "join")+1+i)%len(ids)])
 	}
 }
@@ -155,28 +155,28 @@ func TestManagerAnswersByMouseAndKeys(t *testing.T) {
 		t.Fatalf("click chose %s", m.Answer.Response)
 	}
 	d.want("resp.0")
-	d.tick(input{rght: true})
-	d.tick(input{rght: true})
-	d.tick(input{enter: true})
+	d.tick(Input{Right: true})
+	d.tick(Input{Right: true})
+	d.tick(Input{Enter: true})
 	if m.Answer.Response != sim.ResponsePushBack {
 		t.Fatalf("arrows and Enter chose %s", m.Answer.Response)
 	}
 	for i := 0; i < 60 && d.focus() != "send"; i++ {
-		d.tick(input{tab: true})
+		d.tick(Input{Tab: true})
 	}
 	d.want("send")
 	r := d.rectOf("send")
 	if st := d.a.st; r.y < st.scroll || r.bottom() > st.scroll+d.a.geo.H {
 		t.Errorf("Send at %.0f..%.0f is off screen (scroll %.0f, height %.0f)", r.y, r.bottom(), st.scroll, d.a.geo.H)
 	}
-	d.tick(input{enter: true})
+	d.tick(Input{Enter: true})
 	if len(d.rec.msgs) != 1 || d.rec.msgs[0].Command == nil || d.rec.msgs[0].Command.Response != sim.ResponsePushBack {
 		t.Fatalf("sent %+v", d.rec.msgs)
 	}
 	if !m.Answer.Sent || m.Answer.Dirty {
 		t.Fatal("the answer is not marked sent")
 	}
-	d.tick(input{enter: true}) // nothing changed: Send is disabled
+	d.tick(Input{Enter: true}) // nothing changed: Send is disabled
 	if len(d.rec.msgs) != 1 {
 		t.Fatalf("an unchanged answer was sent again")
 	}
@@ -203,9 +203,9 @@ func TestTouch(t *testing.T) {
 	}
 	r := d.rectOf("resp.3")
 	x, y := r.cx()*d.a.geo.Scale, (r.cy()-d.a.st.scroll)*d.a.geo.Scale
-	d.tick(input{px: x, py: y, pointer: true, press: true, touch: true})
-	d.tick(input{px: x, py: y - 200, pointer: true, touch: true, drag: -200})
-	d.tick(input{px: x, py: y - 200, pointer: true, release: true, touch: true})
+	d.tick(Input{X: x, Y: y, Pointer: true, Press: true, Touch: true})
+	d.tick(Input{X: x, Y: y - 200, Pointer: true, Touch: true, Drag: -200})
+	d.tick(Input{X: x, Y: y - 200, Pointer: true, Release: true, Touch: true})
 	if m.Answer.Response != sim.ResponseExplain {
 		t.Errorf("a drag tapped: %s", m.Answer.Response)
 	}

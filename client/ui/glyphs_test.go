@@ -87,7 +87,7 @@ func TestTextLandsWhereMeasured(t *testing.T) {
 			defer dst.Deallocate()
 			dst.Fill(color.White)
 			measureScale = 1
-			(&painter{dst: dst, scale: 1}).text(s, c.x, top, size, true, colBlue, c.a)
+			(&painter{dst: dst, scale: 1}).text(s, c.x, top, size, true, ColBlue, c.a)
 			img = image.NewRGBA(image.Rect(0, 0, 300, 60))
 			dst.ReadPixels(img.Pix)
 		})
@@ -99,7 +99,7 @@ func TestTextLandsWhereMeasured(t *testing.T) {
 					continue
 				}
 				minX, maxX, minY, maxY = min(minX, x), max(maxX, x), min(minY, y), max(maxY, y)
-				if p == colBlue {
+				if p == ColBlue {
 					exact++
 				}
 			}

@@ -58,8 +58,8 @@ var (
 func render(a *App, sz size, full bool) (img *image.RGBA, spots []spot, points []chartPoint) {
 	onMain(func() {
 		a.geo = layout.Fit(sz.w, sz.h, 1)
-		a.step(&input{})
-		a.step(&input{})
+		a.step(&Input{})
+		a.step(&Input{})
 		if full && a.st.contentH > a.geo.H {
 			// The whole page, up to the largest image a GPU takes (the
 			// debrief on a phone runs longer than that).
@@ -68,7 +68,7 @@ func render(a *App, sz size, full bool) (img *image.RGBA, spots []spot, points [
 		}
 		dst := ebiten.NewImage(a.geo.DW, a.geo.DH)
 		defer dst.Deallocate()
-		dst.Fill(colGround)
+		dst.Fill(ColGround)
 		p := a.paint(dst)
 		img = image.NewRGBA(image.Rect(0, 0, a.geo.DW, a.geo.DH))
 		dst.ReadPixels(img.Pix)
@@ -93,7 +93,7 @@ func checkMeters(t *testing.T, img *image.RGBA, spots []spot) {
 			continue
 		}
 		g := s.gauge
-		col := meterColour[int(g.Meter)%len(meterColour)]
+		col := MeterColour[int(g.Meter)%len(MeterColour)]
 		y := int(s.bar.y + s.bar.h/2)
 		x0, x1 := int(math.Ceil(s.bar.x)), int(math.Floor(s.bar.right()))
 		n := 0
@@ -112,7 +112,7 @@ func checkMeters(t *testing.T, img *image.RGBA, spots []spot) {
 			t.Errorf("meter %q = %.1f of %d: filled %d px of %.0f, want %.1f", g.Label, g.Value, g.Max, n, s.bar.w, want)
 		}
 		if after := int(s.bar.x + want + 3); after < x1-1 && !(g.Max > 100) {
-			if c := img.RGBAAt(after, y); c != colTrack {
+			if c := img.RGBAAt(after, y); c != ColTrack {
 				t.Errorf("meter %q: past the fill at x=%d the track should show, got %v", g.Label, after, c)
 			}
 		}
@@ -125,7 +125,7 @@ func checkQR(t *testing.T, img *image.RGBA, s spot) {
 	for y, row := range s.qr {
 		for x, on := range row {
 			px := img.RGBAAt(int(s.bar.x+(float64(x)+0.5)*s.mod), int(s.bar.y+(float64(y)+0.5)*s.mod))
-			if want := map[bool]color.RGBA{true: colInk, false: colPanel}[on]; px != want {
+			if want := map[bool]color.RGBA{true: ColInk, false: ColPanel}[on]; px != want {
 				bad++
 			}
 		}
@@ -178,7 +178,7 @@ func TestScreens(t *testing.T) {
 				a := NewApp(session.New(fx.m, nil, nil, &recorder{}))
 				a.JoinURL = "http://workshop.example:8080/"
 				img, spots, _ := render(a, sz, true)
-				if got := img.RGBAAt(2, 2); got != colInk {
+				if got := img.RGBAAt(2, 2); got != ColInk {
 					t.Errorf("header bar missing: %v", got)
 				}
 				checkMeters(t, img, spots)
@@ -189,7 +189,7 @@ func TestScreens(t *testing.T) {
 					t.Error("no QR code on the projector")
 				}
 				// Nothing sticks out of the screen's width.
-				c := a.ctx(&input{}, nil)
+				c := a.ctx(&Input{}, nil)
 				scenes[fx.screen](c)
 				for _, f := range c.pass.Order {
 					if f.R.X < 0 || f.R.Right() > a.geo.W+0.5 {
@@ -253,8 +253,8 @@ func fewColours(img image.Image) image.Image {
 	})
 	// The palette's own colours first, so that a small mark (a vermillion
 	// arrow) keeps its hue even where it covers few pixels.
-	pal := color.Palette{colInk, colMuted, colGround, colPanel, colLine, colTrack, colOrange, colSky, colGreen,
-		colYellow, colBlue, colVermil, colPurple, colSelected, color.RGBA{0xff, 0xff, 0xff, 0xff}}
+	pal := color.Palette{ColInk, ColMuted, ColGround, ColPanel, ColLine, ColTrack, ColOrange, ColSky, ColGreen,
+		ColYellow, ColBlue, ColVermil, ColPurple, ColSelected, color.RGBA{0xff, 0xff, 0xff, 0xff}}
 	for _, c := range all {
 		if len(pal) == 256 {
 			break
@@ -312,7 +312,7 @@ func TestMeterFill(t *testing.T) {
 					w, h := int(520*scale), int(70*scale)
 					dst := ebiten.NewImage(w, h)
 					defer dst.Deallocate()
-					dst.Fill(colPanel)
+					dst.Fill(ColPanel)
 					st := &state{}
 					measureScale = scale
 					c := &ctx{m: model.New(model.Saved{}), st: st, p: &painter{dst: dst, scale: scale}, scale: scale}
@@ -332,7 +332,7 @@ func TestMeterFill(t *testing.T) {
 					t.Fatalf("%d spots", len(spots))
 				}
 				checkMeters(t, img, spots)
-				up, down := count(img, colUp), count(img, colDown)
+				up, down := count(img, ColUp), count(img, ColDown)
 				switch {
 				case g.Trend < 0 && down == 0:
 					t.Error("a fall shows no vermillion sign")
@@ -449,7 +449,7 @@ func TestDebriefCharts(t *testing.T) {
 						t.Errorf("%s seat %d month %d: pixel at (%.0f, %.0f) is %v, want the series colour %v", p.chart, p.seat, p.month, p.x, p.y, got, p.col)
 					}
 				}
-				c := a.ctx(&input{}, nil)
+				c := a.ctx(&Input{}, nil)
 				scenes[model.ScreenDebrief](c)
 				for _, f := range c.pass.Order {
 					if f.R.X < 0 || f.R.Right() > a.geo.W+0.5 {
@@ -478,11 +478,11 @@ func TestDebriefKeys(t *testing.T) {
 		in   input
 		want int
 	}{
-		{input{left: true}, last - 1},
-		{input{left: true}, last - 2},
-		{input{rght: true}, last - 1},
-		{input{rght: true}, last},
-		{input{rght: true}, last}, // clamps
+		{Input{Left: true}, last - 1},
+		{Input{Left: true}, last - 2},
+		{Input{Right: true}, last - 1},
+		{Input{Right: true}, last},
+		{Input{Right: true}, last}, // clamps
 	}
 	for i, k := range keys {
 		onMain(func() { a.step(&k.in) })
@@ -492,19 +492,19 @@ func TestDebriefKeys(t *testing.T) {
 	}
 	// Tab to "From the start" and press Enter.
 	for i := 0; i < 20 && a.st.nav.ID != "deb.start"; i++ {
-		onMain(func() { a.step(&input{tab: true}) })
+		onMain(func() { a.step(&Input{Tab: true}) })
 	}
 	if a.st.nav.ID != "deb.start" {
 		t.Fatalf("Tab never reached the From the start button (focus %q)", a.st.nav.ID)
 	}
-	onMain(func() { a.step(&input{enter: true}) })
+	onMain(func() { a.step(&Input{Enter: true}) })
 	if m.Step != 0 {
 		t.Fatalf("Enter on From the start: cursor at %d", m.Step)
 	}
 	for i := 0; i < 20 && a.st.nav.ID != "deb.back"; i++ {
-		onMain(func() { a.step(&input{tab: true}) })
+		onMain(func() { a.step(&Input{Tab: true}) })
 	}
-	onMain(func() { a.step(&input{enter: true}) })
+	onMain(func() { a.step(&Input{Enter: true}) })
 	if m.Screen() == model.ScreenDebrief {
 		t.Fatal("Enter on Back left the debrief up")
 	}
@@ -568,8 +568,8 @@ func TestDrawOnlyReads(t *testing.T) {
 			a := NewApp(session.New(fx.m, nil, nil, &recorder{}))
 			onMain(func() {
 				a.geo = layout.Fit(laptop.w, laptop.h, 1)
-				a.step(&input{})
-				a.step(&input{})
+				a.step(&Input{})
+				a.step(&Input{})
 				st, m := a.st, *a.M
 				st.panels = maps.Clone(a.st.panels)
 				st.nodes = slices.Clone(a.st.nodes)
