@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"pushback/client/model"
+	. "pushback/client/scene/scenetest"
 	"pushback/server/protocol"
 	"pushback/sim"
 )
@@ -15,9 +16,9 @@ import (
 // order, and reachable scrolled down) opens it again, and "Back to the
 // game" closes it.
 func TestBriefingKeys(t *testing.T) {
-	tb := newTable(t)
-	m := tb.model(1, false, 0)
-	d := newDriver(t, m, laptop)
+	tb := NewTable(t)
+	m := tb.Model(1, false, 0)
+	d := newDriver(t, m, Laptop)
 	if !strings.Contains(strings.Join(texts(d.a.st.nodes), "\n"), "The meters") {
 		t.Fatal("the lobby does not brief")
 	}
@@ -51,13 +52,13 @@ func TestBriefingKeys(t *testing.T) {
 // A notice's OK hides it; the pause banner has no OK: it goes when the game
 // continues. The live region says both.
 func TestNoticeBanners(t *testing.T) {
-	tb := newTable(t)
-	tb.play([]sim.Seat{1}, mandatePlayed)
-	m := tb.model(1, true, 0)
+	tb := NewTable(t)
+	tb.Play([]sim.Seat{1}, MandatePlayed)
+	m := tb.Model(1, true, 0)
 	m.Room.Paused = true
-	at := t0.UnixMilli() - 1000
+	at := T0.UnixMilli() - 1000
 	m.Room.Notices = []protocol.Notice{{At: at, Kind: protocol.NoticeBot, Seat: 1, Text: "The facilitator has handed your seat to a bot for now."}}
-	d := newDriver(t, m, laptop)
+	d := newDriver(t, m, Laptop)
 	d.tick(Input{})
 	words := strings.Join(texts(d.a.st.nodes), "\n")
 	if strings.Count(words, "Paused:") != 1 || !strings.Contains(words, "handed your seat to a bot") {

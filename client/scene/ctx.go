@@ -63,7 +63,7 @@ type state struct {
 	scroll    float64
 	contentH  float64
 	blink     int
-	fields    TextInput // nil: the tick's typed characters
+	fields    TextInput          // nil: the tick's typed characters
 	panels    map[string]float64 // panel heights, from the last update
 	nodes     []node             // the screen's widgets as of the last update, for the mirror
 	sticky    float64            // the header's height as of the last update

@@ -33,8 +33,8 @@ func styleOf(i int) seriesStyle {
 	return seriesStyle{rgb(st.RGB()), st.Dash, st.Marker}
 }
 
-// chartMeters are the four charts, in the order the report's tables use.
-var chartMeters = []sim.Meter{sim.MeterMorale, sim.MeterTrust, sim.MeterQuota, sim.MeterStanding}
+// ChartMeters are the four charts, in the order the report's tables use.
+var ChartMeters = []sim.Meter{sim.MeterMorale, sim.MeterTrust, sim.MeterQuota, sim.MeterStanding}
 
 // debrief draws the report; without one yet it says it is on its way.
 func debrief(c *ctx) {
@@ -76,7 +76,7 @@ func debrief(c *ctx) {
 	}
 	cw := (lw - float64(across-1)*14) / float64(across)
 	cy, rowEnd := y, y
-	for i, k := range chartMeters {
+	for i, k := range ChartMeters {
 		if i > 0 && i%across == 0 {
 			cy = rowEnd + 14
 		}
@@ -384,7 +384,7 @@ func (c *ctx) monthPanel(x, y, w float64, r *report.Report, n int) float64 {
 		c.marked(p, mg.Name+": "+decisionWords(d), st, d.Voiced, true)
 		if n < len(mg.Meters) {
 			var net []string
-			for _, k := range chartMeters {
+			for _, k := range ChartMeters {
 				if dv := mg.Meters[n].Get(k) - mg.Meters[n-1].Get(k); dv != 0 {
 					net = append(net, k.String()+" "+model.Signed(dv))
 				}

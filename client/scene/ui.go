@@ -161,3 +161,12 @@ func (u *UI) Paint(d Device) Drawn {
 	}
 	return Drawn{p.spots, p.points}
 }
+
+// Controls are the current screen's controls as the update pass lays them
+// out, in Tab order.
+func (u *UI) Controls() []layout.Control {
+	c := u.ctx(&Input{}, nil)
+	scenes[u.M.Screen()](c)
+	c.helpButton()
+	return c.pass.Order
+}

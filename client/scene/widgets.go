@@ -15,7 +15,7 @@ import (
 // takes the tick's typed characters.
 type TextInput interface {
 	Edit(id, s string, in *Input, x, y int) string // this tick's typing applied to s
-	Blur()                                          // the focus left the field
+	Blur()                                         // the focus left the field
 }
 
 // Typed applies the tick's characters and Backspace to s.
