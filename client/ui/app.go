@@ -20,7 +20,7 @@ import (
 
 // App is the ebiten.Game of the client.
 type App struct {
-	*scene.UI // the screens; M and JoinURL are theirs
+	UI *scene.UI // the screens
 
 	s      *session.Session
 	in     scene.Input
@@ -42,8 +42,8 @@ func (a *App) Layout(outsideW, outsideH int) (int, int) {
 	if mon := ebiten.Monitor(); mon != nil {
 		dsf = mon.DeviceScaleFactor()
 	}
-	a.Fit(float64(outsideW), float64(outsideH), dsf)
-	return a.Geo.DW, a.Geo.DH
+	a.UI.Fit(float64(outsideW), float64(outsideH), dsf)
+	return a.UI.Geo.DW, a.UI.Geo.DH
 }
 
 // Update implements ebiten.Game: the tick's input goes to the screens
@@ -63,7 +63,7 @@ func (a *App) Draw(screen *ebiten.Image) {
 // paint draws the screen onto dst; it returns what the scenes drew where,
 // for tests.
 func (a *App) paint(dst *ebiten.Image) scene.Drawn {
-	return a.Paint(&canvas{dst: dst})
+	return a.UI.Paint(&canvas{dst: dst})
 }
 
 // repeat is true on the tick a key goes down and then every few ticks

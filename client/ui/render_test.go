@@ -36,20 +36,20 @@ var (
 // image is as tall as the content, as if the page had been scrolled through.
 func render(a *App, sz Size, full bool) (img *image.RGBA, spots []scene.Spot, points []scene.ChartPoint) {
 	onMain(func() {
-		a.Geo = layout.Fit(sz.W, sz.H, 1)
-		a.Step(&scene.Input{})
-		a.Step(&scene.Input{})
-		if full && a.ContentHeight() > a.Geo.H {
+		a.UI.Geo = layout.Fit(sz.W, sz.H, 1)
+		a.UI.Step(&scene.Input{})
+		a.UI.Step(&scene.Input{})
+		if full && a.UI.ContentHeight() > a.UI.Geo.H {
 			// The whole page, up to the largest image a GPU takes (the
 			// debrief on a phone runs longer than that).
-			a.Geo.H = math.Min(math.Ceil(a.ContentHeight()), math.Floor(maxImage/a.Geo.Scale))
-			a.Geo.DH = int(math.Ceil(a.Geo.H * a.Geo.Scale))
+			a.UI.Geo.H = math.Min(math.Ceil(a.UI.ContentHeight()), math.Floor(maxImage/a.UI.Geo.Scale))
+			a.UI.Geo.DH = int(math.Ceil(a.UI.Geo.H * a.UI.Geo.Scale))
 		}
-		dst := ebiten.NewImage(a.Geo.DW, a.Geo.DH)
+		dst := ebiten.NewImage(a.UI.Geo.DW, a.UI.Geo.DH)
 		defer dst.Deallocate()
 		dst.Fill(scene.ColGround)
 		drawn := a.paint(dst)
-		img = image.NewRGBA(image.Rect(0, 0, a.Geo.DW, a.Geo.DH))
+		img = image.NewRGBA(image.Rect(0, 0, a.UI.Geo.DW, a.UI.Geo.DH))
 		dst.ReadPixels(img.Pix)
 		spots, points = drawn.Spots, drawn.Points
 	})
@@ -155,7 +155,7 @@ func TestScreens(t *testing.T) {
 		for _, sz := range sizes {
 			t.Run(fx.Name+"/"+sz.Name, func(t *testing.T) {
 				a := NewApp(session.New(fx.M, nil, nil, &Recorder{}))
-				a.JoinURL = "http://workshop.example:8080/"
+				a.UI.JoinURL = "http://workshop.example:8080/"
 				img, spots, _ := render(a, sz, true)
 				if got := img.RGBAAt(2, 2); got != scene.ColInk {
 					t.Errorf("header bar missing: %v", got)
@@ -169,9 +169,9 @@ func TestScreens(t *testing.T) {
 				}
 				// Nothing sticks out of the screen's width.
 				// (And text stays readable: scene's TestSmallTextReadable.)
-				for _, f := range a.Controls() {
-					if f.R.X < 0 || f.R.Right() > a.Geo.W+0.5 {
-						t.Errorf("control %s at %.0f..%.0f is outside the %.0f-unit width", f.ID, f.R.X, f.R.Right(), a.Geo.W)
+				for _, f := range a.UI.Controls() {
+					if f.R.X < 0 || f.R.Right() > a.UI.Geo.W+0.5 {
+						t.Errorf("control %s at %.0f..%.0f is outside the %.0f-unit width", f.ID, f.R.X, f.R.Right(), a.UI.Geo.W)
 					}
 				}
 				name := fmt.Sprintf("%s-%s.png", fx.Name, sz.Name)
@@ -410,7 +410,7 @@ func TestDebriefCharts(t *testing.T) {
 					}
 					covered := false
 					for _, q := range pts[i+1:] {
-						if q.Chart == p.Chart && math.Hypot(q.X-p.X, q.Y-p.Y) < 14*a.Geo.Scale {
+						if q.Chart == p.Chart && math.Hypot(q.X-p.X, q.Y-p.Y) < 14*a.UI.Geo.Scale {
 							covered = true
 						}
 					}
@@ -418,8 +418,8 @@ func TestDebriefCharts(t *testing.T) {
 						t.Errorf("%s seat %d month %d: pixel at (%.0f, %.0f) is %v, want the series colour %v", p.Chart, p.Seat, p.Month, p.X, p.Y, got, p.Col)
 					}
 				}
-				for _, f := range a.Controls() {
-					if f.R.X < 0 || f.R.Right() > a.Geo.W+0.5 {
+				for _, f := range a.UI.Controls() {
+					if f.R.X < 0 || f.R.Right() > a.UI.Geo.W+0.5 {
 						t.Errorf("control %s sticks out of the width", f.ID)
 					}
 				}
@@ -484,10 +484,10 @@ func TestHeaderSticksDrawn(t *testing.T) {
 	tb.Play([]sim.Seat{1}, MandatePlayed)
 	a := NewApp(session.New(tb.Model(1, true, 0), nil, nil, &Recorder{}))
 	render(a, Phone, false)
-	if a.ContentHeight()-a.Geo.H < 400 {
-		t.Fatalf("the fixture does not scroll (%.0f units below the screen)", a.ContentHeight()-a.Geo.H)
+	if a.UI.ContentHeight()-a.UI.Geo.H < 400 {
+		t.Fatalf("the fixture does not scroll (%.0f units below the screen)", a.UI.ContentHeight()-a.UI.Geo.H)
 	}
-	onMain(func() { a.Step(&scene.Input{Drag: -500 * a.Geo.Scale}) }) // a finger's drag, no tap
+	onMain(func() { a.UI.Step(&scene.Input{Drag: -500 * a.UI.Geo.Scale}) }) // a finger's drag, no tap
 	img, _, _ := render(a, Phone, false)
 	for _, y := range []int{2, 40, 70} {
 		if got := img.RGBAAt(200, y); got != scene.ColInk {
