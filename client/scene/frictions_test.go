@@ -1,4 +1,4 @@
-package ui
+package scene
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"pushback/client/model"
-	"pushback/client/session"
+	. "pushback/client/scene/scenetest"
 	"pushback/client/ui/layout"
 	"pushback/server/protocol"
 	"pushback/sim"
@@ -19,52 +19,49 @@ import (
 func TestEnterJoins(t *testing.T) {
 	m := model.New(model.Saved{})
 	m.Conn = model.ConnOnline
-	d := newDriver(t, m, phone)
-	d.tick(input{tab: true})
+	d := newDriver(t, m, Phone)
+	d.tick(Input{Tab: true})
 	d.want("code")
-	d.tick(input{chars: []rune("kx7pqr")})
-	d.tick(input{enter: true})
+	d.tick(Input{Chars: []rune("kx7pqr")})
+	d.tick(Input{Enter: true})
 	d.want("name")
-	if len(d.rec.msgs) != 0 {
-		t.Fatalf("Enter with no name sent %+v", d.rec.msgs)
+	if len(d.rec.Msgs) != 0 {
+		t.Fatalf("Enter with no name sent %+v", d.rec.Msgs)
 	}
-	d.tick(input{chars: []rune("Ann")})
-	d.tick(input{enter: true})
-	if len(d.rec.msgs) != 1 || d.rec.msgs[0].Kind != protocol.KindJoin || d.rec.msgs[0].Code != "KX7PQR" || d.rec.msgs[0].Name != "Ann" {
-		t.Fatalf("Enter in the name field sent %+v", d.rec.msgs)
+	d.tick(Input{Chars: []rune("Ann")})
+	d.tick(Input{Enter: true})
+	if len(d.rec.Msgs) != 1 || d.rec.Msgs[0].Kind != protocol.KindJoin || d.rec.Msgs[0].Code != "KX7PQR" || d.rec.Msgs[0].Name != "Ann" {
+		t.Fatalf("Enter in the name field sent %+v", d.rec.Msgs)
 	}
 }
 
 // TestHeaderSticks: scrolled down, the header with the month and phase is
-// still drawn at the top, a tap on it does not reach what scrolled under
-// it, and a control the keyboard focuses is not left under it.
+// still on the screen (client/ui's TestHeaderSticksDrawn reads its pixels),
+// a tap on it does not reach what scrolled under it, and a control the
+// keyboard focuses is not left under it.
 func TestHeaderSticks(t *testing.T) {
-	tb := newTable(t)
-	tb.play([]sim.Seat{1}, mandatePlayed)
-	m := tb.model(1, true, 0)
-	a := NewApp(session.New(m, nil, nil, &recorder{}))
-	render(a, phone, false)
+	tb := NewTable(t)
+	tb.Play([]sim.Seat{1}, MandatePlayed)
+	m := tb.Model(1, true, 0)
+	d := newDriver(t, m, Phone)
+	a := d.a
+	d.tick(Input{})
 	a.st.scroll = 500
-	img, _, _ := render(a, phone, false)
+	d.tick(Input{})
+	d.tick(Input{})
 	if a.st.scroll < 400 {
 		t.Fatalf("the fixture does not scroll (%.0f)", a.st.scroll)
-	}
-	for _, y := range []int{2, 40, 70} {
-		if got := img.RGBAAt(200, y); got != colInk {
-			t.Errorf("scrolled, the header is not at y=%d: %v", y, got)
-		}
 	}
 	if !strings.Contains(strings.Join(texts(a.st.nodes), "\n"), "Month ") {
 		t.Error("the header's month is not on the screen")
 	}
-	d := &driver{t: t, a: a, rec: &recorder{}}
 	before := m.Answer.Response
-	d.tick(input{px: 30, py: 40, pointer: true, press: true})
-	d.tick(input{px: 30, py: 40, pointer: true, release: true})
+	d.tick(Input{X: 30, Y: 40, Pointer: true, Press: true})
+	d.tick(Input{X: 30, Y: 40, Pointer: true, Release: true})
 	if m.Answer.Response != before || d.focus() != "" {
 		t.Errorf("a tap on the header hit %q", d.focus())
 	}
-	d.tick(input{tab: true})
+	d.tick(Input{Tab: true})
 	r := d.rectOf(d.focus())
 	if r.y < a.st.scroll+a.st.sticky {
 		t.Errorf("the focused %s at %.0f is under the header (scroll %.0f, header %.0f)", d.focus(), r.y, a.st.scroll, a.st.sticky)
@@ -82,17 +79,17 @@ func texts(ns []node) []string {
 // TestLastRevealButton: the last month's reveal leads to the final
 // scores, not to a next month.
 func TestLastRevealButton(t *testing.T) {
-	tb := newTable(t)
-	tb.play(nil, atReveal)
-	if b := find(nodesOf(newDriver(t, tb.model(1, true, 0), laptop)), func(n node) bool { return n.key == "ready" }); len(b) != 1 || b[0].name != "On to the next month" {
-		t.Errorf("month %d's reveal: %+v", tb.s.Turn, b)
+	tb := NewTable(t)
+	tb.Play(nil, AtReveal)
+	if b := find(nodesOf(newDriver(t, tb.Model(1, true, 0), Laptop)), func(n node) bool { return n.key == "ready" }); len(b) != 1 || b[0].name != "On to the next month" {
+		t.Errorf("month %d's reveal: %+v", tb.S.Turn, b)
 	}
-	for tb.s.Turn < tb.s.Scn.Turns || tb.s.Phase != sim.PhaseReveal {
-		tb.play(nil, func(s *sim.State) bool { return s.Turn == tb.s.Scn.Turns && s.Phase == sim.PhaseReveal })
+	for tb.S.Turn < tb.S.Scn.Turns || tb.S.Phase != sim.PhaseReveal {
+		tb.Play(nil, func(s *sim.State) bool { return s.Turn == tb.S.Scn.Turns && s.Phase == sim.PhaseReveal })
 	}
-	b := find(nodesOf(newDriver(t, tb.model(1, true, 0), laptop)), func(n node) bool { return n.key == "ready" })
+	b := find(nodesOf(newDriver(t, tb.Model(1, true, 0), Laptop)), func(n node) bool { return n.key == "ready" })
 	if len(b) != 1 || b[0].name != "See the final scores" {
-		t.Errorf("the last reveal (month %d of %d): %+v", tb.s.Turn, tb.s.Scn.Turns, b)
+		t.Errorf("the last reveal (month %d of %d): %+v", tb.S.Turn, tb.S.Scn.Turns, b)
 	}
 }
 
@@ -105,11 +102,11 @@ func TestEndScreenNamesAndScale(t *testing.T) {
 	if got := ownName("Ann"); got != "Ann (you)" {
 		t.Errorf("ownName(Ann) = %q", got)
 	}
-	tb := newTable(t)
-	tb.play(nil, func(*sim.State) bool { return false })
-	m := tb.model(1, true, 0)
+	tb := NewTable(t)
+	tb.Play(nil, func(*sim.State) bool { return false })
+	m := tb.Model(1, true, 0)
 	m.Room.Seats[1].Name = "You"
-	ns := nodesOf(newDriver(t, m, laptop))
+	ns := nodesOf(newDriver(t, m, Laptop))
 	scores := find(ns, func(n node) bool {
 		return n.role == roleMeter && n.max != 100 || n.role == roleMeter && isExec(n.name)
 	})
@@ -151,14 +148,14 @@ func isExec(name string) bool { return strings.HasSuffix(name, "(executive)") ||
 // TestAlternativeShowsAllText: on a phone a case's long text is shown
 // whole (the field grows), not only its end.
 func TestAlternativeShowsAllText(t *testing.T) {
-	tb := newTable(t)
-	tb.play([]sim.Seat{1}, mandatePlayed)
-	m := tb.model(1, true, 0)
+	tb := NewTable(t)
+	tb.Play([]sim.Seat{1}, MandatePlayed)
+	m := tb.Model(1, true, 0)
 	long := "Pilot it in the northern region for one month, measure the pipeline, then decide with the numbers in hand"
 	// The alternative is now one of the card's costed options (chips); the
 	// free text of the case is the field that must show all it holds.
 	m.EditAnswer(func(a *model.Answer) { a.Response, a.Case.Text = sim.ResponsePushBack, long })
-	d := newDriver(t, m, phone)
+	d := newDriver(t, m, Phone)
 	r := d.rectOf("text")
 	lines := wrap(long, r.w-20, sizeBody, false)
 	if len(lines) < 2 {
@@ -172,10 +169,10 @@ func TestAlternativeShowsAllText(t *testing.T) {
 // TestChipsKeepTheirWidth: choosing a chip does not make it grow and push
 // its neighbours along.
 func TestChipsKeepTheirWidth(t *testing.T) {
-	tb := newTable(t)
-	tb.play([]sim.Seat{1}, mandatePlayed)
-	m := tb.model(1, true, 0)
-	d := newDriver(t, m, laptop)
+	tb := NewTable(t)
+	tb.Play([]sim.Seat{1}, MandatePlayed)
+	m := tb.Model(1, true, 0)
+	d := newDriver(t, m, Laptop)
 	var before []rect
 	for i := 0; i < 5; i++ {
 		before = append(before, d.rectOf("resp."+string(rune('0'+i))))
@@ -193,11 +190,11 @@ func TestChipsKeepTheirWidth(t *testing.T) {
 // TestNewsCauseShown: a meter that moved before anyone decided (the
 // month's news) has its cause on the same screen.
 func TestNewsCauseShown(t *testing.T) {
-	tb := newTable(t)
-	tb.play([]sim.Seat{1}, mandatePlayed)
-	m := tb.model(1, true, 0)
+	tb := NewTable(t)
+	tb.Play([]sim.Seat{1}, MandatePlayed)
+	m := tb.Model(1, true, 0)
 	moved := 0
-	ns := nodesOf(newDriver(t, m, laptop))
+	ns := nodesOf(newDriver(t, m, Laptop))
 	all := strings.Join(texts(ns), "\n")
 	for k := sim.MeterMorale; k <= sim.MeterStanding; k++ {
 		g := m.Gauge(1, k)
@@ -228,24 +225,22 @@ func TestNewsCauseShown(t *testing.T) {
 // to a team action further down that happens to be nearer in a straight
 // line.
 func TestArrowDownByRows(t *testing.T) {
-	tb := newTable(t)
-	tb.play([]sim.Seat{1}, mandatePlayed)
-	for _, sz := range []size{laptop, phone} {
-		m := tb.model(1, true, 0)
+	tb := NewTable(t)
+	tb.Play([]sim.Seat{1}, MandatePlayed)
+	for _, sz := range []Size{Laptop, Phone} {
+		m := tb.Model(1, true, 0)
 		m.EditAnswer(func(a *model.Answer) { a.Response = sim.ResponsePushBack })
 		d := newDriver(t, m, sz)
 		var order []layout.Control
-		onMain(func() {
-			c := d.a.ctx(&input{}, nil)
-			scenes[model.ScreenManager](c)
-			order = c.pass.Order
-		})
+		c := d.a.ctx(&Input{}, nil)
+		scenes[model.ScreenManager](c)
+		order = c.pass.Order
 		for _, f := range order {
 			if !strings.HasPrefix(f.ID, "resp.") {
 				continue
 			}
 			d.a.st.nav.ID = f.ID
-			d.tick(input{down: true})
+			d.tick(Input{Down: true})
 			next := d.rectOf(d.focus())
 			nextRow := 1e9
 			for _, g := range order {
@@ -254,7 +249,7 @@ func TestArrowDownByRows(t *testing.T) {
 				}
 			}
 			if strings.HasPrefix(d.focus(), "act.") || next.y != nextRow {
-				t.Errorf("%s: ArrowDown from %s went to %s at y=%.0f; the next row is at y=%.0f", sz.name, f.ID, d.focus(), next.y, nextRow)
+				t.Errorf("%s: ArrowDown from %s went to %s at y=%.0f; the next row is at y=%.0f", sz.Name, f.ID, d.focus(), next.y, nextRow)
 			}
 		}
 	}

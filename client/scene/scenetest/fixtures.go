@@ -1,4 +1,9 @@
-package ui
+// Package scenetest holds what the client's scene and render tests share:
+// real games of the default scenario stopped at every screen (built with
+// the scenario parser and, for the debrief, the server's own report), a
+// Sender that records, and the device sizes drawn for. Only tests import
+// it, so it may reach the server as tests may.
+package scenetest
 
 import (
 	"testing"
@@ -16,20 +21,20 @@ import (
 // the screens show a case that cites them and the ruling it wins.
 const fixtureSeed = 95
 
-// t0 is the fixed wall clock of every fixture.
-var t0 = time.Unix(1_750_000_000, 0)
+// T0 is the fixed wall clock of every fixture.
+var T0 = time.Unix(1_750_000_000, 0)
 
-// table is a real game of the default scenario: seat 1 (Ann) and the
+// Table is a real game of the default scenario: seat 1 (Ann) and the
 // executive are people, the other managers bots, so fixtures can stop at
 // any phase.
-type table struct {
-	t    *testing.T
-	s    *sim.State
-	bots *sim.Bots
-	cmds []sim.Command // the log, for the debrief
+type Table struct {
+	T    *testing.T
+	S    *sim.State
+	Bots *sim.Bots
+	Cmds []sim.Command // the log, for the debrief
 }
 
-func newTable(t *testing.T) *table {
+func NewTable(t *testing.T) *Table {
 	t.Helper()
 	scn, err := scenarios.Load(scenarios.Default)
 	if err != nil {
@@ -46,26 +51,26 @@ func newTable(t *testing.T) *table {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &table{t: t, s: s, bots: b}
+	return &Table{T: t, S: s, Bots: b}
 }
 
-// play lets bots move every seat not in people until stop holds or no bot
+// Play lets bots move every seat not in people until stop holds or no bot
 // can move.
-func (tb *table) play(people []sim.Seat, stop func(*sim.State) bool) {
-	tb.t.Helper()
-	for !stop(tb.s) && tb.s.Phase != sim.PhaseOver {
+func (tb *Table) Play(people []sim.Seat, stop func(*sim.State) bool) {
+	tb.T.Helper()
+	for !stop(tb.S) && tb.S.Phase != sim.PhaseOver {
 		moved := false
 	seats:
-		for seat := sim.Executive; int(seat) <= tb.s.Managers(); seat++ {
+		for seat := sim.Executive; int(seat) <= tb.S.Managers(); seat++ {
 			for _, p := range people {
 				if p == seat {
 					continue seats
 				}
 			}
-			if c, ok := tb.bots.Decide(tb.s, seat); ok {
-				tb.apply(c)
+			if c, ok := tb.Bots.Decide(tb.S, seat); ok {
+				tb.Apply(c)
 				moved = true
-				if stop(tb.s) {
+				if stop(tb.S) {
 					return
 				}
 			}
@@ -76,38 +81,38 @@ func (tb *table) play(people []sim.Seat, stop func(*sim.State) bool) {
 	}
 }
 
-func (tb *table) apply(c sim.Command) {
-	tb.t.Helper()
-	if err := tb.s.Apply(c); err != nil {
-		tb.t.Fatal(err)
+func (tb *Table) Apply(c sim.Command) {
+	tb.T.Helper()
+	if err := tb.S.Apply(c); err != nil {
+		tb.T.Fatal(err)
 	}
-	tb.cmds = append(tb.cmds, c)
+	tb.Cmds = append(tb.Cmds, c)
 }
 
-// report is the debrief of the table's game so far, as the server builds
+// Report is the debrief of the table's game so far, as the server builds
 // it: the people by the names they joined with (Eve the executive, Ann and
 // Bo), the seats bots played by their style.
-func (tb *table) report() *report.Report {
-	tb.t.Helper()
-	r, err := serverdebrief.Build(serverdebrief.Game{Table: "KX7PQR", ScenarioName: scenarios.Default, Config: tb.s.Cfg, Seed: fixtureSeed, Commands: tb.cmds,
+func (tb *Table) Report() *report.Report {
+	tb.T.Helper()
+	r, err := serverdebrief.Build(serverdebrief.Game{Table: "KX7PQR", ScenarioName: scenarios.Default, Config: tb.S.Cfg, Seed: fixtureSeed, Commands: tb.Cmds,
 		People: []string{"Eve", "Ann", "Bo", "", ""}})
 	if err != nil {
-		tb.t.Fatal(err)
+		tb.T.Fatal(err)
 	}
 	return r
 }
 
-// debriefed gives a model the table's report as the server sends it.
-func debriefed(m *model.Model, r *report.Report, step int) *model.Model {
+// Debriefed gives a model the table's report as the server sends it.
+func Debriefed(m *model.Model, r *report.Report, step int) *model.Model {
 	m.Handle(protocol.ServerMsg{Kind: protocol.KindDebrief, Debrief: r})
 	m.Do(model.ShowMonth{Month: step})
 	return m
 }
 
-func (tb *table) room(started bool) protocol.Room {
-	r := protocol.Room{Code: "KX7PQR", Scenario: tb.s.Scn.ID, Started: started, Now: t0.UnixMilli(),
+func (tb *Table) Room(started bool) protocol.Room {
+	r := protocol.Room{Code: "KX7PQR", Scenario: tb.S.Scn.ID, Started: started, Now: T0.UnixMilli(),
 		Seats: []protocol.SeatInfo{{Seat: sim.Executive, Role: "executive", Name: "Eve", Human: true, Connected: true}}}
-	for i, mc := range tb.s.Cfg.Managers {
+	for i, mc := range tb.S.Cfg.Managers {
 		si := protocol.SeatInfo{Seat: sim.Seat(i + 1), Role: "manager", Name: mc.Name, Bot: i > 0}
 		if i == 0 {
 			si.Human, si.Connected = true, true
@@ -118,120 +123,121 @@ func (tb *table) room(started bool) protocol.Room {
 	return r
 }
 
-// model returns a client model of seat that has received the table's
+// Model returns a client model of seat that has received the table's
 // current state.
-func (tb *table) model(seat sim.Seat, started bool, deadline time.Duration) *model.Model {
+func (tb *Table) Model(seat sim.Seat, started bool, deadline time.Duration) *model.Model {
 	m := model.New(model.Saved{})
-	m.Tick(t0)
-	tb.feed(m, seat, started, deadline)
+	m.Tick(T0)
+	tb.Feed(m, seat, started, deadline)
 	return m
 }
 
-func (tb *table) feed(m *model.Model, seat sim.Seat, started bool, deadline time.Duration) {
-	m.Handle(protocol.ServerMsg{Kind: protocol.KindWelcome, V: protocol.Version, Now: t0.UnixMilli()})
+func (tb *Table) Feed(m *model.Model, seat sim.Seat, started bool, deadline time.Duration) {
+	m.Handle(protocol.ServerMsg{Kind: protocol.KindWelcome, V: protocol.Version, Now: T0.UnixMilli()})
 	if !m.Joined {
 		m.Handle(protocol.ServerMsg{Kind: protocol.KindJoined, Joined: &protocol.Joined{Code: "KX7PQR", Seat: seat,
-			Token: "tok", Facilitator: map[bool]string{true: "fac"}[seat == sim.Facilitator], Scenario: protocol.Info(tb.s.Scn)}})
+			Token: "tok", Facilitator: map[bool]string{true: "fac"}[seat == sim.Facilitator], Scenario: protocol.Info(tb.S.Scn)}})
 		m.Connected()
 		m.Conn = model.ConnOnline
 	}
-	v := tb.s.View(seat)
+	v := tb.S.View(seat)
 	texts := make([]string, len(v.Deltas))
 	for i, d := range v.Deltas {
-		texts[i] = d.Text(tb.s.Scn)
+		texts[i] = d.Text(tb.S.Scn)
 	}
-	room := tb.room(started)
+	room := tb.Room(started)
 	if deadline > 0 {
-		room.Deadline = t0.Add(deadline).UnixMilli()
+		room.Deadline = T0.Add(deadline).UnixMilli()
 	}
 	m.Handle(protocol.ServerMsg{Kind: protocol.KindView, View: &protocol.View{Game: v, Room: room, Texts: texts}})
 }
 
-// briefed marks the model's room as briefed, as "Got it" does.
-func briefed(m *model.Model) *model.Model {
+// Briefed marks the model's room as briefed, as "Got it" does.
+func Briefed(m *model.Model) *model.Model {
 	m.Do(model.CloseBriefing{})
 	return m
 }
 
-// fixture is one screen to draw.
-type fixture struct {
-	name   string
-	screen model.Screen
-	m      *model.Model
+// Fixture is one screen to draw.
+type Fixture struct {
+	Name   string
+	Screen model.Screen
+	M      *model.Model
 }
 
-func mandatePlayed(s *sim.State) bool { return s.Phase >= sim.PhaseResponse }
-func atReveal(s *sim.State) bool      { return s.Phase == sim.PhaseReveal }
+// MandatePlayed and AtReveal are stops for Play.
+func MandatePlayed(s *sim.State) bool { return s.Phase >= sim.PhaseResponse }
+func AtReveal(s *sim.State) bool      { return s.Phase == sim.PhaseReveal }
 
-// fixtures builds a model for every screen, from real games.
-func fixtures(t *testing.T) []fixture {
-	var fx []fixture
+// Fixtures builds a model for every screen, from real games.
+func Fixtures(t *testing.T) []Fixture {
+	var fx []Fixture
 	add := func(name string, want model.Screen, m *model.Model) {
 		if got := m.Screen(); got != want {
 			t.Fatalf("fixture %s is on screen %s, want %s (notice %q)", name, got, want, m.Notice)
 		}
-		fx = append(fx, fixture{name, want, m})
+		fx = append(fx, Fixture{name, want, m})
 	}
 
 	title := model.New(model.Saved{})
-	title.Tick(t0)
+	title.Tick(T0)
 	title.Conn = model.ConnOnline
 	title.Title.Code, title.Title.Name = "KX7PQR", "Ann"
 	add("title", model.ScreenTitle, title)
 
-	add("host", model.ScreenHost, hostForm(t, false))
-	add("host-upload", model.ScreenHost, hostForm(t, true))
+	add("host", model.ScreenHost, HostForm(t, false))
+	add("host-upload", model.ScreenHost, HostForm(t, true))
 
-	tb := newTable(t)
-	add("briefing", model.ScreenLobby, tb.model(1, false, 0)) // the lobby until its briefing is read
-	add("lobby", model.ScreenLobby, briefed(tb.model(1, false, 0)))
-	add("projector-briefing", model.ScreenProjector, tb.model(sim.Public, false, 0))
+	tb := NewTable(t)
+	add("briefing", model.ScreenLobby, tb.Model(1, false, 0)) // the lobby until its briefing is read
+	add("lobby", model.ScreenLobby, Briefed(tb.Model(1, false, 0)))
+	add("projector-briefing", model.ScreenProjector, tb.Model(sim.Public, false, 0))
 
 	// Month 2: the first month played by bots, so meters have a history.
 	everyone := []sim.Seat{}
-	tb.play(everyone, func(s *sim.State) bool { return s.Turn == 2 })
+	tb.Play(everyone, func(s *sim.State) bool { return s.Turn == 2 })
 	add("executive-mandate", model.ScreenExecutive, func() *model.Model {
 		// The executive has visited Ann's team first (on a copy of the
 		// game, so the bots' game goes on as it would).
-		seen := &table{t: t, s: tb.s.Clone(), bots: tb.bots}
-		seen.apply(sim.Command{Kind: sim.CmdVisit, Seat: sim.Executive, Target: 1})
-		m := seen.model(sim.Executive, true, 0)
+		seen := &Table{T: t, S: tb.S.Clone(), Bots: tb.Bots}
+		seen.Apply(sim.Command{Kind: sim.CmdVisit, Seat: sim.Executive, Target: 1})
+		m := seen.Model(sim.Executive, true, 0)
 		m.Orders.Card = m.View.Hand[1]
 		m.Orders.Target = 0
 		m.Orders.Framing = "The board wants a plan by Friday."
 		return m
 	}())
 	add("briefing-executive", model.ScreenBriefing, func() *model.Model {
-		m := tb.model(sim.Executive, true, 0)
+		m := tb.Model(sim.Executive, true, 0)
 		m.Do(model.ShowBriefing{})
 		return m
 	}())
-	tb.play([]sim.Seat{1}, mandatePlayed)
+	tb.Play([]sim.Seat{1}, MandatePlayed)
 	add("projector", model.ScreenProjector, func() *model.Model {
-		m := tb.model(sim.Public, true, 75*time.Second)
+		m := tb.Model(sim.Public, true, 75*time.Second)
 		m.Room.Answered, m.Room.Waiting = 3, 4 // the bots have answered, Ann has not
 		return m
 	}())
 	add("manager", model.ScreenManager, func() *model.Model {
-		m := tb.model(1, true, 75*time.Second)
+		m := tb.Model(1, true, 75*time.Second)
 		m.EditAnswer(func(a *model.Answer) {
 			a.Response, a.Action = sim.ResponsePushBack, sim.ActionCandid
-			a.Case = goodCase(tb.s, 1)
+			a.Case = GoodCase(tb.S, 1)
 		})
 		return m
 	}())
 	// Ann pushes back; the executive is a person and has to rule.
-	before := tb.model(1, true, 0) // Ann's screen before the reveal, for the animation
-	tb.apply(sim.Command{Kind: sim.CmdRespond, Seat: 1, Response: sim.ResponsePushBack, Action: sim.ActionCandid,
-		Case: goodCase(tb.s, 1)})
-	tb.play([]sim.Seat{1, sim.Executive}, func(s *sim.State) bool { return s.Phase >= sim.PhaseRuling })
-	if tb.s.Phase == sim.PhaseRuling {
-		add("executive-ruling", model.ScreenExecutive, tb.model(sim.Executive, true, 0))
+	before := tb.Model(1, true, 0) // Ann's screen before the reveal, for the animation
+	tb.Apply(sim.Command{Kind: sim.CmdRespond, Seat: 1, Response: sim.ResponsePushBack, Action: sim.ActionCandid,
+		Case: GoodCase(tb.S, 1)})
+	tb.Play([]sim.Seat{1, sim.Executive}, func(s *sim.State) bool { return s.Phase >= sim.PhaseRuling })
+	if tb.S.Phase == sim.PhaseRuling {
+		add("executive-ruling", model.ScreenExecutive, tb.Model(sim.Executive, true, 0))
 	} else {
-		t.Fatalf("expected a ruling phase, got %s", tb.s.Phase)
+		t.Fatalf("expected a ruling phase, got %s", tb.S.Phase)
 	}
 	add("facilitator", model.ScreenFacilitator, func() *model.Model {
-		m := tb.model(sim.Facilitator, true, 40*time.Second)
+		m := tb.Model(sim.Facilitator, true, 40*time.Second)
 		m.Tables = []protocol.Table{
 			{Code: "KX7PQR", Scenario: "mild-slowdown", Turn: 2, Turns: 8, Phase: "ruling", Started: true, Seats: m.Room.Seats},
 			{Code: "M4TNWE", Scenario: "hard-landing", Turn: 3, Turns: 10, Phase: "response", Started: true,
@@ -246,51 +252,51 @@ func fixtures(t *testing.T) []fixture {
 		return m
 	}())
 	add("facilitator-confirm", model.ScreenFacilitator, func() *model.Model {
-		m := tb.model(sim.Facilitator, true, 40*time.Second)
+		m := tb.Model(sim.Facilitator, true, 40*time.Second)
 		m.Do(model.KeptToken{})
 		m.Busy = false
 		m.Do(model.Confirm{Order: model.Order{Kind: protocol.KindInject, Event: m.Info.Events[0].ID}})
 		return m
 	}())
 	add("paused", model.ScreenExecutive, func() *model.Model {
-		m := tb.model(sim.Executive, true, 0)
+		m := tb.Model(sim.Executive, true, 0)
 		m.Room.Paused = true
 		m.Room.Notices = []protocol.Notice{
-			{At: t0.UnixMilli() - 60_000, Kind: protocol.NoticeInjected, Everyone: true, Text: "The facilitator injected market news: " + m.Info.Events[1].Title},
-			{At: t0.UnixMilli() - 1000, Kind: protocol.NoticePaused, Everyone: true, Text: "The facilitator paused the game."},
+			{At: T0.UnixMilli() - 60_000, Kind: protocol.NoticeInjected, Everyone: true, Text: "The facilitator injected market news: " + m.Info.Events[1].Title},
+			{At: T0.UnixMilli() - 1000, Kind: protocol.NoticePaused, Everyone: true, Text: "The facilitator paused the game."},
 		}
 		return m
 	}())
-	tb.play([]sim.Seat{1}, atReveal)
-	before.Tick(t0.Add(time.Second))
-	tb.feed(before, 1, true, 0)
-	before.Tick(t0.Add(time.Second + 3*model.MeterAnimation))
-	before.Info.Executive = tb.s.Cfg.Persona // a persona ruled: the feedback names what it values
+	tb.Play([]sim.Seat{1}, AtReveal)
+	before.Tick(T0.Add(time.Second))
+	tb.Feed(before, 1, true, 0)
+	before.Tick(T0.Add(time.Second + 3*model.MeterAnimation))
+	before.Info.Executive = tb.S.Cfg.Persona // a persona ruled: the feedback names what it values
 	add("reveal", model.ScreenReveal, before)
-	add("executive-reveal", model.ScreenReveal, tb.model(sim.Executive, true, 0))
+	add("executive-reveal", model.ScreenReveal, tb.Model(sim.Executive, true, 0))
 	add("projector-reveal", model.ScreenProjector, func() *model.Model {
-		m := tb.model(sim.Public, true, 0)
+		m := tb.Model(sim.Public, true, 0)
 		m.Room.Answered, m.Room.Waiting = 2, 5
 		return m
 	}())
-	tb.play(nil, func(s *sim.State) bool { return false })
-	add("end", model.ScreenEnd, tb.model(1, true, 0))
-	rep := tb.report()
-	deb := debriefed(tb.model(1, true, 0), rep, rep.Played)
+	tb.Play(nil, func(s *sim.State) bool { return false })
+	add("end", model.ScreenEnd, tb.Model(1, true, 0))
+	rep := tb.Report()
+	deb := Debriefed(tb.Model(1, true, 0), rep, rep.Played)
 	deb.Do(model.OpenDebrief{})
 	add("debrief", model.ScreenDebrief, deb)
-	mid := debriefed(tb.model(1, true, 0), rep, 3)
+	mid := Debriefed(tb.Model(1, true, 0), rep, 3)
 	mid.Do(model.OpenDebrief{})
 	add("debrief-month3", model.ScreenDebrief, mid)
-	add("debrief-projector", model.ScreenDebrief, debriefed(tb.model(sim.Public, true, 0), rep, rep.Played))
+	add("debrief-projector", model.ScreenDebrief, Debriefed(tb.Model(sim.Public, true, 0), rep, rep.Played))
 	return fx
 }
 
-// goodCase is the case a careful manager builds against this month's card:
+// GoodCase is the case a careful manager builds against this month's card:
 // the held evidence that bears on it, most telling first, framed in that
 // evidence's lever, the card's first costed alternative, and the ask that
 // grades best.
-func goodCase(s *sim.State, seat sim.Seat) sim.Case {
+func GoodCase(s *sim.State, seat sim.Seat) sim.Case {
 	scn := s.Scn
 	var k sim.Case
 	n := 0
@@ -325,13 +331,13 @@ func goodCase(s *sim.State, seat sim.Seat) sim.Case {
 	return k
 }
 
-// hostForm is the host settings screen with the server's list of the
+// HostForm is the host settings screen with the server's list of the
 // shipped scenarios: seats, deadlines and audience chosen and a balance
 // previewed; or, with upload, after a trainer's file came back with
 // problems.
-func hostForm(t *testing.T, upload bool) *model.Model {
+func HostForm(t *testing.T, upload bool) *model.Model {
 	m := model.New(model.Saved{})
-	m.Tick(t0)
+	m.Tick(T0)
 	m.Conn = model.ConnOnline
 	m.Do(model.OpenHost{})
 	var list []protocol.ScenarioChoice
@@ -368,3 +374,46 @@ func hostForm(t *testing.T, upload bool) *model.Model {
 		Exec: 58}})
 	return m
 }
+
+// Takeaways are the debrief's reaction round from the fixtures: a player's
+// with their answers typed in, and the projector's with three given.
+func Takeaways(t *testing.T) (player, proj *model.Model) {
+	for _, fx := range Fixtures(t) {
+		switch fx.Name {
+		case "debrief":
+			player = fx.M
+		case "debrief-projector":
+			proj = fx.M
+		}
+	}
+	if player == nil || proj == nil || !player.Report.Final {
+		t.Fatal("no finished debrief among the fixtures")
+	}
+	rep := *proj.Report
+	rep.Takeaways = []report.Takeaway{{Seat: 1, Name: "Ann", Word: "squeezed", Scale: 2, Commitment: "Bring renewal data."},
+		{Seat: 2, Name: "Bo", Word: "squeezed", Scale: 4}, {Seat: 0, Name: "Executive", Word: "tense", Scale: 3}}
+	rep.Poll = report.Summarize(rep.Takeaways)
+	proj.Report = &rep
+	player.Take = model.Takeaway{Scale: 4, Word: "squeezed", Commitment: "Next month I will bring renewal data to every objection."}
+	return player, proj
+}
+
+// Recorder is a Sender that keeps what the UI sent.
+type Recorder struct{ Msgs []protocol.ClientMsg }
+
+func (r *Recorder) SendMsg(m protocol.ClientMsg) bool {
+	r.Msgs = append(r.Msgs, m)
+	return true
+}
+
+// Size is a device to draw for.
+type Size struct {
+	Name string
+	W, H float64
+}
+
+var (
+	Laptop    = Size{"1280x720", 1280, 720}
+	BigScreen = Size{"1920x1080", 1920, 1080}
+	Phone     = Size{"phone", 360, 740}
+)

@@ -1,36 +1,36 @@
-package ui
+package scene
 
 import (
 	"pushback/client/model"
 	"pushback/client/ui/layout"
 )
 
-// input is one tick's worth of what the player did, in device pixels. The
-// app reads it from Ebitengine; tests write it by hand, which is how the
-// keyboard paths are tested without a keyboard.
-type input struct {
-	px, py     float64 // pointer (mouse or touch)
-	pointer    bool    // px, py are meaningful
-	press      bool    // the pointer went down this tick
-	release    bool    // it went up this tick
-	touch      bool    // the pointer is a finger
-	wheel      float64 // lines scrolled, positive up
-	drag       float64 // device pixels a finger dragged vertically this tick
-	tab        bool
-	shift      bool
-	enter      bool
-	space      bool
-	backspace  bool
-	escape     bool
-	up, down   bool
-	left, rght bool
-	chars      []rune
+// Input is one tick's worth of what the player did, in device pixels. The
+// Ebitengine shell (client/ui) reads it from the devices; tests write it by
+// hand, which is how the keyboard paths are tested without a keyboard.
+type Input struct {
+	X, Y        float64 // pointer (mouse or touch)
+	Pointer     bool    // X, Y are meaningful
+	Press       bool    // the pointer went down this tick
+	Release     bool    // it went up this tick
+	Touch       bool    // the pointer is a finger
+	Wheel       float64 // lines scrolled, positive up
+	Drag        float64 // device pixels a finger dragged vertically this tick
+	Tab         bool
+	Shift       bool
+	Enter       bool
+	Space       bool
+	Backspace   bool
+	Escape      bool
+	Up, Down    bool
+	Left, Right bool
+	Chars       []rune
 	// From the accessibility mirror: a control activated, focused, or a
 	// field's new text, as a screen reader user did it in the DOM.
-	activate string
-	focusTo  string
-	setID    string
-	setText  string
+	Activate string
+	FocusTo  string
+	SetID    string
+	SetText  string
 }
 
 // ctx is one pass over a screen. The same scene code runs twice a frame:
@@ -41,7 +41,7 @@ type ctx struct {
 	m       *model.Model
 	st      *state
 	p       *painter // nil in the update pass
-	in      *input   // nil in the draw pass
+	in      *Input   // nil in the draw pass
 	w, h    float64  // the screen in layout units
 	scale   float64  // device pixels per layout unit
 	narrow  bool     // a phone in portrait: one column
@@ -63,7 +63,7 @@ type state struct {
 	scroll    float64
 	contentH  float64
 	blink     int
-	fields    fieldSessions
+	fields    TextInput          // nil: the tick's typed characters
 	panels    map[string]float64 // panel heights, from the last update
 	nodes     []node             // the screen's widgets as of the last update, for the mirror
 	sticky    float64            // the header's height as of the last update
@@ -77,10 +77,10 @@ func (c *ctx) do(in model.Intent) { c.out = append(c.out, in) }
 
 // pointer is the pointer in layout units, scroll included.
 func (c *ctx) pointer() (float64, float64, bool) {
-	if c.in == nil || !c.in.pointer || c.in.py/c.scale < c.st.sticky {
+	if c.in == nil || !c.in.Pointer || c.in.Y/c.scale < c.st.sticky {
 		return 0, 0, false // nothing, or on the header, which covers what scrolls under it
 	}
-	return c.in.px / c.scale, c.in.py/c.scale + c.st.scroll, true
+	return c.in.X / c.scale, c.in.Y/c.scale + c.st.scroll, true
 }
 
 // layoutInput is in as focus and hit-testing take it, nil in the draw pass.
@@ -90,9 +90,9 @@ func (c *ctx) layoutInput() *layout.Input {
 		return nil
 	}
 	x, y, ok := c.pointer()
-	return &layout.Input{X: x, Y: y, Pointer: ok, Press: in.press, Release: in.release,
-		Tab: in.tab, Shift: in.shift, Enter: in.enter, Space: in.space, Escape: in.escape,
-		Up: in.up, Down: in.down, Left: in.left, Right: in.rght, Activate: in.activate}
+	return &layout.Input{X: x, Y: y, Pointer: ok, Press: in.Press, Release: in.Release,
+		Tab: in.Tab, Shift: in.Shift, Enter: in.Enter, Space: in.Space, Escape: in.Escape,
+		Up: in.Up, Down: in.Down, Left: in.Left, Right: in.Right, Activate: in.Activate}
 }
 
 // control registers a focusable control and reports whether it was
@@ -117,11 +117,11 @@ func (c *ctx) grow(r rect) {
 // focused reports whether id has the keyboard focus (for drawing the ring).
 func (c *ctx) focused(id string) bool { return c.st.nav.ID == id }
 
-// spot is a meter or QR code as drawn, in device pixels, so the render
+// Spot is a meter or QR code as drawn, in device pixels, so the render
 // test can check the pixels against the numbers.
-type spot struct {
-	bar   rect // device pixels
-	gauge model.Gauge
-	qr    [][]bool
-	mod   float64 // QR module size, device pixels
+type Spot struct {
+	Bar   layout.Rect // device pixels
+	Gauge model.Gauge
+	QR    [][]bool
+	Mod   float64 // QR module size, device pixels
 }

@@ -1,4 +1,4 @@
-package ui
+package scene
 
 import (
 	"fmt"
@@ -24,7 +24,7 @@ func briefedLobby(c *ctx) {
 	y := c.header()
 	g := c.margin()
 	p := c.panel("room", g, y, c.w-2*g, "")
-	p.para(fmt.Sprintf("Room %s · you are %s · the game starts when the facilitator says so.", m.Room.Code, strings.ToLower(model.RoleName(m.Seat))), sizeBody, true, colInk)
+	p.para(fmt.Sprintf("Room %s · you are %s · the game starts when the facilitator says so.", m.Room.Code, strings.ToLower(model.RoleName(m.Seat))), sizeBody, true, ColInk)
 	y = c.end("room", y, p) + 14
 	y = c.brief(g, y, c.w-2*g, sizeBody, "Got it") + 14
 	s := c.panel("seats", g, y, c.w-2*g, "At the table")
@@ -49,12 +49,12 @@ func (c *ctx) brief(g, y, w, body float64, done string) float64 {
 	small := math.Max(sizeSmall, body-3)
 	head := body + 4
 	p := c.panel("brief", g, y, w, "")
-	p.label(map[bool]string{false: "Before month 1", true: "The briefing"}[m.Room.Started], small, true, colMuted)
-	p.para(b.Title, head+6, true, colInk)
-	p.para(b.Role, body, false, colInk)
-	p.para("The executive: "+b.Executive, head, true, colInk)
-	p.para(b.ExecAbout, body, false, colInk)
-	if c.in != nil && c.in.enter && c.st.nav.ID == "" {
+	p.label(map[bool]string{false: "Before month 1", true: "The briefing"}[m.Room.Started], small, true, ColMuted)
+	p.para(b.Title, head+6, true, ColInk)
+	p.para(b.Role, body, false, ColInk)
+	p.para("The executive: "+b.Executive, head, true, ColInk)
+	p.para(b.ExecAbout, body, false, ColInk)
+	if c.in != nil && c.in.Enter && c.st.nav.ID == "" {
 		c.do(model.CloseBriefing{})
 	}
 	if p.button("brief.ok", done, true) {
@@ -83,9 +83,9 @@ func (c *ctx) brief(g, y, w, body float64, done string) float64 {
 	an := c.panel("brief.answers", rx, ry, rw, title)
 	c.terms(an, b.Answers, body)
 	if b.Actions != "" {
-		an.para(b.Actions, small, false, colMuted)
+		an.para(b.Actions, small, false, ColMuted)
 	}
-	an.para(b.Case, small, false, colMuted)
+	an.para(b.Case, small, false, ColMuted)
 	rend := c.end("brief.answers", ry, an) + 14
 	if len(b.Goals) > 0 { // under the shorter column
 		gx, gy, gw := g, lend, lw
@@ -94,7 +94,7 @@ func (c *ctx) brief(g, y, w, body float64, done string) float64 {
 		}
 		o := c.panel("brief.goals", gx, gy, gw, "What this scenario is about")
 		for _, s := range b.Goals {
-			o.para("• "+s, body, false, colInk)
+			o.para("• "+s, body, false, ColInk)
 		}
 		if gx == g {
 			lend = c.end("brief.goals", gy, o) + 14
@@ -109,9 +109,9 @@ func (c *ctx) brief(g, y, w, body float64, done string) float64 {
 // terms lists "term — what it means", the term in bold on its own line.
 func (c *ctx) terms(f *flow, ls []model.Line, body float64) {
 	for _, l := range ls {
-		f.label(capital(l.Term), body, true, colInk)
+		f.label(capital(l.Term), body, true, ColInk)
 		f.y -= f.gap - 2
-		f.para(l.Text, math.Max(sizeSmall, body-2), false, colInk)
+		f.para(l.Text, math.Max(sizeSmall, body-2), false, ColInk)
 	}
 }
 
@@ -127,7 +127,7 @@ func capital(s string) string {
 func (c *ctx) roomBanners(y float64) float64 {
 	m := c.m
 	if t := m.PauseText(); t != "" {
-		y = c.bannerDo(y, t, colBlue, "", nil)
+		y = c.bannerDo(y, t, ColBlue, "", nil)
 	}
 	for _, n := range m.Banners() {
 		id := fmt.Sprintf("notice.%d", n.At)
@@ -139,7 +139,7 @@ func (c *ctx) roomBanners(y float64) float64 {
 		if m.Seat == sim.Public {
 			ok = nil // nobody clicks on a projector: its notices pass by themselves
 		}
-		y = c.bannerDo(y, n.Text, colOrange, id, ok)
+		y = c.bannerDo(y, n.Text, ColOrange, id, ok)
 	}
 	return y
 }
@@ -149,11 +149,11 @@ func (c *ctx) newsCard(y float64, i int, id string, ok model.Intent) float64 {
 	g := c.margin()
 	t, txt := c.m.Event(i)
 	p := c.panel(id+".card", g, y, c.w-2*g, "")
-	p.label("Market news, just in", sizeSmall, true, colMuted)
-	p.para(t, sizeHead, true, colInk)
-	p.para(txt, sizeBody, false, colInk)
+	p.label("Market news, just in", sizeSmall, true, ColMuted)
+	p.para(t, sizeHead, true, ColInk)
+	p.para(txt, sizeBody, false, ColInk)
 	if c.drawing() {
-		c.p.fill(rect{g, y, 8, c.st.panels[id+".card"]}, colOrange)
+		c.p.fill(rect{g, y, 8, c.st.panels[id+".card"]}, ColOrange)
 	}
 	if c.m.Seat != sim.Public && p.button(id, "OK", true) {
 		c.do(ok)
@@ -185,20 +185,20 @@ func (c *ctx) helpButton() {
 	c.sem(node{key: id, role: roleButton, name: "Briefing: the roles, the meters and the answers"})
 	hit := false
 	if in := c.in; in != nil {
-		x, y := in.px/c.scale, in.py/c.scale
-		over := in.pointer && r.has(x, y)
+		x, y := in.X/c.scale, in.Y/c.scale
+		over := in.Pointer && r.has(x, y)
 		if over {
 			c.st.nav.Hover = id
-			if in.press {
+			if in.Press {
 				c.pass.DownAt = id
 			}
 		}
 		switch {
-		case in.activate == id:
+		case in.Activate == id:
 			hit = true
-		case in.release && over && c.st.nav.Pressed == id:
+		case in.Release && over && c.st.nav.Pressed == id:
 			hit, c.st.nav.ID, c.st.nav.KeyFocused = true, id, false
-		case c.st.nav.ID == id && (in.enter || in.space):
+		case c.st.nav.ID == id && (in.Enter || in.Space):
 			hit = true
 		}
 	}
@@ -208,14 +208,14 @@ func (c *ctx) helpButton() {
 	if c.drawing() {
 		scroll := c.p.scroll
 		c.p.scroll = 0
-		bg := colPanel
+		bg := ColPanel
 		if c.st.nav.Hover == id {
-			bg = colSelected
+			bg = ColSelected
 		}
 		c.p.fill(r, bg)
-		c.p.text(label, r.cx(), r.y+(r.h-lineHeight(sizeBody))/2+2, sizeBody, true, colInk, alignCenter)
+		c.p.text(label, r.cx(), r.y+(r.h-lineHeight(sizeBody))/2+2, sizeBody, true, ColInk, alignCenter)
 		if c.focused(id) {
-			c.p.stroke(r.inset(-3), 3, colYellow)
+			c.p.stroke(r.inset(-3), 3, ColYellow)
 		}
 		c.p.scroll = scroll
 	}

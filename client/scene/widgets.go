@@ -1,4 +1,4 @@
-package ui
+package scene
 
 import (
 	"fmt"
@@ -10,16 +10,24 @@ import (
 	"pushback/client/model"
 )
 
-// typed applies the tick's characters and Backspace to s.
-func typed(s string, in *input) string {
+// TextInput is a platform's own text entry: the browser's (client/ui), a
+// hidden textarea that brings up a phone's keyboard. Without one a field
+// takes the tick's typed characters.
+type TextInput interface {
+	Edit(id, s string, in *Input, x, y int) string // this tick's typing applied to s
+	Blur()                                         // the focus left the field
+}
+
+// Typed applies the tick's characters and Backspace to s.
+func Typed(s string, in *Input) string {
 	if in == nil {
 		return s
 	}
-	if in.backspace && s != "" {
+	if in.Backspace && s != "" {
 		_, n := utf8.DecodeLastRuneInString(s)
 		s = s[:len(s)-n]
 	}
-	for _, r := range in.chars {
+	for _, r := range in.Chars {
 		if r >= ' ' && r != 0x7f {
 			s += string(r)
 		}
@@ -88,12 +96,12 @@ func (c *ctx) panel(id string, x, y, w float64, title string) *flow {
 		h = 60
 	}
 	if c.drawing() {
-		c.p.fill(rect{x, y, w, h}, colPanel)
-		c.p.stroke(rect{x, y, w, h}, 1, colLine)
+		c.p.fill(rect{x, y, w, h}, ColPanel)
+		c.p.stroke(rect{x, y, w, h}, 1, ColLine)
 	}
 	f := c.flow(x+14, y+12, w-28)
 	if title != "" {
-		f.label(title, sizeHead, true, colInk)
+		f.label(title, sizeHead, true, ColInk)
 	}
 	return f
 }
@@ -119,11 +127,11 @@ func (c *ctx) button(r rect, id, label string, enabled bool) bool {
 	hit := c.control(id, r) && enabled
 	c.sem(node{key: id, role: roleButton, name: label, disabled: !enabled})
 	if c.drawing() {
-		bg, fg := colBlue, color.Color(color.White)
+		bg, fg := ColBlue, color.Color(color.White)
 		if !enabled {
-			bg, fg = colTrack, colMuted
+			bg, fg = ColTrack, ColMuted
 		} else if c.st.nav.Hover == id {
-			bg = colHover
+			bg = ColHover
 		}
 		c.p.fill(r, bg)
 		c.p.text(label, r.cx(), r.y+(r.h-lineHeight(sizeBody))/2+2, sizeBody, true, fg, alignCenter)
@@ -147,14 +155,14 @@ func (f *flow) link(id, label, url string, download bool) {
 	c := f.c
 	r := f.take(lineHeight(sizeBody) + 8)
 	r.w = math.Min(measure(label, sizeBody, true)+8, f.w)
-	if c.control(id, r) && c.in.activate != id {
+	if c.control(id, r) && c.in.Activate != id {
 		openURL(url, download)
 	}
 	c.sem(node{key: id, role: roleLink, name: label, value: url, pressed: download})
 	if c.drawing() {
-		col := colBlue
+		col := ColBlue
 		if c.st.nav.Hover == id {
-			col = colHover
+			col = ColHover
 		}
 		c.p.text(label, r.x+4, r.y+4, sizeBody, true, col, alignLeft)
 		c.p.line(r.x+4, r.bottom()-3, r.right()-4, r.bottom()-3, 1.5, col)
@@ -165,7 +173,7 @@ func (f *flow) link(id, label, url string, download bool) {
 // ring draws the focus ring: thick and dark, so it reads without colour.
 func (c *ctx) ring(id string, r rect) {
 	if c.focused(id) {
-		c.p.stroke(r.inset(-4), 3, colFocus)
+		c.p.stroke(r.inset(-4), 3, ColFocus)
 	}
 }
 
@@ -192,15 +200,15 @@ func (f *flow) choices(id string, labels []string, sel int) int {
 			sel = i
 		}
 		if c.drawing() {
-			bg, border, bw := colPanel, colLine, 1.0
+			bg, border, bw := ColPanel, ColLine, 1.0
 			if i == sel {
-				bg, border, bw = colSelected, colBlue, 2
+				bg, border, bw = ColSelected, ColBlue, 2
 			} else if c.st.nav.Hover == cid {
-				bg = colGround
+				bg = ColGround
 			}
 			c.p.fill(r, bg)
 			c.p.stroke(r, bw, border)
-			c.p.text(text, r.x+14, r.y+(r.h-lineHeight(sizeBody))/2+2, sizeBody, i == sel, colInk, alignLeft)
+			c.p.text(text, r.x+14, r.y+(r.h-lineHeight(sizeBody))/2+2, sizeBody, i == sel, ColInk, alignLeft)
 			c.ring(cid, r)
 		}
 		x += r.w + 8
@@ -225,8 +233,8 @@ func (f *flow) textField(id string, s *string, placeholder string, lines int, ma
 	if name == "" {
 		name = placeholder
 	}
-	if c.in != nil && c.in.setID == id && len(c.in.setText) <= max {
-		*s = c.in.setText
+	if c.in != nil && c.in.SetID == id && len(c.in.SetText) <= max {
+		*s = c.in.SetText
 	}
 	h := float64(ctlH)
 	if lines > 1 {
@@ -239,25 +247,28 @@ func (f *flow) textField(id string, s *string, placeholder string, lines int, ma
 	c.sem(node{key: id, role: roleField, name: name, value: *s, lines: lines})
 	if c.in != nil && focused && !c.st.mirrorHas { // typed in the canvas (the mirror's field types for itself)
 		x, y := int(r.x*c.scale), int((r.bottom()-c.st.scroll)*c.scale)
-		v := c.st.fields.edit(id, *s, c.in, x, y)
+		v := Typed(*s, c.in)
+		if c.st.fields != nil {
+			v = c.st.fields.Edit(id, *s, c.in, x, y)
+		}
 		if len(v) <= max {
 			*s = v
 		}
-		entered = c.in.enter
+		entered = c.in.Enter
 	}
 	if !c.drawing() {
 		return entered
 	}
-	border, bw := colLine, 1.0
+	border, bw := ColLine, 1.0
 	if focused {
-		border, bw = colBlue, 2
+		border, bw = ColBlue, 2
 	}
-	c.p.fill(r, colPanel)
+	c.p.fill(r, ColPanel)
 	c.p.stroke(r, bw, border)
 	inner := r.inset(10)
-	show, col := *s, colInk
+	show, col := *s, ColInk
 	if show == "" && !focused {
-		show, col = placeholder, colMuted
+		show, col = placeholder, ColMuted
 	}
 	var ls []string
 	if lines > 1 {
@@ -280,7 +291,7 @@ func (f *flow) textField(id string, s *string, placeholder string, lines int, ma
 	for i, l := range ls {
 		c.p.text(l, inner.x, y+float64(i)*lh, sizeBody, false, col, alignLeft)
 	}
-	if focused && c.st.blink%60 < 36 && col == colInk || focused && *s == "" && c.st.blink%60 < 36 {
+	if focused && c.st.blink%60 < 36 && col == ColInk || focused && *s == "" && c.st.blink%60 < 36 {
 		last := ""
 		if len(ls) > 0 && *s != "" {
 			last = ls[len(ls)-1]
@@ -290,7 +301,7 @@ func (f *flow) textField(id string, s *string, placeholder string, lines int, ma
 		if *s == "" {
 			cy = y
 		}
-		c.p.line(cx, cy, cx, cy+lh-4, 2, colInk)
+		c.p.line(cx, cy, cx, cy+lh-4, 2, ColInk)
 	}
 	c.ring(id, r)
 	return entered
@@ -327,32 +338,32 @@ func (c *ctx) meter(r rect, g model.Gauge) {
 		return
 	}
 	p := c.p
-	col := meterColour[int(g.Meter)%len(meterColour)]
-	p.text(g.Label, r.x, r.y, sizeBody, true, colInk, alignLeft)
+	col := MeterColour[int(g.Meter)%len(MeterColour)]
+	p.text(g.Label, r.x, r.y, sizeBody, true, ColInk, alignLeft)
 	bar := meterBar(r)
-	p.fill(bar, colTrack)
+	p.fill(bar, ColTrack)
 	if g.Hidden {
-		p.text("hidden from you", bar.right(), r.y, sizeSmall, false, colMuted, alignRight)
+		p.text("hidden from you", bar.right(), r.y, sizeSmall, false, ColMuted, alignRight)
 		for x := bar.x + 6; x < bar.right(); x += 12 {
-			p.line(x, bar.bottom(), math.Min(x+8, bar.right()), bar.y, 1, colLine)
+			p.line(x, bar.bottom(), math.Min(x+8, bar.right()), bar.y, 1, ColLine)
 		}
 		return
 	}
 	v := math.Max(0, math.Min(g.Value, float64(g.Max)))
-	c.p.spots = append(c.p.spots, spot{bar: c.device(bar), gauge: g})
+	c.p.spots = append(c.p.spots, Spot{Bar: c.device(bar).box(), Gauge: g})
 	p.fill(rect{bar.x, bar.y, bar.w * v / float64(g.Max), bar.h}, col)
 	if g.Max > 100 { // the plan or budget line at 100, named
 		x := bar.x + bar.w*100/float64(g.Max)
-		p.line(x, bar.y-3, x, bar.bottom()+3, 2, colInk)
-		p.text("100 = "+markWord(g), x, bar.bottom()+1, sizeSmall, false, colMuted, alignCenter) // in the gap below the bar
+		p.line(x, bar.y-3, x, bar.bottom()+3, 2, ColInk)
+		p.text("100 = "+markWord(g), x, bar.bottom()+1, sizeSmall, false, ColMuted, alignCenter) // in the gap below the bar
 	}
 	val := fmt.Sprintf("%d%s", int(math.Round(g.Value)), g.Unit)
 	vx := bar.right()
-	p.text(val, vx, r.y-2, sizeHead, true, colInk, alignRight)
+	p.text(val, vx, r.y-2, sizeHead, true, ColInk, alignRight)
 	if g.Trend != 0 {
-		tc, dir := colUp, 1
+		tc, dir := ColUp, 1
 		if g.Trend < 0 {
-			tc, dir = colDown, -1
+			tc, dir = ColDown, -1
 		}
 		lbl := model.Signed(g.Trend)
 		tx := vx - measure(val, sizeHead, true) - 12
@@ -372,7 +383,7 @@ func (c *ctx) device(r rect) rect {
 // spark draws a history as a small line; the last point is a dot.
 func (c *ctx) spark(r rect, h []int, max int, col color.Color) {
 	p := c.p
-	p.line(r.x, r.bottom(), r.right(), r.bottom(), 1, colLine)
+	p.line(r.x, r.bottom(), r.right(), r.bottom(), 1, ColLine)
 	if len(h) == 0 {
 		return
 	}

@@ -1,4 +1,4 @@
-package ui
+package scene
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"pushback/client/model"
+	. "pushback/client/scene/scenetest"
 	"pushback/server/protocol"
 	"pushback/sim"
 )
@@ -15,14 +16,14 @@ import (
 // order, and reachable scrolled down) opens it again, and "Back to the
 // game" closes it.
 func TestBriefingKeys(t *testing.T) {
-	tb := newTable(t)
-	m := tb.model(1, false, 0)
-	d := newDriver(t, m, laptop)
+	tb := NewTable(t)
+	m := tb.Model(1, false, 0)
+	d := newDriver(t, m, Laptop)
 	if !strings.Contains(strings.Join(texts(d.a.st.nodes), "\n"), "The meters") {
 		t.Fatal("the lobby does not brief")
 	}
 	d.rectOf("brief.ok")
-	d.tick(input{enter: true})
+	d.tick(Input{Enter: true})
 	if !m.Briefed() {
 		t.Fatal("Enter did not close the briefing")
 	}
@@ -30,13 +31,13 @@ func TestBriefingKeys(t *testing.T) {
 	// The help button: the last stop of Tab, and a tap on it scrolled down.
 	var order []string
 	for i := 0; i < 20 && (len(order) == 0 || order[len(order)-1] != "help"); i++ {
-		d.tick(input{tab: true})
+		d.tick(Input{Tab: true})
 		order = append(order, d.focus())
 	}
 	if len(order) < 2 || order[len(order)-1] != "help" || order[len(order)-2] != "leave" {
 		t.Errorf("Tab walks %v; the help button should come last", order)
 	}
-	d.tick(input{escape: true})
+	d.tick(Input{Escape: true})
 	d.a.st.scroll = 200
 	d.tap("help", false)
 	if m.Screen() != model.ScreenBriefing {
@@ -51,14 +52,14 @@ func TestBriefingKeys(t *testing.T) {
 // A notice's OK hides it; the pause banner has no OK: it goes when the game
 // continues. The live region says both.
 func TestNoticeBanners(t *testing.T) {
-	tb := newTable(t)
-	tb.play([]sim.Seat{1}, mandatePlayed)
-	m := tb.model(1, true, 0)
+	tb := NewTable(t)
+	tb.Play([]sim.Seat{1}, MandatePlayed)
+	m := tb.Model(1, true, 0)
 	m.Room.Paused = true
-	at := t0.UnixMilli() - 1000
+	at := T0.UnixMilli() - 1000
 	m.Room.Notices = []protocol.Notice{{At: at, Kind: protocol.NoticeBot, Seat: 1, Text: "The facilitator has handed your seat to a bot for now."}}
-	d := newDriver(t, m, laptop)
-	d.tick(input{})
+	d := newDriver(t, m, Laptop)
+	d.tick(Input{})
 	words := strings.Join(texts(d.a.st.nodes), "\n")
 	if strings.Count(words, "Paused:") != 1 || !strings.Contains(words, "handed your seat to a bot") {
 		t.Fatalf("the banners: %q", words)
@@ -71,7 +72,7 @@ func TestNoticeBanners(t *testing.T) {
 		t.Errorf("OK left %+v", m.Banners())
 	}
 	m.Room.Paused = false
-	d.tick(input{})
+	d.tick(Input{})
 	if strings.Contains(strings.Join(texts(d.a.st.nodes), "\n"), "Paused:") {
 		t.Error("the pause banner stays after Continue")
 	}

@@ -1,4 +1,4 @@
-package ui
+package scene
 
 import (
 	"slices"
@@ -6,43 +6,25 @@ import (
 	"testing"
 
 	"pushback/client/model"
-	"pushback/client/session"
-	"pushback/server/protocol/report"
+	. "pushback/client/scene/scenetest"
 	"pushback/sim"
 )
 
 // The debrief opens with the reaction round: a player's screen has the
 // 1–5 chips, the word, the commitment and their buttons, and ghost lines of
 // their seat played by the good style and by the yes-man; the projector's
-// has the poll's summary and no controls for it. Pictures of both go to
-// -shots.
+// has the poll's summary and no controls for it. (client/ui's
+// TestDebriefTakeawayShots draws both.)
 func TestDebriefTakeaways(t *testing.T) {
-	var player, proj *model.Model
-	for _, fx := range fixtures(t) {
-		switch fx.name {
-		case "debrief":
-			player = fx.m
-		case "debrief-projector":
-			proj = fx.m
-		}
-	}
-	if player == nil || proj == nil || !player.Report.Final {
-		t.Fatal("no finished debrief among the fixtures")
-	}
-	rep := *proj.Report
-	rep.Takeaways = []report.Takeaway{{Seat: 1, Name: "Ann", Word: "squeezed", Scale: 2, Commitment: "Bring renewal data."},
-		{Seat: 2, Name: "Bo", Word: "squeezed", Scale: 4}, {Seat: 0, Name: "Executive", Word: "tense", Scale: 3}}
-	rep.Poll = report.Summarize(rep.Takeaways)
-	proj.Report = &rep
-	player.Take = model.Takeaway{Scale: 4, Word: "squeezed", Commitment: "Next month I will bring renewal data to every objection."}
+	player, proj := Takeaways(t)
 	for _, tc := range []struct {
 		name     string
 		m        *model.Model
 		controls bool
 	}{{"player", player, true}, {"projector", proj, false}} {
-		a := NewApp(session.New(tc.m, nil, nil, &recorder{}))
-		img, _, _ := render(a, laptop, true)
-		c := a.ctx(&input{}, nil)
+		a := newDriver(t, tc.m, Laptop).a
+		a.Step(&Input{})
+		c := a.ctx(&Input{}, nil)
 		scenes[model.ScreenDebrief](c)
 		var ids []string
 		for _, f := range c.pass.Order {
@@ -56,7 +38,6 @@ func TestDebriefTakeaways(t *testing.T) {
 		if got := len(c.ghosts()); got != map[bool]int{true: 2, false: 0}[tc.controls] {
 			t.Errorf("%s: %d ghost lines", tc.name, got)
 		}
-		writePNG(t, *shots, "debrief-takeaways-"+tc.name+".png", img)
 	}
 	if proj.Seat != sim.Public {
 		t.Errorf("the projector fixture sits in seat %d", proj.Seat)
@@ -67,13 +48,13 @@ func TestDebriefTakeaways(t *testing.T) {
 // bots played by their style; nothing technical (seed, command count) is on
 // the screen.
 func TestDebriefNames(t *testing.T) {
-	tb := newTable(t)
-	tb.play(nil, func(*sim.State) bool { return false })
-	rep := tb.report()
-	m := debriefed(tb.model(1, true, 0), rep, rep.Played)
+	tb := NewTable(t)
+	tb.Play(nil, func(*sim.State) bool { return false })
+	rep := tb.Report()
+	m := Debriefed(tb.Model(1, true, 0), rep, rep.Played)
 	m.Do(model.OpenDebrief{})
-	d := newDriver(t, m, laptop)
-	d.tick(input{})
+	d := newDriver(t, m, Laptop)
+	d.tick(Input{})
 	var words []string
 	for _, n := range d.a.st.nodes {
 		words = append(words, n.name)

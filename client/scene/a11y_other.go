@@ -1,6 +1,6 @@
 //go:build !js
 
-package ui
+package scene
 
 // wheelPixels: on the desktop the wheel reports lines.
 const wheelPixels = false
@@ -11,7 +11,7 @@ type mirror struct{}
 
 // pull takes what a screen reader did since the last tick; it returns the
 // text scale, which on the desktop stays where it is.
-func (*mirror) pull(in *input, text float64) float64 { return text }
+func (*mirror) pull(in *Input, text float64) float64 { return text }
 
 // push brings the mirror up to date with the screen.
-func (*mirror) push(*App) {}
+func (*mirror) push(*UI) {}

@@ -1,4 +1,4 @@
-package ui
+package scene
 
 import (
 	"fmt"
@@ -81,10 +81,10 @@ func (c *ctx) header() float64 {
 	y := h + 12
 	if m.Conn == model.ConnLost {
 		msg := fmt.Sprintf("Connection lost. Reconnecting (attempt %d, next in %.0f s); your seat is kept for you.", m.Attempt, math.Ceil(m.RetryIn.Seconds()))
-		y = c.banner(y, msg, colVermil, "")
+		y = c.banner(y, msg, ColVermil, "")
 	}
 	if m.Notice != "" {
-		y = c.banner(y, m.Notice, colOrange, "notice.ok")
+		y = c.banner(y, m.Notice, ColOrange, "notice.ok")
 	}
 	return c.roomBanners(y)
 }
@@ -118,21 +118,21 @@ func (c *ctx) paintHeader(h float64, status, clock string) {
 		status += clock
 	}
 	{
-		c.p.fill(rect{0, 0, c.w, h}, colInk)
-		c.p.text("PUSHBACK", g, 14, sizeHead, true, colYellow, alignLeft)
+		c.p.fill(rect{0, 0, c.w, h}, ColInk)
+		c.p.text("PUSHBACK", g, 14, sizeHead, true, ColYellow, alignLeft)
 		x := g + measure("PUSHBACK", sizeHead, true) + 18
 		if m.Room.Code != "" {
-			c.p.text("Room "+m.Room.Code, x, 16, sizeBody, true, colPanel, alignLeft)
+			c.p.text("Room "+m.Room.Code, x, 16, sizeBody, true, ColPanel, alignLeft)
 		}
 		link := "● " + m.Conn.String()
 		if m.Conn != model.ConnOnline {
 			link = "○ " + m.Conn.String()
 		}
-		c.p.text(link, c.w-g, 16, sizeBody, false, colPanel, alignRight)
+		c.p.text(link, c.w-g, 16, sizeBody, false, ColPanel, alignRight)
 		if c.narrow { // beside the help button
-			c.p.text(clipText(status, c.w-2*g-56, sizeBody, false), g, 46, sizeBody, false, colPanel, alignLeft)
+			c.p.text(clipText(status, c.w-2*g-56, sizeBody, false), g, 46, sizeBody, false, ColPanel, alignLeft)
 		} else {
-			c.p.text(status, c.w/2+40, 16, sizeBody, false, colPanel, alignCenter)
+			c.p.text(status, c.w/2+40, 16, sizeBody, false, ColPanel, alignCenter)
 		}
 	}
 }
@@ -154,11 +154,11 @@ func (c *ctx) bannerDo(y float64, msg string, col colorT, id string, ok model.In
 	h := math.Max(float64(len(lines))*lineHeight(sizeBody)+20, ctlH+12)
 	r := rect{g, y, c.w - 2*g, h}
 	if c.drawing() {
-		c.p.fill(r, colPanel)
+		c.p.fill(r, ColPanel)
 		c.p.stroke(r, 2, col)
 		c.p.fill(rect{r.x, r.y, 8, r.h}, col)
 		for i, l := range lines {
-			c.p.text(l, r.x+22, r.y+10+float64(i)*lineHeight(sizeBody), sizeBody, false, colInk, alignLeft)
+			c.p.text(l, r.x+22, r.y+10+float64(i)*lineHeight(sizeBody), sizeBody, false, ColInk, alignLeft)
 		}
 	}
 	if bw > 0 && c.button(rect{r.right() - bw - 6, r.y + 6, bw, ctlH}, id, "OK", true) {
@@ -178,18 +178,18 @@ func title(c *ctx) {
 	if c.narrow {
 		big = 40
 	}
-	f.label("Pushback", big, true, colInk)
+	f.label("Pushback", big, true, ColInk)
 	f.space(big * 0.3)
-	f.label("Managing up in a recession", sizeHead, true, colMuted)
+	f.label("Managing up in a recession", sizeHead, true, ColMuted)
 	f.para("A role-play for sales managers and their executives. The board is nervous and the mandates come fast. "+
 		"Relay them, explain them, or push back with a business case, and watch what it does to your team's morale, "+
-		"their trust in you, your quota and your standing.", sizeBody, false, colInk)
+		"their trust in you, your quota and your standing.", sizeBody, false, ColInk)
 	ry := c.below(y, f.y)
 	if m.Replaced {
 		// The seat moved to another tab or device: offer it back here, never
 		// take it back without asking (the two would take turns forever).
 		b := c.panel("back", rx, ry, rw, "Your seat is open elsewhere")
-		b.para("Room "+m.Saved.Code+" is open in another tab or on another device. You can take the seat back here; the other one will let go of it.", sizeBody, false, colInk)
+		b.para("Room "+m.Saved.Code+" is open in another tab or on another device. You can take the seat back here; the other one will let go of it.", sizeBody, false, ColInk)
 		if b.button("takeback", "Take my seat back here", m.Conn == model.ConnOnline) {
 			c.do(model.TakeBack{})
 		}
@@ -197,10 +197,10 @@ func title(c *ctx) {
 	}
 	p := c.panel("join", rx, ry, rw, "Join a workshop")
 	canJoin := !m.Busy && m.Conn == model.ConnOnline
-	p.label("Room code", sizeSmall, true, colMuted)
+	p.label("Room code", sizeSmall, true, ColMuted)
 	t := m.Title // edited here, handed back at the end
 	entered := p.textField("code", &t.Code, "e.g. KX7PQR", 1, 12)
-	p.label("Your name", sizeSmall, true, colMuted)
+	p.label("Your name", sizeSmall, true, ColMuted)
 	if p.textField("name", &t.Name, "first name is enough", 1, protocol.MaxName) {
 		entered = true
 	}
@@ -217,7 +217,7 @@ func title(c *ctx) {
 	}
 	ry = c.end("join", ry, p) + 14
 	p = c.panel("host", rx, ry, rw, "Host a workshop")
-	p.para("Choose the scenario (or bring your own file), the executive, the seats and the timing; then give the room its code.", sizeSmall, false, colMuted)
+	p.para("Choose the scenario (or bring your own file), the executive, the seats and the timing; then give the room its code.", sizeSmall, false, ColMuted)
 	if p.button("host", "Host a workshop…", m.Conn == model.ConnOnline) {
 		c.do(model.OpenHost{})
 	}
@@ -254,15 +254,15 @@ func (c *ctx) seatLine(f *flow, s protocol.SeatInfo, you bool) {
 	if !c.drawing() {
 		return
 	}
-	c.p.text(model.RoleName(s.Seat), r.x, r.y+4, sizeBody, true, colInk, alignLeft)
-	c.p.text(clipText(name, r.w*0.45, sizeBody, false), r.x+r.w*0.32, r.y+4, sizeBody, false, colInk, alignLeft)
-	word, col := seatWord(s), colMuted
+	c.p.text(model.RoleName(s.Seat), r.x, r.y+4, sizeBody, true, ColInk, alignLeft)
+	c.p.text(clipText(name, r.w*0.45, sizeBody, false), r.x+r.w*0.32, r.y+4, sizeBody, false, ColInk, alignLeft)
+	word, col := seatWord(s), ColMuted
 	switch {
 	case s.Bot:
 	case s.Connected:
-		word, col = "● "+word, colGood
+		word, col = "● "+word, ColGood
 	case s.Human:
-		word, col = "○ "+word, colBad
+		word, col = "○ "+word, ColBad
 	}
 	c.badge(r.right()-measure(word, sizeSmall, true)-12, r.y+3, word, col)
 }
@@ -299,12 +299,12 @@ func lobby(c *ctx) {
 	y := c.header()
 	lx, lw, rx, rw := c.cols(0.45)
 	p := c.panel("room", lx, y, lw, "")
-	p.label("Room code", sizeBody, true, colMuted)
-	p.label(m.Room.Code, 64, true, colInk)
+	p.label("Room code", sizeBody, true, ColMuted)
+	p.label(m.Room.Code, 64, true, ColInk)
 	p.space(20)
-	p.label(m.Info.Title, sizeHead, true, colInk)
-	p.para(m.Info.Summary, sizeBody, false, colInk)
-	p.para(fmt.Sprintf("You are %s. Waiting for the facilitator to start the game.", strings.ToLower(model.RoleName(m.Seat))), sizeBody, false, colMuted)
+	p.label(m.Info.Title, sizeHead, true, ColInk)
+	p.para(m.Info.Summary, sizeBody, false, ColInk)
+	p.para(fmt.Sprintf("You are %s. Waiting for the facilitator to start the game.", strings.ToLower(model.RoleName(m.Seat))), sizeBody, false, ColMuted)
 	end := c.end("room", y, p)
 	ry := c.below(y, end)
 	s := c.panel("seats", rx, ry, rw, "At the table")
@@ -312,7 +312,7 @@ func lobby(c *ctx) {
 		c.seatLine(s, si, si.Seat == m.Seat)
 	}
 	if len(m.Room.Seats) == 0 {
-		s.para("The seats appear when the room's first view arrives.", sizeBody, false, colMuted)
+		s.para("The seats appear when the room's first view arrives.", sizeBody, false, ColMuted)
 	}
 	s.space(6)
 	if s.button("leave", "Leave", true) {
@@ -338,16 +338,16 @@ func (c *ctx) monthIn(f *flow, ty monthType) {
 	for _, i := range m.View.News {
 		t, txt := m.Event(i)
 		f.space(ty.newsGap)
-		f.label("Market news", ty.label, true, colMuted)
-		f.para(t, ty.title, true, colInk)
-		f.para(txt, ty.body, false, colInk)
+		f.label("Market news", ty.label, true, ColMuted)
+		f.para(t, ty.title, true, ColInk)
+		f.para(txt, ty.body, false, ColInk)
 	}
 	f.space(ty.cardGap)
 	if m.View.Card < 0 {
 		if m.View.Phase <= sim.PhaseMandate {
-			f.para("The executive is deciding this month's mandate…", ty.body, false, colMuted)
+			f.para("The executive is deciding this month's mandate…", ty.body, false, ColMuted)
 		} else {
-			f.para("No mandate this month.", ty.body, false, colMuted)
+			f.para("No mandate this month.", ty.body, false, ColMuted)
 		}
 		return
 	}
@@ -356,11 +356,11 @@ func (c *ctx) monthIn(f *flow, ty monthType) {
 	if m.View.Target > 0 {
 		to = "to " + m.SeatName(m.View.Target)
 	}
-	f.label("Mandate, "+to, ty.label, true, colMuted)
-	f.para(t, ty.title, true, colInk)
-	f.para(txt, ty.body, false, colInk)
+	f.label("Mandate, "+to, ty.label, true, ColMuted)
+	f.para(t, ty.title, true, ColInk)
+	f.para(txt, ty.body, false, ColInk)
 	if m.View.Framing != "" {
-		f.para("“"+m.View.Framing+"”", ty.body, false, colBlue)
+		f.para("“"+m.View.Framing+"”", ty.body, false, ColBlue)
 	}
 }
 
@@ -398,14 +398,14 @@ func managerTurn(c *ctx) {
 	me := m.Me()
 	switch {
 	case me == nil:
-		a.para("This seat has no team in the game.", sizeBody, false, colMuted)
+		a.para("This seat has no team in the game.", sizeBody, false, ColMuted)
 	case m.View.Phase == sim.PhaseMandate:
-		a.para("Wait for the executive's mandate. Meanwhile, read the news and look at your team.", sizeBody, false, colMuted)
+		a.para("Wait for the executive's mandate. Meanwhile, read the news and look at your team.", sizeBody, false, ColMuted)
 	case m.View.Phase == sim.PhaseResponse:
 		c.answerForm(a, me)
 	default:
-		a.para("Your answer is in: "+model.AnswerWords(me.Response, me.Action)+".", sizeBody, false, colInk)
-		a.para("The executive is ruling on the objections; the reveal follows.", sizeBody, false, colMuted)
+		a.para("Your answer is in: "+model.AnswerWords(me.Response, me.Action)+".", sizeBody, false, ColInk)
+		a.para("The executive is ruling on the objections; the reveal follows.", sizeBody, false, ColMuted)
 	}
 	c.end("answer", ry, a)
 }
@@ -419,7 +419,7 @@ func (c *ctx) answerForm(a *flow, me *sim.ManagerView) {
 		kinds = append(kinds, sim.ResponseRelay, sim.ResponseExplain, sim.ResponsePushBack, sim.ResponseNegotiate, sim.ResponseShield)
 	} else {
 		kinds = append(kinds, sim.ResponseNone)
-		a.para("This month's mandate is not addressed to your team.", sizeBody, false, colMuted)
+		a.para("This month's mandate is not addressed to your team.", sizeBody, false, ColMuted)
 	}
 	if len(me.InForce) > 0 {
 		kinds = append(kinds, sim.ResponseEscalate)
@@ -440,11 +440,11 @@ func (c *ctx) answerForm(a *flow, me *sim.ManagerView) {
 			ans.Response = kinds[n]
 		}
 		if ans.Response < sim.NumResponses {
-			a.para(responseHelp[ans.Response], sizeSmall, false, colMuted)
+			a.para(responseHelp[ans.Response], sizeSmall, false, ColMuted)
 		}
 	}
 	if ans.Response == sim.ResponseEscalate {
-		a.label("Object to which mandate in force?", sizeSmall, true, colMuted)
+		a.label("Object to which mandate in force?", sizeSmall, true, ColMuted)
 		labels := make([]string, len(me.InForce))
 		sel := -1
 		for i, card := range me.InForce {
@@ -459,27 +459,27 @@ func (c *ctx) answerForm(a *flow, me *sim.ManagerView) {
 	}
 	if ans.Response.Voiced() {
 		a.space(4)
-		a.label("Business case", sizeHead, true, colInk)
+		a.label("Business case", sizeHead, true, ColInk)
 		c.caseEvidence(a)
 		levers := m.Levers()
-		a.label("Data: what the numbers show", sizeSmall, true, colMuted)
+		a.label("Data: what the numbers show", sizeSmall, true, ColMuted)
 		if n := a.choices("data", levers, int(ans.Case.Data)-1); n != int(ans.Case.Data)-1 {
 			ans.Case.Data = sim.Lever(n + 1)
 		}
-		a.label("Impact: what it would cost us", sizeSmall, true, colMuted)
+		a.label("Impact: what it would cost us", sizeSmall, true, ColMuted)
 		if n := a.choices("impact", levers, int(ans.Case.Impact)-1); n != int(ans.Case.Impact)-1 {
 			ans.Case.Impact = sim.Lever(n + 1)
 		}
 		c.caseAlternative(a)
-		a.label("The ask", sizeSmall, true, colMuted)
+		a.label("The ask", sizeSmall, true, ColMuted)
 		if n := a.choices("ask", []string{"withdraw it", "amend it", "pilot it first"}, int(ans.Case.Ask)); n != int(ans.Case.Ask) {
 			ans.Case.Ask = sim.Ask(n)
 		}
-		a.label("In your words (read out to the executive)", sizeSmall, true, colMuted)
+		a.label("In your words (read out to the executive)", sizeSmall, true, ColMuted)
 		a.textField("text", &ans.Case.Text, "optional", 3, sim.MaxText)
 	}
 	a.space(4)
-	a.label("Team action this month", sizeHead, true, colInk)
+	a.label("Team action this month", sizeHead, true, ColInk)
 	acts := make([]string, sim.NumActions)
 	for i := range acts {
 		acts[i] = sim.TeamAction(i).String()
@@ -500,9 +500,9 @@ func (c *ctx) answerForm(a *flow, me *sim.ManagerView) {
 	}
 	switch {
 	case ans.Sent && !ans.Dirty:
-		a.para("Sent. You can change it until everyone has answered or the time runs out.", sizeSmall, false, colGood)
+		a.para("Sent. You can change it until everyone has answered or the time runs out.", sizeSmall, false, ColGood)
 	case ans.Sent:
-		a.para("Changed since you sent it: send again to keep the change.", sizeSmall, false, colBad)
+		a.para("Changed since you sent it: send again to keep the change.", sizeSmall, false, ColBad)
 	}
 }
 
@@ -518,10 +518,10 @@ func executiveTurn(c *ctx) {
 	c.why(d, sim.Executive)
 	end := c.end("dash", y, d) + 14
 	t := c.panel("teams", lx, end, lw, "Your managers")
-	t.para("Quota and standing are yours to see. Morale and trust reach you late: a pulse survey and resignations, unless you visit.", sizeSmall, false, colMuted)
+	t.para("Quota and standing are yours to see. Morale and trust reach you late: a pulse survey and resignations, unless you visit.", sizeSmall, false, ColMuted)
 	for i := range m.View.Managers {
 		mv := &m.View.Managers[i]
-		t.label(m.SeatName(mv.Seat), sizeHead, true, colInk)
+		t.label(m.SeatName(mv.Seat), sizeHead, true, ColInk)
 		if c.narrow {
 			c.meter(t.take(50), m.Gauge(mv.Seat, sim.MeterQuota))
 			c.meter(t.take(50), m.Gauge(mv.Seat, sim.MeterStanding))
@@ -536,7 +536,7 @@ func executiveTurn(c *ctx) {
 		if mv.VisitTurn > 0 {
 			seen += fmt.Sprintf(" · on your visit in month %d: morale %s, trust %s", mv.VisitTurn, hid(mv.Meters.Morale), hid(mv.Meters.Trust))
 		}
-		t.para(seen, sizeSmall, false, colMuted)
+		t.para(seen, sizeSmall, false, ColMuted)
 	}
 	end = c.end("teams", end, t)
 	ry := c.below(y, end)
@@ -555,7 +555,7 @@ func executiveTurn(c *ctx) {
 			if mv.Answered {
 				state = "● answered"
 			}
-			p.label(m.SeatName(mv.Seat)+": "+state, sizeBody, false, colInk)
+			p.label(m.SeatName(mv.Seat)+": "+state, sizeBody, false, ColInk)
 		}
 		ry = c.end("wait", ry, p)
 	}
@@ -574,14 +574,14 @@ func (c *ctx) hand(x, y, w float64) float64 {
 	p := c.panel("hand", x, y, w, "Your hand of mandates")
 	for _, i := range m.View.News {
 		t, _ := m.Event(i)
-		p.para("News: "+t, sizeBody, true, colMuted)
+		p.para("News: "+t, sizeBody, true, ColMuted)
 	}
 	c.handCards(p)
 	if m.Orders.Card >= 0 {
 		_, txt := m.Card(m.Orders.Card)
-		p.para(txt, sizeBody, false, colInk)
+		p.para(txt, sizeBody, false, ColInk)
 	}
-	p.label("Addressed to", sizeSmall, true, colMuted)
+	p.label("Addressed to", sizeSmall, true, ColMuted)
 	targets := []string{"every manager"}
 	for i := range m.View.Managers {
 		targets = append(targets, m.SeatName(m.View.Managers[i].Seat))
@@ -590,7 +590,7 @@ func (c *ctx) hand(x, y, w float64) float64 {
 	if n := p.choices("target", targets, int(o.Target)); n >= 0 && n < len(targets) {
 		o.Target = sim.Seat(n)
 	}
-	p.label("A line of framing (optional)", sizeSmall, true, colMuted)
+	p.label("A line of framing (optional)", sizeSmall, true, ColMuted)
 	p.textField("framing", &o.Framing, "why this, why now", 2, sim.MaxText)
 	if o != m.Orders {
 		c.do(model.EditOrders{Orders: o})
@@ -601,11 +601,11 @@ func (c *ctx) hand(x, y, w float64) float64 {
 	y = c.end("hand", y, p) + 14
 	v := c.panel("visit", x, y, w, "Front-line visit")
 	if m.View.Visit != 0 {
-		v.para("You visited "+m.SeatName(m.View.Visit)+"'s team this month.", sizeBody, false, colInk)
+		v.para("You visited "+m.SeatName(m.View.Visit)+"'s team this month.", sizeBody, false, ColInk)
 		y = c.end("visit", y, v) + 14
 		return c.visitEvidence(x, y, w)
 	} else {
-		v.para("Before you decide, spend time with one team to see their morale and trust as they are and the evidence they hold this month (it costs nothing, and makes a hidden shield more likely to surface).", sizeSmall, false, colMuted)
+		v.para("Before you decide, spend time with one team to see their morale and trust as they are and the evidence they hold this month (it costs nothing, and makes a hidden shield more likely to surface).", sizeSmall, false, ColMuted)
 		for i := range m.View.Managers {
 			s := m.View.Managers[i].Seat
 			if v.button(fmt.Sprintf("visit.%d", s), "Visit "+m.SeatName(s), true) {
@@ -631,15 +631,15 @@ func (c *ctx) rulings(x, y, w float64) float64 {
 			card = mv.Escalate
 		}
 		t, _ := m.Card(card)
-		p.para("Against “"+t+"”", sizeBody, true, colInk)
+		p.para("Against “"+t+"”", sizeBody, true, ColInk)
 		k := mv.Case
 		c.caseWords(p, card, k)
-		p.para(fmt.Sprintf("Data: %s · Impact: %s · Ask: %s", k.Data, k.Impact, k.Ask), sizeBody, false, colInk)
+		p.para(fmt.Sprintf("Data: %s · Impact: %s · Ask: %s", k.Data, k.Impact, k.Ask), sizeBody, false, ColInk)
 		if k.Text != "" {
-			p.para("“"+k.Text+"”", sizeBody, false, colBlue)
+			p.para("“"+k.Text+"”", sizeBody, false, ColBlue)
 		}
 		if mv.Verdict != sim.VerdictPending {
-			p.para("Your ruling: "+mv.Verdict.String(), sizeBody, true, colGood)
+			p.para("Your ruling: "+mv.Verdict.String(), sizeBody, true, ColGood)
 		} else {
 			row := p.take(ctlH)
 			bw := (row.w - 16) / 3
@@ -670,7 +670,7 @@ func reveal(c *ctx) {
 		c.gauges(p, seat)
 	}
 	p.space(6)
-	p.label("Why", sizeHead, true, colInk)
+	p.label("Why", sizeHead, true, ColInk)
 	groups := []sim.Seat{seat, sim.Executive}
 	if seat == sim.Executive {
 		groups = groups[:1]
@@ -685,13 +685,13 @@ func reveal(c *ctx) {
 			continue
 		}
 		if seat == sim.Executive && gs != sim.Executive {
-			p.label(m.SeatName(gs), sizeBody, true, colMuted)
+			p.label(m.SeatName(gs), sizeBody, true, ColMuted)
 		}
 		shown += len(causes)
 		c.causes(p, causes)
 	}
 	if shown == 0 {
-		p.para("Nothing you can see moved this month.", sizeBody, false, colMuted)
+		p.para("Nothing you can see moved this month.", sizeBody, false, ColMuted)
 	}
 	end := c.end("mine", y, p)
 	ry := c.below(y, end)
@@ -699,7 +699,7 @@ func reveal(c *ctx) {
 	o := c.panel("table", rx, ry, rw, "Around the table")
 	if m.View.Card >= 0 {
 		t, _ := m.Card(m.View.Card)
-		o.para("Mandate: "+t, sizeBody, true, colInk)
+		o.para("Mandate: "+t, sizeBody, true, ColInk)
 	}
 	for i := range m.View.Managers {
 		mv := &m.View.Managers[i]
@@ -715,7 +715,7 @@ func reveal(c *ctx) {
 		} else {
 			line += "not shown"
 		}
-		o.para(line, sizeBody, false, colInk)
+		o.para(line, sizeBody, false, ColInk)
 		if mv.Seat != seat {
 			c.meter(o.take(50), m.Gauge(mv.Seat, sim.MeterQuota))
 		}
@@ -761,7 +761,7 @@ func (c *ctx) why(f *flow, seat sim.Seat) {
 	}
 	if len(cs) > 0 {
 		f.space(4)
-		f.label("Why they moved", sizeSmall, true, colMuted)
+		f.label("Why they moved", sizeSmall, true, ColMuted)
 		c.causes(f, cs)
 	}
 }
@@ -771,9 +771,9 @@ func (c *ctx) causes(p *flow, causes []model.Cause) {
 	for _, cs := range causes {
 		r := p.take(0)
 		dir := 1
-		col := colUp
+		col := ColUp
 		if cs.Amount < 0 {
-			dir, col = -1, colDown
+			dir, col = -1, ColDown
 		}
 		lines := wrap(cs.Text, p.w-24, sizeBody, false)
 		c.say(cs.Text)
@@ -785,7 +785,7 @@ func (c *ctx) causes(p *flow, causes []model.Cause) {
 				c.p.triangle(r.x, r.y+5, 12, dir, col)
 			}
 			for i, l := range lines {
-				c.p.text(l, r.x+22, r.y+float64(i)*lineHeight(sizeBody), sizeBody, false, colInk, alignLeft)
+				c.p.text(l, r.x+22, r.y+float64(i)*lineHeight(sizeBody), sizeBody, false, ColInk, alignLeft)
 			}
 		}
 	}
@@ -797,7 +797,7 @@ func gameEnd(c *ctx) {
 	y := c.header()
 	lx, lw, rx, rw := c.cols(0.5)
 	p := c.panel("scores", lx, y, lw, "Final scores")
-	p.para("A balanced scorecard: the four meters, pulled toward the weakest. The path matters as much as the end.", sizeSmall, false, colMuted)
+	p.para("A balanced scorecard: the four meters, pulled toward the weakest. The path matters as much as the end.", sizeSmall, false, ColMuted)
 	if sc := m.View.Scores; sc != nil {
 		// One scale for every score: 0 to 100, or to 200 (with the line at
 		// 100 named) when a score is past 100.
@@ -890,7 +890,7 @@ func console(c *ctx) {
 		btn("debrief", "Live debrief", started, model.OpenDebrief{})
 	}
 	if len(m.Info.Events) > 0 && started && !over {
-		ctl.label("Inject market news", sizeSmall, true, colMuted)
+		ctl.label("Inject market news", sizeSmall, true, ColMuted)
 		labels := make([]string, len(m.Info.Events))
 		for i, e := range m.Info.Events {
 			labels[i] = e.Title
@@ -960,7 +960,7 @@ func console(c *ctx) {
 				state = "○ away · " + state
 			}
 		}
-		p.para(strings.TrimSuffix(state, " · "), sizeSmall, false, colMuted)
+		p.para(strings.TrimSuffix(state, " · "), sizeSmall, false, ColMuted)
 		c.gauges(p, mv.Seat)
 		for _, si := range m.Room.Seats {
 			if si.Seat != mv.Seat {
@@ -995,7 +995,7 @@ func console(c *ctx) {
 			}
 			line := fmt.Sprintf("%s · %s · %s · %d connected", tb.Code, tb.Scenario, state, people)
 			if tb.Code == m.Room.Code {
-				t.label("● "+line+" (this table)", sizeBody, true, colInk)
+				t.label("● "+line+" (this table)", sizeBody, true, ColInk)
 			} else if t.button("table."+tb.Code, line, true) {
 				c.do(model.OpenTable{Code: tb.Code})
 			}

@@ -1,4 +1,4 @@
-package ui
+package scene
 
 import (
 	"fmt"
@@ -32,11 +32,11 @@ func (f *flow) chip(id, mark, title, sub string, on bool) bool {
 	}
 	c.sem(node{key: id, role: roleToggle, name: name, pressed: on})
 	if c.drawing() {
-		bg, border, bw := colPanel, colLine, 1.0
+		bg, border, bw := ColPanel, ColLine, 1.0
 		if on {
-			bg, border, bw = colSelected, colBlue, 2
+			bg, border, bw = ColSelected, ColBlue, 2
 		} else if c.st.nav.Hover == id {
-			bg = colGround
+			bg = ColGround
 		}
 		c.p.fill(r, bg)
 		c.p.stroke(r, bw, border)
@@ -45,14 +45,14 @@ func (f *flow) chip(id, mark, title, sub string, on bool) bool {
 		if len(tl)+len(sl) == 1 {
 			y = r.y + (r.h-lineHeight(sizeBody))/2 + 2
 		}
-		c.p.text(mark, x, y, sizeBody, true, colInk, alignLeft)
+		c.p.text(mark, x, y, sizeBody, true, ColInk, alignLeft)
 		x += measure(mark+" ", sizeBody, true)
 		for _, l := range tl {
-			c.p.text(l, x, y, sizeBody, on, colInk, alignLeft)
+			c.p.text(l, x, y, sizeBody, on, ColInk, alignLeft)
 			y += lineHeight(sizeBody)
 		}
 		for _, l := range sl {
-			c.p.text(l, x, y, sizeSmall, false, colMuted, alignLeft)
+			c.p.text(l, x, y, sizeSmall, false, ColMuted, alignLeft)
 			y += lineHeight(sizeSmall)
 		}
 		c.ring(id, r)
@@ -70,7 +70,7 @@ func (f *flow) marked(mark, s string, size float64, bold bool, col color.Color) 
 	if f.c.drawing() {
 		f.c.p.text(mark, r.x, r.y, size, true, col, alignLeft)
 		for i, l := range lines {
-			f.c.p.text(l, r.x+mw, r.y+float64(i)*lh, size, bold, colInk, alignLeft)
+			f.c.p.text(l, r.x+mw, r.y+float64(i)*lh, size, bold, ColInk, alignLeft)
 		}
 	}
 }
@@ -80,9 +80,9 @@ func (f *flow) marked(mark, s string, size float64, bold bool, col color.Color) 
 func bearing(b int, whose string) (mark, words string, col color.Color) {
 	switch b {
 	case 1:
-		return "▲", "makes it worse for " + whose, colVermil
+		return "▲", "makes it worse for " + whose, ColVermil
 	case -1:
-		return "▼", "makes it sounder for " + whose, colBlue
+		return "▼", "makes it sounder for " + whose, ColBlue
 	}
 	return "", "", nil
 }
@@ -94,7 +94,7 @@ func (c *ctx) evidencePanel(id string, x, y, w float64, title string, held []int
 	m := c.m
 	p := c.panel(id, x, y, w, title)
 	if len(held) == 0 {
-		p.para("No front-line evidence this month.", sizeBody, false, colMuted)
+		p.para("No front-line evidence this month.", sizeBody, false, ColMuted)
 		return c.end(id, y, p)
 	}
 	for k, e := range held {
@@ -102,9 +102,9 @@ func (c *ctx) evidencePanel(id string, x, y, w float64, title string, held []int
 		if k > 0 {
 			p.space(4)
 		}
-		p.para(ev.Title, sizeBody, true, colInk)
-		p.para(ev.Text, sizeSmall, false, colInk)
-		p.label(m.LeverName(ev.Lever)+" evidence", sizeSmall, false, colMuted)
+		p.para(ev.Title, sizeBody, true, ColInk)
+		p.para(ev.Text, sizeSmall, false, ColInk)
+		p.label(m.LeverName(ev.Lever)+" evidence", sizeSmall, false, ColMuted)
 		if card >= 0 {
 			t, _ := m.Card(card)
 			if mark, words, col := bearing(ev.Bears(card), whose); mark != "" {
@@ -126,10 +126,10 @@ func (c *ctx) monthEvidence(x, y, w float64) float64 {
 func (c *ctx) caseEvidence(a *flow) {
 	m := c.m
 	card := m.CaseCard()
-	a.label(fmt.Sprintf("Evidence you cite (up to %d)", sim.EvidenceHand), sizeSmall, true, colMuted)
+	a.label(fmt.Sprintf("Evidence you cite (up to %d)", sim.EvidenceHand), sizeSmall, true, ColMuted)
 	held := m.Held()
 	if len(held) == 0 {
-		a.para("You hold no front-line evidence this month: the case rests on opinion.", sizeSmall, false, colMuted)
+		a.para("You hold no front-line evidence this month: the case rests on opinion.", sizeSmall, false, ColMuted)
 	}
 	for k, e := range held {
 		ev := m.Evidence(e)
@@ -153,7 +153,7 @@ func (c *ctx) caseEvidence(a *flow) {
 func (c *ctx) caseAlternative(a *flow) {
 	m := c.m
 	ans := m.Answer
-	a.label("Alternative you offer", sizeSmall, true, colMuted)
+	a.label("Alternative you offer", sizeSmall, true, ColMuted)
 	mark := func(on bool) string { return map[bool]string{true: "●", false: "○"}[on] }
 	if a.chip("alt.0", mark(ans.Case.Alternative == ""), "No alternative", "", ans.Case.Alternative == "") {
 		c.do(model.Offer{})
@@ -177,18 +177,18 @@ func (c *ctx) caseWords(p *flow, card int, k sim.Case) {
 		}
 	}
 	if len(cited) > 0 {
-		p.para("Evidence: "+strings.Join(cited, "; "), sizeBody, false, colInk)
+		p.para("Evidence: "+strings.Join(cited, "; "), sizeBody, false, ColInk)
 	} else {
-		p.para("Evidence: none cited", sizeBody, false, colMuted)
+		p.para("Evidence: none cited", sizeBody, false, ColMuted)
 	}
 	if k.Alternative != "" {
 		line := "Alternative: " + m.AlternativeTitle(card, k.Alternative)
 		if a := m.Mandate(card).Alternative(k.Alternative); a != nil {
 			line += " (" + model.Keeps(*a) + ")"
 		}
-		p.para(line, sizeBody, false, colInk)
+		p.para(line, sizeBody, false, ColInk)
 	} else {
-		p.para("Alternative: none offered", sizeBody, false, colMuted)
+		p.para("Alternative: none offered", sizeBody, false, ColMuted)
 	}
 }
 
@@ -208,16 +208,16 @@ func (c *ctx) feedbackPanel(x, y, w float64) float64 {
 	}
 	t, _ := m.Card(card)
 	p := c.panel("feedback", x, y, w, "How your case was heard")
-	p.para(fmt.Sprintf("You %s “%s”: %s.", verbWords[me.Response], t, me.Verdict), sizeBody, true, colInk)
+	p.para(fmt.Sprintf("You %s “%s”: %s.", verbWords[me.Response], t, me.Verdict), sizeBody, true, ColInk)
 	for _, s := range fb {
-		mark, col := "●", colGreen
+		mark, col := "●", ColGreen
 		switch {
 		case strings.HasPrefix(s, "Missing"):
-			mark, col = "○", colVermil
+			mark, col = "○", ColVermil
 		case strings.HasPrefix(s, "Partly"):
-			mark, col = "●", colOrange
+			mark, col = "●", ColOrange
 		case !strings.HasPrefix(s, "Landed"):
-			mark, col = "►", colBlue
+			mark, col = "►", ColBlue
 		}
 		p.marked(mark, s, sizeBody, false, col)
 	}
@@ -258,15 +258,15 @@ func (c *ctx) visitEvidence(x, y, w float64) float64 {
 	id := "visitev"
 	p := c.panel(id, x, y, w, "What "+m.SeatName(mv.Seat)+"'s front line told you")
 	if len(mv.Evidence) == 0 {
-		p.para("Nothing new from this team this month.", sizeBody, false, colMuted)
+		p.para("Nothing new from this team this month.", sizeBody, false, ColMuted)
 	}
 	for k, e := range mv.Evidence {
 		ev := m.Evidence(e)
 		if k > 0 {
 			p.space(4)
 		}
-		p.para(ev.Title, sizeBody, true, colInk)
-		p.para(ev.Text, sizeSmall, false, colInk)
+		p.para(ev.Title, sizeBody, true, ColInk)
+		p.para(ev.Text, sizeSmall, false, ColInk)
 		for _, card := range m.View.Hand {
 			t, _ := m.Card(card)
 			if mark, words, col := bearing(ev.Bears(card), "this team"); mark != "" {

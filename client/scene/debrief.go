@@ -1,11 +1,13 @@
-package ui
+package scene
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"strings"
 
 	"pushback/client/model"
+	"pushback/client/ui/layout"
 	"pushback/server/protocol"
 	"pushback/server/protocol/report"
 	"pushback/sim"
@@ -31,8 +33,8 @@ func styleOf(i int) seriesStyle {
 	return seriesStyle{rgb(st.RGB()), st.Dash, st.Marker}
 }
 
-// chartMeters are the four charts, in the order the report's tables use.
-var chartMeters = []sim.Meter{sim.MeterMorale, sim.MeterTrust, sim.MeterQuota, sim.MeterStanding}
+// ChartMeters are the four charts, in the order the report's tables use.
+var ChartMeters = []sim.Meter{sim.MeterMorale, sim.MeterTrust, sim.MeterQuota, sim.MeterStanding}
 
 // debrief draws the report; without one yet it says it is on its way.
 func debrief(c *ctx) {
@@ -42,7 +44,7 @@ func debrief(c *ctx) {
 	r := m.Report
 	if r == nil {
 		p := c.panel("deb.wait", g, y, c.w-2*g, "Debrief")
-		p.para("The debrief of this table is on its way from the server.", sizeBody, false, colInk)
+		p.para("The debrief of this table is on its way from the server.", sizeBody, false, ColInk)
 		if p.button("deb.back", "Back", true) {
 			c.do(model.CloseDebrief{})
 		}
@@ -52,13 +54,13 @@ func debrief(c *ctx) {
 	// ← and → move the cursor wherever the focus is: nothing else on this
 	// screen uses them, and Tab still walks every control.
 	if c.in != nil {
-		if c.in.left {
+		if c.in.Left {
 			c.do(model.StepDebrief{By: -1})
 		}
-		if c.in.rght {
+		if c.in.Right {
 			c.do(model.StepDebrief{By: 1})
 		}
-		c.in.left, c.in.rght = false, false
+		c.in.Left, c.in.Right = false, false
 	}
 	n := m.Step
 	y = c.debriefTop(g, y, r, n) + 14
@@ -74,7 +76,7 @@ func debrief(c *ctx) {
 	}
 	cw := (lw - float64(across-1)*14) / float64(across)
 	cy, rowEnd := y, y
-	for i, k := range chartMeters {
+	for i, k := range ChartMeters {
 		if i > 0 && i%across == 0 {
 			cy = rowEnd + 14
 		}
@@ -106,7 +108,7 @@ func (c *ctx) debriefTop(g, y float64, r *report.Report, n int) float64 {
 	if !r.Final {
 		state = fmt.Sprintf("live: %d of %d months played, scores provisional", r.Played, r.Turns)
 	}
-	p.para(fmt.Sprintf("Table %s · the executive: %s · %s", r.Table, r.Executive, state), sizeSmall, false, colMuted)
+	p.para(fmt.Sprintf("Table %s · the executive: %s · %s", r.Table, r.Executive, state), sizeSmall, false, ColMuted)
 	month := fmt.Sprintf("Month %d of %d", n, r.Played)
 	if n == 0 {
 		month = fmt.Sprintf("The start (0 of %d)", r.Played)
@@ -132,7 +134,7 @@ func (c *ctx) debriefTop(g, y float64, r *report.Report, n int) float64 {
 		x = row.x
 	}
 	if c.drawing() {
-		c.p.text(month, x+8, row.y+(ctlH-lineHeight(sizeHead))/2+2, sizeHead, true, colInk, alignLeft)
+		c.p.text(month, x+8, row.y+(ctlH-lineHeight(sizeHead))/2+2, sizeHead, true, ColInk, alignLeft)
 	}
 	x += mw + 10
 	btn("deb.next", "Later →", n < r.Played, model.StepDebrief{By: 1})
@@ -149,7 +151,7 @@ func (c *ctx) debriefTop(g, y float64, r *report.Report, n int) float64 {
 		btn("deb.refresh", "Refresh", true, model.OpenDebrief{})
 	}
 	btn("deb.back", back, true, model.CloseDebrief{})
-	p.para("← → step through the months; tap a chart to jump to a month. A ringed marker is a month the manager objected (pushed back, negotiated or escalated).", sizeSmall, false, colMuted)
+	p.para("← → step through the months; tap a chart to jump to a month. A ringed marker is a month the manager objected (pushed back, negotiated or escalated).", sizeSmall, false, ColMuted)
 	return c.end("deb.top", y, p)
 }
 
@@ -169,7 +171,7 @@ func (c *ctx) chart(p *flow, id string, r *report.Report, k sim.Meter, n int) {
 			st := styleOf(i)
 			c.dashed([][2]float64{{lx, ly + 9}, {lx + 26, ly + 9}}, 2.5, st)
 			c.marker(lx+13, ly+9, 4, st, false)
-			c.p.text(mg.Name, lx+32, ly, sizeSmall, false, colInk, alignLeft)
+			c.p.text(mg.Name, lx+32, ly, sizeSmall, false, ColInk, alignLeft)
 		}
 		lx += w
 	}
@@ -183,7 +185,7 @@ func (c *ctx) chart(p *flow, id string, r *report.Report, k sim.Meter, n int) {
 		if c.drawing() {
 			st := ghostStyles[gi%len(ghostStyles)]
 			c.dashed([][2]float64{{lx, ly + 9}, {lx + 26, ly + 9}}, 1.5, st)
-			c.p.text(name, lx+32, ly, sizeSmall, false, colMuted, alignLeft)
+			c.p.text(name, lx+32, ly, sizeSmall, false, ColMuted, alignLeft)
 		}
 		lx += w
 	}
@@ -201,7 +203,7 @@ func (c *ctx) chart(p *flow, id string, r *report.Report, k sim.Meter, n int) {
 	}
 	if c.control(id+".plot", plot) {
 		// A tap picks the nearest month (Enter on the focused chart: the next one).
-		if x, _, ok := c.pointer(); ok && c.in.release {
+		if x, _, ok := c.pointer(); ok && c.in.Release {
 			c.do(model.ShowMonth{Month: int(math.Round((x - plot.x) / plot.w * float64(months)))})
 		} else {
 			c.do(model.StepDebrief{By: 1})
@@ -214,29 +216,29 @@ func (c *ctx) chart(p *flow, id string, r *report.Report, k sim.Meter, n int) {
 	// Grid, y labels, the cursor band.
 	for _, v := range []int{0, 25, 50, 75, 100} {
 		yy := yAt(v)
-		col := colTrack
+		col := ColTrack
 		if v == 0 || v == 100 {
-			col = colLine
+			col = ColLine
 		}
 		pt.line(plot.x, yy, plot.right(), yy, 1, col)
 		if v%50 == 0 {
-			pt.text(fmt.Sprint(v), plot.x-6, yy-lineHeight(sizeSmall)/2, sizeSmall, false, colMuted, alignRight)
+			pt.text(fmt.Sprint(v), plot.x-6, yy-lineHeight(sizeSmall)/2, sizeSmall, false, ColMuted, alignRight)
 		}
 	}
 	if n > 0 && n < r.Played {
-		pt.fill(rect{xAt(n), plot.y, plot.right() - xAt(n), plot.h}, colGround) // the months not shown yet
+		pt.fill(rect{xAt(n), plot.y, plot.right() - xAt(n), plot.h}, ColGround) // the months not shown yet
 	}
-	pt.line(xAt(n), plot.y-2, xAt(n), plot.bottom()+2, 2, colInk)
+	pt.line(xAt(n), plot.y-2, xAt(n), plot.bottom()+2, 2, ColInk)
 	// X axis: month numbers (every other one when crowded) and its title.
 	every := 1
 	if plot.w/float64(months) < 26 {
 		every = 2
 	}
 	for t := 0; t <= r.Played; t += every {
-		pt.text(fmt.Sprint(t), xAt(t), plot.bottom()+4, sizeSmall, t == n, colMuted, alignCenter)
+		pt.text(fmt.Sprint(t), xAt(t), plot.bottom()+4, sizeSmall, t == n, ColMuted, alignCenter)
 	}
-	pt.text("month", plot.right(), plot.bottom()+4+lineHeight(sizeSmall), sizeSmall, false, colMuted, alignRight)
-	pt.text(k.String()+" 0–100", plot.x, plot.bottom()+4+lineHeight(sizeSmall), sizeSmall, false, colMuted, alignLeft)
+	pt.text("month", plot.right(), plot.bottom()+4+lineHeight(sizeSmall), sizeSmall, false, ColMuted, alignRight)
+	pt.text(k.String()+" 0–100", plot.x, plot.bottom()+4+lineHeight(sizeSmall), sizeSmall, false, ColMuted, alignLeft)
 	// Ghost lines first, behind: the same seat played by the good style and
 	// by the yes-man, up to the cursor.
 	for gi, b := range ghosts {
@@ -264,20 +266,20 @@ func (c *ctx) chart(p *flow, id string, r *report.Report, k sim.Meter, n int) {
 			v := mg.Meters[t].Get(k)
 			voiced := t >= 1 && t-1 < len(mg.Decisions) && mg.Decisions[t-1].Voiced
 			c.marker(xAt(t), yAt(v), 4.5, st, voiced)
-			c.p.points = append(c.p.points, chartPoint{chart: k, seat: mg.Seat, month: t, value: v,
-				x: xAt(t) * c.scale, y: (yAt(v) - pt.scroll) * c.scale, plot: c.device(plot), col: st.col})
+			c.p.points = append(c.p.points, ChartPoint{Chart: k, Seat: mg.Seat, Month: t, Value: v,
+				X: xAt(t) * c.scale, Y: (yAt(v) - pt.scroll) * c.scale, Plot: c.device(plot).box(), Col: st.col})
 		}
 	}
 }
 
-// chartPoint is a data point as drawn, in device pixels, for the render test.
-type chartPoint struct {
-	chart       sim.Meter
-	seat, month int
-	value       int
-	x, y        float64
-	plot        rect
-	col         colorT
+// ChartPoint is a data point as drawn, in device pixels, for the render test.
+type ChartPoint struct {
+	Chart       sim.Meter
+	Seat, Month int
+	Value       int
+	X, Y        float64
+	Plot        layout.Rect
+	Col         color.RGBA
 }
 
 // dashed strokes a polyline with a style's dash pattern, the pattern
@@ -316,15 +318,15 @@ func (c *ctx) dashed(pts [][2]float64, width float64, st seriesStyle) {
 func (c *ctx) marker(x, y, r float64, st seriesStyle, ringed bool) {
 	p := c.p
 	if ringed {
-		p.dot(x, y, r+4.5, colInk)
-		p.dot(x, y, r+2.5, colPanel)
+		p.dot(x, y, r+4.5, ColInk)
+		p.dot(x, y, r+2.5, ColPanel)
 	}
 	switch st.shape {
 	case report.MarkSquare:
 		p.box(rect{x - r, y - r, 2 * r, 2 * r}, st.col)
 	case report.MarkBox:
 		p.box(rect{x - r, y - r, 2 * r, 2 * r}, st.col)
-		p.box(rect{x - r + 1.8, y - r + 1.8, 2*r - 3.6, 2*r - 3.6}, colPanel)
+		p.box(rect{x - r + 1.8, y - r + 1.8, 2*r - 3.6, 2*r - 3.6}, ColPanel)
 		p.dot(x, y, 1.6, st.col)
 	case report.MarkTriangle:
 		p.triangle(x-r*1.2, y-r, r*2.4, 1, st.col)
@@ -354,24 +356,24 @@ func (c *ctx) monthPanel(x, y, w float64, r *report.Report, n int) float64 {
 	}
 	p := c.panel("deb.month", x, y, w, title)
 	if n == 0 || n > len(r.Turn) {
-		p.para("Every team at its starting meters. Step on to see each month's news, mandate and answers.", sizeBody, false, colMuted)
+		p.para("Every team at its starting meters. Step on to see each month's news, mandate and answers.", sizeBody, false, ColMuted)
 		return c.end("deb.month", y, p)
 	}
 	t := r.Turn[n-1]
 	if len(t.News) > 0 {
-		p.para("News: "+strings.Join(t.News, "; "), sizeBody, false, colInk)
+		p.para("News: "+strings.Join(t.News, "; "), sizeBody, false, ColInk)
 	}
 	if t.Mandate != "" {
 		kind := "harmful"
 		if t.Sound {
 			kind = "sound"
 		}
-		p.para(fmt.Sprintf("Mandate: %s (%s; to %s)", t.Mandate, kind, t.Target), sizeBody, true, colInk)
+		p.para(fmt.Sprintf("Mandate: %s (%s; to %s)", t.Mandate, kind, t.Target), sizeBody, true, ColInk)
 		if t.Framing != "" {
-			p.para("“"+t.Framing+"”", sizeSmall, false, colBlue)
+			p.para("“"+t.Framing+"”", sizeSmall, false, ColBlue)
 		}
 	} else {
-		p.para("No mandate this month.", sizeBody, false, colMuted)
+		p.para("No mandate this month.", sizeBody, false, ColMuted)
 	}
 	for i, mg := range r.Managers {
 		if n-1 >= len(mg.Decisions) {
@@ -382,7 +384,7 @@ func (c *ctx) monthPanel(x, y, w float64, r *report.Report, n int) float64 {
 		c.marked(p, mg.Name+": "+decisionWords(d), st, d.Voiced, true)
 		if n < len(mg.Meters) {
 			var net []string
-			for _, k := range chartMeters {
+			for _, k := range ChartMeters {
 				if dv := mg.Meters[n].Get(k) - mg.Meters[n-1].Get(k); dv != 0 {
 					net = append(net, k.String()+" "+model.Signed(dv))
 				}
@@ -397,13 +399,13 @@ func (c *ctx) monthPanel(x, y, w float64, r *report.Report, n int) float64 {
 			c.grow(ch)
 			if c.drawing() {
 				for j, l := range ls {
-					c.p.text(l, ch.x+22, ch.y+float64(j)*lineHeight(sizeSmall), sizeSmall, false, colMuted, alignLeft)
+					c.p.text(l, ch.x+22, ch.y+float64(j)*lineHeight(sizeSmall), sizeSmall, false, ColMuted, alignLeft)
 				}
 			}
 		}
 	}
 	if len(t.Changes) > 0 {
-		p.para("Company: "+strings.Join(t.Changes, "; "), sizeSmall, false, colMuted)
+		p.para("Company: "+strings.Join(t.Changes, "; "), sizeSmall, false, ColMuted)
 	}
 	return c.end("deb.month", y, p)
 }
@@ -420,7 +422,7 @@ func (c *ctx) marked(p *flow, s string, st seriesStyle, ringed, bold bool) {
 	if c.drawing() {
 		c.marker(row.x+7, row.y+lh/2, 4, st, ringed)
 		for j, l := range lines {
-			c.p.text(l, row.x+22, row.y+float64(j)*lh, sizeSmall, bold, colInk, alignLeft)
+			c.p.text(l, row.x+22, row.y+float64(j)*lh, sizeSmall, bold, ColInk, alignLeft)
 		}
 	}
 }
@@ -452,7 +454,7 @@ func decisionWords(d report.Decision) string {
 // truth, at the cursor month.
 func (c *ctx) sawPanel(x, y, w float64, r *report.Report, n int) float64 {
 	p := c.panel("deb.saw", x, y, w, "What the executive saw")
-	p.para(fmt.Sprintf("Month %d: the pulse survey of morale against the true morale and trust.", n), sizeSmall, false, colMuted)
+	p.para(fmt.Sprintf("Month %d: the pulse survey of morale against the true morale and trust.", n), sizeSmall, false, ColMuted)
 	for i, mg := range r.Managers {
 		if n >= len(mg.Meters) || n >= len(mg.Pulse) {
 			continue
@@ -475,10 +477,10 @@ func (c *ctx) sawPanel(x, y, w float64, r *report.Report, n int) float64 {
 		if v.Seat >= 1 && v.Seat <= len(r.Managers) {
 			who = r.Managers[v.Seat-1].Name
 		}
-		p.para(fmt.Sprintf("Month %d: a front-line visit to %s saw the truth: morale %d, trust %d.", v.Turn, who, v.Morale, v.Trust), sizeSmall, false, colInk)
+		p.para(fmt.Sprintf("Month %d: a front-line visit to %s saw the truth: morale %d, trust %d.", v.Turn, who, v.Morale, v.Trust), sizeSmall, false, ColInk)
 	}
 	if seen == 0 {
-		p.para("No front-line visit so far: the executive saw only the survey.", sizeSmall, false, colMuted)
+		p.para("No front-line visit so far: the executive saw only the survey.", sizeSmall, false, ColMuted)
 	}
 	return c.end("deb.saw", y, p)
 }
@@ -493,15 +495,15 @@ func (c *ctx) momentsPanel(x, y, w float64, r *report.Report, n int) float64 {
 		}
 		shown++
 		head := fmt.Sprintf("Month %d · %s · %s %s", mo.Turn, mo.Who, mo.Meter, model.Signed(mo.Change))
-		p.para(head, sizeBody, true, colInk)
+		p.para(head, sizeBody, true, ColInk)
 		causes := mo.Causes
 		if len(causes) > 2 {
 			causes = append(causes[:2:2], fmt.Sprintf("and %d more", len(mo.Causes)-2))
 		}
-		p.para(strings.Join(causes, "; "), sizeSmall, false, colMuted)
+		p.para(strings.Join(causes, "; "), sizeSmall, false, ColMuted)
 	}
 	if shown == 0 {
-		p.para("None yet: the largest swings appear as the months go by.", sizeSmall, false, colMuted)
+		p.para("None yet: the largest swings appear as the months go by.", sizeSmall, false, ColMuted)
 	}
 	return c.end("deb.moments", y, p)
 }
@@ -558,7 +560,7 @@ func (c *ctx) scoresPanel(x, y, w float64, r *report.Report, n int) float64 {
 func (c *ctx) promptsPanel(x, y, w float64, r *report.Report, n int) float64 {
 	p := c.panel("deb.prompts", x, y, w, "To discuss")
 	if n < r.Played {
-		p.para("The questions for each learning objective come at the last month (Whole game).", sizeBody, false, colMuted)
+		p.para("The questions for each learning objective come at the last month (Whole game).", sizeBody, false, ColMuted)
 		return c.end("deb.prompts", y, p)
 	}
 	for _, pr := range r.Prompts {
@@ -566,19 +568,19 @@ func (c *ctx) promptsPanel(x, y, w float64, r *report.Report, n int) float64 {
 		if head == "" {
 			head = pr.Objective
 		}
-		p.para(head, sizeHead, true, colInk)
+		p.para(head, sizeHead, true, ColInk)
 		for _, it := range pr.Items {
 			if it.Manager != "" {
-				p.label(it.Manager, sizeBody, true, colMuted)
+				p.label(it.Manager, sizeBody, true, ColMuted)
 			}
-			p.para("What happened: "+it.WhatHappened, sizeBody, false, colInk)
-			p.para("So what: "+it.SoWhat, sizeBody, false, colInk)
-			p.para("Now what: "+it.NowWhat, sizeBody, false, colBlue)
+			p.para("What happened: "+it.WhatHappened, sizeBody, false, ColInk)
+			p.para("So what: "+it.SoWhat, sizeBody, false, ColInk)
+			p.para("Now what: "+it.NowWhat, sizeBody, false, ColBlue)
 		}
 		p.space(6)
 	}
 	if len(r.Prompts) == 0 {
-		p.para("This scenario has no debrief questions.", sizeBody, false, colMuted)
+		p.para("This scenario has no debrief questions.", sizeBody, false, ColMuted)
 	}
 	return c.end("deb.prompts", y, p)
 }
@@ -586,8 +588,8 @@ func (c *ctx) promptsPanel(x, y, w float64, r *report.Report, n int) float64 {
 // ghostStyles draw the benchmarks: thin, muted and dotted or dashed, so
 // they read as "what else could have been", not as another manager.
 var ghostStyles = []seriesStyle{
-	{colMuted, []float64{2, 3}, report.MarkCircle}, // the good style
-	{colMuted, []float64{9, 4}, report.MarkSquare}, // the yes-man
+	{ColMuted, []float64{2, 3}, report.MarkCircle}, // the good style
+	{ColMuted, []float64{9, 4}, report.MarkSquare}, // the yes-man
 }
 
 // ghosts are the benchmarks drawn behind a manager's own lines: on a
@@ -605,7 +607,7 @@ func (c *ctx) ghosts() []report.Benchmark {
 func (c *ctx) takeawayPanel(x, y, w float64, r *report.Report) float64 {
 	m := c.m
 	p := c.panel("deb.take", x, y, w, "Before the analysis: how did it feel?")
-	p.para(model.PollLine(r.Poll), sizeHead, false, colInk)
+	p.para(model.PollLine(r.Poll), sizeHead, false, ColInk)
 	if !m.CanTakeaway() {
 		n := 0
 		for _, t := range r.Takeaways {
@@ -617,7 +619,7 @@ func (c *ctx) takeawayPanel(x, y, w float64, r *report.Report) float64 {
 		if n == 1 {
 			written = "1 commitment written."
 		}
-		p.para(written+" Each player answers on their own screen; the facilitator's report and the take-home sheets carry every commitment.", sizeSmall, false, colMuted)
+		p.para(written+" Each player answers on their own screen; the facilitator's report and the take-home sheets carry every commitment.", sizeSmall, false, ColMuted)
 		return c.end("deb.take", y, p)
 	}
 	t := m.Take // edited here, handed back before each button
@@ -626,7 +628,7 @@ func (c *ctx) takeawayPanel(x, y, w float64, r *report.Report) float64 {
 			c.do(model.EditTakeaway{Take: t})
 		}
 	}
-	p.para("How did it feel to be squeezed from both sides? 1 = crushed, 5 = in control.", sizeBody, false, colInk)
+	p.para("How did it feel to be squeezed from both sides? 1 = crushed, 5 = in control.", sizeBody, false, ColInk)
 	sel := p.choices("deb.take.scale", []string{"1", "2", "3", "4", "5"}, t.Scale-1)
 	t.Scale = sel + 1
 	p.textField("deb.take.word", &t.Word, "…or in one word", 1, protocol.MaxWord)
@@ -638,7 +640,7 @@ func (c *ctx) takeawayPanel(x, y, w float64, r *report.Report) float64 {
 	if p.button("deb.take.react", label, t.Scale > 0 || t.Word != "") {
 		c.do(model.React{})
 	}
-	p.para("Your commitment: next month I will …", sizeBody, true, colInk)
+	p.para("Your commitment: next month I will …", sizeBody, true, ColInk)
 	p.textField("deb.take.commit", &t.Commitment, "one thing you will do differently", 3, protocol.MaxCommitment)
 	edited()
 	label = "Save my commitment"
@@ -649,7 +651,7 @@ func (c *ctx) takeawayPanel(x, y, w float64, r *report.Report) float64 {
 		c.do(model.Commit{})
 	}
 	if t.Committed {
-		p.para("Saved: it is on your take-home sheet and in the trainer's report.", sizeSmall, false, colMuted)
+		p.para("Saved: it is on your take-home sheet and in the trainer's report.", sizeSmall, false, ColMuted)
 	}
 	return c.end("deb.take", y, p)
 }
@@ -669,7 +671,7 @@ func (c *ctx) whatIfPanel(x, y, w float64, r *report.Report) float64 {
 		}
 	}
 	if shown == 0 {
-		p.para("No key moment to replay.", sizeSmall, false, colMuted)
+		p.para("No key moment to replay.", sizeSmall, false, ColMuted)
 	}
 	return c.end("deb.whatif", y, p)
 }

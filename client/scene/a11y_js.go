@@ -1,6 +1,6 @@
 //go:build js
 
-package ui
+package scene
 
 import (
 	"slices"
@@ -105,7 +105,7 @@ func trimPx(s string) string {
 // pull hands the queued screen-reader actions to this tick's input, and
 // reads the font size now and then (it changes rarely; reading it is cheap
 // but not free).
-func (mr *mirror) pull(in *input, text float64) float64 {
+func (mr *mirror) pull(in *Input, text float64) float64 {
 	if mr.ticks%30 == 0 {
 		text = textScale()
 	}
@@ -117,15 +117,15 @@ func (mr *mirror) pull(in *input, text float64) float64 {
 	for i, ev := range evs {
 		switch ev.kind {
 		case "click":
-			in.activate, in.focusTo = ev.id, ev.id
+			in.Activate, in.FocusTo = ev.id, ev.id
 		case "focus":
 			if ev.id != mr.focus {
-				in.focusTo = ev.id
+				in.FocusTo = ev.id
 			}
 		case "input":
-			in.setID, in.setText, in.focusTo = ev.id, ev.text, ev.id
+			in.SetID, in.SetText, in.FocusTo = ev.id, ev.text, ev.id
 		}
-		if in.activate != "" || in.setID != "" {
+		if in.Activate != "" || in.SetID != "" {
 			// One action a tick; the rest wait for the next.
 			mr.mu.Lock()
 			mr.events = append(evs[i+1:len(evs):len(evs)], mr.events...)
@@ -138,7 +138,7 @@ func (mr *mirror) pull(in *input, text float64) float64 {
 
 // push updates the DOM to the screen's nodes: only when they changed, and
 // then only the elements that did.
-func (mr *mirror) push(a *App) {
+func (mr *mirror) push(u *UI) {
 	if !mr.init() {
 		return
 	}
@@ -149,16 +149,16 @@ func (mr *mirror) push(a *App) {
 			mr.named = true
 		}
 	}
-	if say := announcement(a.M); say != mr.said {
+	if say := announcement(u.M); say != mr.said {
 		mr.said = say
 		mr.live.Set("textContent", say)
 	}
-	nodes := a.st.nodes
+	nodes := u.st.nodes
 	if !slices.Equal(nodes, mr.prev) {
 		mr.update(nodes)
 		mr.prev = append(mr.prev[:0], nodes...)
 	}
-	if f := a.st.nav.ID; f != mr.focus {
+	if f := u.st.nav.ID; f != mr.focus {
 		mr.focus = f
 		el, ok := mr.els[f]
 		active := js.Global().Get("document").Get("activeElement")

@@ -1,4 +1,4 @@
-package ui
+package scene
 
 import (
 	"fmt"
@@ -37,9 +37,9 @@ func projector(c *ctx) {
 	}
 	jx := c.w - g - cw
 	j := c.panel("join", jx, y, cw, "")
-	j.label("Join at", sizeSmall, true, colMuted)
-	j.para(c.joinURL, sizeSmall, true, colInk)
-	j.label(m.Room.Code, 40, true, colInk)
+	j.label("Join at", sizeSmall, true, ColMuted)
+	j.para(c.joinURL, sizeSmall, true, ColInk)
+	j.label(m.Room.Code, 40, true, ColInk)
 	q := j.take(120)
 	q.w = 120
 	c.qr(q, c.joinURL+"?room="+m.Room.Code)
@@ -49,12 +49,12 @@ func projector(c *ctx) {
 		mw, my = cw, jend
 	}
 	p := c.panel("now", mx, my, mw, "")
-	p.label(fmt.Sprintf("Month %d of %d · %s", m.View.Turn, m.View.Turns, phaseWords[m.View.Phase]), projTitle, true, colInk)
+	p.label(fmt.Sprintf("Month %d of %d · %s", m.View.Turn, m.View.Turns, phaseWords[m.View.Phase]), projTitle, true, ColInk)
 	if s := m.AnsweredWords(); s != "" {
-		p.label(s, projBig, true, colInk)
+		p.label(s, projBig, true, ColInk)
 	}
 	if left, ok := m.Remaining(); ok {
-		p.label(countdown(left)+" left", projBig, true, colBlue)
+		p.label(countdown(left)+" left", projBig, true, ColBlue)
 	}
 	if m.View.Phase == sim.PhaseReveal || m.View.Phase == sim.PhaseOver {
 		c.projectorReveal(p)
@@ -97,9 +97,9 @@ func (c *ctx) projectorReveal(p *flow) {
 	}
 	if m.View.Card >= 0 {
 		t, _ := m.Card(m.View.Card)
-		p.para("Mandate: "+t, projBody, true, colInk)
+		p.para("Mandate: "+t, projBody, true, ColInk)
 	}
-	p.label("Around the table", sizeBody, true, colMuted)
+	p.label("Around the table", sizeBody, true, ColMuted)
 	for i := range m.View.Managers {
 		mv := &m.View.Managers[i]
 		line := m.SeatName(mv.Seat) + ": "
@@ -117,7 +117,7 @@ func (c *ctx) projectorReveal(p *flow) {
 		} else {
 			line += "not shown"
 		}
-		p.para(line, projBody, false, colInk)
+		p.para(line, projBody, false, ColInk)
 	}
 	seats := []sim.Seat{sim.Executive}
 	for i := range m.View.Managers {
@@ -133,14 +133,14 @@ func (c *ctx) projectorReveal(p *flow) {
 			if why == p {
 				why.space(6)
 			}
-			why.label("Why the meters moved", sizeBody, true, colMuted)
+			why.label("Why the meters moved", sizeBody, true, ColMuted)
 			header = true
 		}
 		who := "The company"
 		if s != sim.Executive {
 			who = m.SeatName(s)
 		}
-		why.label(who, sizeBody, true, colInk)
+		why.label(who, sizeBody, true, ColInk)
 		c.causes(why, cs)
 	}
 }
@@ -155,10 +155,10 @@ func projectorLobby(c *ctx, y float64) {
 	}
 	lx, lw, rx, rw := c.cols(frac)
 	p := c.panel("join", lx, y, lw, "")
-	p.label("Join at", sizeHead, false, colMuted)
-	p.para(c.joinURL, sizeHead, true, colInk)
-	p.label("with the code", sizeHead, false, colMuted)
-	p.label(m.Room.Code, math.Min(96, lw/5), true, colInk)
+	p.label("Join at", sizeHead, false, ColMuted)
+	p.para(c.joinURL, sizeHead, true, ColInk)
+	p.label("with the code", sizeHead, false, ColMuted)
+	p.label(m.Room.Code, math.Min(96, lw/5), true, ColInk)
 	side := math.Min(p.w, 300)
 	q := p.take(side)
 	q.w = side
@@ -171,7 +171,7 @@ func projectorLobby(c *ctx, y float64) {
 			}
 		}
 		if len(here) > 0 {
-			p.para("Here: "+strings.Join(here, ", "), sizeHead, false, colInk)
+			p.para("Here: "+strings.Join(here, ", "), sizeHead, false, ColInk)
 		}
 	}
 	end := c.end("join", y, p)
@@ -181,10 +181,10 @@ func projectorLobby(c *ctx, y float64) {
 		return
 	}
 	s := c.panel("public", rx, ry, rw, "")
-	s.label("Waiting to start", sizeTitle, true, colInk)
+	s.label("Waiting to start", sizeTitle, true, ColInk)
 	for _, si := range m.Room.Seats {
 		if si.Human && si.Connected {
-			s.label("● "+si.Name, sizeHead, false, colInk)
+			s.label("● "+si.Name, sizeHead, false, ColInk)
 		}
 	}
 	c.end("public", ry, s)

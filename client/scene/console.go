@@ -1,4 +1,4 @@
-package ui
+package scene
 
 import (
 	"fmt"
@@ -18,9 +18,9 @@ func (c *ctx) consoleTop(y float64) float64 {
 		q, detail := m.OrderWords(*o)
 		p := c.panel("confirm", g, y, c.w-2*g, q)
 		if c.drawing() {
-			c.p.fill(rect{g, y, 8, c.st.panels["confirm"]}, colVermil)
+			c.p.fill(rect{g, y, 8, c.st.panels["confirm"]}, ColVermil)
 		}
-		p.para(detail, sizeBody, false, colInk)
+		p.para(detail, sizeBody, false, ColInk)
 		yes := "Yes, end the game"
 		if o.Kind == protocol.KindInject {
 			yes = "Yes, inject it"
@@ -37,9 +37,9 @@ func (c *ctx) consoleTop(y float64) float64 {
 	}
 	if m.ShowToken && m.Saved.Facilitator != "" {
 		p := c.panel("token", g, y, c.w-2*g, "Your facilitator key")
-		p.label(m.Saved.Facilitator, sizeHead, true, colInk)
+		p.label(m.Saved.Facilitator, sizeHead, true, ColInk)
 		p.para("Keep this to come back: with it you reopen your tables from any browser and open their reports. "+
-			"It is shown only now (this browser also remembers it).", sizeBody, false, colInk)
+			"It is shown only now (this browser also remembers it).", sizeBody, false, ColInk)
 		if p.button("token.ok", "I have kept it", true) {
 			c.do(model.KeptToken{})
 		}
@@ -52,9 +52,9 @@ func (c *ctx) consoleTop(y float64) float64 {
 func (c *ctx) turnedAway(f *flow) {
 	switch n := c.m.Room.Turned; {
 	case n == 1:
-		f.para("1 person turned away — no free seat (New table, or audience mode, takes them in).", sizeBody, true, colBad)
+		f.para("1 person turned away — no free seat (New table, or audience mode, takes them in).", sizeBody, true, ColBad)
 	case n > 1:
-		f.para(fmt.Sprintf("%d people turned away — no free seat (New table, or audience mode, takes them in).", n), sizeBody, true, colBad)
+		f.para(fmt.Sprintf("%d people turned away — no free seat (New table, or audience mode, takes them in).", n), sizeBody, true, ColBad)
 	}
 }
 
@@ -82,7 +82,7 @@ func (c *ctx) consoleMore(y float64) float64 {
 			line := name + " · " + model.PersonWhere(pe)
 			left := 0.42 // the buttons' column; on a phone, rows under the name
 			if c.narrow {
-				p.label(line, sizeBody, false, colInk)
+				p.label(line, sizeBody, false, ColInk)
 				left = 0
 				if len(others) == 0 {
 					continue
@@ -92,7 +92,7 @@ func (c *ctx) consoleMore(y float64) float64 {
 			if !c.narrow {
 				c.say(line)
 				if c.drawing() {
-					c.p.text(clipText(line, r.w*0.4, sizeBody, false), r.x, r.y+10, sizeBody, false, colInk, alignLeft)
+					c.p.text(clipText(line, r.w*0.4, sizeBody, false), r.x, r.y+10, sizeBody, false, ColInk, alignLeft)
 				}
 			}
 			x := r.x + r.w*left
@@ -129,7 +129,7 @@ func (c *ctx) reports(y float64) float64 {
 	if !c.narrow {
 		p.w = w - 240
 	}
-	p.para("The debrief of this table, live now and final once the game ends; the links carry your facilitator key.", sizeSmall, false, colMuted)
+	p.para("The debrief of this table, live now and final once the game ends; the links carry your facilitator key.", sizeSmall, false, ColMuted)
 	html := m.ReportURL(c.joinURL, "html")
 	p.link("report.html", "Report (HTML)", html, false)
 	p.link("report.csv", "Spreadsheet (CSV)", m.ReportURL(c.joinURL, "csv"), false)
@@ -151,6 +151,6 @@ func (c *ctx) reports(y float64) float64 {
 		p.y = math.Max(p.y, top+side+p.gap)
 		p.w = w
 	}
-	p.para("On your phone: "+html, sizeSmall, false, colMuted)
+	p.para("On your phone: "+html, sizeSmall, false, ColMuted)
 	return c.end("reports", y, p) + 14
 }

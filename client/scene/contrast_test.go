@@ -1,4 +1,4 @@
-package ui
+package scene
 
 import (
 	"fmt"
@@ -15,24 +15,24 @@ func TestContrast(t *testing.T) {
 		what   string
 		fg, bg color.RGBA
 	}{
-		{"ink on a panel", colInk, colPanel},
-		{"ink on the ground", colInk, colGround},
-		{"ink on a selected chip", colInk, colSelected},
-		{"muted on a panel", colMuted, colPanel},
-		{"muted on the ground", colMuted, colGround},
-		{"muted on a selected chip", colMuted, colSelected},
-		{"disabled button label", colMuted, colTrack},
-		{"button label", white, colBlue},
-		{"button label, hovered", white, colHover},
-		{"framing and case quotes", colBlue, colPanel},
-		{"▲ rise", colUp, colPanel},
-		{"▼ fall", colDown, colPanel},
-		{"▲ rise on the ground", colUp, colGround},
-		{"▼ fall on the ground", colDown, colGround},
-		{"good news (sent, here, ruling)", colGood, colPanel},
-		{"bad news (changed, away)", colBad, colPanel},
-		{"header text", colPanel, colInk},
-		{"header title", colYellow, colInk},
+		{"ink on a panel", ColInk, ColPanel},
+		{"ink on the ground", ColInk, ColGround},
+		{"ink on a selected chip", ColInk, ColSelected},
+		{"muted on a panel", ColMuted, ColPanel},
+		{"muted on the ground", ColMuted, ColGround},
+		{"muted on a selected chip", ColMuted, ColSelected},
+		{"disabled button label", ColMuted, ColTrack},
+		{"button label", white, ColBlue},
+		{"button label, hovered", white, ColHover},
+		{"framing and case quotes", ColBlue, ColPanel},
+		{"▲ rise", ColUp, ColPanel},
+		{"▼ fall", ColDown, ColPanel},
+		{"▲ rise on the ground", ColUp, ColGround},
+		{"▼ fall on the ground", ColDown, ColGround},
+		{"good news (sent, here, ruling)", ColGood, ColPanel},
+		{"bad news (changed, away)", ColBad, ColPanel},
+		{"header text", ColPanel, ColInk},
+		{"header title", ColYellow, ColInk},
 	}
 	lowest, lowWhat := 21.0, ""
 	for _, p := range text {
@@ -46,8 +46,8 @@ func TestContrast(t *testing.T) {
 	}
 	t.Logf("lowest text contrast %.2f:1 (%s)", lowest, lowWhat)
 	lowest, lowWhat = 21, ""
-	for i, fill := range meterColour {
-		r := contrast(fill, colTrack)
+	for i, fill := range MeterColour {
+		r := contrast(fill, ColTrack)
 		what := fmt.Sprintf("meter colour %d (%02x%02x%02x) on the track", i, fill.R, fill.G, fill.B)
 		if r < lowest {
 			lowest, lowWhat = r, what

@@ -1,27 +1,28 @@
-package ui
+package scene
 
 import (
 	"testing"
 
 	"pushback/client/model"
+	. "pushback/client/scene/scenetest"
 	"pushback/sim"
 )
 
 // On a phone, a finger cites evidence (a second tap drops it), picks a
 // costed alternative and sends: the command carries exactly that.
 func TestCaseChipsByTouch(t *testing.T) {
-	tb := newTable(t)
-	tb.play(nil, func(s *sim.State) bool { return s.Turn == 2 })
-	tb.play([]sim.Seat{1}, mandatePlayed)
-	m := tb.model(1, true, 0)
+	tb := NewTable(t)
+	tb.Play(nil, func(s *sim.State) bool { return s.Turn == 2 })
+	tb.Play([]sim.Seat{1}, MandatePlayed)
+	m := tb.Model(1, true, 0)
 	m.EditAnswer(func(a *model.Answer) { a.Response = sim.ResponsePushBack })
-	d := newDriver(t, m, phone)
+	d := newDriver(t, m, Phone)
 	held := m.Held()
 	if len(held) < 2 {
 		t.Fatalf("Ann holds %v", held)
 	}
 	first, second := m.Evidence(held[0]).ID, m.Evidence(held[1]).ID
-	alt := tb.s.Scn.Mandates[tb.s.Card].Alternatives[0].ID
+	alt := tb.S.Scn.Mandates[tb.S.Card].Alternatives[0].ID
 	steps := []struct {
 		tap   string
 		cited [2]string
@@ -41,14 +42,14 @@ func TestCaseChipsByTouch(t *testing.T) {
 		}
 	}
 	d.tap("send", true)
-	if n := len(d.rec.msgs); n != 1 || d.rec.msgs[0].Command == nil {
+	if n := len(d.rec.Msgs); n != 1 || d.rec.Msgs[0].Command == nil {
 		t.Fatalf("sent %d messages (notice %q)", n, m.Notice)
 	}
-	c := *d.rec.msgs[0].Command
+	c := *d.rec.Msgs[0].Command
 	if c.Case.Evidence != [2]string{first} || c.Case.Alternative != alt {
 		t.Fatalf("sent case %+v", c.Case)
 	}
-	if err := tb.s.Apply(c); err != nil {
+	if err := tb.S.Apply(c); err != nil {
 		t.Fatalf("the engine refused the case: %v", err)
 	}
 }

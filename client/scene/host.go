@@ -1,4 +1,4 @@
-package ui
+package scene
 
 import (
 	"fmt"
@@ -22,7 +22,7 @@ func hostScreen(c *ctx) {
 
 	p := c.panel("scenario", lx, y, lw, "Scenario")
 	if len(m.Scenarios) == 0 {
-		p.para("Asking the server for its scenarios…", sizeBody, false, colMuted)
+		p.para("Asking the server for its scenarios…", sizeBody, false, ColMuted)
 	}
 	labels := make([]string, 0, len(m.Scenarios)+1)
 	sel := -1
@@ -50,17 +50,17 @@ func hostScreen(c *ctx) {
 	}
 	choice := m.HostChoice()
 	if choice != nil {
-		p.para(choice.Summary, sizeBody, false, colInk)
-		p.para(fmt.Sprintf("%d months.", choice.Turns), sizeSmall, false, colMuted)
+		p.para(choice.Summary, sizeBody, false, ColInk)
+		p.para(fmt.Sprintf("%d months.", choice.Turns), sizeSmall, false, ColMuted)
 	}
 	p.space(6)
-	p.label("Your own scenario file (YAML, at most 64 KiB)", sizeSmall, true, colMuted)
+	p.label("Your own scenario file (YAML, at most 64 KiB)", sizeSmall, true, ColMuted)
 	if pickInBrowser {
 		if p.button("upload", "Upload a scenario file…", online) {
 			pickFile()
 		}
 	} else {
-		p.label("Path of the file", sizeSmall, true, colMuted)
+		p.label("Path of the file", sizeSmall, true, ColMuted)
 		entered := p.textField("path", &h.Path, "e.g. workshops/retail.yaml", 1, 1024)
 		if p.button("upload", "Check this file", online && h.Path != "") || entered && h.Path != "" {
 			name, src, err := readScenario(h.Path)
@@ -75,7 +75,7 @@ func hostScreen(c *ctx) {
 
 	ry := c.below(y, end)
 	t := c.panel("table", rx, ry, rw, "The table")
-	t.label("Executive", sizeSmall, true, colMuted)
+	t.label("Executive", sizeSmall, true, ColMuted)
 	// A person, or one of the scenario's personas: each with its name and
 	// its one-line summary.
 	execs := []protocol.Card{{ID: "human", Title: "A person plays the executive", Text: "A participant takes the seat and plays the mandates and rulings."}}
@@ -92,7 +92,7 @@ func hostScreen(c *ctx) {
 			h.Executive = pc.ID
 		}
 	}
-	t.label("Manager seats", sizeSmall, true, colMuted)
+	t.label("Manager seats", sizeSmall, true, ColMuted)
 	seats := make([]string, model.MaxManagers)
 	for i := range seats {
 		seats[i] = fmt.Sprint(i + 1)
@@ -100,7 +100,7 @@ func hostScreen(c *ctx) {
 	if n := t.choices("seats", seats, h.Managers-1); n+1 != h.Managers && n >= 0 {
 		h.Managers = n + 1
 	}
-	t.label("Deadlines per phase", sizeSmall, true, colMuted)
+	t.label("Deadlines per phase", sizeSmall, true, ColMuted)
 	dl := make([]string, len(model.Deadlines))
 	for i, d := range model.Deadlines {
 		dl[i] = d.Label
@@ -108,9 +108,9 @@ func hostScreen(c *ctx) {
 	h.Deadline = max(0, t.choices("deadline", dl, h.Deadline))
 	if d := model.Deadlines[h.Deadline].D; d != (protocol.Deadlines{}) {
 		t.para(fmt.Sprintf("Mandate %s, answers %s, rulings %s, reveal %s; a phase ends when its time is up (+1 minute and Pause on the console).",
-			mins(d.Mandate), mins(d.Response), mins(d.Ruling), mins(d.Reveal)), sizeSmall, false, colMuted)
+			mins(d.Mandate), mins(d.Response), mins(d.Ruling), mins(d.Reveal)), sizeSmall, false, ColMuted)
 	}
-	t.label("Past the seats", sizeSmall, true, colMuted)
+	t.label("Past the seats", sizeSmall, true, ColMuted)
 	h.Audience = t.choices("audience", []string{"refuse more people", "audience: they watch as observers"}, b2i(h.Audience)) == 1
 	if h != m.Host {
 		c.do(model.EditHost{Host: h})
@@ -154,15 +154,15 @@ func (c *ctx) checkResult(p *flow) {
 		if len(ck.Problems) > 1 {
 			n = fmt.Sprintf("%d problems", len(ck.Problems))
 		}
-		p.para(fmt.Sprintf("%s has %s; fix it and upload it again:", ck.File, n), sizeBody, true, colBad)
+		p.para(fmt.Sprintf("%s has %s; fix it and upload it again:", ck.File, n), sizeBody, true, ColBad)
 		for _, x := range ck.Problems {
-			p.para(where(x), sizeBody, false, colBad)
+			p.para(where(x), sizeBody, false, ColBad)
 		}
 	} else if ck.Scenario != nil {
-		p.para(ck.File+" is playable: “"+ck.Scenario.Title+"”, now the chosen scenario.", sizeBody, true, colGood)
+		p.para(ck.File+" is playable: “"+ck.Scenario.Title+"”, now the chosen scenario.", sizeBody, true, ColGood)
 	}
 	for _, x := range ck.Hints {
-		p.para("Hint: "+where(x), sizeSmall, false, colMuted)
+		p.para("Hint: "+where(x), sizeSmall, false, ColMuted)
 	}
 }
 
@@ -173,7 +173,7 @@ func (c *ctx) balance(x, y, w float64) float64 {
 	p := c.panel("balance", x, y, w, "Balance preview")
 	b := h.Balance
 	if b == nil {
-		p.para("Playing a few hundred bot games of this table on the server…", sizeBody, false, colMuted)
+		p.para("Playing a few hundred bot games of this table on the server…", sizeBody, false, ColMuted)
 		return c.end("balance", y, p)
 	}
 	persona := b.Persona // an ID; its name when the scenario lists it
@@ -184,7 +184,7 @@ func (c *ctx) balance(x, y, w float64) float64 {
 			}
 		}
 	}
-	p.para(fmt.Sprintf("%d bot games against %s: means per manager seat (a bot's style in each).", b.Games, persona), sizeSmall, false, colMuted)
+	p.para(fmt.Sprintf("%d bot games against %s: means per manager seat (a bot's style in each).", b.Games, persona), sizeSmall, false, ColMuted)
 	head := []string{"style", "quota", "morale", "trust", "standing", "score", "resigned", "objected", "won"}
 	rows := [][]string{head}
 	for _, r := range b.Rows {
@@ -200,7 +200,7 @@ func (c *ctx) balance(x, y, w float64) float64 {
 		}
 		if c.narrow { // no room for the columns: a line per seat
 			if i > 0 {
-				p.para(row[0]+": "+strings.Join(words[1:], ", "), sizeSmall, false, colInk)
+				p.para(row[0]+": "+strings.Join(words[1:], ", "), sizeSmall, false, ColInk)
 			}
 			continue
 		}
@@ -215,19 +215,19 @@ func (c *ctx) balance(x, y, w float64) float64 {
 		}
 		for j, cell := range row {
 			if j == 0 {
-				c.p.text(clipText(cell, 78, sizeSmall, false), r.x, r.y, sizeSmall, false, colInk, alignLeft)
+				c.p.text(clipText(cell, 78, sizeSmall, false), r.x, r.y, sizeSmall, false, ColInk, alignLeft)
 				continue
 			}
-			col := colInk
+			col := ColInk
 			if i == 0 {
-				col = colMuted
+				col = ColMuted
 			}
 			cx := r.x + 80 + float64(j)*num - 4
 			c.p.text(clipText(cell, num-4, sizeSmall, false), cx, r.y, sizeSmall, false, col, alignRight)
 		}
 	}
-	p.para("Resigned: the share of games the team's best people left; objected: objections a game; won: the share of them amended or withdrawn.", sizeSmall, false, colMuted)
-	p.para(fmt.Sprintf("The executive's mean score: %.0f.", b.Exec), sizeBody, true, colInk)
+	p.para("Resigned: the share of games the team's best people left; objected: objections a game; won: the share of them amended or withdrawn.", sizeSmall, false, ColMuted)
+	p.para(fmt.Sprintf("The executive's mean score: %.0f.", b.Exec), sizeBody, true, ColInk)
 	return c.end("balance", y, p)
 }
 

@@ -1,10 +1,11 @@
-package ui
+package scene
 
 import (
 	"strings"
 	"testing"
 
 	"pushback/client/model"
+	. "pushback/client/scene/scenetest"
 	"pushback/sim"
 )
 
@@ -12,10 +13,8 @@ import (
 // accessibility mirror gets them.
 func nodesOf(d *driver) []node {
 	var ns []node
-	onMain(func() {
-		d.a.step(&input{})
-		ns = append(ns, d.a.st.nodes...)
-	})
+	d.a.Step(&Input{})
+	ns = append(ns, d.a.st.nodes...)
 	return ns
 }
 
@@ -34,13 +33,13 @@ func find(ns []node, ok func(node) bool) []node {
 // toggles with their pressed state, the fields with their labels and the
 // Send button; the keys are unique, so the mirror can diff by them.
 func TestSemanticsOfManagerTurn(t *testing.T) {
-	tb := newTable(t)
-	tb.play(nil, func(s *sim.State) bool { return s.Turn == 2 })
-	tb.play([]sim.Seat{1}, mandatePlayed)
-	m := tb.model(1, true, 0)
+	tb := NewTable(t)
+	tb.Play(nil, func(s *sim.State) bool { return s.Turn == 2 })
+	tb.Play([]sim.Seat{1}, MandatePlayed)
+	m := tb.Model(1, true, 0)
 	m.Info.Levers = []string{"none", "bookings", "accounts", "staff", "profit"} // the scenario's words, not sim's
 	m.EditAnswer(func(a *model.Answer) { a.Response = sim.ResponsePushBack })
-	d := newDriver(t, m, laptop)
+	d := newDriver(t, m, Laptop)
 	ns := nodesOf(d)
 	checkLevers(t, m, ns)
 	keys := map[string]bool{}
@@ -87,15 +86,15 @@ func TestSemanticsOfManagerTurn(t *testing.T) {
 		t.Error("no heading for the answer panel")
 	}
 	// A click in the mirror is the same intent as a click in the canvas.
-	d.tick(input{activate: "resp.1", focusTo: "resp.1"})
+	d.tick(Input{Activate: "resp.1", FocusTo: "resp.1"})
 	if m.Answer.Response != sim.ResponseExplain || d.focus() != "resp.1" {
 		t.Errorf("activating resp.1 through the mirror: %s, focus %q", m.Answer.Response, d.focus())
 	}
-	d.tick(input{focusTo: "send"})
+	d.tick(Input{FocusTo: "send"})
 	d.want("send")
-	d.tick(input{activate: "send", focusTo: "send"})
-	if len(d.rec.msgs) != 1 || d.rec.msgs[0].Command == nil || d.rec.msgs[0].Command.Response != sim.ResponseExplain {
-		t.Fatalf("Send through the mirror sent %+v", d.rec.msgs)
+	d.tick(Input{Activate: "send", FocusTo: "send"})
+	if len(d.rec.Msgs) != 1 || d.rec.Msgs[0].Command == nil || d.rec.Msgs[0].Command.Response != sim.ResponseExplain {
+		t.Fatalf("Send through the mirror sent %+v", d.rec.Msgs)
 	}
 }
 
@@ -103,8 +102,8 @@ func TestSemanticsOfManagerTurn(t *testing.T) {
 func TestMirrorTypesIntoFields(t *testing.T) {
 	m := model.New(model.Saved{})
 	m.Conn = model.ConnOnline
-	d := newDriver(t, m, phone)
-	d.tick(input{setID: "code", setText: "KX7PQR", focusTo: "code"})
+	d := newDriver(t, m, Phone)
+	d.tick(Input{SetID: "code", SetText: "KX7PQR", FocusTo: "code"})
 	if m.Title.Code != "KX7PQR" || d.focus() != "code" {
 		t.Errorf("code %q, focus %q", m.Title.Code, d.focus())
 	}
@@ -113,18 +112,18 @@ func TestMirrorTypesIntoFields(t *testing.T) {
 // TestAnnouncements: the live region says whose turn it is, and at the
 // reveal what moved and why.
 func TestAnnouncements(t *testing.T) {
-	tb := newTable(t)
-	tb.play([]sim.Seat{1}, mandatePlayed)
-	if a := announcement(tb.model(1, true, 0)); !strings.Contains(a, "Your turn: answer the mandate") {
+	tb := NewTable(t)
+	tb.Play([]sim.Seat{1}, MandatePlayed)
+	if a := announcement(tb.Model(1, true, 0)); !strings.Contains(a, "Your turn: answer the mandate") {
 		t.Errorf("manager's turn: %q", a)
 	}
-	m := tb.model(1, true, 0)
+	m := tb.Model(1, true, 0)
 	m.Notice = "The phase is over: that came too late."
 	if a := announcement(m); !strings.HasPrefix(a, m.Notice) || !strings.Contains(a, "Month") {
 		t.Errorf("with a notice: %q", a)
 	}
-	tb.play(nil, atReveal)
-	m = tb.model(1, true, 0)
+	tb.Play(nil, AtReveal)
+	m = tb.Model(1, true, 0)
 	a := announcement(m)
 	if !strings.Contains(a, "Reveal") || len(m.Causes(1)) > 0 && !strings.Contains(a, m.Causes(1)[0].Text) {
 		t.Errorf("reveal: %q", a)

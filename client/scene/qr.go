@@ -1,4 +1,4 @@
-package ui
+package scene
 
 import (
 	qrcode "github.com/skip2/go-qrcode"
@@ -39,12 +39,12 @@ func (c *ctx) qr(r rect, s string) {
 	if mod <= 0 {
 		return
 	}
-	c.p.fill(rect{r.x, r.y, mod * n, mod * n}, colPanel)
-	c.p.spots = append(c.p.spots, spot{bar: c.device(r), qr: bits, mod: mod * c.scale})
+	c.p.fill(rect{r.x, r.y, mod * n, mod * n}, ColPanel)
+	c.p.spots = append(c.p.spots, Spot{Bar: c.device(r).box(), QR: bits, Mod: mod * c.scale})
 	for y, row := range bits {
 		for x, on := range row {
 			if on {
-				c.p.fill(rect{r.x + float64(x)*mod, r.y + float64(y)*mod, mod, mod}, colInk)
+				c.p.fill(rect{r.x + float64(x)*mod, r.y + float64(y)*mod, mod, mod}, ColInk)
 			}
 		}
 	}
