@@ -83,7 +83,7 @@ func TestClaimRenewRelease(t *testing.T) {
 	// b stops renewing; once its lease expired a claims it, and b's renew
 	// reports the room lost.
 	newRoom(t, b, "ROOMBB")
-	if _, err := b.cl.db.Exec(`UPDATE leases SET expires = `+dbNow+` - 1 WHERE node = 'b'`); err != nil {
+	if _, err := b.cl.db.Exec(`UPDATE leases SET expires = ` + dbNow + ` - 1 WHERE node = 'b'`); err != nil {
 		t.Fatal(err)
 	}
 	if orphans, err := a.Orphans(10); err != nil || len(orphans) != 2 {
