@@ -359,3 +359,43 @@ func (s *Store) codes(q string, arg any) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// Self is this node (zero outside a cluster).
+func (s *Store) Self() Node {
+	if s.cl == nil {
+		return Node{}
+	}
+	return s.cl.Node
+}
+
+// Holds reports whether this node holds room code's lease, and at which
+// epoch.
+func (s *Store) Holds(code string) (uint64, bool) {
+	if s.cl == nil {
+		return 0, false
+	}
+	return s.cl.epoch(code)
+}
+
+// Epochs is the lease epoch of each of codes now (0 for a room without a
+// lease): a node relaying connections to a room's owner closes them when
+// the epoch changed, since the owner then lost the room.
+func (s *Store) Epochs(codes []string) (map[string]uint64, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), opWait)
+	defer cancel()
+	rows, err := s.cl.db.QueryContext(ctx, `SELECT room, epoch FROM leases WHERE room = ANY($1)`, codes)
+	if err != nil {
+		return nil, fmt.Errorf("store: leases: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]uint64{}
+	for rows.Next() {
+		var c string
+		var e int64
+		if err := rows.Scan(&c, &e); err != nil {
+			return nil, fmt.Errorf("store: leases: %w", err)
+		}
+		out[c] = uint64(e)
+	}
+	return out, rows.Err()
+}
