@@ -111,7 +111,15 @@ func (h *Hub) reach(c *client, m protocol.ClientMsg, code string) (*Room, bool) 
 			return nil, true
 		}
 		err = h.forward(c, m, code, held.Lease)
-		if err == nil {
+		var no *refusal
+		switch {
+		case err == nil:
+			return nil, true
+		case errors.As(err, &no) && no.status == http.StatusTooManyRequests:
+			c.fail(m.ID, protocol.CodeRateLimited, "too many connections from this address")
+			return nil, true
+		case errors.As(err, &no) && no.status != http.StatusServiceUnavailable:
+			c.fail(m.ID, protocol.CodeInternal, "the server holding this room refused the connection: "+no.statusText())
 			return nil, true
 		}
 		if time.Now().After(deadline) {
@@ -123,6 +131,14 @@ func (h *Hub) reach(c *client, m protocol.ClientMsg, code string) (*Room, bool) 
 		time.Sleep(h.node.TTL / 10)
 	}
 }
+
+// refusal is the owner's HTTP answer instead of an upgrade: over its
+// limits (429), draining or full (503), or refusing the forward (403).
+type refusal struct{ status int }
+
+func (r *refusal) Error() string { return "the owner answered " + r.statusText() }
+
+func (r *refusal) statusText() string { return fmt.Sprintf("%d %s", r.status, http.StatusText(r.status)) }
 
 // relay is a forwarded connection's link to the room's owner.
 type relay struct {
@@ -144,7 +160,7 @@ func (h *Hub) forward(c *client, m protocol.ClientMsg, code string, l store.Leas
 	ws, resp, err := d.Dial(u, hd)
 	if err != nil {
 		if resp != nil {
-			err = fmt.Errorf("%w (%s)", err, resp.Status)
+			return &refusal{resp.StatusCode}
 		}
 		return err
 	}
