@@ -54,7 +54,7 @@ type client struct {
 
 	closeBy time.Time // owned by the writer: the flush deadline once closing
 
-	room atomic.Pointer[Room] // the room it is in, nil before join
+	room atomic.Pointer[Room]  // the room it is in, nil before join
 	fwd  atomic.Pointer[relay] // the owner node its frames are relayed to, if forwarded (forward.go)
 	from bool                  // it came forwarded from another node: it is never forwarded again
 

@@ -142,7 +142,9 @@ type refusal struct{ status int }
 
 func (r *refusal) Error() string { return "the owner answered " + r.statusText() }
 
-func (r *refusal) statusText() string { return fmt.Sprintf("%d %s", r.status, http.StatusText(r.status)) }
+func (r *refusal) statusText() string {
+	return fmt.Sprintf("%d %s", r.status, http.StatusText(r.status))
+}
 
 // relay is a forwarded connection's link to the room's owner.
 type relay struct {
