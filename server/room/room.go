@@ -271,10 +271,10 @@ func (r *Room) run() {
 // that clients reconnect, through any node, to the room's new owner; the
 // hub forgets the room without touching the store again.
 func (r *Room) leaveNode() {
+	r.deps.hub.drop(r) // first: whoever reconnects must not find it here
 	for c := range r.conns {
 		c.closeWith(websocket.CloseServiceRestart, r.moved)
 	}
-	r.deps.hub.drop(r)
 	r.idle = true
 	slog.Info("room left this node", "code", r.code, "why", r.moved)
 }
