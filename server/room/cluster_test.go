@@ -449,3 +449,22 @@ func TestClusterTakeoverAndTablesAlong(t *testing.T) {
 		t.Fatalf("b counted %v claims, want 3", got)
 	}
 }
+
+// An idle room unloaded from memory gives its lease up, so that any node
+// claims it at once when someone comes back.
+func TestClusterUnloadReleases(t *testing.T) {
+	dsn := pgtest.Database(t)
+	a := startNode(t, dsn, "a", time.Minute, Config{LobbyIdle: 50 * time.Millisecond})
+	b := startNode(t, dsn, "b", time.Minute, Config{})
+	fac := wsclient.Dial(t, a.url)
+	j := fac.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}}).Joined
+	fac.WS.Close()
+	eventually(t, "the idle room unloads", func() bool { return a.hub.inMemory(j.Code) == nil })
+	if l, err := a.st.Owner(j.Code); err != nil || l.Node != "" || l.Left > 0 {
+		t.Fatalf("lease after unload: %+v, %v", l, err)
+	}
+	wsclient.Dial(t, b.url).Must(protocol.ClientMsg{Kind: protocol.KindResume, Code: j.Code, Token: j.Facilitator})
+	if l, _ := b.st.Owner(j.Code); l.Node != "b" {
+		t.Fatalf("owner after the resume through b: %+v", l)
+	}
+}
