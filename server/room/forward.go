@@ -150,14 +150,14 @@ func (r *refusal) statusText() string {
 	return fmt.Sprintf("%d %s", r.status, http.StatusText(r.status))
 }
 
-// relay is a forwarded connection's link to the room's owner.
+// relay is a forwarded connection's link to the room's owner. Only the
+// client's reader writes to ws (send); pump alone reads it.
 type relay struct {
 	h     *Hub
 	c     *client
 	ws    *websocket.Conn
 	code  string
-	epoch uint64
-	mu    sync.Mutex // one writer at a time: the client's reader, or end
+	epoch uint64 // the owner's, when the link was made (checkRelays)
 	once  sync.Once
 }
 
@@ -229,11 +229,8 @@ func (f *relay) pump() {
 
 // send relays one of the client's frames to the owner.
 func (f *relay) send(typ int, b []byte) {
-	f.mu.Lock()
 	f.ws.SetWriteDeadline(time.Now().Add(writeWait))
-	err := f.ws.WriteMessage(typ, b)
-	f.mu.Unlock()
-	if err != nil {
+	if err := f.ws.WriteMessage(typ, b); err != nil {
 		f.end()
 		f.c.closeWith(websocket.CloseServiceRestart, "the server holding this room went away; reconnecting")
 	}
