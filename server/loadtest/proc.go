@@ -129,6 +129,24 @@ func (c *Child) Stop() {
 	}
 }
 
+// Signal sends sig to the running process (SIGSTOP, SIGCONT, SIGTERM, …).
+func (c *Child) Signal(sig os.Signal) error {
+	c.mu.Lock()
+	cmd := c.cmd
+	c.mu.Unlock()
+	if cmd == nil {
+		return errors.New("not started")
+	}
+	return cmd.Process.Signal(sig)
+}
+
+// Done is closed when the process last started has exited.
+func (c *Child) Done() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.done
+}
+
 // Pid is the running process's id, 0 before Start.
 func (c *Child) Pid() int {
 	c.mu.Lock()
