@@ -13,6 +13,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"pushback/server/cluster"
+	"pushback/server/loadtest"
 	"pushback/server/protocol"
 	"pushback/server/store"
 	"pushback/server/store/pgtest"
@@ -300,4 +301,45 @@ func TestClusterDatabaseRestart(t *testing.T) {
 		up.Sub(down).Round(time.Millisecond), time.Since(up).Round(time.Millisecond), w.reconnects, w.refused)
 	final := w.finish()
 	verifyLog(t, c, w, final)
+}
+
+// The load tool drives a cluster: 12 rooms of 5 players (60) through
+// HAProxy onto three nodes, one node killed with SIGKILL mid-run and
+// restarted; no error beyond reconnects, no acknowledged command lost,
+// every game ends. The figures (failover per kill, CPU per node) are
+// logged, never asserted.
+func TestClusterLoad(t *testing.T) {
+	c := startCluster(t, "haproxy", "-no-limits", "-log", "warn")
+	cfg := loadtest.Config{URL: c.URL(), Nodes: c.Nodes, Rooms: 12, Players: 5, Scenario: "tutorial",
+		Think: 50 * time.Millisecond, Duration: 8 * time.Second, Finish: true, Grace: 90 * time.Second, // a bound, not a target
+		Kill: 5 * time.Second, Every: 2 * time.Second, Seed: 1}
+	if testing.Verbose() {
+		cfg.Progress = os.Stderr
+	}
+	rep, err := loadtest.Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Kill() // the log is read as SIGKILL leaves it
+	st, err := store.OpenURL(c.Store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := rep.Verify(st); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("\n%s", rep)
+	switch {
+	case len(rep.Errors) > 0:
+		t.Errorf("errors by code: %v", rep.Errors)
+	case len(rep.Lost) > 0:
+		t.Errorf("%d acknowledged commands lost, first: %s", len(rep.Lost), rep.Lost[0])
+	case rep.GamesEnded != rep.GamesStarted:
+		t.Errorf("%d games started, %d ended", rep.GamesStarted, rep.GamesEnded)
+	case rep.GamesEnded == 0 || rep.Verified == 0 || rep.Unverified != 0:
+		t.Errorf("nothing checked: %d games, %d commands verified, %d unverified", rep.GamesEnded, rep.Verified, rep.Unverified)
+	case rep.Kills != 1 || len(rep.Failovers) != 1 || len(rep.NodeCPU) != 3:
+		t.Errorf("%d kills, failovers %v, CPU of %d nodes", rep.Kills, rep.Failovers, len(rep.NodeCPU))
+	}
 }

@@ -271,15 +271,21 @@ func (c *Cluster) Index(name string) int {
 // URL is the players' WebSocket address: the load balancer's.
 func (c *Cluster) URL() string { return "ws://" + c.LB.Addr + "/ws" }
 
-// Close kills the load balancer and every node and removes the PostgreSQL
-// if Start made it.
-func (c *Cluster) Close() {
+// Kill kills the load balancer and every node with SIGKILL; the database
+// stays, to be read.
+func (c *Cluster) Kill() {
 	if c.LB != nil {
 		c.LB.Kill()
 	}
 	for _, n := range c.Nodes {
 		n.Kill()
 	}
+}
+
+// Close kills the load balancer and every node and removes the PostgreSQL
+// if Start made it.
+func (c *Cluster) Close() {
+	c.Kill()
 	if c.ownPG && c.PG != nil {
 		c.PG.Remove()
 	}
