@@ -98,6 +98,8 @@ func (c *Child) Start() error {
 }
 
 // Kill ends the process with SIGKILL — no shutdown code runs — and waits.
+// Its whole process group goes: nginx's workers too, which outlive a
+// killed master.
 func (c *Child) Kill() error {
 	c.mu.Lock()
 	cmd, done := c.cmd, c.done
@@ -105,9 +107,9 @@ func (c *Child) Kill() error {
 	if cmd == nil {
 		return nil
 	}
-	err := cmd.Process.Signal(syscall.SIGKILL)
+	err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	<-done
-	if errors.Is(err, os.ErrProcessDone) {
+	if errors.Is(err, syscall.ESRCH) {
 		err = nil
 	}
 	return err
