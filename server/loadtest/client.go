@@ -83,7 +83,7 @@ func (p *player) connect(ctx context.Context) (*websocket.Conn, error) {
 	p.mu.Lock()
 	m := protocol.ClientMsg{Kind: protocol.KindJoin, ID: 2, Code: g.code, Name: p.name, Role: protocol.RolePlayer}
 	if p.token != "" {
-		m = protocol.ClientMsg{Kind: protocol.KindResume, ID: 2, Token: p.token, Code: g.code}
+		m = protocol.ClientMsg{Kind: protocol.KindResume, ID: 2, Code: g.code, Token: p.token}
 	}
 	p.mu.Unlock()
 	ans, err := wsclient.Request(ws, m, g.run.countError)
@@ -135,9 +135,11 @@ func (p *player) play(ctx context.Context, ws *websocket.Conn) {
 			}
 			p.g.track.absent(int(seat))
 			lost = time.Now()
-			if !ours && !r.faults() {
+			// A close with 1012 (service restart) is a cluster node
+			// handing its rooms over or losing one: a reconnect, not an
+			// error.
+			if !ours && !r.faults() && !websocket.IsCloseError(err, websocket.CloseServiceRestart) {
 				r.st.errorf("disconnect")
-				_ = err
 			}
 			r.st.reconnects.Add(1)
 			if ours {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/vmihailenco/msgpack/v5"
 
 	"pushback/server/protocol"
@@ -236,6 +237,10 @@ func (r *Room) run() {
 			f()
 			r.flush()
 			r.arm()
+			if r.moved != "" {
+				r.leaveNode()
+				return
+			}
 			if r.vacated {
 				// Nobody is looking at a finished game: free it. Its log
 				// stays in the store, and a resume brings it back
@@ -251,10 +256,27 @@ func (r *Room) run() {
 			r.expire(time.Now())
 			r.flush()
 			r.arm()
+			if r.moved != "" {
+				r.leaveNode()
+				return
+			}
 		case <-r.stop:
 			return
 		}
 	}
+}
+
+// leaveNode stops a room that another node owns now (its lease was lost or
+// handed over): every connection is closed with 1012 (service restart), so
+// that clients reconnect, through any node, to the room's new owner; the
+// hub forgets the room without touching the store again.
+func (r *Room) leaveNode() {
+	for c := range r.conns {
+		c.closeWith(websocket.CloseServiceRestart, r.moved)
+	}
+	r.deps.hub.drop(r)
+	r.idle = true
+	slog.Info("room left this node", "code", r.code, "why", r.moved)
 }
 
 // flush hands the step's frames to the connections' send queues, in order,
