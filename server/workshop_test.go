@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"pushback/scenarios"
 	"pushback/server/debrief"
 	"pushback/server/protocol"
@@ -155,7 +157,16 @@ func (w *workshop) move(p *wsclient.Bot) bool {
 		return false
 	}
 	based := p.View.Game.Version
-	id := p.Post(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &cmd, Based: based})
+	p.NextID++
+	id := p.NextID
+	b, err := protocol.Encode(protocol.ClientMsg{Kind: protocol.KindCommand, ID: id, Command: &cmd, Based: based})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if err := p.WS.WriteMessage(websocket.BinaryMessage, b); err != nil {
+		w.reconnect(p) // the server closed the connection meanwhile
+		return false
+	}
 	for {
 		m, open := p.Next()
 		if !open {
