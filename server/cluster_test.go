@@ -270,9 +270,9 @@ func TestClusterDrain(t *testing.T) {
 	verifyLog(t, c, w, final)
 }
 
-// The database restarts mid-game: while it is down a move is refused with
-// a clear error and /readyz says 503; once it is back the game goes on and
-// nothing acknowledged is lost.
+// The database restarts mid-game, down for longer than a lease: while it
+// is down moves are refused with a clear error and /readyz says 503; once
+// it is back the game goes on and nothing acknowledged is lost.
 func TestClusterDatabaseRestart(t *testing.T) {
 	pg := pgtest.Shared(t)
 	c := startCluster(t, "haproxy")
@@ -289,12 +289,17 @@ func TestClusterDatabaseRestart(t *testing.T) {
 		t.Fatalf("a move while the database is down was answered %+v", ans)
 	}
 	t.Logf("a move while the database is down: %s: %s", ans.Error.Code, ans.Error.Message)
+	// Down for longer than the 2 s lease: the leases run out meanwhile.
 	var ready int
-	for time.Since(down) < 5*time.Second {
-		if ready, _, _ = c.Get(own, "/readyz"); ready == 503 {
-			break
+	for time.Since(down) < 3*time.Second {
+		if ready != 503 {
+			ready, _, _ = c.Get(own, "/readyz")
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+	if ans := p.Req(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &cmd, Based: p.View.Game.Version}); ans.Kind != protocol.KindError {
+		pg.Up()
+		t.Fatalf("a move 3 s into the outage was answered %+v", ans)
 	}
 	if err := pg.Up(); err != nil {
 		t.Fatal(err)
