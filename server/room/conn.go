@@ -55,8 +55,12 @@ type client struct {
 	closeBy time.Time // owned by the writer: the flush deadline once closing
 
 	room atomic.Pointer[Room] // the room it is in, nil before join
-	fwd  atomic.Pointer[relay] // the owner node its frames are relayed to, if forwarded (forward.go)
-	from bool                  // it came forwarded from another node: it is never forwarded again
+
+	// In a cluster (forward.go): the link to the room's owner node its
+	// frames are relayed to, if this node forwards it; from: another node
+	// forwarded it here, and it is never forwarded again.
+	fwd  atomic.Pointer[relay]
+	from bool
 
 	// Owned by the reader goroutine.
 	hello   bool

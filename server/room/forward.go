@@ -93,6 +93,10 @@ func (c *client) closeWith(code int, text string) {
 func (h *Hub) reach(c *client, m protocol.ClientMsg, code string) (*Room, bool) {
 	deadline := time.Now().Add(3 * h.node.TTL)
 	for {
+		if h.leaving.Load() {
+			c.closeWith(websocket.CloseServiceRestart, "this server is restarting; reconnecting")
+			return nil, true
+		}
 		r, err := h.acquire(code)
 		var held *store.HeldError
 		switch {
@@ -128,7 +132,7 @@ func (h *Hub) reach(c *client, m protocol.ClientMsg, code string) (*Room, bool) 
 			return nil, true
 		}
 		slog.Warn("room owner unreachable; waiting for its lease to run out", "code", code, "owner", held.Lease.Node, "err", err)
-		time.Sleep(h.node.TTL / 10)
+		time.Sleep(min(max(held.Lease.Left+10*time.Millisecond, h.node.TTL/10), h.node.TTL))
 	}
 }
 
@@ -138,7 +142,9 @@ type refusal struct{ status int }
 
 func (r *refusal) Error() string { return "the owner answered " + r.statusText() }
 
-func (r *refusal) statusText() string { return fmt.Sprintf("%d %s", r.status, http.StatusText(r.status)) }
+func (r *refusal) statusText() string {
+	return fmt.Sprintf("%d %s", r.status, http.StatusText(r.status))
+}
 
 // relay is a forwarded connection's link to the room's owner.
 type relay struct {
@@ -243,6 +249,9 @@ func (f *relay) end() {
 func (h *Hub) claim(code string) error {
 	if _, ok := h.store.Holds(code); ok {
 		return nil
+	}
+	if h.leaving.Load() {
+		return errors.New("this server is handing its rooms over")
 	}
 	if _, err := h.store.Claim(code); err != nil {
 		return err
@@ -354,6 +363,7 @@ func (h *Hub) Drain() { h.draining.Store(true) }
 // follows.
 func (h *Hub) Handover() {
 	h.Drain()
+	h.leaving.Store(true) // no room is claimed here any more
 	h.mu.Lock()
 	rooms := make([]*Room, 0, len(h.rooms))
 	for _, r := range h.rooms {

@@ -177,6 +177,7 @@ type Hub struct {
 
 	node     store.Node  // in a cluster: this node (Name == "" otherwise)
 	draining atomic.Bool // SIGTERM: /readyz says 503 while rooms are handed over
+	leaving  atomic.Bool // Handover began: joins and resumes are sent elsewhere
 }
 
 // New makes a Hub and rebuilds every unfinished room in the store by

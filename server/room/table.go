@@ -80,8 +80,8 @@ type table struct {
 	deadline time.Time // the running deadline, zero for none
 	over     bool
 	broken   bool
-	stale    bool   // an append failed and the log could not be read back: reload before the next change (fresh)
-	moved    string // why the room left this node (its lease lost or handed over): the actor stops it
+	stale    bool           // an append failed and the log could not be read back: reload before the next change (fresh)
+	moved    string         // why the room left this node (its lease lost or handed over): the actor stops it
 	vacated  bool           // a finished game's last connection left: the actor unloads the room
 	nrec     uint64         // records in the store: the next is nrec+1
 	empty    time.Time      // since when nobody is connected, zero while someone is

@@ -10,6 +10,12 @@
 // rooms arriving together share one transaction and one fsync (group
 // commit): that, not SQLite, bounds how many commands a second the server
 // takes.
+//
+// The same store runs on PostgreSQL (OpenURL; postgres.go, with the few
+// differences in schema.go), and on PostgreSQL several servers can share
+// it as the nodes of a cluster (OpenCluster; lease.go): each room is then
+// held by one node with a lease, and the database refuses an append under
+// a lease epoch that is no longer the room's.
 package store
 
 import (
