@@ -61,23 +61,20 @@ func Template(name string) string {
 	return string(b)
 }
 
+// Files are the configuration files of the load balancers, by program.
+var Files = map[string]string{"haproxy": "haproxy.cfg", "nginx": "nginx.conf"}
+
 // Proxy writes the configuration of kind ("haproxy" or "nginx") into dir
 // and returns the load balancer as a child process, not yet started.
 func Proxy(kind, dir, listen string, nodes []Node, log io.Writer) (*loadtest.Child, error) {
-	var name, prog string
-	var args []string
-	switch kind {
-	case "haproxy":
-		name, prog = "haproxy.cfg", "haproxy"
-	case "nginx":
-		name, prog = "nginx.conf", "nginx"
-	default:
+	name, ok := Files[kind]
+	if !ok {
 		return nil, fmt.Errorf("load balancer %q: haproxy or nginx", kind)
 	}
-	path, err := exec.LookPath(prog)
+	path, err := exec.LookPath(kind)
 	if err != nil {
-		if path, err = exec.LookPath("/usr/sbin/" + prog); err != nil {
-			return nil, fmt.Errorf("%s not found: install Debian's %s package (bash .ci/deps.sh)", prog, prog)
+		if path, err = exec.LookPath("/usr/sbin/" + kind); err != nil {
+			return nil, fmt.Errorf("%s not found: install Debian's %s package (bash .ci/deps.sh)", kind, kind)
 		}
 	}
 	cfg, err := Render(name, listen, nodes)
@@ -91,6 +88,7 @@ func Proxy(kind, dir, listen string, nodes []Node, log io.Writer) (*loadtest.Chi
 	if err := os.WriteFile(file, cfg, 0o644); err != nil {
 		return nil, err
 	}
+	var args []string
 	if kind == "haproxy" {
 		args = []string{path, "-db", "-f", file} // -db: foreground, no daemon
 	} else {

@@ -24,20 +24,21 @@ func TestConfigurations(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			args := []string{"-c", "-f", p.Args[3]}
+			name := Files[kind]
+			file := filepath.Join(dir, name)
+			args := []string{"-c", "-f", file}
 			if kind == "nginx" {
-				args = []string{"-t", "-p", dir, "-c", p.Args[4], "-e", "stderr"}
+				args = []string{"-t", "-p", dir, "-c", file, "-e", "stderr"}
 			}
 			if out, err := exec.Command(p.Args[0], args...).CombinedOutput(); err != nil {
 				t.Fatalf("%s rejects its configuration: %v\n%s", kind, err, out)
 			}
-			cfg, _ := os.ReadFile(filepath.Join(dir, map[string]string{"haproxy": "haproxy.cfg", "nginx": "nginx.conf"}[kind]))
+			cfg, _ := os.ReadFile(file)
 			for _, n := range nodes {
 				if !strings.Contains(string(cfg), n.Addr) {
 					t.Errorf("the configuration does not name node %s:\n%s", n.Addr, cfg)
 				}
 			}
-			name := map[string]string{"haproxy": "haproxy.cfg", "nginx": "nginx.conf"}[kind]
 			if !strings.Contains(string(readme), Template(name)) {
 				t.Errorf("server/README.md does not quote cluster/%s as it is", name)
 			}
