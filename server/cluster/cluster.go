@@ -92,7 +92,9 @@ func Proxy(kind, dir, listen string, nodes []Node, log io.Writer) (*loadtest.Chi
 	if kind == "haproxy" {
 		args = []string{path, "-db", "-f", file} // -db: foreground, no daemon
 	} else {
-		args = []string{path, "-p", dir, "-c", file, "-e", "stderr", "-g", "daemon off;"}
+		// One process, no master and workers: a worker outlives a killed
+		// master, and these run only as long as a test or a load run.
+		args = []string{path, "-p", dir, "-c", file, "-e", "stderr", "-g", "daemon off; master_process off;"}
 	}
 	return &loadtest.Child{Args: args, Addr: listen, Log: log}, nil
 }

@@ -70,8 +70,9 @@ func (c *Child) Start() error {
 	cmd.Env = append(os.Environ(), c.Env...)
 	cmd.Stdout, cmd.Stderr = c.Log, c.Log
 	// Its own process group, so that ^C on the tool does not reach it
-	// before the tool has read its last figures.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// before the tool has read its last figures; killed if the tool dies
+	// without cleaning up (a test's timeout).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", c.Args[0], err)
 	}
