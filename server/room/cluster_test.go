@@ -409,3 +409,43 @@ func (p *pgProxy) cut() {
 
 // mend opens the door again on the same address.
 func (p *pgProxy) mend() { p.listen(p.addr) }
+
+// eventually polls cond until it holds (the test's deadline bounds it).
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(wsclient.Wait); !cond(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("%s: not within %s", what, wsclient.Wait)
+		}
+	}
+}
+
+// A node that dies holding rooms (no release): once their leases run out,
+// another node's janitor claims them with nobody connecting, so that bots
+// and deadlines go on. A claim takes the facilitator's other tables that no
+// node holds along, so that a trainer's tables stay on one node.
+func TestClusterTakeoverAndTablesAlong(t *testing.T) {
+	dsn := pgtest.Database(t)
+	a := startNode(t, dsn, "a", time.Second, Config{})
+	b := startNode(t, dsn, "b", time.Second, Config{})
+	fac := wsclient.Dial(t, a.url)
+	j := fac.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}}).Joined
+	fac2 := wsclient.Dial(t, a.url)
+	j2 := fac2.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Facilitator: j.Facilitator}}).Joined
+	a.hub.Handover() // both released: no janitor takes a released room
+	p := wsclient.Dial(t, b.url)
+	p.Must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: "Ada"})
+	eventually(t, "the facilitator's other table follows the first to b", func() bool { return b.hub.inMemory(j2.Code) != nil })
+	if l, _ := b.st.Owner(j2.Code); l.Node != "b" {
+		t.Fatalf("owner of the other table: %+v", l)
+	}
+
+	// c dies holding a room; b takes it over by itself.
+	c := startNode(t, dsn, "c", time.Second, Config{})
+	k := wsclient.Dial(t, c.url).Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{}}).Joined
+	c.stop()
+	eventually(t, "b claims the dead node's room", func() bool { return b.hub.inMemory(k.Code) != nil })
+	if got := value(b.hub.m.claims); got < 3 {
+		t.Fatalf("b counted %v claims, want 3", got)
+	}
+}

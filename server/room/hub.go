@@ -221,13 +221,11 @@ func New(cfg Config) (*Hub, error) {
 		h.index(sr, &m)
 		lobby[sr.Code] = !m.Started
 	}
-	rs, err := h.store.Unfinished()
-	if err != nil {
-		return nil, err
-	}
+	var rs []store.Room
 	if h.node.Name != "" {
-		rs = nil // in a cluster, rooms are claimed when asked for, or by the janitor once their owner is gone (leaser)
-		go h.leaser()
+		go h.leaser() // in a cluster, rooms are claimed when asked for, or once their owner is gone
+	} else if rs, err = h.store.Unfinished(); err != nil {
+		return nil, err
 	}
 	for _, sr := range rs {
 		if lobby[sr.Code] {
@@ -498,12 +496,16 @@ func (h *Hub) lookup(code string) (*Room, error) {
 		}
 	}
 	sr, err := h.store.Room(code)
-	if err != nil {
-		return nil, err
+	var r *Room
+	if err == nil {
+		if r, err = restore(h, sr); err != nil {
+			slog.Error("room not restored", "code", code, "err", err)
+		}
 	}
-	r, err := restore(h, sr)
 	if err != nil {
-		slog.Error("room not restored", "code", code, "err", err)
+		if h.inMemory(code) == nil {
+			h.store.Release(code) // in a cluster: no lease held for a room that is not here
+		}
 		return nil, err
 	}
 	h.mu.Lock()

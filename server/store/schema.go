@@ -156,7 +156,7 @@ CREATE TABLE IF NOT EXISTS commands (
 );
 ALTER TABLE commands ADD COLUMN epoch {int} NOT NULL DEFAULT 0;
 ALTER TABLE records ADD COLUMN epoch {int} NOT NULL DEFAULT 0;
-{postgres}CREATE FUNCTION pushback_epoch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.epoch <> 0 AND NEW.epoch IS DISTINCT FROM (SELECT epoch FROM leases WHERE room = NEW.room) THEN RAISE EXCEPTION 'room % moved: epoch % is stale', NEW.room, NEW.epoch USING ERRCODE = 'PB001'; END IF; RETURN NEW; END $$;
+{postgres}CREATE FUNCTION pushback_epoch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.epoch <> 0 THEN IF NEW.epoch IS DISTINCT FROM (SELECT epoch FROM leases WHERE room = NEW.room) THEN RAISE EXCEPTION 'room % moved: epoch % is stale', NEW.room, NEW.epoch USING ERRCODE = 'PB001'; END IF; END IF; RETURN NEW; END $$;
 {postgres}CREATE TRIGGER commands_epoch BEFORE INSERT ON commands FOR EACH ROW EXECUTE FUNCTION pushback_epoch();
 {postgres}CREATE TRIGGER records_epoch BEFORE INSERT ON records FOR EACH ROW EXECUTE FUNCTION pushback_epoch()`,
 }
