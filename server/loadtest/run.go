@@ -599,12 +599,23 @@ func (r *run) sample(ctx context.Context, start time.Time) Sample {
 		s.RSS += rss
 		s.CPU += cpu
 	}
-	if r.cfg.Metrics != "" {
-		if m, err := Metrics(ctx, r.cfg.Metrics); err == nil {
-			s.HeapInuse = int64(m["go_memstats_heap_inuse_bytes"])
-			s.Goroutines = int64(m["go_goroutines"])
-			if s.RSS == 0 {
-				s.RSS = int64(m["process_resident_memory_bytes"])
+	pages := []string{r.cfg.Metrics}
+	if len(r.cfg.Nodes) > 0 { // a cluster: every node's page, summed
+		pages = nil
+		for _, n := range r.cfg.Nodes {
+			pages = append(pages, "http://"+n.Addr+"/metrics")
+		}
+	}
+	rss := s.RSS == 0
+	for _, page := range pages {
+		if page == "" {
+			continue
+		}
+		if m, err := Metrics(ctx, page); err == nil {
+			s.HeapInuse += int64(m["go_memstats_heap_inuse_bytes"])
+			s.Goroutines += int64(m["go_goroutines"])
+			if rss {
+				s.RSS += int64(m["process_resident_memory_bytes"])
 			}
 		}
 	}
