@@ -105,8 +105,12 @@ func (h *Hub) reach(c *client, m protocol.ClientMsg, code string) (*Room, bool) 
 		case err == nil || errors.Is(err, store.ErrNotFound):
 			return nil, false
 		case !errors.As(err, &held):
-			slog.Error("find a room", "code", code, "err", err)
-			c.fail(m.ID, protocol.CodeInternal, errUnavailable.msg)
+			var ce *codeError
+			if !errors.As(err, &ce) {
+				slog.Error("find a room", "code", code, "err", err)
+				ce = errUnavailable
+			}
+			c.fail(m.ID, ce.code, ce.msg)
 			return nil, true
 		case c.from:
 			// Forwarded here, but the room is elsewhere by now: the

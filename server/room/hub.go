@@ -181,7 +181,8 @@ type Hub struct {
 }
 
 // New makes a Hub and rebuilds every unfinished room in the store by
-// replaying its log, with its code and tokens still valid.
+// replaying its log, with its code and tokens still valid; a cluster node
+// instead loads a room when it claims it (forward.go).
 func New(cfg Config) (*Hub, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("room: Config.Store is required")
@@ -500,6 +501,7 @@ func (h *Hub) lookup(code string) (*Room, error) {
 	if err == nil {
 		if r, err = restore(h, sr); err != nil {
 			slog.Error("room not restored", "code", code, "err", err)
+			err = &codeError{protocol.CodeInternal, "this room's log could not be replayed; the facilitator should start a new one"}
 		}
 	}
 	if err != nil {

@@ -55,6 +55,15 @@ func (e *HeldError) Unwrap() error { return ErrLeaseHeld }
 // of holding the writer (and every room behind it) forever.
 var opWait = 10 * time.Second
 
+// opContext bounds a PostgreSQL statement or transaction by opWait. SQLite
+// is a file on this machine's disk: its writes are not cut short.
+func (s *Store) opContext() (context.Context, context.CancelFunc) {
+	if s.d == sqliteDialect {
+		return context.WithCancel(context.Background())
+	}
+	return context.WithTimeout(context.Background(), opWait)
+}
+
 // dbNow is the database's clock in ms since 1970.
 const dbNow = `(extract(epoch from clock_timestamp()) * 1000)::bigint`
 
@@ -190,7 +199,7 @@ func (s *Store) Claim(code string) (uint64, error) {
 	if e, ok := s.cl.epoch(code); ok {
 		return e, nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), opWait)
+	ctx, cancel := s.opContext()
 	defer cancel()
 	for range 3 { // a lease may expire between the refused claim and the look at its owner
 		var e int64
@@ -225,7 +234,7 @@ func (s *Store) Owner(code string) (Lease, error) {
 	if s.cl == nil {
 		return Lease{}, errors.New("store: Owner outside a cluster")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), opWait)
+	ctx, cancel := s.opContext()
 	defer cancel()
 	var l Lease
 	var e, left int64
@@ -269,7 +278,7 @@ func (s *Store) Renew() (lost []string, err error) {
 		codes, epochs = append(codes, c), append(epochs, int64(e))
 	}
 	s.cl.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), opWait)
+	ctx, cancel := s.opContext()
 	defer cancel()
 	rows, err := s.cl.db.QueryContext(ctx, `UPDATE leases l SET expires = `+dbNow+` + $2
 		FROM unnest($3::text[], $4::bigint[]) AS h(room, epoch)
@@ -309,7 +318,7 @@ func (s *Store) Release(code string) error {
 	if !ok || !s.cl.drop(code, int64(e)) {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), opWait)
+	ctx, cancel := s.opContext()
 	defer cancel()
 	_, err := s.cl.db.ExecContext(ctx, `UPDATE leases SET node = '', expires = 0 WHERE room = $1 AND node = $2 AND epoch = $3`, code, s.cl.Name, int64(e))
 	if err != nil {
@@ -342,7 +351,7 @@ func (s *Store) Siblings(code string) ([]string, error) {
 }
 
 func (s *Store) codes(q string, arg any) ([]string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), opWait)
+	ctx, cancel := s.opContext()
 	defer cancel()
 	rows, err := s.cl.db.QueryContext(ctx, q, arg)
 	if err != nil {
@@ -381,7 +390,7 @@ func (s *Store) Holds(code string) (uint64, bool) {
 // lease): a node relaying connections to a room's owner closes them when
 // the epoch changed, since the owner then lost the room.
 func (s *Store) Epochs(codes []string) (map[string]uint64, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), opWait)
+	ctx, cancel := s.opContext()
 	defer cancel()
 	rows, err := s.cl.db.QueryContext(ctx, `SELECT room, epoch FROM leases WHERE room = ANY($1)`, codes)
 	if err != nil {

@@ -36,6 +36,9 @@ func openPostgres(dsn string, shared bool) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: %s: %w", where, err)
 	}
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = 5 * time.Second // a database out of reach fails a request instead of holding it
+	}
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(1) // the writer, as with SQLite: group commit needs no more
 	db.SetMaxIdleConns(1)

@@ -19,7 +19,6 @@
 package store
 
 import (
-	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -249,7 +248,7 @@ func (s *Store) writer() {
 // it) and leaves out every append whose epoch is no longer its room's,
 // marking it lost: the rest of the batch commits.
 func (s *Store) commit(batch []appendReq) error {
-	ctx, cancel := context.WithTimeout(context.Background(), opWait)
+	ctx, cancel := s.opContext()
 	defer cancel()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -346,7 +345,7 @@ func (s *Store) Create(r Room) error {
 }
 
 func (s *Store) create(r Room) error {
-	ctx, cancel := context.WithTimeout(context.Background(), opWait)
+	ctx, cancel := s.opContext()
 	defer cancel()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
