@@ -120,6 +120,7 @@ func (r *run) countError(code protocol.Code) { r.st.errorf(string(code)) }
 func (p *player) play(ctx context.Context, ws *websocket.Conn) {
 	r := p.g.run
 	backoff := 50 * time.Millisecond
+	var lost time.Time
 	for {
 		if ws != nil {
 			stop := context.AfterFunc(ctx, func() { ws.Close() })
@@ -133,6 +134,7 @@ func (p *player) play(ctx context.Context, ws *websocket.Conn) {
 				return
 			}
 			p.g.track.absent(int(seat))
+			lost = time.Now()
 			// A close with 1012 (service restart) is a cluster node
 			// handing its rooms over or losing one: a reconnect, not an
 			// error.
@@ -160,6 +162,7 @@ func (p *player) play(ctx context.Context, ws *websocket.Conn) {
 			continue
 		}
 		backoff = 50 * time.Millisecond
+		r.back(lost)
 	}
 }
 
