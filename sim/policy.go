@@ -14,7 +14,7 @@ import (
 type Bots struct {
 	rng     *rand.Rand
 	pcg     *rand.PCG
-	view    View
+	cards   []int // scratch: a manager's cards in force
 	persona *Persona
 	styles  []*Style // per manager seat
 }
@@ -70,11 +70,102 @@ func (b *Bots) Decide(s *State, seat Seat) (Command, bool) {
 	if s.Phase == PhaseReveal { // every policy is done reading: no view needed
 		return Command{Kind: CmdReady, Seat: seat}, true
 	}
-	s.viewInto(&b.view, seat, false)
+	var k seen
+	b.cards = k.fromState(s, seat, b.cards)
 	if seat == Executive {
-		return PersonaMove(b.persona, s.Scn, &b.view, b.rng), true
+		return personaMove(b.persona, s.Scn, &k, b.rng), true
 	}
-	return StyleMove(b.styles[seat-1], s.Scn, &b.view, b.rng), true
+	return styleMove(b.styles[seat-1], s.Scn, &k, b.rng), true
+}
+
+// seen is what one seat knows that a bot decides from: a small read-only
+// summary, filled from the seat's View (PersonaMove and StyleMove, for
+// clients and the debrief) or straight from the State (Bots, which so build
+// no view). Filled either way it is the same for every seat at every point
+// of a game (TestRandomCommandSequences): a bot reads nothing its view
+// would not show. A manager decides from its own team only; the executive
+// from every manager as its view shows them.
+type seen struct {
+	seat          Seat
+	phase         Phase
+	turn, card    int
+	target, visit Seat
+	company       Company
+	news, played  []int // read-only: the state's own when filled from it
+	evidence      []int // a manager's own; the executive's: the team visited this turn
+	inForce       []int // a manager's own cards in force
+	n             int   // the executive's managers, in mgr
+	mgr           [MaxManagers]seenManager
+}
+
+// seenManager is one manager as the executive sees it.
+type seenManager struct {
+	seat            Seat
+	quota, standing int
+	response        ResponseKind // as shown: a quiet shield is a relay
+	verdict         Verdict
+	escalate        int
+	kase            *Case // the objection's case, nil when none is shown
+}
+
+func (k *seen) managers() []seenManager { return k.mgr[:k.n] }
+
+// fromView fills k from a seat's view.
+func (k *seen) fromView(v *View) {
+	*k = seen{seat: v.Seat, phase: v.Phase, turn: v.Turn, card: v.Card, target: v.Target, visit: v.Visit,
+		company: v.Company, news: v.News, played: v.Played}
+	if v.Seat != Executive {
+		if me := v.Manager(v.Seat); me != nil {
+			k.evidence, k.inForce = me.Evidence, me.InForce
+		}
+		return
+	}
+	if m := v.Manager(v.Visit); m != nil {
+		k.evidence = m.Evidence
+	}
+	for i := range v.Managers {
+		m := &v.Managers[i]
+		var kase *Case
+		if m.Response.Voiced() {
+			kase = &m.Case
+		}
+		k.mgr[k.n] = seenManager{m.Seat, m.Meters.Quota, m.Meters.Standing, m.Response, m.Verdict, m.Escalate, kase}
+		k.n++
+	}
+}
+
+// fromState fills k for seat (the executive or a manager) by the rules of
+// State.View, with cards as scratch for a manager's cards in force; it
+// returns the scratch for the next call.
+func (k *seen) fromState(s *State, seat Seat, cards []int) []int {
+	*k = seen{seat: seat, phase: s.Phase, turn: s.Turn, card: s.Card, target: s.Target, visit: s.Visit,
+		company: s.Company.seenBy(seat), news: s.News, played: s.PlayedTurn}
+	if seat != Executive {
+		t := s.Team(seat)
+		cards = cards[:0]
+		for _, f := range t.InForce {
+			cards = append(cards, f.Card)
+		}
+		k.evidence, k.inForce = t.held(), cards
+		return cards
+	}
+	if s.Visit > 0 {
+		k.evidence = s.Team(s.Visit).held()
+	}
+	shown, revealed := s.answersShown(true), s.Phase >= PhaseReveal
+	for i := range s.Teams {
+		t := &s.Teams[i]
+		m := seenManager{seat: Seat(i + 1), quota: t.Quota, standing: t.Standing, response: ResponseNone, verdict: VerdictPending, escalate: -1}
+		if shown {
+			m.response, m.verdict, m.escalate = shownResponse(t.Response, true, revealed), t.Verdict, t.Escalate
+			if t.Response.Voiced() {
+				m.kase = &t.Case
+			}
+		}
+		k.mgr[k.n] = m
+		k.n++
+	}
+	return cards
 }
 
 // Run plays every seat by bot until the game ends; for bot-only games,
@@ -107,37 +198,43 @@ func (b *Bots) Play(s *State, each func(Command) bool) error {
 
 // PersonaMove is a scripted executive's decision from the executive's view.
 func PersonaMove(p *Persona, scn *Scenario, v *View, r *rand.Rand) Command {
+	var k seen
+	k.fromView(v)
+	return personaMove(p, scn, &k, r)
+}
+
+func personaMove(p *Persona, scn *Scenario, k *seen, r *rand.Rand) Command {
 	c := Command{Seat: Executive}
-	switch v.Phase {
+	switch k.phase {
 	case PhaseMandate:
-		if p.VisitEvery > 0 && v.Turn%p.VisitEvery == 0 && v.Visit == 0 {
+		if p.VisitEvery > 0 && k.turn%p.VisitEvery == 0 && k.visit == 0 {
 			// Ask the front line first: the manager it trusts most.
-			c.Kind, c.Target = CmdVisit, lowest(v, func(m *ManagerView) int { return -m.Meters.Standing })
+			c.Kind, c.Target = CmdVisit, k.mostTrusted()
 			return c
 		}
 		c.Kind = CmdMandate
-		card, target := personaCard(p, scn, v)
+		card, target := personaCard(p, scn, k)
 		c.Card, c.Framing = scn.Mandates[card].ID, scn.Mandates[card].Framing
 		switch target {
 		case TargetLowestQuota:
-			c.Target = lowest(v, func(m *ManagerView) int { return m.Meters.Quota })
+			c.Target = k.lowest(func(m *seenManager) int { return m.quota })
 		case TargetLowestStanding:
-			c.Target = lowest(v, func(m *ManagerView) int { return m.Meters.Standing })
+			c.Target = k.lowest(func(m *seenManager) int { return m.standing })
 		}
 	case PhaseRuling:
 		c.Kind = CmdRule
-		for i := range v.Managers {
-			m := &v.Managers[i]
-			if !m.Response.Voiced() || m.Verdict != VerdictPending {
+		for i := range k.n {
+			m := &k.mgr[i]
+			if !m.response.Voiced() || m.verdict != VerdictPending {
 				continue
 			}
-			x := RulingScore(p, scn, v, m)
+			x := rulingScore(p, scn, k, m)
 			x += (r.Float64() - 0.5) * 0.16
-			c.Target, c.Verdict = m.Seat, VerdictUphold
+			c.Target, c.Verdict = m.seat, VerdictUphold
 			switch {
-			case x >= 0.58 && m.Response != ResponseNegotiate:
+			case x >= 0.58 && m.response != ResponseNegotiate:
 				c.Verdict = VerdictWithdraw
-			case x >= 0.4 || (m.Response == ResponseNegotiate && x >= 0.33):
+			case x >= 0.4 || (m.response == ResponseNegotiate && x >= 0.33):
 				c.Verdict = VerdictAmend
 			}
 			return c
@@ -153,23 +250,33 @@ func PersonaMove(p *Persona, scn *Scenario, v *View, r *rand.Rand) Command {
 // manager's standing and board pressure, the other managers objecting to
 // the same card, and for a late escalation LateFactor per turn of age.
 func RulingScore(p *Persona, scn *Scenario, v *View, m *ManagerView) float64 {
-	card := v.Card
-	if m.Response == ResponseEscalate {
-		card = m.Escalate
+	var k seen
+	k.fromView(v)
+	for i := range k.n {
+		if k.mgr[i].seat == m.Seat {
+			return rulingScore(p, scn, &k, &k.mgr[i])
+		}
+	}
+	return 0
+}
+
+func rulingScore(p *Persona, scn *Scenario, k *seen, m *seenManager) float64 {
+	card := k.card
+	if m.response == ResponseEscalate {
+		card = m.escalate
 	}
 	joint := 0
-	if m.Response != ResponseEscalate {
-		for i := range v.Managers {
-			o := &v.Managers[i]
-			if o.Seat != m.Seat && (o.Response == ResponsePushBack || o.Response == ResponseNegotiate) {
+	if m.response != ResponseEscalate {
+		for _, o := range k.managers() {
+			if o.seat != m.seat && (o.response == ResponsePushBack || o.response == ResponseNegotiate) {
 				joint++
 			}
 		}
 	}
-	g := GradeCase(scn, card, m.Case, v.News)
-	x := Persuasion(p, g, m.Case, m.Meters.Standing, v.Company.Pressure, joint, &scn.Coeff)
-	if m.Response == ResponseEscalate {
-		x *= math.Pow(scn.Coeff.LateFactor, float64(v.Turn-v.Played[card]))
+	g := GradeCase(scn, card, *m.kase, k.news)
+	x := Persuasion(p, g, *m.kase, m.standing, k.company.Pressure, joint, &scn.Coeff)
+	if m.response == ResponseEscalate {
+		x *= math.Pow(scn.Coeff.LateFactor, float64(k.turn-k.played[card]))
 	}
 	return x
 }
@@ -178,30 +285,24 @@ func RulingScore(p *Persona, scn *Scenario, v *View, m *ManagerView) float64 {
 // card of the first rule that holds, passing over a card that the evidence
 // of the team it consulted this turn shows would hurt (unless the rule has
 // nothing else); with no rule, the first card in hand.
-func personaCard(p *Persona, scn *Scenario, v *View) (int, Target) {
-	var seen []int
-	if v.Visit > 0 {
-		if m := v.Manager(v.Visit); m != nil {
-			seen = m.Evidence
-		}
-	}
+func personaCard(p *Persona, scn *Scenario, k *seen) (int, Target) {
 	for _, rule := range p.Rules {
-		if rule.PressureAtLeast > 0 && v.Company.Pressure < rule.PressureAtLeast ||
-			rule.PressureBelow > 0 && v.Company.Pressure >= rule.PressureBelow ||
-			rule.RevenueBelow > 0 && v.Company.Revenue >= rule.RevenueBelow ||
-			rule.FromTurn > 0 && v.Turn < rule.FromTurn {
+		if rule.PressureAtLeast > 0 && k.company.Pressure < rule.PressureAtLeast ||
+			rule.PressureBelow > 0 && k.company.Pressure >= rule.PressureBelow ||
+			rule.RevenueBelow > 0 && k.company.Revenue >= rule.RevenueBelow ||
+			rule.FromTurn > 0 && k.turn < rule.FromTurn {
 			continue
 		}
 		first := -1
 		for _, card := range rule.Mandates {
-			if v.Played[card] != 0 {
+			if k.played[card] != 0 {
 				continue
 			}
 			if first < 0 {
 				first = card
 			}
 			warned := 0.0
-			for _, e := range seen {
+			for _, e := range k.evidence {
 				warned += scn.Evidence[e].Shift(card)
 			}
 			if warned < 0.15 {
@@ -212,44 +313,62 @@ func personaCard(p *Persona, scn *Scenario, v *View) (int, Target) {
 			return first, rule.Target
 		}
 	}
-	return v.Hand[0], TargetAll
-}
-
-func lowest(v *View, f func(*ManagerView) int) Seat {
-	best := &v.Managers[0]
-	for i := range v.Managers {
-		if f(&v.Managers[i]) < f(best) {
-			best = &v.Managers[i]
+	for card, turn := range k.played { // the first card in hand
+		if turn == 0 {
+			return card, TargetAll
 		}
 	}
-	return best.Seat
+	panic("sim: a persona asked for a card with none in hand")
+}
+
+// mostTrusted is the manager with the highest standing, the first of equals.
+func (k *seen) mostTrusted() Seat { return k.lowest(func(m *seenManager) int { return -m.standing }) }
+
+// lowest is the manager for whom f is least, the first of equals.
+func (k *seen) lowest(f func(*seenManager) int) Seat {
+	best := &k.mgr[0]
+	for i := range k.n {
+		if f(&k.mgr[i]) < f(best) {
+			best = &k.mgr[i]
+		}
+	}
+	return best.seat
 }
 
 // SeenHarm is a card's harm as a manager can know it: typical, moved by the
 // month's news and by the manager's own evidence — exactly the truth, for
 // one who reads every signal.
 func SeenHarm(scn *Scenario, v *View, card int) float64 {
-	h := NewsHarm(scn, card, v.News)
-	if me := v.Manager(v.Seat); me != nil {
-		for _, e := range me.Evidence {
-			h += scn.Evidence[e].Shift(card)
-		}
+	var k seen
+	k.fromView(v)
+	return seenHarm(scn, &k, card)
+}
+
+func seenHarm(scn *Scenario, k *seen, card int) float64 {
+	h := NewsHarm(scn, card, k.news)
+	for _, e := range k.evidence {
+		h += scn.Evidence[e].Shift(card)
 	}
 	return scn.Mandates[card].clampHarm(h)
 }
 
 // StyleMove is a bot manager's decision from the manager's view.
 func StyleMove(st *Style, scn *Scenario, v *View, r *rand.Rand) Command {
-	c := Command{Seat: v.Seat}
-	switch v.Phase {
+	var k seen
+	k.fromView(v)
+	return styleMove(st, scn, &k, r)
+}
+
+func styleMove(st *Style, scn *Scenario, k *seen, r *rand.Rand) Command {
+	c := Command{Seat: k.seat}
+	switch k.phase {
 	case PhaseResponse:
 		c.Kind, c.Action = CmdRespond, st.Action
-		me := v.Manager(v.Seat)
 		if st.EscalateAfter > 0 {
-			for _, card := range me.InForce {
-				if v.Turn-v.Played[card] == st.EscalateAfter && SeenHarm(scn, v, card) >= 0.5 {
+			for _, card := range k.inForce {
+				if k.turn-k.played[card] == st.EscalateAfter && seenHarm(scn, k, card) >= 0.5 {
 					c.Response, c.Card = ResponseEscalate, scn.Mandates[card].ID
-					c.Case = BuildCase(st, scn, v, card, SeenHarm(scn, v, card), r)
+					c.Case = buildCase(st, scn, k, card, seenHarm(scn, k, card), r)
 					if st.Tell {
 						c.Action = ActionCandid
 					}
@@ -257,12 +376,12 @@ func StyleMove(st *Style, scn *Scenario, v *View, r *rand.Rand) Command {
 				}
 			}
 		}
-		if v.Card < 0 || (v.Target != 0 && v.Target != v.Seat) {
+		if k.card < 0 || (k.target != 0 && k.target != k.seat) {
 			return c
 		}
-		harm := SeenHarm(scn, v, v.Card) + (1-st.Skill)*(r.Float64()-0.5)*0.6
+		harm := seenHarm(scn, k, k.card) + (1-st.Skill)*(r.Float64()-0.5)*0.6
 		switch {
-		case harm >= st.PushAbove && st.NeedEvidence && !holdsAgainst(scn, me, v.Card):
+		case harm >= st.PushAbove && st.NeedEvidence && !holdsAgainst(scn, k.evidence, k.card):
 			c.Response = ResponseNegotiate
 		case harm >= st.PushAbove:
 			c.Response = ResponsePushBack
@@ -276,7 +395,7 @@ func StyleMove(st *Style, scn *Scenario, v *View, r *rand.Rand) Command {
 			c.Response = ResponseRelay
 		}
 		if c.Response.Voiced() {
-			c.Case = BuildCase(st, scn, v, v.Card, harm, r)
+			c.Case = buildCase(st, scn, k, k.card, harm, r)
 			if st.Tell {
 				c.Action = ActionCandid
 			}
@@ -290,8 +409,8 @@ func StyleMove(st *Style, scn *Scenario, v *View, r *rand.Rand) Command {
 // holdsAgainst reports whether a manager holds evidence that bears fully on
 // the card (makes it EvidenceFull worse for the team): what a strong case
 // is built on.
-func holdsAgainst(scn *Scenario, me *ManagerView, card int) bool {
-	for _, e := range me.Evidence {
+func holdsAgainst(scn *Scenario, evidence []int, card int) bool {
+	for _, e := range evidence {
 		if scn.Evidence[e].Shift(card) >= EvidenceFull {
 			return true
 		}
@@ -306,12 +425,15 @@ func holdsAgainst(scn *Scenario, me *ManagerView, card int) bool {
 // levers at random. Skill 0.5 and up brings the card's first costed
 // alternative and an ask that fits the harm.
 func BuildCase(st *Style, scn *Scenario, v *View, card int, harm float64, r *rand.Rand) Case {
+	var k seen
+	k.fromView(v)
+	return buildCase(st, scn, &k, card, harm, r)
+}
+
+func buildCase(st *Style, scn *Scenario, seen *seen, card int, harm float64, r *rand.Rand) Case {
 	m := &scn.Mandates[card]
 	var k Case
-	var held []int
-	if me := v.Manager(v.Seat); me != nil {
-		held = me.Evidence
-	}
+	held := seen.evidence
 	if r.Float64() < st.Skill {
 		a, b := -1, -1
 		for _, e := range held {
