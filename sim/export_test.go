@@ -42,7 +42,14 @@ func SeenAgrees(s *State, seat Seat) bool {
 		if (x.kase == nil) != (y.kase == nil) || x.kase != nil && *x.kase != *y.kase {
 			return false
 		}
-		x.kase, y.kase = nil, nil
+		card := a.card
+		if x.response == ResponseEscalate {
+			card = x.escalate
+		}
+		if x.grade != nil && *x.grade != GradeCase(s.Scn, card, *x.kase, a.news) {
+			return false // a grade at hand is the one the view's case gets
+		}
+		x.kase, y.kase, x.grade, y.grade = nil, nil, nil, nil
 		if x != y {
 			return false
 		}

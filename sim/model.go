@@ -102,6 +102,15 @@ func GradeCase(scn *Scenario, card int, k Case, news []int) Grade {
 	return g
 }
 
+// caseGrade is a team's objection graded against its card: as graded when
+// it was made, unless news came since (an event the facilitator injected).
+func (s *State) caseGrade(t *Team, card int) Grade {
+	if t.gradedNews != len(s.News) {
+		t.graded, t.gradedNews = GradeCase(s.Scn, card, t.Case, s.News), len(s.News)
+	}
+	return t.graded
+}
+
 // Persuasion is how far a case moves a persona: the case's quality first,
 // scaled by how open the persona is under the current board pressure (a
 // closed executive is moved less, never not at all); then how well the
@@ -253,7 +262,7 @@ func (s *State) land(seat Seat, t *Team, d *Decision, told bool) float64 {
 	d.Harm = h
 	eff := 1.0
 	if t.Response == ResponsePushBack || t.Response == ResponseNegotiate {
-		d.Grade = GradeCase(s.Scn, s.Card, t.Case, s.News)
+		d.Grade = s.caseGrade(t, s.Card)
 		eff = verdictEff(t.Verdict, m, t.Case)
 		s.objectionCost(seat, s.Card, d.Grade, c.PushCost, CausePushBack, sound, t.Response == ResponseNegotiate)
 	}
@@ -341,7 +350,7 @@ func verdictEff(v Verdict, m *Mandate, k Case) float64 {
 func (s *State) escalate(seat Seat, t *Team, d *Decision, told bool) {
 	c := &s.Scn.Coeff
 	m := &s.Scn.Mandates[t.Escalate]
-	g := GradeCase(s.Scn, t.Escalate, t.Case, s.News)
+	g := s.caseGrade(t, t.Escalate)
 	d.Grade = g // an escalation relays this turn's mandate, so the case is the escalation's
 	age, h, kept := 0, m.Harm, 1.0
 	for k, f := range t.InForce {

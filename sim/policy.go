@@ -64,18 +64,28 @@ func (scn *Scenario) Style(id string) *Style {
 // Decide returns the command the bot for seat would send now, if the seat
 // owes one.
 func (b *Bots) Decide(s *State, seat Seat) (Command, bool) {
+	var c Command
+	ok := b.decide(s, seat, &c)
+	return c, ok
+}
+
+// decide is Decide into c, which must be the zero Command.
+func (b *Bots) decide(s *State, seat Seat, c *Command) bool {
 	if !s.Pending(seat) {
-		return Command{}, false
+		return false
 	}
-	if s.Phase == PhaseReveal { // every policy is done reading: no view needed
-		return Command{Kind: CmdReady, Seat: seat}, true
+	if s.Phase == PhaseReveal { // every policy is done reading
+		c.Kind, c.Seat = CmdReady, seat
+		return true
 	}
 	var k seen
 	b.cards = k.fromState(s, seat, b.cards)
 	if seat == Executive {
-		return personaMove(b.persona, s.Scn, &k, b.rng), true
+		personaMove(b.persona, s.Scn, &k, b.rng, c)
+	} else {
+		styleMove(b.styles[seat-1], s.Scn, &k, b.rng, c)
 	}
-	return styleMove(b.styles[seat-1], s.Scn, &k, b.rng), true
+	return true
 }
 
 // seen is what one seat knows that a bot decides from: a small read-only
@@ -105,7 +115,8 @@ type seenManager struct {
 	response        ResponseKind // as shown: a quiet shield is a relay
 	verdict         Verdict
 	escalate        int
-	kase            *Case // the objection's case, nil when none is shown
+	kase            *Case  // the objection's case, nil when none is shown
+	grade           *Grade // the case as graded when it was made, nil when not at hand
 }
 
 func (k *seen) managers() []seenManager { return k.mgr[:k.n] }
@@ -129,7 +140,7 @@ func (k *seen) fromView(v *View) {
 		if m.Response.Voiced() {
 			kase = &m.Case
 		}
-		k.mgr[k.n] = seenManager{m.Seat, m.Meters.Quota, m.Meters.Standing, m.Response, m.Verdict, m.Escalate, kase}
+		k.mgr[k.n] = seenManager{m.Seat, m.Meters.Quota, m.Meters.Standing, m.Response, m.Verdict, m.Escalate, kase, nil}
 		k.n++
 	}
 }
@@ -138,8 +149,10 @@ func (k *seen) fromView(v *View) {
 // State.View, with cards as scratch for a manager's cards in force; it
 // returns the scratch for the next call.
 func (k *seen) fromState(s *State, seat Seat, cards []int) []int {
-	*k = seen{seat: seat, phase: s.Phase, turn: s.Turn, card: s.Card, target: s.Target, visit: s.Visit,
-		company: s.Company.seenBy(seat), news: s.News, played: s.PlayedTurn}
+	// Field by field: the managers past n are never read, and clearing
+	// them all would cost more than the rest.
+	k.seat, k.phase, k.turn, k.card, k.target, k.visit = seat, s.Phase, s.Turn, s.Card, s.Target, s.Visit
+	k.company, k.news, k.played, k.evidence, k.inForce, k.n = s.Company.seenBy(seat), s.News, s.PlayedTurn, nil, nil, 0
 	if seat != Executive {
 		t := s.Team(seat)
 		cards = cards[:0]
@@ -160,6 +173,9 @@ func (k *seen) fromState(s *State, seat Seat, cards []int) []int {
 			m.response, m.verdict, m.escalate = shownResponse(t.Response, true, revealed), t.Verdict, t.Escalate
 			if t.Response.Voiced() {
 				m.kase = &t.Case
+				if t.gradedNews == len(s.News) {
+					m.grade = &t.graded
+				}
 			}
 		}
 		k.mgr[k.n] = m
@@ -179,8 +195,9 @@ func (b *Bots) Play(s *State, each func(Command) bool) error {
 	for s.Phase != PhaseOver {
 		moved := false
 		for seat := Executive; int(seat) <= len(s.Teams); seat++ {
-			if c, ok := b.Decide(s, seat); ok {
-				if err := s.Apply(c); err != nil {
+			var c Command
+			if b.decide(s, seat, &c) {
+				if err := s.apply(&c); err != nil {
 					return fmt.Errorf("bot seat %d: %w", seat, err)
 				}
 				moved = true
@@ -200,17 +217,20 @@ func (b *Bots) Play(s *State, each func(Command) bool) error {
 func PersonaMove(p *Persona, scn *Scenario, v *View, r *rand.Rand) Command {
 	var k seen
 	k.fromView(v)
-	return personaMove(p, scn, &k, r)
+	var c Command
+	personaMove(p, scn, &k, r, &c)
+	return c
 }
 
-func personaMove(p *Persona, scn *Scenario, k *seen, r *rand.Rand) Command {
-	c := Command{Seat: Executive}
+// personaMove decides into c, which must be the zero Command.
+func personaMove(p *Persona, scn *Scenario, k *seen, r *rand.Rand, c *Command) {
+	c.Seat = Executive
 	switch k.phase {
 	case PhaseMandate:
 		if p.VisitEvery > 0 && k.turn%p.VisitEvery == 0 && k.visit == 0 {
 			// Ask the front line first: the manager it trusts most.
 			c.Kind, c.Target = CmdVisit, k.mostTrusted()
-			return c
+			return
 		}
 		c.Kind = CmdMandate
 		card, target := personaCard(p, scn, k)
@@ -237,12 +257,11 @@ func personaMove(p *Persona, scn *Scenario, k *seen, r *rand.Rand) Command {
 			case x >= 0.4 || (m.response == ResponseNegotiate && x >= 0.33):
 				c.Verdict = VerdictAmend
 			}
-			return c
+			return
 		}
 	case PhaseReveal:
 		c.Kind = CmdReady
 	}
-	return c
 }
 
 // RulingScore is how far one objection in the executive's view moves a
@@ -273,7 +292,12 @@ func rulingScore(p *Persona, scn *Scenario, k *seen, m *seenManager) float64 {
 			}
 		}
 	}
-	g := GradeCase(scn, card, *m.kase, k.news)
+	var g Grade
+	if m.grade != nil {
+		g = *m.grade
+	} else {
+		g = GradeCase(scn, card, *m.kase, k.news)
+	}
 	x := Persuasion(p, g, *m.kase, m.standing, k.company.Pressure, joint, &scn.Coeff)
 	if m.response == ResponseEscalate {
 		x *= math.Pow(scn.Coeff.LateFactor, float64(k.turn-k.played[card]))
@@ -356,11 +380,14 @@ func seenHarm(scn *Scenario, k *seen, card int) float64 {
 func StyleMove(st *Style, scn *Scenario, v *View, r *rand.Rand) Command {
 	var k seen
 	k.fromView(v)
-	return styleMove(st, scn, &k, r)
+	var c Command
+	styleMove(st, scn, &k, r, &c)
+	return c
 }
 
-func styleMove(st *Style, scn *Scenario, k *seen, r *rand.Rand) Command {
-	c := Command{Seat: k.seat}
+// styleMove decides into c, which must be the zero Command.
+func styleMove(st *Style, scn *Scenario, k *seen, r *rand.Rand, c *Command) {
+	c.Seat = k.seat
 	switch k.phase {
 	case PhaseResponse:
 		c.Kind, c.Action = CmdRespond, st.Action
@@ -372,12 +399,12 @@ func styleMove(st *Style, scn *Scenario, k *seen, r *rand.Rand) Command {
 					if st.Tell {
 						c.Action = ActionCandid
 					}
-					return c
+					return
 				}
 			}
 		}
 		if k.card < 0 || (k.target != 0 && k.target != k.seat) {
-			return c
+			return
 		}
 		harm := seenHarm(scn, k, k.card) + (1-st.Skill)*(r.Float64()-0.5)*0.6
 		switch {
@@ -403,7 +430,6 @@ func styleMove(st *Style, scn *Scenario, k *seen, r *rand.Rand) Command {
 	case PhaseReveal:
 		c.Kind = CmdReady
 	}
-	return c
 }
 
 // holdsAgainst reports whether a manager holds evidence that bears fully on

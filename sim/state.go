@@ -109,6 +109,11 @@ type Team struct {
 	// scenario's deck, -1 for none): private to the manager.
 	Evidence [EvidenceHand]int
 	Grade    Grade // this turn's case as graded, after the resolution
+	// The case as graded when it was made (GradeCase on what it shows), so
+	// the persona's ruling and the resolution grade it once; valid while
+	// the month's news is still gradedNews long.
+	graded     Grade
+	gradedNews int
 }
 
 // Delta is one meter change with its cause; Text renders it in words.
@@ -297,8 +302,11 @@ func (s *State) startTurn() {
 	s.News = s.News[:0]
 	for i := range s.Teams {
 		t := &s.Teams[i]
-		t.Answered, t.Response, t.Case, t.Action, t.Escalate, t.Verdict, t.Ready = false, ResponseNone, Case{}, ActionNone, -1, VerdictPending, false
-		t.Grade = Grade{Cited: -1}
+		t.Answered, t.Response, t.Action, t.Escalate, t.Verdict, t.Ready = false, ResponseNone, ActionNone, -1, VerdictPending, false
+		if !t.Case.empty() { // clearing only a case there is: skips write barriers
+			t.Case = Case{}
+		}
+		t.Grade, t.gradedNews = Grade{Cited: -1}, -1
 	}
 	if len(s.deck) > 0 {
 		if s.deckPos == len(s.deck) {
