@@ -32,7 +32,8 @@ func (s *State) apply(c *Command) error {
 			if t.Escalate >= 0 {
 				card = t.Escalate
 			}
-			t.Case, t.graded, t.gradedNews = c.Case, GradeCase(s.Scn, card, c.Case, s.News), len(s.News)
+			t.Case, t.gradedNews = c.Case, -1
+			s.caseGrade(t, card)
 		} else if !t.Case.empty() {
 			t.Case = Case{}
 		}

@@ -38,19 +38,18 @@ func SeenAgrees(s *State, seat Seat) bool {
 		return false
 	}
 	for i := range a.n {
-		x, y := a.mgr[i], b.mgr[i]
-		if (x.kase == nil) != (y.kase == nil) || x.kase != nil && *x.kase != *y.kase {
-			return false
+		x, y := &a.mgr[i], &b.mgr[i]
+		if x.response.Voiced() {
+			card := a.card
+			if x.response == ResponseEscalate {
+				card = x.escalate
+			}
+			if *a.caseOf(x) != *b.caseOf(y) || a.gradeOf(s.Scn, x, card) != b.gradeOf(s.Scn, y, card) {
+				return false
+			}
 		}
-		card := a.card
-		if x.response == ResponseEscalate {
-			card = x.escalate
-		}
-		if x.grade != nil && *x.grade != GradeCase(s.Scn, card, *x.kase, a.news) {
-			return false // a grade at hand is the one the view's case gets
-		}
-		x.kase, y.kase, x.grade, y.grade = nil, nil, nil, nil
-		if x != y {
+		if x.seat != y.seat || x.response != y.response || x.verdict != y.verdict || x.quota != y.quota ||
+			x.standing != y.standing || x.escalate != y.escalate {
 			return false
 		}
 	}

@@ -38,6 +38,12 @@ type Grade struct {
 // it (else 0.3 of it), and one lever used twice counts once. In a scenario
 // without evidence (Legacy) the levers stand in for evidence, as before.
 func GradeCase(scn *Scenario, card int, k Case, news []int) Grade {
+	return gradeCase(scn, card, &k, news, nil)
+}
+
+// gradeCase is GradeCase looking a cited evidence ID up first among held,
+// the evidence the manager holds (what it can cite), not the whole deck.
+func gradeCase(scn *Scenario, card int, k *Case, news, held []int) Grade {
 	m := &scn.Mandates[card]
 	g := Grade{Cited: -1}
 	h := NewsHarm(scn, card, news)
@@ -56,7 +62,15 @@ func GradeCase(scn *Scenario, card int, k Case, news []int) Grade {
 			if id == "" || (i > 0 && id == k.Evidence[0]) {
 				continue
 			}
-			e := scn.EvidenceIndex(id)
+			e := -1
+			for _, h := range held {
+				if scn.Evidence[h].ID == id {
+					e = h
+				}
+			}
+			if e < 0 {
+				e = scn.EvidenceIndex(id)
+			}
 			if e < 0 {
 				continue
 			}
@@ -106,7 +120,7 @@ func GradeCase(scn *Scenario, card int, k Case, news []int) Grade {
 // it was made, unless news came since (an event the facilitator injected).
 func (s *State) caseGrade(t *Team, card int) Grade {
 	if t.gradedNews != len(s.News) {
-		t.graded, t.gradedNews = GradeCase(s.Scn, card, t.Case, s.News), len(s.News)
+		t.graded, t.gradedNews = gradeCase(s.Scn, card, &t.Case, s.News, t.held()), len(s.News)
 	}
 	return t.graded
 }

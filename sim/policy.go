@@ -14,6 +14,7 @@ import (
 type Bots struct {
 	rng     *rand.Rand
 	pcg     *rand.PCG
+	k       seen  // what the seat deciding now knows, refilled for each decision
 	cards   []int // scratch: a manager's cards in force
 	persona *Persona
 	styles  []*Style // per manager seat
@@ -74,18 +75,23 @@ func (b *Bots) decide(s *State, seat Seat, c *Command) bool {
 	if !s.Pending(seat) {
 		return false
 	}
+	b.move(s, seat, c)
+	return true
+}
+
+// move is the bot's command for a seat that owes one, into c, which must
+// be the zero Command.
+func (b *Bots) move(s *State, seat Seat, c *Command) {
 	if s.Phase == PhaseReveal { // every policy is done reading
 		c.Kind, c.Seat = CmdReady, seat
-		return true
+		return
 	}
-	var k seen
-	b.cards = k.fromState(s, seat, b.cards)
+	b.cards = b.k.fromState(s, seat, b.cards)
 	if seat == Executive {
-		personaMove(b.persona, s.Scn, &k, b.rng, c)
+		personaMove(b.persona, s.Scn, &b.k, b.rng, c)
 	} else {
-		styleMove(b.styles[seat-1], s.Scn, &k, b.rng, c)
+		styleMove(b.styles[seat-1], s.Scn, &b.k, b.rng, c)
 	}
-	return true
 }
 
 // seen is what one seat knows that a bot decides from: a small read-only
@@ -106,25 +112,46 @@ type seen struct {
 	inForce       []int // a manager's own cards in force
 	n             int   // the executive's managers, in mgr
 	mgr           [MaxManagers]seenManager
+	// The source, one of the two: where caseOf finds a shown objection's case.
+	st *State
+	v  *View
 }
 
 // seenManager is one manager as the executive sees it.
 type seenManager struct {
 	seat            Seat
-	quota, standing int
 	response        ResponseKind // as shown: a quiet shield is a relay
 	verdict         Verdict
+	quota, standing int
 	escalate        int
-	kase            *Case  // the objection's case, nil when none is shown
-	grade           *Grade // the case as graded when it was made, nil when not at hand
+	idx             int // in the source's teams or managers
 }
 
 func (k *seen) managers() []seenManager { return k.mgr[:k.n] }
 
+// caseOf is the case of an objection the executive sees (m.response voiced).
+func (k *seen) caseOf(m *seenManager) *Case {
+	if k.st != nil {
+		return &k.st.Teams[m.idx].Case
+	}
+	return &k.v.Managers[m.idx].Case
+}
+
+// gradeOf is that case graded against card: from the state, as graded when
+// it was made (GradeCase on the same case and news).
+func (k *seen) gradeOf(scn *Scenario, m *seenManager, card int) Grade {
+	if k.st != nil {
+		if t := &k.st.Teams[m.idx]; t.gradedNews == len(k.st.News) {
+			return t.graded
+		}
+	}
+	return GradeCase(scn, card, *k.caseOf(m), k.news)
+}
+
 // fromView fills k from a seat's view.
 func (k *seen) fromView(v *View) {
 	*k = seen{seat: v.Seat, phase: v.Phase, turn: v.Turn, card: v.Card, target: v.Target, visit: v.Visit,
-		company: v.Company, news: v.News, played: v.Played}
+		company: v.Company, news: v.News, played: v.Played, v: v}
 	if v.Seat != Executive {
 		if me := v.Manager(v.Seat); me != nil {
 			k.evidence, k.inForce = me.Evidence, me.InForce
@@ -136,11 +163,7 @@ func (k *seen) fromView(v *View) {
 	}
 	for i := range v.Managers {
 		m := &v.Managers[i]
-		var kase *Case
-		if m.Response.Voiced() {
-			kase = &m.Case
-		}
-		k.mgr[k.n] = seenManager{m.Seat, m.Meters.Quota, m.Meters.Standing, m.Response, m.Verdict, m.Escalate, kase, nil}
+		k.mgr[k.n] = seenManager{m.Seat, m.Response, m.Verdict, m.Meters.Quota, m.Meters.Standing, m.Escalate, i}
 		k.n++
 	}
 }
@@ -153,6 +176,7 @@ func (k *seen) fromState(s *State, seat Seat, cards []int) []int {
 	// them all would cost more than the rest.
 	k.seat, k.phase, k.turn, k.card, k.target, k.visit = seat, s.Phase, s.Turn, s.Card, s.Target, s.Visit
 	k.company, k.news, k.played, k.evidence, k.inForce, k.n = s.Company.seenBy(seat), s.News, s.PlayedTurn, nil, nil, 0
+	k.st, k.v = s, nil
 	if seat != Executive {
 		t := s.Team(seat)
 		cards = cards[:0]
@@ -168,19 +192,14 @@ func (k *seen) fromState(s *State, seat Seat, cards []int) []int {
 	shown, revealed := s.answersShown(true), s.Phase >= PhaseReveal
 	for i := range s.Teams {
 		t := &s.Teams[i]
-		m := seenManager{seat: Seat(i + 1), quota: t.Quota, standing: t.Standing, response: ResponseNone, verdict: VerdictPending, escalate: -1}
+		m := seenManager{seat: Seat(i + 1), response: ResponseNone, verdict: VerdictPending,
+			quota: t.Quota, standing: t.Standing, escalate: -1, idx: i}
 		if shown {
 			m.response, m.verdict, m.escalate = shownResponse(t.Response, true, revealed), t.Verdict, t.Escalate
-			if t.Response.Voiced() {
-				m.kase = &t.Case
-				if t.gradedNews == len(s.News) {
-					m.grade = &t.graded
-				}
-			}
 		}
-		k.mgr[k.n] = m
-		k.n++
+		k.mgr[i] = m
 	}
+	k.n = len(s.Teams)
 	return cards
 }
 
@@ -195,15 +214,17 @@ func (b *Bots) Play(s *State, each func(Command) bool) error {
 	for s.Phase != PhaseOver {
 		moved := false
 		for seat := Executive; int(seat) <= len(s.Teams); seat++ {
+			if !s.Pending(seat) {
+				continue
+			}
 			var c Command
-			if b.decide(s, seat, &c) {
-				if err := s.apply(&c); err != nil {
-					return fmt.Errorf("bot seat %d: %w", seat, err)
-				}
-				moved = true
-				if each != nil && !each(c) {
-					return nil
-				}
+			b.move(s, seat, &c)
+			if err := s.apply(&c); err != nil {
+				return fmt.Errorf("bot seat %d: %w", seat, err)
+			}
+			moved = true
+			if each != nil && !each(c) {
+				return nil
 			}
 		}
 		if !moved {
@@ -292,13 +313,8 @@ func rulingScore(p *Persona, scn *Scenario, k *seen, m *seenManager) float64 {
 			}
 		}
 	}
-	var g Grade
-	if m.grade != nil {
-		g = *m.grade
-	} else {
-		g = GradeCase(scn, card, *m.kase, k.news)
-	}
-	x := Persuasion(p, g, *m.kase, m.standing, k.company.Pressure, joint, &scn.Coeff)
+	g := k.gradeOf(scn, m, card)
+	x := Persuasion(p, g, *k.caseOf(m), m.standing, k.company.Pressure, joint, &scn.Coeff)
 	if m.response == ResponseEscalate {
 		x *= math.Pow(scn.Coeff.LateFactor, float64(k.turn-k.played[card]))
 	}
