@@ -34,8 +34,11 @@ func (s *State) apply(c *Command) error {
 			}
 			t.Case, t.gradedNews = c.Case, -1
 			s.caseGrade(t, card)
-		} else if !t.Case.empty() {
-			t.Case = Case{}
+		} else {
+			t.Grade, t.gradedNews = Grade{Cited: -1}, -1 // a case revised away
+			if !t.Case.empty() {
+				t.Case = Case{}
+			}
 		}
 		s.afterResponse()
 	case CmdRule:

@@ -120,9 +120,9 @@ func gradeCase(scn *Scenario, card int, k *Case, news, held []int) Grade {
 // it was made, unless news came since (an event the facilitator injected).
 func (s *State) caseGrade(t *Team, card int) Grade {
 	if t.gradedNews != len(s.News) {
-		t.graded, t.gradedNews = gradeCase(s.Scn, card, &t.Case, s.News, t.held()), len(s.News)
+		t.Grade, t.gradedNews = gradeCase(s.Scn, card, &t.Case, s.News, t.held()), len(s.News)
 	}
-	return t.graded
+	return t.Grade
 }
 
 // Persuasion is how far a case moves a persona: the case's quality first,

@@ -7,10 +7,12 @@ import (
 )
 
 // Bots plays seats for whoever is absent: personas for the executive, styles
-// for managers. It decides from each seat's View only, so a bot can never
-// use what the seat could not see. Its randomness is its own, apart from the
-// game's, so a bot's choices are commands like any other and replay from
-// the log.
+// for managers. It decides from what the seat knows (seen: read straight
+// from the state by the rules of State.View, and tested equal to what the
+// view shows), so a bot can never use what the seat could not see; the
+// same policies decide from a View for clients. Its randomness is its own,
+// apart from the game's, so a bot's choices are commands like any other
+// and replay from the log.
 type Bots struct {
 	rng     *rand.Rand
 	pcg     *rand.PCG
@@ -23,7 +25,7 @@ type Bots struct {
 // NewBots prepares the policies named in the game's Config.
 func NewBots(s *State, seed uint64) (*Bots, error) {
 	pcg := rand.NewPCG(seed, seed^0x5851f42d4c957f2d)
-	b := &Bots{rng: rand.New(pcg), pcg: pcg}
+	b := &Bots{rng: rand.New(pcg), pcg: pcg, cards: make([]int, 0, s.Scn.Turns)}
 	b.persona = s.Scn.Persona(s.Cfg.Persona)
 	if b.persona == nil {
 		return nil, fmt.Errorf("%w: no persona %q in scenario %q", ErrBadCommand, s.Cfg.Persona, s.Scn.ID)
@@ -142,7 +144,7 @@ func (k *seen) caseOf(m *seenManager) *Case {
 func (k *seen) gradeOf(scn *Scenario, m *seenManager, card int) Grade {
 	if k.st != nil {
 		if t := &k.st.Teams[m.idx]; t.gradedNews == len(k.st.News) {
-			return t.graded
+			return t.Grade
 		}
 	}
 	return GradeCase(scn, card, *k.caseOf(m), k.news)
@@ -411,7 +413,7 @@ func styleMove(st *Style, scn *Scenario, k *seen, r *rand.Rand, c *Command) {
 			for _, card := range k.inForce {
 				if k.turn-k.played[card] == st.EscalateAfter && seenHarm(scn, k, card) >= 0.5 {
 					c.Response, c.Card = ResponseEscalate, scn.Mandates[card].ID
-					c.Case = buildCase(st, scn, k, card, seenHarm(scn, k, card), r)
+					buildCase(st, scn, k, card, seenHarm(scn, k, card), r, &c.Case)
 					if st.Tell {
 						c.Action = ActionCandid
 					}
@@ -438,7 +440,7 @@ func styleMove(st *Style, scn *Scenario, k *seen, r *rand.Rand, c *Command) {
 			c.Response = ResponseRelay
 		}
 		if c.Response.Voiced() {
-			c.Case = buildCase(st, scn, k, k.card, harm, r)
+			buildCase(st, scn, k, k.card, harm, r, &c.Case)
 			if st.Tell {
 				c.Action = ActionCandid
 			}
@@ -469,12 +471,16 @@ func holdsAgainst(scn *Scenario, evidence []int, card int) bool {
 func BuildCase(st *Style, scn *Scenario, v *View, card int, harm float64, r *rand.Rand) Case {
 	var k seen
 	k.fromView(v)
-	return buildCase(st, scn, &k, card, harm, r)
+	var c Case
+	buildCase(st, scn, &k, card, harm, r, &c)
+	return c
 }
 
-func buildCase(st *Style, scn *Scenario, seen *seen, card int, harm float64, r *rand.Rand) Case {
+// buildCase is BuildCase into k, which must be the zero Case (filled in
+// place: a Case returned and copied costs write barriers while the
+// collector runs).
+func buildCase(st *Style, scn *Scenario, seen *seen, card int, harm float64, r *rand.Rand, k *Case) {
 	m := &scn.Mandates[card]
-	var k Case
 	held := seen.evidence
 	if r.Float64() < st.Skill {
 		a, b := -1, -1
@@ -514,7 +520,6 @@ func buildCase(st *Style, scn *Scenario, seen *seen, card int, harm float64, r *
 			k.Ask = AskAmend
 		}
 	}
-	return k
 }
 
 func bestTwo(m *Mandate) (Lever, Lever) {

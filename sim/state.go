@@ -108,11 +108,11 @@ type Team struct {
 	// Evidence is this month's front-line evidence (indexes into the
 	// scenario's deck, -1 for none): private to the manager.
 	Evidence [EvidenceHand]int
-	Grade    Grade // this turn's case as graded, after the resolution
-	// The case as graded when it was made (GradeCase on what it shows), so
-	// the persona's ruling and the resolution grade it once; valid while
-	// the month's news is still gradedNews long.
-	graded     Grade
+	// Grade is this turn's case as graded (shown from the reveal). It is
+	// graded when the case is made (GradeCase on what the case shows), so
+	// the persona's ruling and the resolution grade it once, and holds
+	// while the month's news is still gradedNews long.
+	Grade      Grade
 	gradedNews int
 }
 
