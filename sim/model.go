@@ -481,13 +481,28 @@ func (s *State) trust(seat Seat, x float64, cause Cause, ref int) {
 }
 
 // team changes a manager's meter, clamped to 0..100, and records the change.
+// A zero change records nothing (but a quiet shield's), and is not even a
+// call: a third of the changes a game works out are zero.
 func (s *State) team(seat Seat, m Meter, amount int, cause Cause, ref int) {
+	if amount != 0 || cause == CauseShielded {
+		s.teamChange(seat, m, amount, cause, ref)
+	}
+}
+
+func (s *State) teamChange(seat Seat, m Meter, amount int, cause Cause, ref int) {
 	p := s.Team(seat).ptr(m)
 	s.record(p, seat, m, amount, cause, ref, cause == CauseShielded)
 }
 
-// company changes a company meter and records it.
+// company changes a company meter and records it; a zero change records
+// nothing.
 func (s *State) company(m Meter, amount int, cause Cause, ref int) {
+	if amount != 0 {
+		s.companyChange(m, amount, cause, ref)
+	}
+}
+
+func (s *State) companyChange(m Meter, amount int, cause Cause, ref int) {
 	var p *int
 	hi := 100
 	switch m {
