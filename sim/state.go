@@ -347,9 +347,9 @@ func (s *State) drawEvidence(t *Team) {
 		}
 	}
 	n := len(s.Scn.Evidence) - len(s.pool)
-	var moved [EvidenceHand]struct{ at, card int } // pool[at] = card after a draw
-	at := func(j int) int {
-		for k := len(moved) - 1; k >= 0; k-- {
+	var moved [EvidenceHand]struct{ at, card int } // after draw k, pool[moved[k].at] = moved[k].card
+	at := func(j, drawn int) int {
+		for k := drawn - 1; k >= 0; k-- {
 			if moved[k].at == j {
 				return moved[k].card
 			}
@@ -362,13 +362,10 @@ func (s *State) drawEvidence(t *Team) {
 		}
 		return j
 	}
-	for k := range moved {
-		moved[k].at = -1
-	}
 	for k := 0; k < EvidenceHand && n > 0; k++ {
 		j := int(s.rng.Uint64() % uint64(n))
-		t.Evidence[k] = at(j)
-		moved[k].card, moved[k].at = at(n-1), j
+		t.Evidence[k] = at(j, k)
+		moved[k].card, moved[k].at = at(n-1, k), j
 		n--
 	}
 	s.pool = s.pool[:0]
