@@ -3,7 +3,9 @@
 # the X11/GL headers for the native client, Xvfb for its render test and
 # Chromium for the browser tests; and, pinned, brotli for the browser build
 # (make web), which builds without it if it cannot be had; PostgreSQL's
-# server binaries for the store tests. Does nothing when all is there.
+# server binaries for the store tests; HAProxy and nginx for the cluster
+# tests, which run them in front of the nodes. Does nothing when all is
+# there.
 set -euo pipefail
 need=() optional=()
 for p in brotli=1.0.9-2+deb12u1; do
@@ -16,15 +18,23 @@ for p in gcc libc6-dev libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev 
 done
 # PostgreSQL for the store's second backend: the tests run their own
 # throwaway cluster from its binaries, never the system one.
-pg=""
+# HAProxy and nginx for the cluster tests: they too run their own, from
+# configurations of the tests, never the system services.
+svc=""
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  need+=(postgresql-15); pg=1
+  need+=(postgresql-15); svc=1
 fi
+for p in haproxy nginx; do
+  if [ ! -x /usr/sbin/$p ] && ! command -v $p >/dev/null; then
+    need+=("$p"); svc=1
+  fi
+done
 if [ ${#need[@]} -gt 0 ] || [ ${#optional[@]} -gt 0 ]; then
   echo "installing: ${need[*]} ${optional[*]}"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  if [ -n "$pg" ] && [ ! -e /usr/sbin/policy-rc.d ]; then
-    # Install PostgreSQL without starting a system cluster.
+  if [ -n "$svc" ] && [ ! -e /usr/sbin/policy-rc.d ]; then
+    # Install PostgreSQL, HAProxy and nginx without starting their system
+    # services.
     printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
     $sudo chmod +x /usr/sbin/policy-rc.d
     trap '$sudo rm -f /usr/sbin/policy-rc.d' EXIT

@@ -48,7 +48,7 @@ func main() {
 		s.JoinWhenUp(model.Join{Code: code, Name: name})
 	}
 	app := ui.NewApp(s)
-	app.JoinURL = joinURL(server)
+	app.UI.JoinURL = joinURL(server)
 	expose(app)
 
 	ebiten.SetWindowTitle("Pushback")

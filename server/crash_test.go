@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,14 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"pushback/scenarios"
-	"pushback/server/debrief"
 	"pushback/server/protocol"
-	"pushback/server/room"
 	"pushback/server/store"
 	"pushback/server/store/pgtest"
 	"pushback/server/wsclient"
-	"pushback/sim"
 )
 
 // child is the real server binary running as a child process.
@@ -120,107 +115,47 @@ func TestCrashAndRestart(t *testing.T) {
 }
 
 func crashAndRestart(t *testing.T, bin, data string, extra []string, open func() (*store.Store, error)) {
-	scn, err := scenarios.Load(scenarios.Default)
-	if err != nil {
-		t.Fatal(err)
-	}
-
 	srv := startChild(t, bin, data, extra...)
-	fac := wsclient.Dial(t, srv.url())
-	j := fac.Must(protocol.ClientMsg{Kind: protocol.KindCreate, Create: &protocol.CreateRoom{Executive: "human", Managers: 3, Seed: 99}}).Joined
-	code, facTok := j.Code, j.Facilitator
-	styles := []string{"advocate", "diplomat", "firebrand"}
-	var players []*wsclient.Bot
-	for i, role := range []string{protocol.RoleExecutive, protocol.RoleManager, protocol.RoleManager, protocol.RoleManager} {
-		c := wsclient.Dial(t, srv.url())
-		jj := c.Must(protocol.ClientMsg{Kind: protocol.KindJoin, Code: code, Name: "P" + string(rune('1'+i)), Role: role}).Joined
-		p := &wsclient.Bot{Client: c, Seat: jj.Seat, Token: jj.Token, Rng: rand.New(rand.NewPCG(uint64(i), 9))}
-		if i == 0 {
-			p.Persona = &scn.Personas[0]
-		} else {
-			p.Style = scn.Style(styles[i-1])
-		}
-		players = append(players, p)
-	}
-	fac.Must(protocol.ClientMsg{Kind: protocol.KindStart})
-	for _, p := range players {
-		p.WaitView(func(v *protocol.View) bool { return v.Room.Started })
-	}
-
-	// play makes moves until stop says so; it returns the last acknowledged
-	// version.
-	var acked uint64
-	play := func(stop func(v *protocol.View) bool) {
-		for moves := 0; ; moves++ {
-			if moves > 1000 {
-				t.Fatal("game stuck")
-			}
-			moved := false
-			for _, p := range players {
-				p.WaitView(func(v *protocol.View) bool { return v.Game.Version >= acked })
-				if stop(p.View) {
-					return
-				}
-				cmd, ok := p.Decide(scn)
-				if !ok {
-					continue
-				}
-				p.Must(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &cmd, Based: p.View.Game.Version})
-				acked = p.View.Game.Version
-				moved = true
-			}
-			if !moved {
-				t.Fatalf("nobody can move at %+v", players[0].View.Game)
-			}
-		}
-	}
-	play(func(v *protocol.View) bool {
-		return v.Game.Turn >= 4 && v.Game.Phase == sim.PhaseResponse && v.Game.Managers[0].Answered
-	})
+	w := newWorkshop(t, srv.url(), 99)
+	w.play(midGame)
 	// A manager who still owes an answer sends it, and the server dies
 	// before anyone could hear back.
-	var inflight *wsclient.Bot
-	for _, p := range players[1:] {
-		if p.View.Room.Seats[p.Seat].Pending {
-			inflight = p
-		}
-	}
-	cmd, _ := inflight.Decide(scn)
-	inflight.Post(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &cmd, Based: inflight.View.Game.Version})
+	w.inflight()
 	srv.cmd.Process.Signal(syscall.SIGKILL)
 	if err := <-srv.exit; err == nil {
 		t.Fatal("the server exited cleanly after SIGKILL")
 	}
-	before := fac.View.Game
+	before := w.fac.View.Game
 
 	srv = startChild(t, bin, data, extra...)
-	fac = wsclient.Dial(t, srv.url())
-	if r := fac.Must(protocol.ClientMsg{Kind: protocol.KindResume, Token: facTok, Code: code}).Joined; r.Role != protocol.RoleFacilitator {
+	w.url = srv.url()
+	w.reconnect(nil)
+	if r := w.fac.Joined; r.Role != protocol.RoleFacilitator {
 		t.Fatalf("facilitator resume: %+v", r)
 	}
-	restored := fac.WaitView(func(*protocol.View) bool { return true }).Game
-	t.Logf("acknowledged %d, restored at %d", acked, restored.Version)
-	if restored.Version < acked || restored.Version > acked+1 {
-		t.Fatalf("restored at version %d; %d were acknowledged, 1 in flight", restored.Version, acked)
+	restored := w.fac.WaitView(func(*protocol.View) bool { return true }).Game
+	t.Logf("acknowledged %d, restored at %d", w.acked, restored.Version)
+	if restored.Version < w.acked || restored.Version > w.acked+1 {
+		t.Fatalf("restored at version %d; %d were acknowledged, 1 in flight", restored.Version, w.acked)
 	}
 	if restored.Version == before.Version && !wsclient.SameEncoding(t, restored, before) {
 		t.Fatal("the restored game differs from the one before the crash")
 	}
-	for _, p := range players {
+	// A single server still takes a resume without the room's code.
+	for _, p := range w.players {
 		p.Client = wsclient.Dial(t, srv.url())
 		r := p.Must(protocol.ClientMsg{Kind: protocol.KindResume, Token: p.Token}).Joined
-		if r.Seat != p.Seat || r.Code != code {
+		if r.Seat != p.Seat || r.Code != w.code {
 			t.Fatalf("seat %d resumed as %+v", p.Seat, r)
 		}
 		if v := p.WaitView(func(*protocol.View) bool { return true }); v.Game.Version != restored.Version || !v.Room.Started {
 			t.Fatalf("seat %d resumed at version %d, room %+v", p.Seat, v.Game.Version, v.Room)
 		}
 	}
-	acked = restored.Version
-	play(func(v *protocol.View) bool { return v.Room.Over })
-	final := fac.WaitView(func(v *protocol.View) bool { return v.Room.Over }).Game
-	if final.Scores == nil {
-		t.Fatal("no scores")
+	w.acked = restored.Version
+	final := w.finish()
+	if w.reconnects != 1 {
+		t.Fatalf("%d reconnects besides the restart's", w.reconnects-1)
 	}
 
 	// A clean stop, then the stored log against the game played.
@@ -233,21 +168,5 @@ func crashAndRestart(t *testing.T, bin, data string, extra []string, open func()
 		t.Fatal(err)
 	}
 	defer st.Close()
-	hub, err := room.New(room.Config{Store: st})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer hub.Close()
-	g, err := hub.Game(code, facTok)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g.People = nil // the config as played, seats named as the room names them
-	replayed, err := debrief.Replay(g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !wsclient.SameEncoding(t, replayed.State.View(sim.Facilitator), final) {
-		t.Fatal("the final state differs from an uninterrupted replay of the stored commands")
-	}
+	w.verify(st, final)
 }

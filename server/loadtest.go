@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"os/signal"
 	"runtime"
@@ -13,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"pushback/server/cluster"
 	"pushback/server/loadtest"
 	"pushback/server/store"
 )
@@ -44,7 +47,10 @@ func runLoadtest(args []string) int {
 	fs.DurationVar(&cfg.Kill, "kill", 0, "kill the server with SIGKILL and restart it this often (needs the tool to run the server)")
 	fs.DurationVar(&cfg.Every, "every", 5*time.Second, "progress line period")
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "randomness of bots and faults")
-	url := fs.String("url", "", "an already running server's ws:// URL on 127.0.0.1 (default: start one as a child process)")
+	url := fs.String("url", "", "an already running server's (or load balancer's) ws:// URL on loopback (default: start one as a child process)")
+	nodes := fs.Int("cluster", 0, "start a cluster of this many nodes instead of one server: a throwaway PostgreSQL, the nodes and a load balancer in front, all on loopback")
+	lb := fs.String("lb", "haproxy", "-cluster: the load balancer, haproxy or nginx")
+	fs.DurationVar(&cfg.Kill, "kill-node", 0, "-cluster: kill one node (in turn) with SIGKILL and restart it this often")
 	server := fs.String("server", "serve", "what the child runs: serve (this binary's serve subcommand) or hub (the room package bare, with pprof)")
 	baseline := fs.String("baseline", "after", "the bare gorilla relay: after (same run), only, or off")
 	soak := fs.Bool("soak", false, "soak: 10 minutes (unless -duration is given), samples every 10s, and a verdict on memory and goroutines")
@@ -67,11 +73,22 @@ func runLoadtest(args []string) int {
 		}
 	}
 	if cfg.Kill > 0 && *url != "" {
-		fmt.Fprintln(os.Stderr, "loadtest: -kill needs the tool to run the server; drop -url")
+		fmt.Fprintln(os.Stderr, "loadtest: -kill and -kill-node need the tool to run the server; drop -url")
 		return 2
 	}
-	if *url != "" && !strings.HasPrefix(*url, "ws://127.0.0.1:") {
-		fmt.Fprintln(os.Stderr, "loadtest: -url must be ws://127.0.0.1:PORT/ws: the load stays on loopback")
+	if set["kill-node"] && *nodes == 0 || set["kill"] && *nodes > 0 {
+		fmt.Fprintln(os.Stderr, "loadtest: -kill-node goes with -cluster, -kill with one server")
+		return 2
+	}
+	if *nodes > 0 && *url != "" {
+		fmt.Fprintln(os.Stderr, "loadtest: -cluster starts its own cluster; drop -url")
+		return 2
+	}
+	if *nodes > 0 && !set["baseline"] {
+		*baseline = "off"
+	}
+	if u, err := neturl.Parse(*url); *url != "" && (err != nil || u.Scheme != "ws" || !loopback(u.Hostname())) {
+		fmt.Fprintln(os.Stderr, "loadtest: -url must be ws://127.0.0.1:PORT/…: the load stays on loopback")
 		return 2
 	}
 	if n, err := loadtest.RaiseFileLimit(); err != nil {
@@ -97,7 +114,23 @@ func runLoadtest(args []string) int {
 		c := cfg
 		var srv *loadtest.Child
 		var dir string
-		if *url == "" {
+		var cl *cluster.Cluster
+		if *nodes > 0 {
+			if dir, err = os.MkdirTemp("", "pushback-cluster-"); err != nil {
+				fmt.Fprintln(os.Stderr, "loadtest:", err)
+				return 1
+			}
+			defer os.RemoveAll(dir)
+			cl, err = cluster.Start(cluster.Config{Bin: self, Nodes: *nodes, LB: *lb, Dir: dir,
+				Extra: []string{"-log", "warn", "-max-rooms", fmt.Sprint(2*cfg.Rooms + 1000), "-no-limits"}})
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "loadtest:", err)
+				return 1
+			}
+			defer cl.Close()
+			c.URL, c.Nodes = cl.URL(), cl.Nodes
+			fmt.Printf("loadtest: %d nodes behind %s on %s, PostgreSQL in %s; logs in %s\n", *nodes, *lb, cl.LB.Addr, cl.PG.Dir, dir)
+		} else if *url == "" {
 			dir = *keep
 			if dir == "" {
 				if dir, err = os.MkdirTemp("", "pushback-loadtest-"); err != nil {
@@ -138,9 +171,15 @@ func runLoadtest(args []string) int {
 			fmt.Fprintln(os.Stderr, "loadtest:", err)
 			return 1
 		}
-		if srv != nil {
-			srv.Kill() // the log is read as SIGKILL leaves it
-			st, err := store.Open(dir)
+		if srv != nil || cl != nil {
+			var st *store.Store
+			if cl != nil {
+				cl.Kill() // the log is read as SIGKILL leaves it
+				st, err = store.OpenURL(cl.Store)
+			} else {
+				srv.Kill()
+				st, err = store.Open(dir)
+			}
 			if err == nil {
 				err = ours.Verify(st)
 				st.Close()
@@ -193,6 +232,12 @@ func runLoadtest(args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// loopback reports whether host is this machine's loopback.
+func loopback(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "localhost" || ip != nil && ip.IsLoopback()
 }
 
 // machine describes the host for the report: cores, memory, CPU model.

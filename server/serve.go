@@ -51,6 +51,11 @@ func serve(args []string) int {
 	httpIdle := fs.Duration("http-idle", 60*time.Second, "an idle keep-alive HTTP connection is closed after this")
 	forwarded := fs.String("forwarded-header", "", "behind a trusted reverse proxy: the header holding the client address it saw, e.g. X-Forwarded-For (the last address in it counts)")
 	scns := fs.String("scenarios", "", "a directory of the trainer's own scenario files (*.yaml), offered beside the shipped ones; a broken file is logged with its line:column problems and skipped")
+	node := fs.String("node", "", "this node's unique name in a cluster of servers on one PostgreSQL -store (turns cluster mode on; see README, Running a cluster)")
+	advertise := fs.String("advertise", "", "cluster: the URL where the other nodes reach this one, e.g. http://10.0.0.5:8080 (required with -node)")
+	lease := fs.Duration("lease", 5*time.Second, "cluster: how long a node's hold on a room lasts unless renewed (every third of it); a dead node's rooms move after this")
+	secret := fs.String("cluster-secret", "", "cluster: the secret the nodes sign forwarded connections with (better: the environment variable PUSHBACK_CLUSTER_SECRET)")
+	drainWait := fs.Duration("drain-wait", 2*time.Second, "cluster: on SIGTERM, how long /readyz says 503 before the rooms are handed over, so that the load balancer stops sending connections")
 	noLimits := fs.Bool("no-limits", false, "turn off per-address and global budgets and connection caps: for load tests from one machine only, never on the internet")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -63,11 +68,33 @@ func serve(args []string) int {
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lv})))
 	setMemLimit(*memLimit)
 
+	if *secret == "" {
+		*secret = os.Getenv("PUSHBACK_CLUSTER_SECRET")
+	}
+	if *node != "" {
+		switch {
+		case !strings.HasPrefix(*storeURL, "postgres://") && !strings.HasPrefix(*storeURL, "postgresql://"):
+			fmt.Fprintln(os.Stderr, "serve: -node needs a PostgreSQL -store shared by the nodes")
+			return 2
+		case !strings.HasPrefix(*advertise, "http://") && !strings.HasPrefix(*advertise, "https://"):
+			fmt.Fprintln(os.Stderr, "serve: -node needs -advertise http://HOST:PORT, where the other nodes reach this one")
+			return 2
+		case *secret == "":
+			fmt.Fprintln(os.Stderr, "serve: -node needs the cluster secret: set PUSHBACK_CLUSTER_SECRET (or -cluster-secret) to the same value on every node")
+			return 2
+		case *lease < 300*time.Millisecond:
+			fmt.Fprintln(os.Stderr, "serve: -lease must be at least 300ms")
+			return 2
+		}
+	}
 	var st *store.Store
 	var err error
-	if *storeURL != "" {
+	switch {
+	case *node != "":
+		st, err = store.OpenCluster(*storeURL, store.Node{Name: *node, Addr: *advertise, TTL: *lease})
+	case *storeURL != "":
 		st, err = store.OpenURL(*storeURL)
-	} else {
+	default:
 		st, err = store.Open(*data)
 	}
 	if err != nil {
@@ -83,7 +110,7 @@ func serve(args []string) int {
 	}
 	cfg := room.Config{Store: st, MaxRooms: *maxRooms, MaxConns: *maxConns,
 		MaxClients: *maxClients, AddrConns: *addrConns, HelloWait: *helloWait, LobbyIdle: *lobbyIdle,
-		Retain: *retain, RetainIdle: *retainIdle, ForwardedHeader: *forwarded, NoLimits: *noLimits, Scenarios: *scns}
+		Retain: *retain, RetainIdle: *retainIdle, ForwardedHeader: *forwarded, NoLimits: *noLimits, Scenarios: *scns, Secret: *secret}
 	if *addrEntries > 0 {
 		cfg.EntryRate, cfg.EntryBurst = float64(*addrEntries)/60, *addrEntries
 	}
@@ -110,13 +137,23 @@ func serve(args []string) int {
 	defer stop()
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
-	slog.Info("serving", "addr", ln.Addr().String(), "db", st.Path(), "web", *web, "rooms", hub.Rooms())
+	slog.Info("serving", "addr", ln.Addr().String(), "db", st.Path(), "web", *web, "rooms", hub.Rooms(), "node", *node)
 	select {
 	case err := <-done:
 		slog.Error("serve", "err", err)
 		hub.Close()
 		return 1
 	case <-ctx.Done():
+	}
+	if *node != "" {
+		// Drain: the load balancer sees /readyz fail and stops sending
+		// connections; then every room is handed over (its lease released,
+		// its connections closed with 1012), and clients reconnect
+		// elsewhere.
+		hub.Drain()
+		slog.Info("draining", "wait", *drainWait)
+		time.Sleep(*drainWait)
+		hub.Handover()
 	}
 	slog.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -141,6 +178,22 @@ func routes(hub *room.Hub, st *store.Store, web string) http.Handler {
 			return
 		}
 		fmt.Fprintf(w, "ok rooms=%d\n", hub.Rooms())
+	})
+	// Readiness, for a load balancer or a Kubernetes probe: the database
+	// answers a write and the node is not draining.
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		err := hub.Ready()
+		if err == nil && health.check() != nil {
+			err = errors.New("the database cannot be written")
+		}
+		if err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintf(w, "not ready: %v\n", err)
+			return
+		}
+		fmt.Fprintf(w, "ready\n")
 	})
 	mux.Handle("GET /metrics", hub.Metrics())
 	mux.HandleFunc("GET /tables", func(w http.ResponseWriter, r *http.Request) {

@@ -177,3 +177,50 @@ func TestOriginCheck(t *testing.T) {
 		t.Fatal("no connection was ever allowed")
 	}
 }
+
+// /readyz is 200 while the node can serve; 503 with a reason once it
+// drains (a load balancer then sends new connections elsewhere) or when
+// its database cannot be written.
+func TestReadyz(t *testing.T) {
+	srv, hub := startRoutes(t, room.Config{}, t.TempDir())
+	if resp, body := get(t, srv.URL+"/readyz"); resp.StatusCode != 200 || string(body) != "ready\n" {
+		t.Fatalf("/readyz: %s %q", resp.Status, body)
+	}
+	hub.Drain()
+	if resp, body := get(t, srv.URL+"/readyz"); resp.StatusCode != 503 || !bytes.Contains(body, []byte("draining")) {
+		t.Fatalf("/readyz while draining: %s %q", resp.Status, body)
+	}
+
+	st, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub, err = room.New(room.Config{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hub.Close()
+	down := httptest.NewServer(routes(hub, st, t.TempDir()))
+	defer down.Close()
+	st.Close() // the database is gone
+	if resp, body := get(t, down.URL+"/readyz"); resp.StatusCode != 503 || !bytes.Contains(body, []byte("database")) {
+		t.Fatalf("/readyz without a database: %s %q", resp.Status, body)
+	}
+}
+
+// Cluster mode needs a shared PostgreSQL store, an advertised address and
+// the cluster secret; without any of them serve refuses to start.
+func TestClusterFlagsChecked(t *testing.T) {
+	t.Setenv("PUSHBACK_CLUSTER_SECRET", "")
+	pg := "postgres://pushback@127.0.0.1:1/none"
+	for _, args := range [][]string{
+		{"-node", "n1", "-advertise", "http://127.0.0.1:1", "-cluster-secret", "s"},                                // SQLite
+		{"-node", "n1", "-store", pg, "-cluster-secret", "s"},                                                      // no -advertise
+		{"-node", "n1", "-store", pg, "-advertise", "http://127.0.0.1:1"},                                          // no secret
+		{"-node", "n1", "-store", pg, "-advertise", "http://127.0.0.1:1", "-cluster-secret", "s", "-lease", "1ms"}, // lease too short
+	} {
+		if code := serve(append(args, "-data", t.TempDir(), "-addr", "127.0.0.1:0", "-log", "error")); code != 2 {
+			t.Errorf("serve %v: exit %d, want 2", args, code)
+		}
+	}
+}

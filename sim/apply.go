@@ -5,7 +5,9 @@ import "fmt"
 // Apply carries out one command. An illegal command returns a typed error
 // (test with errors.Is) and leaves the state exactly as it was: every check
 // comes before the first change.
-func (s *State) Apply(c Command) error {
+func (s *State) Apply(c Command) error { return s.apply(&c) }
+
+func (s *State) apply(c *Command) error {
 	if err := s.check(c); err != nil {
 		return err
 	}
@@ -20,13 +22,23 @@ func (s *State) Apply(c Command) error {
 		s.Phase = PhaseResponse
 	case CmdRespond:
 		t := s.Team(c.Seat)
-		t.Answered, t.Response, t.Case, t.Action = true, c.Response, c.Case, c.Action
+		t.Answered, t.Response, t.Action = true, c.Response, c.Action
 		t.Escalate = -1
 		if c.Response == ResponseEscalate {
 			t.Escalate = s.MandateIndex(c.Card)
 		}
-		if !t.Response.Voiced() {
-			t.Case = Case{}
+		if t.Response.Voiced() {
+			card := s.Card
+			if t.Escalate >= 0 {
+				card = t.Escalate
+			}
+			t.Case, t.gradedNews = c.Case, -1
+			s.caseGrade(t, card)
+		} else {
+			t.Grade, t.gradedNews = Grade{Cited: -1}, -1 // a case revised away
+			if !t.Case.empty() {
+				t.Case = Case{}
+			}
 		}
 		s.afterResponse()
 	case CmdRule:
@@ -50,7 +62,7 @@ func (s *State) Apply(c Command) error {
 }
 
 // check validates c against the current state without changing anything.
-func (s *State) check(c Command) error {
+func (s *State) check(c *Command) error {
 	if s.Phase == PhaseOver {
 		return ErrGameOver
 	}
@@ -137,7 +149,7 @@ func (s *State) check(c Command) error {
 	return nil
 }
 
-func (s *State) checkResponse(c Command) error {
+func (s *State) checkResponse(c *Command) error {
 	if c.Response >= NumResponses {
 		return fmt.Errorf("%w: response %d", ErrBadCommand, c.Response)
 	}

@@ -8,7 +8,9 @@ package sim
 // ConsultTarget is the manager the judging executive asks before every
 // mandate: the one it trusts most (highest standing).
 func ConsultTarget(v *View) Seat {
-	return lowest(v, func(m *ManagerView) int { return -m.Meters.Standing })
+	var k seen
+	k.fromView(v)
+	return k.mostTrusted()
 }
 
 // JudgingCard is the card the judging executive plays: the one in hand with

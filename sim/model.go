@@ -38,6 +38,12 @@ type Grade struct {
 // it (else 0.3 of it), and one lever used twice counts once. In a scenario
 // without evidence (Legacy) the levers stand in for evidence, as before.
 func GradeCase(scn *Scenario, card int, k Case, news []int) Grade {
+	return gradeCase(scn, card, &k, news, nil)
+}
+
+// gradeCase is GradeCase looking a cited evidence ID up first among held,
+// the evidence the manager holds (what it can cite), not the whole deck.
+func gradeCase(scn *Scenario, card int, k *Case, news, held []int) Grade {
 	m := &scn.Mandates[card]
 	g := Grade{Cited: -1}
 	h := NewsHarm(scn, card, news)
@@ -56,7 +62,15 @@ func GradeCase(scn *Scenario, card int, k Case, news []int) Grade {
 			if id == "" || (i > 0 && id == k.Evidence[0]) {
 				continue
 			}
-			e := scn.EvidenceIndex(id)
+			e := -1
+			for _, h := range held {
+				if scn.Evidence[h].ID == id {
+					e = h
+				}
+			}
+			if e < 0 {
+				e = scn.EvidenceIndex(id)
+			}
 			if e < 0 {
 				continue
 			}
@@ -100,6 +114,15 @@ func GradeCase(scn *Scenario, card int, k Case, news []int) Grade {
 		g.Quality += 0.07
 	}
 	return g
+}
+
+// caseGrade is a team's objection graded against its card: as graded when
+// it was made, unless news came since (an event the facilitator injected).
+func (s *State) caseGrade(t *Team, card int) Grade {
+	if t.gradedNews != len(s.News) {
+		t.Grade, t.gradedNews = gradeCase(s.Scn, card, &t.Case, s.News, t.held()), len(s.News)
+	}
+	return t.Grade
 }
 
 // Persuasion is how far a case moves a persona: the case's quality first,
@@ -253,7 +276,7 @@ func (s *State) land(seat Seat, t *Team, d *Decision, told bool) float64 {
 	d.Harm = h
 	eff := 1.0
 	if t.Response == ResponsePushBack || t.Response == ResponseNegotiate {
-		d.Grade = GradeCase(s.Scn, s.Card, t.Case, s.News)
+		d.Grade = s.caseGrade(t, s.Card)
 		eff = verdictEff(t.Verdict, m, t.Case)
 		s.objectionCost(seat, s.Card, d.Grade, c.PushCost, CausePushBack, sound, t.Response == ResponseNegotiate)
 	}
@@ -341,7 +364,7 @@ func verdictEff(v Verdict, m *Mandate, k Case) float64 {
 func (s *State) escalate(seat Seat, t *Team, d *Decision, told bool) {
 	c := &s.Scn.Coeff
 	m := &s.Scn.Mandates[t.Escalate]
-	g := GradeCase(s.Scn, t.Escalate, t.Case, s.News)
+	g := s.caseGrade(t, t.Escalate)
 	d.Grade = g // an escalation relays this turn's mandate, so the case is the escalation's
 	age, h, kept := 0, m.Harm, 1.0
 	for k, f := range t.InForce {
@@ -458,13 +481,28 @@ func (s *State) trust(seat Seat, x float64, cause Cause, ref int) {
 }
 
 // team changes a manager's meter, clamped to 0..100, and records the change.
+// A zero change records nothing (but a quiet shield's), and is not even a
+// call: a third of the changes a game works out are zero.
 func (s *State) team(seat Seat, m Meter, amount int, cause Cause, ref int) {
+	if amount != 0 || cause == CauseShielded {
+		s.teamChange(seat, m, amount, cause, ref)
+	}
+}
+
+func (s *State) teamChange(seat Seat, m Meter, amount int, cause Cause, ref int) {
 	p := s.Team(seat).ptr(m)
 	s.record(p, seat, m, amount, cause, ref, cause == CauseShielded)
 }
 
-// company changes a company meter and records it.
+// company changes a company meter and records it; a zero change records
+// nothing.
 func (s *State) company(m Meter, amount int, cause Cause, ref int) {
+	if amount != 0 {
+		s.companyChange(m, amount, cause, ref)
+	}
+}
+
+func (s *State) companyChange(m Meter, amount int, cause Cause, ref int) {
 	var p *int
 	hi := 100
 	switch m {

@@ -7,14 +7,17 @@ import (
 )
 
 // Bots plays seats for whoever is absent: personas for the executive, styles
-// for managers. It decides from each seat's View only, so a bot can never
-// use what the seat could not see. Its randomness is its own, apart from the
-// game's, so a bot's choices are commands like any other and replay from
-// the log.
+// for managers. It decides from what the seat knows (seen: read straight
+// from the state by the rules of State.View, and tested equal to what the
+// view shows), so a bot can never use what the seat could not see; the
+// same policies decide from a View for clients. Its randomness is its own,
+// apart from the game's, so a bot's choices are commands like any other
+// and replay from the log.
 type Bots struct {
 	rng     *rand.Rand
 	pcg     *rand.PCG
-	view    View
+	k       seen  // what the seat deciding now knows, refilled for each decision
+	cards   []int // scratch: a manager's cards in force
 	persona *Persona
 	styles  []*Style // per manager seat
 }
@@ -22,7 +25,7 @@ type Bots struct {
 // NewBots prepares the policies named in the game's Config.
 func NewBots(s *State, seed uint64) (*Bots, error) {
 	pcg := rand.NewPCG(seed, seed^0x5851f42d4c957f2d)
-	b := &Bots{rng: rand.New(pcg), pcg: pcg}
+	b := &Bots{rng: rand.New(pcg), pcg: pcg, cards: make([]int, 0, s.Scn.Turns)}
 	b.persona = s.Scn.Persona(s.Cfg.Persona)
 	if b.persona == nil {
 		return nil, fmt.Errorf("%w: no persona %q in scenario %q", ErrBadCommand, s.Cfg.Persona, s.Scn.ID)
@@ -64,17 +67,142 @@ func (scn *Scenario) Style(id string) *Style {
 // Decide returns the command the bot for seat would send now, if the seat
 // owes one.
 func (b *Bots) Decide(s *State, seat Seat) (Command, bool) {
+	var c Command
+	ok := b.decide(s, seat, &c)
+	return c, ok
+}
+
+// decide is Decide into c, which must be the zero Command.
+func (b *Bots) decide(s *State, seat Seat, c *Command) bool {
 	if !s.Pending(seat) {
-		return Command{}, false
+		return false
 	}
-	if s.Phase == PhaseReveal { // every policy is done reading: no view needed
-		return Command{Kind: CmdReady, Seat: seat}, true
+	b.move(s, seat, c)
+	return true
+}
+
+// move is the bot's command for a seat that owes one, into c, which must
+// be the zero Command.
+func (b *Bots) move(s *State, seat Seat, c *Command) {
+	if s.Phase == PhaseReveal { // every policy is done reading
+		c.Kind, c.Seat = CmdReady, seat
+		return
 	}
-	s.viewInto(&b.view, seat, false)
+	b.cards = b.k.fromState(s, seat, b.cards)
 	if seat == Executive {
-		return PersonaMove(b.persona, s.Scn, &b.view, b.rng), true
+		personaMove(b.persona, s.Scn, &b.k, b.rng, c)
+	} else {
+		styleMove(b.styles[seat-1], s.Scn, &b.k, b.rng, c)
 	}
-	return StyleMove(b.styles[seat-1], s.Scn, &b.view, b.rng), true
+}
+
+// seen is what one seat knows that a bot decides from: a small read-only
+// summary, filled from the seat's View (PersonaMove and StyleMove, for
+// clients and the debrief) or straight from the State (Bots, which so build
+// no view). Filled either way it is the same for every seat at every point
+// of a game (TestRandomCommandSequences): a bot reads nothing its view
+// would not show. A manager decides from its own team only; the executive
+// from every manager as its view shows them.
+type seen struct {
+	seat          Seat
+	phase         Phase
+	turn, card    int
+	target, visit Seat
+	company       Company
+	news, played  []int // read-only: the state's own when filled from it
+	evidence      []int // a manager's own; the executive's: the team visited this turn
+	inForce       []int // a manager's own cards in force
+	n             int   // the executive's managers, in mgr
+	mgr           [MaxManagers]seenManager
+	// The source, one of the two: where caseOf finds a shown objection's case.
+	st *State
+	v  *View
+}
+
+// seenManager is one manager as the executive sees it.
+type seenManager struct {
+	seat            Seat
+	response        ResponseKind // as shown: a quiet shield is a relay
+	verdict         Verdict
+	quota, standing int
+	escalate        int
+	idx             int // in the source's teams or managers
+}
+
+func (k *seen) managers() []seenManager { return k.mgr[:k.n] }
+
+// caseOf is the case of an objection the executive sees (m.response voiced).
+func (k *seen) caseOf(m *seenManager) *Case {
+	if k.st != nil {
+		return &k.st.Teams[m.idx].Case
+	}
+	return &k.v.Managers[m.idx].Case
+}
+
+// gradeOf is that case graded against card: from the state, as graded when
+// it was made (GradeCase on the same case and news).
+func (k *seen) gradeOf(scn *Scenario, m *seenManager, card int) Grade {
+	if k.st != nil {
+		if t := &k.st.Teams[m.idx]; t.gradedNews == len(k.st.News) {
+			return t.Grade
+		}
+	}
+	return GradeCase(scn, card, *k.caseOf(m), k.news)
+}
+
+// fromView fills k from a seat's view.
+func (k *seen) fromView(v *View) {
+	*k = seen{seat: v.Seat, phase: v.Phase, turn: v.Turn, card: v.Card, target: v.Target, visit: v.Visit,
+		company: v.Company, news: v.News, played: v.Played, v: v}
+	if v.Seat != Executive {
+		if me := v.Manager(v.Seat); me != nil {
+			k.evidence, k.inForce = me.Evidence, me.InForce
+		}
+		return
+	}
+	if m := v.Manager(v.Visit); m != nil {
+		k.evidence = m.Evidence
+	}
+	for i := range v.Managers {
+		m := &v.Managers[i]
+		k.mgr[k.n] = seenManager{m.Seat, m.Response, m.Verdict, m.Meters.Quota, m.Meters.Standing, m.Escalate, i}
+		k.n++
+	}
+}
+
+// fromState fills k for seat (the executive or a manager) by the rules of
+// State.View, with cards as scratch for a manager's cards in force; it
+// returns the scratch for the next call.
+func (k *seen) fromState(s *State, seat Seat, cards []int) []int {
+	// Field by field: the managers past n are never read, and clearing
+	// them all would cost more than the rest.
+	k.seat, k.phase, k.turn, k.card, k.target, k.visit = seat, s.Phase, s.Turn, s.Card, s.Target, s.Visit
+	k.company, k.news, k.played, k.evidence, k.inForce, k.n = s.Company.seenBy(seat), s.News, s.PlayedTurn, nil, nil, 0
+	k.st, k.v = s, nil
+	if seat != Executive {
+		t := s.Team(seat)
+		cards = cards[:0]
+		for _, f := range t.InForce {
+			cards = append(cards, f.Card)
+		}
+		k.evidence, k.inForce = t.held(), cards
+		return cards
+	}
+	if s.Visit > 0 {
+		k.evidence = s.Team(s.Visit).held()
+	}
+	shown, revealed := s.answersShown(true), s.Phase >= PhaseReveal
+	for i := range s.Teams {
+		t := &s.Teams[i]
+		m := seenManager{seat: Seat(i + 1), response: ResponseNone, verdict: VerdictPending,
+			quota: t.Quota, standing: t.Standing, escalate: -1, idx: i}
+		if shown {
+			m.response, m.verdict, m.escalate = shownResponse(t.Response, true, revealed), t.Verdict, t.Escalate
+		}
+		k.mgr[i] = m
+	}
+	k.n = len(s.Teams)
+	return cards
 }
 
 // Run plays every seat by bot until the game ends; for bot-only games,
@@ -88,14 +216,17 @@ func (b *Bots) Play(s *State, each func(Command) bool) error {
 	for s.Phase != PhaseOver {
 		moved := false
 		for seat := Executive; int(seat) <= len(s.Teams); seat++ {
-			if c, ok := b.Decide(s, seat); ok {
-				if err := s.Apply(c); err != nil {
-					return fmt.Errorf("bot seat %d: %w", seat, err)
-				}
-				moved = true
-				if each != nil && !each(c) {
-					return nil
-				}
+			if !s.Pending(seat) {
+				continue
+			}
+			var c Command
+			b.move(s, seat, &c)
+			if err := s.apply(&c); err != nil {
+				return fmt.Errorf("bot seat %d: %w", seat, err)
+			}
+			moved = true
+			if each != nil && !each(c) {
+				return nil
 			}
 		}
 		if !moved {
@@ -107,45 +238,53 @@ func (b *Bots) Play(s *State, each func(Command) bool) error {
 
 // PersonaMove is a scripted executive's decision from the executive's view.
 func PersonaMove(p *Persona, scn *Scenario, v *View, r *rand.Rand) Command {
-	c := Command{Seat: Executive}
-	switch v.Phase {
+	var k seen
+	k.fromView(v)
+	var c Command
+	personaMove(p, scn, &k, r, &c)
+	return c
+}
+
+// personaMove decides into c, which must be the zero Command.
+func personaMove(p *Persona, scn *Scenario, k *seen, r *rand.Rand, c *Command) {
+	c.Seat = Executive
+	switch k.phase {
 	case PhaseMandate:
-		if p.VisitEvery > 0 && v.Turn%p.VisitEvery == 0 && v.Visit == 0 {
+		if p.VisitEvery > 0 && k.turn%p.VisitEvery == 0 && k.visit == 0 {
 			// Ask the front line first: the manager it trusts most.
-			c.Kind, c.Target = CmdVisit, lowest(v, func(m *ManagerView) int { return -m.Meters.Standing })
-			return c
+			c.Kind, c.Target = CmdVisit, k.mostTrusted()
+			return
 		}
 		c.Kind = CmdMandate
-		card, target := personaCard(p, scn, v)
+		card, target := personaCard(p, scn, k)
 		c.Card, c.Framing = scn.Mandates[card].ID, scn.Mandates[card].Framing
 		switch target {
 		case TargetLowestQuota:
-			c.Target = lowest(v, func(m *ManagerView) int { return m.Meters.Quota })
+			c.Target = k.lowest(func(m *seenManager) int { return m.quota })
 		case TargetLowestStanding:
-			c.Target = lowest(v, func(m *ManagerView) int { return m.Meters.Standing })
+			c.Target = k.lowest(func(m *seenManager) int { return m.standing })
 		}
 	case PhaseRuling:
 		c.Kind = CmdRule
-		for i := range v.Managers {
-			m := &v.Managers[i]
-			if !m.Response.Voiced() || m.Verdict != VerdictPending {
+		for i := range k.n {
+			m := &k.mgr[i]
+			if !m.response.Voiced() || m.verdict != VerdictPending {
 				continue
 			}
-			x := RulingScore(p, scn, v, m)
+			x := rulingScore(p, scn, k, m)
 			x += (r.Float64() - 0.5) * 0.16
-			c.Target, c.Verdict = m.Seat, VerdictUphold
+			c.Target, c.Verdict = m.seat, VerdictUphold
 			switch {
-			case x >= 0.58 && m.Response != ResponseNegotiate:
+			case x >= 0.58 && m.response != ResponseNegotiate:
 				c.Verdict = VerdictWithdraw
-			case x >= 0.4 || (m.Response == ResponseNegotiate && x >= 0.33):
+			case x >= 0.4 || (m.response == ResponseNegotiate && x >= 0.33):
 				c.Verdict = VerdictAmend
 			}
-			return c
+			return
 		}
 	case PhaseReveal:
 		c.Kind = CmdReady
 	}
-	return c
 }
 
 // RulingScore is how far one objection in the executive's view moves a
@@ -153,23 +292,33 @@ func PersonaMove(p *Persona, scn *Scenario, v *View, r *rand.Rand) Command {
 // manager's standing and board pressure, the other managers objecting to
 // the same card, and for a late escalation LateFactor per turn of age.
 func RulingScore(p *Persona, scn *Scenario, v *View, m *ManagerView) float64 {
-	card := v.Card
-	if m.Response == ResponseEscalate {
-		card = m.Escalate
+	var k seen
+	k.fromView(v)
+	for i := range k.n {
+		if k.mgr[i].seat == m.Seat {
+			return rulingScore(p, scn, &k, &k.mgr[i])
+		}
+	}
+	return 0
+}
+
+func rulingScore(p *Persona, scn *Scenario, k *seen, m *seenManager) float64 {
+	card := k.card
+	if m.response == ResponseEscalate {
+		card = m.escalate
 	}
 	joint := 0
-	if m.Response != ResponseEscalate {
-		for i := range v.Managers {
-			o := &v.Managers[i]
-			if o.Seat != m.Seat && (o.Response == ResponsePushBack || o.Response == ResponseNegotiate) {
+	if m.response != ResponseEscalate {
+		for _, o := range k.managers() {
+			if o.seat != m.seat && (o.response == ResponsePushBack || o.response == ResponseNegotiate) {
 				joint++
 			}
 		}
 	}
-	g := GradeCase(scn, card, m.Case, v.News)
-	x := Persuasion(p, g, m.Case, m.Meters.Standing, v.Company.Pressure, joint, &scn.Coeff)
-	if m.Response == ResponseEscalate {
-		x *= math.Pow(scn.Coeff.LateFactor, float64(v.Turn-v.Played[card]))
+	g := k.gradeOf(scn, m, card)
+	x := Persuasion(p, g, *k.caseOf(m), m.standing, k.company.Pressure, joint, &scn.Coeff)
+	if m.response == ResponseEscalate {
+		x *= math.Pow(scn.Coeff.LateFactor, float64(k.turn-k.played[card]))
 	}
 	return x
 }
@@ -178,30 +327,24 @@ func RulingScore(p *Persona, scn *Scenario, v *View, m *ManagerView) float64 {
 // card of the first rule that holds, passing over a card that the evidence
 // of the team it consulted this turn shows would hurt (unless the rule has
 // nothing else); with no rule, the first card in hand.
-func personaCard(p *Persona, scn *Scenario, v *View) (int, Target) {
-	var seen []int
-	if v.Visit > 0 {
-		if m := v.Manager(v.Visit); m != nil {
-			seen = m.Evidence
-		}
-	}
+func personaCard(p *Persona, scn *Scenario, k *seen) (int, Target) {
 	for _, rule := range p.Rules {
-		if rule.PressureAtLeast > 0 && v.Company.Pressure < rule.PressureAtLeast ||
-			rule.PressureBelow > 0 && v.Company.Pressure >= rule.PressureBelow ||
-			rule.RevenueBelow > 0 && v.Company.Revenue >= rule.RevenueBelow ||
-			rule.FromTurn > 0 && v.Turn < rule.FromTurn {
+		if rule.PressureAtLeast > 0 && k.company.Pressure < rule.PressureAtLeast ||
+			rule.PressureBelow > 0 && k.company.Pressure >= rule.PressureBelow ||
+			rule.RevenueBelow > 0 && k.company.Revenue >= rule.RevenueBelow ||
+			rule.FromTurn > 0 && k.turn < rule.FromTurn {
 			continue
 		}
 		first := -1
 		for _, card := range rule.Mandates {
-			if v.Played[card] != 0 {
+			if k.played[card] != 0 {
 				continue
 			}
 			if first < 0 {
 				first = card
 			}
 			warned := 0.0
-			for _, e := range seen {
+			for _, e := range k.evidence {
 				warned += scn.Evidence[e].Shift(card)
 			}
 			if warned < 0.15 {
@@ -212,57 +355,78 @@ func personaCard(p *Persona, scn *Scenario, v *View) (int, Target) {
 			return first, rule.Target
 		}
 	}
-	return v.Hand[0], TargetAll
-}
-
-func lowest(v *View, f func(*ManagerView) int) Seat {
-	best := &v.Managers[0]
-	for i := range v.Managers {
-		if f(&v.Managers[i]) < f(best) {
-			best = &v.Managers[i]
+	for card, turn := range k.played { // the first card in hand
+		if turn == 0 {
+			return card, TargetAll
 		}
 	}
-	return best.Seat
+	panic("sim: a persona asked for a card with none in hand")
+}
+
+// mostTrusted is the manager with the highest standing, the first of equals.
+func (k *seen) mostTrusted() Seat { return k.lowest(func(m *seenManager) int { return -m.standing }) }
+
+// lowest is the manager for whom f is least, the first of equals.
+func (k *seen) lowest(f func(*seenManager) int) Seat {
+	best := &k.mgr[0]
+	for i := range k.n {
+		if f(&k.mgr[i]) < f(best) {
+			best = &k.mgr[i]
+		}
+	}
+	return best.seat
 }
 
 // SeenHarm is a card's harm as a manager can know it: typical, moved by the
 // month's news and by the manager's own evidence — exactly the truth, for
 // one who reads every signal.
 func SeenHarm(scn *Scenario, v *View, card int) float64 {
-	h := NewsHarm(scn, card, v.News)
-	if me := v.Manager(v.Seat); me != nil {
-		for _, e := range me.Evidence {
-			h += scn.Evidence[e].Shift(card)
-		}
+	var k seen
+	k.fromView(v)
+	return seenHarm(scn, &k, card)
+}
+
+func seenHarm(scn *Scenario, k *seen, card int) float64 {
+	h := NewsHarm(scn, card, k.news)
+	for _, e := range k.evidence {
+		h += scn.Evidence[e].Shift(card)
 	}
 	return scn.Mandates[card].clampHarm(h)
 }
 
 // StyleMove is a bot manager's decision from the manager's view.
 func StyleMove(st *Style, scn *Scenario, v *View, r *rand.Rand) Command {
-	c := Command{Seat: v.Seat}
-	switch v.Phase {
+	var k seen
+	k.fromView(v)
+	var c Command
+	styleMove(st, scn, &k, r, &c)
+	return c
+}
+
+// styleMove decides into c, which must be the zero Command.
+func styleMove(st *Style, scn *Scenario, k *seen, r *rand.Rand, c *Command) {
+	c.Seat = k.seat
+	switch k.phase {
 	case PhaseResponse:
 		c.Kind, c.Action = CmdRespond, st.Action
-		me := v.Manager(v.Seat)
 		if st.EscalateAfter > 0 {
-			for _, card := range me.InForce {
-				if v.Turn-v.Played[card] == st.EscalateAfter && SeenHarm(scn, v, card) >= 0.5 {
+			for _, card := range k.inForce {
+				if k.turn-k.played[card] == st.EscalateAfter && seenHarm(scn, k, card) >= 0.5 {
 					c.Response, c.Card = ResponseEscalate, scn.Mandates[card].ID
-					c.Case = BuildCase(st, scn, v, card, SeenHarm(scn, v, card), r)
+					buildCase(st, scn, k, card, seenHarm(scn, k, card), r, &c.Case)
 					if st.Tell {
 						c.Action = ActionCandid
 					}
-					return c
+					return
 				}
 			}
 		}
-		if v.Card < 0 || (v.Target != 0 && v.Target != v.Seat) {
-			return c
+		if k.card < 0 || (k.target != 0 && k.target != k.seat) {
+			return
 		}
-		harm := SeenHarm(scn, v, v.Card) + (1-st.Skill)*(r.Float64()-0.5)*0.6
+		harm := seenHarm(scn, k, k.card) + (1-st.Skill)*(r.Float64()-0.5)*0.6
 		switch {
-		case harm >= st.PushAbove && st.NeedEvidence && !holdsAgainst(scn, me, v.Card):
+		case harm >= st.PushAbove && st.NeedEvidence && !holdsAgainst(scn, k.evidence, k.card):
 			c.Response = ResponseNegotiate
 		case harm >= st.PushAbove:
 			c.Response = ResponsePushBack
@@ -276,7 +440,7 @@ func StyleMove(st *Style, scn *Scenario, v *View, r *rand.Rand) Command {
 			c.Response = ResponseRelay
 		}
 		if c.Response.Voiced() {
-			c.Case = BuildCase(st, scn, v, v.Card, harm, r)
+			buildCase(st, scn, k, k.card, harm, r, &c.Case)
 			if st.Tell {
 				c.Action = ActionCandid
 			}
@@ -284,14 +448,13 @@ func StyleMove(st *Style, scn *Scenario, v *View, r *rand.Rand) Command {
 	case PhaseReveal:
 		c.Kind = CmdReady
 	}
-	return c
 }
 
 // holdsAgainst reports whether a manager holds evidence that bears fully on
 // the card (makes it EvidenceFull worse for the team): what a strong case
 // is built on.
-func holdsAgainst(scn *Scenario, me *ManagerView, card int) bool {
-	for _, e := range me.Evidence {
+func holdsAgainst(scn *Scenario, evidence []int, card int) bool {
+	for _, e := range evidence {
 		if scn.Evidence[e].Shift(card) >= EvidenceFull {
 			return true
 		}
@@ -306,12 +469,19 @@ func holdsAgainst(scn *Scenario, me *ManagerView, card int) bool {
 // levers at random. Skill 0.5 and up brings the card's first costed
 // alternative and an ask that fits the harm.
 func BuildCase(st *Style, scn *Scenario, v *View, card int, harm float64, r *rand.Rand) Case {
+	var k seen
+	k.fromView(v)
+	var c Case
+	buildCase(st, scn, &k, card, harm, r, &c)
+	return c
+}
+
+// buildCase is BuildCase into k, which must be the zero Case (filled in
+// place: a Case returned and copied costs write barriers while the
+// collector runs).
+func buildCase(st *Style, scn *Scenario, seen *seen, card int, harm float64, r *rand.Rand, k *Case) {
 	m := &scn.Mandates[card]
-	var k Case
-	var held []int
-	if me := v.Manager(v.Seat); me != nil {
-		held = me.Evidence
-	}
+	held := seen.evidence
 	if r.Float64() < st.Skill {
 		a, b := -1, -1
 		for _, e := range held {
@@ -350,7 +520,6 @@ func BuildCase(st *Style, scn *Scenario, v *View, card int, harm float64, r *ran
 			k.Ask = AskAmend
 		}
 	}
-	return k
 }
 
 func bestTwo(m *Mandate) (Lever, Lever) {

@@ -169,6 +169,9 @@ func TestRandomCommandSequences(t *testing.T) {
 				checkRanges(t, s)
 				for seat := sim.Public; int(seat) <= s.Managers(); seat++ {
 					checkView(t, s, seat)
+					if seat >= sim.Executive && !sim.SeenAgrees(s, seat) {
+						t.Fatalf("%s game %d: a bot in seat %d reads from the state what its view does not show", name, g, seat)
+					}
 				}
 			}
 			replay, _ := sim.New(scn, cfg, uint64(g))
@@ -318,6 +321,41 @@ func checkView(t *testing.T, s *sim.State, seat sim.Seat) {
 			t.Fatalf("seat %d sees the history of the executive's dashboard", seat)
 		}
 	}
+}
+
+// Bots decide straight from the state, not from a view: in every shipped
+// scenario and persona, over many seeds and every style, each decision is
+// the one the same bot makes from the seat's full view.
+func TestBotsDecideAsFromTheirView(t *testing.T) {
+	styles := []string{"yes-man", "firebrand", "diplomat", "advocate", "always-shield", "late-escalator", "always-pushback"}
+	decisions := 0
+	for _, name := range scenarios.Names() {
+		scn := load(t, name)
+		for _, p := range scn.Personas {
+			for seed := uint64(1); seed <= 60; seed++ {
+				cfg := table(p.ID, styles[seed%7], styles[(seed+2)%7], styles[(seed+3)%7], styles[(seed+5)%7])
+				s, _ := sim.New(scn, cfg, seed)
+				bots, _ := sim.NewBots(s, seed)
+				for s.Phase != sim.PhaseOver {
+					for seat := sim.Executive; int(seat) <= s.Managers(); seat++ {
+						a, b, ok := bots.DecideBothWays(s, seat)
+						if !ok {
+							continue
+						}
+						decisions++
+						if !reflect.DeepEqual(a, b) {
+							t.Fatalf("%s/%s seed %d seat %d: from the state %+v, from the view %+v", name, p.ID, seed, seat, a, b)
+						}
+						c, _ := bots.Decide(s, seat)
+						if err := s.Apply(c); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d decisions", decisions)
 }
 
 // held lists the evidence a team holds this month.

@@ -108,11 +108,16 @@ type Team struct {
 	// Evidence is this month's front-line evidence (indexes into the
 	// scenario's deck, -1 for none): private to the manager.
 	Evidence [EvidenceHand]int
-	Grade    Grade // this turn's case as graded, after the resolution
+	// Grade is this turn's case as graded (shown from the reveal). It is
+	// graded when the case is made (GradeCase on what the case shows), so
+	// the persona's ruling and the resolution grade it once, and holds
+	// while the month's news is still gradedNews long.
+	Grade      Grade
+	gradedNews int
 }
 
 // Delta is one meter change with its cause; Text renders it in words.
-// It is small on purpose (8 bytes): a game records hundreds of them.
+// It is small on purpose (10 bytes): a game records hundreds of them.
 type Delta struct {
 	Turn   int16 `msgpack:"turn"`
 	Amount int16 `msgpack:"amount"`
@@ -131,17 +136,18 @@ type Snapshot struct {
 }
 
 // Decision is what happened to one manager in one turn, for the debrief.
+// Its one-byte fields sit together: a game records one per manager and turn.
 type Decision struct {
 	Turn       int          `msgpack:"turn"`
+	Card       int          `msgpack:"card"`      // the mandate, -1 if none targeted this seat
+	Escalated  int          `msgpack:"escalated"` // card escalated, -1 for none
 	Seat       Seat         `msgpack:"seat"`
-	Card       int          `msgpack:"card"` // the mandate, -1 if none targeted this seat
 	Response   ResponseKind `msgpack:"response"`
-	Case       Case         `msgpack:"case"`
 	Action     TeamAction   `msgpack:"action"`
 	Verdict    Verdict      `msgpack:"verdict"`
-	Escalated  int          `msgpack:"escalated"` // card escalated, -1 for none
 	Discovered bool         `msgpack:"discovered"`
 	Visited    bool         `msgpack:"visited"` // the executive visited this team this turn
+	Case       Case         `msgpack:"case"`
 	// Harm is how harmful the mandate (or the escalated card) really was
 	// for this team this month; Grade is the case part by part.
 	Harm     float64           `msgpack:"harm"`
@@ -182,6 +188,9 @@ type State struct {
 	histTeams []Meters // backing arrays of History, allocated once
 	histPulse []int
 	pool      []int // scratch for drawing evidence
+	// conditional lists the evidence cards that have a condition (When),
+	// in deck order: drawing reads only those, not the whole deck.
+	conditional []int
 }
 
 // Scores are the final balanced scorecards.
@@ -219,6 +228,12 @@ func New(scn *Scenario, cfg Config, seed uint64) (*State, error) {
 		Decisions:  make([]Decision, 0, scn.Turns*n),
 		pool:       make([]int, 0, len(scn.Evidence)),
 	}
+	for i := range scn.Evidence {
+		if scn.Evidence[i].When != (Condition{}) {
+			s.pool = append(s.pool, i)
+		}
+	}
+	s.conditional = append([]int(nil), s.pool...) // one allocation
 	forces := make([]Force, n*scn.Turns)
 	s.histTeams = make([]Meters, n*(scn.Turns+1))
 	s.histPulse = make([]int, n*(scn.Turns+1))
@@ -261,7 +276,7 @@ func (s *State) Reset(seed uint64) {
 		},
 		Teams: old.Teams, PlayedTurn: old.PlayedTurn, deck: old.deck,
 		News: old.News[:0], Deltas: old.Deltas[:0], History: old.History[:0], Decisions: old.Decisions[:0],
-		histTeams: old.histTeams, histPulse: old.histPulse, pool: old.pool[:0],
+		histTeams: old.histTeams, histPulse: old.histPulse, pool: old.pool[:0], conditional: old.conditional,
 	}
 	clear(s.PlayedTurn)
 	clear(s.histTeams)
@@ -297,8 +312,11 @@ func (s *State) startTurn() {
 	s.News = s.News[:0]
 	for i := range s.Teams {
 		t := &s.Teams[i]
-		t.Answered, t.Response, t.Case, t.Action, t.Escalate, t.Verdict, t.Ready = false, ResponseNone, Case{}, ActionNone, -1, VerdictPending, false
-		t.Grade = Grade{Cited: -1}
+		t.Answered, t.Response, t.Action, t.Escalate, t.Verdict, t.Ready = false, ResponseNone, ActionNone, -1, VerdictPending, false
+		if !t.Case.empty() { // clearing only a case there is: skips write barriers
+			t.Case = Case{}
+		}
+		t.Grade, t.gradedNews = Grade{Cited: -1}, -1
 	}
 	if len(s.deck) > 0 {
 		if s.deckPos == len(s.deck) {
@@ -317,19 +335,38 @@ var noEvidence = [EvidenceHand]int{-1, -1}
 
 // drawEvidence deals a team this month's front-line evidence: distinct cards,
 // drawn by the game's generator from those whose condition the team meets.
+// The draw is a swap-remove on that pool (take pool[j], move the last card
+// into its place), worked out without building the pool: it is the deck in
+// order less the few conditional cards the team does not meet.
 func (s *State) drawEvidence(t *Team) {
 	t.Evidence = noEvidence
-	s.pool = s.pool[:0]
-	for i := range s.Scn.Evidence {
-		if s.Scn.Evidence[i].When.Holds(t.Meters) {
+	s.pool = s.pool[:0] // the cards left out, in deck order
+	for _, i := range s.conditional {
+		if !s.Scn.Evidence[i].When.Holds(t.Meters) {
 			s.pool = append(s.pool, i)
 		}
 	}
-	for k := 0; k < EvidenceHand && len(s.pool) > 0; k++ {
-		j := int(s.rng.Uint64() % uint64(len(s.pool)))
-		t.Evidence[k] = s.pool[j]
-		s.pool[j] = s.pool[len(s.pool)-1]
-		s.pool = s.pool[:len(s.pool)-1]
+	n := len(s.Scn.Evidence) - len(s.pool)
+	var moved [EvidenceHand]struct{ at, card int } // after draw k, pool[moved[k].at] = moved[k].card
+	at := func(j, drawn int) int {
+		for k := drawn - 1; k >= 0; k-- {
+			if moved[k].at == j {
+				return moved[k].card
+			}
+		}
+		for _, x := range s.pool { // the j-th card not left out
+			if x > j {
+				break
+			}
+			j++
+		}
+		return j
+	}
+	for k := 0; k < EvidenceHand && n > 0; k++ {
+		j := int(s.rng.Uint64() % uint64(n))
+		t.Evidence[k] = at(j, k)
+		moved[k].card, moved[k].at = at(n-1, k), j
+		n--
 	}
 	s.pool = s.pool[:0]
 }

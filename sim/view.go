@@ -64,13 +64,9 @@ func (s *State) View(seat Seat) View {
 	return v
 }
 
-// ViewInto fills v for seat, reusing v's slices: bots and the server call it
-// every turn, and reuse keeps a whole game near zero allocations.
-func (s *State) ViewInto(v *View, seat Seat) { s.viewInto(v, seat, true) }
-
-// viewInto leaves out History and Deltas unless full, and a manager's peers
-// too: bots decide on the rest, and skipping it keeps a bot's turn cheap.
-func (s *State) viewInto(v *View, seat Seat, full bool) {
+// ViewInto fills v for seat, reusing v's slices: the server calls it after
+// every command, and reuse keeps that near zero allocations.
+func (s *State) ViewInto(v *View, seat Seat) {
 	all := seat == Facilitator
 	exec := seat == Executive
 	v.Seat, v.Turn, v.Turns, v.Phase, v.Version = seat, s.Turn, s.Scn.Turns, s.Phase, s.Version
@@ -81,17 +77,10 @@ func (s *State) viewInto(v *View, seat Seat, full bool) {
 	if all || exec {
 		v.Hand = s.Hand(v.Hand)
 	}
-	v.Company = s.Company
-	if !all && !exec {
-		v.Company.Cost, v.Company.Pressure = Hidden, Hidden
-	}
+	v.Company = s.Company.seenBy(seat)
 	v.Trend = v.Trend[:0]
-	for _, h := range s.History[:len(s.History)*btoi(full)] {
-		c := h.Company
-		if !all && !exec {
-			c.Cost, c.Pressure = Hidden, Hidden
-		}
-		v.Trend = append(v.Trend, c)
+	for _, h := range s.History {
+		v.Trend = append(v.Trend, h.Company.seenBy(seat))
 	}
 	v.Scores = s.Scores
 	revealed := s.Phase >= PhaseReveal
@@ -100,15 +89,10 @@ func (s *State) viewInto(v *View, seat Seat, full bool) {
 		v.Managers = append(v.Managers[:cap(v.Managers)], make([]ManagerView, n-cap(v.Managers))...)
 	}
 	v.Managers = v.Managers[:n]
-	k := 0
 	for i := range s.Teams {
 		ms := Seat(i + 1)
-		if !full && seat >= 1 && ms != seat {
-			continue
-		}
 		t := &s.Teams[i]
-		mv := &v.Managers[k]
-		k++
+		mv := &v.Managers[i]
 		self := all || seat == ms
 		// Field by field rather than a composite literal: reusing the
 		// buffer this way skips most write barriers on a hot path.
@@ -122,11 +106,7 @@ func (s *State) viewInto(v *View, seat Seat, full bool) {
 		mv.InForce, mv.History, mv.Evidence = mv.InForce[:0], mv.History[:0], mv.Evidence[:0]
 		mv.Grade = Grade{Cited: -1}
 		if self || (exec && s.Visit == ms) {
-			for _, e := range t.Evidence {
-				if e >= 0 {
-					mv.Evidence = append(mv.Evidence, e)
-				}
-			}
+			mv.Evidence = append(mv.Evidence, t.held()...)
 		}
 		switch {
 		case self:
@@ -154,13 +134,9 @@ func (s *State) viewInto(v *View, seat Seat, full bool) {
 			if revealed {
 				mv.Grade = t.Grade
 			}
-		case revealed || (exec && s.Phase >= PhaseRuling):
-			// The public decision: a quiet shield looks like compliance.
+		case s.answersShown(exec):
 			mv.Revealed = true
-			mv.Response, mv.Verdict, mv.Escalate = t.Response, t.Verdict, t.Escalate
-			if t.Response == ResponseShield || (exec && !revealed && t.Response == ResponseExplain) {
-				mv.Response = ResponseRelay
-			}
+			mv.Response, mv.Verdict, mv.Escalate = shownResponse(t.Response, exec, revealed), t.Verdict, t.Escalate
 			if t.Response.Voiced() && !t.Case.empty() {
 				mv.Case = t.Case
 				if revealed {
@@ -171,7 +147,7 @@ func (s *State) viewInto(v *View, seat Seat, full bool) {
 				mv.Action = t.Action
 			}
 		}
-		for _, h := range s.History[:len(s.History)*btoi(full)] {
+		for _, h := range s.History {
 			m := h.Teams[i]
 			if !self {
 				m.Morale, m.Trust = Hidden, Hidden
@@ -182,9 +158,8 @@ func (s *State) viewInto(v *View, seat Seat, full bool) {
 			mv.History = append(mv.History, m)
 		}
 	}
-	v.Managers = v.Managers[:k]
 	v.Deltas = v.Deltas[:0]
-	for k := len(s.Deltas) - 1; k >= 0 && full; k-- {
+	for k := len(s.Deltas) - 1; k >= 0; k-- {
 		d := s.Deltas[k]
 		if int(d.Turn) != s.Turn {
 			break
@@ -240,11 +215,40 @@ func visible(seat Seat, d Delta) bool {
 	}
 }
 
-func btoi(b bool) int {
-	if b {
-		return 1
+// seenBy is the company as seat sees it: cost and board pressure are the
+// executive's (and the facilitator's) only.
+func (c Company) seenBy(seat Seat) Company {
+	if seat != Executive && seat != Facilitator {
+		c.Cost, c.Pressure = Hidden, Hidden
 	}
-	return 0
+	return c
+}
+
+// answersShown reports whether the other managers' answers show yet: for
+// everyone from the reveal, for the executive its objections from the
+// ruling on.
+func (s *State) answersShown(exec bool) bool {
+	return s.Phase >= PhaseReveal || (exec && s.Phase >= PhaseRuling)
+}
+
+// shownResponse is an answer as another seat sees it: a quiet shield looks
+// like compliance, and before the reveal the executive cannot tell a relay
+// with context from one as-is (how a manager told the team is not its to see).
+func shownResponse(r ResponseKind, exec, revealed bool) ResponseKind {
+	if r == ResponseShield || (exec && !revealed && r == ResponseExplain) {
+		return ResponseRelay
+	}
+	return r
+}
+
+// held is the evidence the team holds this month (drawn front first, so
+// the cards held are a prefix of Evidence).
+func (t *Team) held() []int {
+	n := 0
+	for n < EvidenceHand && t.Evidence[n] >= 0 {
+		n++
+	}
+	return t.Evidence[:n]
 }
 
 // empty reports whether a case is the zero Case, by lengths: cheaper than

@@ -157,3 +157,38 @@ func TestStoreKeepsToken(t *testing.T) {
 		t.Fatalf("got %+v", got)
 	}
 }
+
+// TestReconnectsAfterServiceRestart: a cluster node closes a connection with
+// 1012 when its room moves or it drains; the client reconnects as after any
+// drop.
+func TestReconnectsAfterServiceRestart(t *testing.T) {
+	var conns atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		if conns.Add(1) == 1 {
+			ws.Close(websocket.StatusServiceRestart, "this room moved to another server; reconnecting")
+			return
+		}
+		ws.Read(r.Context()) // hold the second one open
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c := Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"))
+	for _, want := range []EventKind{Up, Down, Up} {
+		select {
+		case e := <-c.Events():
+			if e.Kind != want {
+				t.Fatalf("event %d (%v), want %d", e.Kind, e.Err, want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no event %d", want)
+		}
+	}
+	if conns.Load() != 2 {
+		t.Errorf("%d connections", conns.Load())
+	}
+}

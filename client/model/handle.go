@@ -23,7 +23,7 @@ func (m *Model) Connected() []protocol.ClientMsg {
 		// The seat is open elsewhere: taking it back is the player's call
 		// (TakeBack), never an automatic reconnect.
 	case m.Saved.Token != "":
-		out = append(out, m.msg(protocol.ClientMsg{Kind: protocol.KindResume, Token: m.Saved.Token})...)
+		out = append(out, m.msg(protocol.ClientMsg{Kind: protocol.KindResume, Code: m.Saved.Code, Token: m.Saved.Token})...)
 		m.Busy = true
 	case m.Saved.Projector && m.Saved.Code != "":
 		out = append(out, m.msg(protocol.ClientMsg{Kind: protocol.KindJoin, Code: m.Saved.Code, Role: protocol.RoleProjector})...)

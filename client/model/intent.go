@@ -212,7 +212,7 @@ func (m *Model) Do(in Intent) []protocol.ClientMsg {
 			return nil
 		}
 		m.Replaced, m.Busy = false, true
-		return m.msg(protocol.ClientMsg{Kind: protocol.KindResume, Token: m.Saved.Token})
+		return m.msg(protocol.ClientMsg{Kind: protocol.KindResume, Code: m.Saved.Code, Token: m.Saved.Token})
 	case Leave:
 		fresh := New(Saved{Code: m.Saved.Code, Briefed: m.Saved.Briefed})
 		fresh.Conn, fresh.Now, fresh.Wall, fresh.Skew, fresh.start, fresh.nextID = m.Conn, m.Now, m.Wall, m.Skew, m.start, m.nextID

@@ -1,7 +1,8 @@
 // Package model is what the client's screens show, as plain data: the room,
 // the seat's view of the game, the meters as they animate, the answers being
 // drafted, and the intents a player's clicks turn into. It imports no
-// graphics, so it runs and tests headless; client/ui draws it.
+// graphics, so it runs and tests headless; client/scene lays it out and
+// draws it.
 package model
 
 import (

@@ -537,3 +537,18 @@ func TestReplacedSeatIsNotResumedAutomatically(t *testing.T) {
 		t.Fatalf("take back: %+v, replaced %v", out, m.Replaced)
 	}
 }
+
+// A seat's resume carries the room's code, after a drop and on take-back:
+// a cluster node routes the connection to the room's owner by it.
+func TestResumeCarriesRoomCode(t *testing.T) {
+	m := New(Saved{Code: "KX7PQR", Token: "seat-token"})
+	if out := m.Connected(); len(out) != 2 || out[1].Kind != protocol.KindResume || out[1].Code != "KX7PQR" {
+		t.Fatalf("resume after a drop: %+v", out)
+	}
+	m.Joined = true
+	m.Receive(frame(t, protocol.ServerMsg{Kind: protocol.KindError,
+		Error: &protocol.Error{Code: protocol.CodeReplaced, Message: "replaced"}}))
+	if out := m.Do(TakeBack{}); len(out) != 1 || out[0].Code != "KX7PQR" || out[0].Token != "seat-token" {
+		t.Fatalf("take back: %+v", out)
+	}
+}

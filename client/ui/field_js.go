@@ -2,7 +2,14 @@
 
 package ui
 
-import "github.com/hajimehoshi/ebiten/v2/exp/textinput"
+import (
+	"github.com/hajimehoshi/ebiten/v2/exp/textinput"
+
+	"pushback/client/scene"
+)
+
+// textInput: the browser types into its own hidden textarea.
+func textInput() scene.TextInput { return &fieldSessions{} }
 
 // fieldSessions keeps the browser's text input: Ebitengine's textinput
 // focuses a hidden textarea, which is what brings up a phone's keyboard.
@@ -11,10 +18,10 @@ type fieldSessions struct {
 	f  textinput.Field
 }
 
-// edit applies this tick's typing to s.
-func (f *fieldSessions) edit(id, s string, in *input, x, y int) string {
+// Edit applies this tick's typing to s.
+func (f *fieldSessions) Edit(id, s string, in *scene.Input, x, y int) string {
 	if f.id != id {
-		f.blur()
+		f.Blur()
 		f.id = id
 		f.f.Focus()
 	}
@@ -23,15 +30,15 @@ func (f *fieldSessions) edit(id, s string, in *input, x, y int) string {
 	}
 	handled, err := f.f.HandleInput(x, y)
 	if err != nil || !handled {
-		s = typed(f.f.Text(), in)
+		s = scene.Typed(f.f.Text(), in)
 		f.f.SetTextAndSelection(s, len(s), len(s))
 		return s
 	}
 	return f.f.Text()
 }
 
-// blur ends the session.
-func (f *fieldSessions) blur() {
+// Blur ends the session.
+func (f *fieldSessions) Blur() {
 	if f.id != "" {
 		f.f.Blur()
 		f.id = ""

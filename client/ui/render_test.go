@@ -7,11 +7,9 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"maps"
 	"math"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -20,9 +18,10 @@ import (
 	xdraw "golang.org/x/image/draw"
 
 	"pushback/client/model"
+	"pushback/client/scene"
+	. "pushback/client/scene/scenetest"
 	"pushback/client/session"
 	"pushback/client/ui/layout"
-	"pushback/server/protocol"
 	"pushback/server/protocol/report"
 	"pushback/sim"
 )
@@ -32,47 +31,27 @@ var (
 	readme = flag.String("readme", "", "also write small PNGs for the README into this directory")
 )
 
-// recorder is a Sender that keeps what the UI sent.
-type recorder struct{ msgs []protocol.ClientMsg }
-
-func (r *recorder) SendMsg(m protocol.ClientMsg) bool {
-	r.msgs = append(r.msgs, m)
-	return true
-}
-
-// size is a device to draw for.
-type size struct {
-	name string
-	w, h float64
-}
-
-var (
-	laptop    = size{"1280x720", 1280, 720}
-	bigScreen = size{"1920x1080", 1920, 1080}
-	phone     = size{"phone", 360, 740}
-)
-
 // render draws the app's current screen the way a frame would, after two
 // update passes (panels learn their heights in the first). With full, the
 // image is as tall as the content, as if the page had been scrolled through.
-func render(a *App, sz size, full bool) (img *image.RGBA, spots []spot, points []chartPoint) {
+func render(a *App, sz Size, full bool) (img *image.RGBA, spots []scene.Spot, points []scene.ChartPoint) {
 	onMain(func() {
-		a.geo = layout.Fit(sz.w, sz.h, 1)
-		a.step(&input{})
-		a.step(&input{})
-		if full && a.st.contentH > a.geo.H {
+		a.UI.Geo = layout.Fit(sz.W, sz.H, 1)
+		a.UI.Step(&scene.Input{})
+		a.UI.Step(&scene.Input{})
+		if full && a.UI.ContentHeight() > a.UI.Geo.H {
 			// The whole page, up to the largest image a GPU takes (the
 			// debrief on a phone runs longer than that).
-			a.geo.H = math.Min(math.Ceil(a.st.contentH), math.Floor(maxImage/a.geo.Scale))
-			a.geo.DH = int(math.Ceil(a.geo.H * a.geo.Scale))
+			a.UI.Geo.H = math.Min(math.Ceil(a.UI.ContentHeight()), math.Floor(maxImage/a.UI.Geo.Scale))
+			a.UI.Geo.DH = int(math.Ceil(a.UI.Geo.H * a.UI.Geo.Scale))
 		}
-		dst := ebiten.NewImage(a.geo.DW, a.geo.DH)
+		dst := ebiten.NewImage(a.UI.Geo.DW, a.UI.Geo.DH)
 		defer dst.Deallocate()
-		dst.Fill(colGround)
-		p := a.paint(dst)
-		img = image.NewRGBA(image.Rect(0, 0, a.geo.DW, a.geo.DH))
+		dst.Fill(scene.ColGround)
+		drawn := a.paint(dst)
+		img = image.NewRGBA(image.Rect(0, 0, a.UI.Geo.DW, a.UI.Geo.DH))
 		dst.ReadPixels(img.Pix)
-		spots, points = append(spots, p.spots...), p.points
+		spots, points = drawn.Spots, drawn.Points
 	})
 	return img, spots, points
 }
@@ -85,17 +64,17 @@ func same(a color.RGBA, b color.RGBA) bool { return a == b }
 // checkMeters asserts that every meter's fill is as long as its value says,
 // and that the track shows past it; and that QR modules are where the code
 // says.
-func checkMeters(t *testing.T, img *image.RGBA, spots []spot) {
+func checkMeters(t *testing.T, img *image.RGBA, spots []scene.Spot) {
 	t.Helper()
 	for _, s := range spots {
-		if s.qr != nil {
+		if s.QR != nil {
 			checkQR(t, img, s)
 			continue
 		}
-		g := s.gauge
-		col := meterColour[int(g.Meter)%len(meterColour)]
-		y := int(s.bar.y + s.bar.h/2)
-		x0, x1 := int(math.Ceil(s.bar.x)), int(math.Floor(s.bar.right()))
+		g := s.Gauge
+		col := scene.MeterColour[int(g.Meter)%len(scene.MeterColour)]
+		y := int(s.Bar.Y + s.Bar.H/2)
+		x0, x1 := int(math.Ceil(s.Bar.X)), int(math.Floor(s.Bar.Right()))
 		n := 0
 		for x := x0; x < x1; x++ {
 			if same(img.RGBAAt(x, y), col) {
@@ -103,35 +82,35 @@ func checkMeters(t *testing.T, img *image.RGBA, spots []spot) {
 			}
 		}
 		v := math.Max(0, math.Min(g.Value, float64(g.Max)))
-		want := s.bar.w * v / float64(g.Max)
+		want := s.Bar.W * v / float64(g.Max)
 		tol := 2.0
 		if g.Max > 100 && v > 100 {
 			tol += 3 // the plan line crosses the fill
 		}
 		if math.Abs(float64(n)-want) > tol {
-			t.Errorf("meter %q = %.1f of %d: filled %d px of %.0f, want %.1f", g.Label, g.Value, g.Max, n, s.bar.w, want)
+			t.Errorf("meter %q = %.1f of %d: filled %d px of %.0f, want %.1f", g.Label, g.Value, g.Max, n, s.Bar.W, want)
 		}
-		if after := int(s.bar.x + want + 3); after < x1-1 && !(g.Max > 100) {
-			if c := img.RGBAAt(after, y); c != colTrack {
+		if after := int(s.Bar.X + want + 3); after < x1-1 && !(g.Max > 100) {
+			if c := img.RGBAAt(after, y); c != scene.ColTrack {
 				t.Errorf("meter %q: past the fill at x=%d the track should show, got %v", g.Label, after, c)
 			}
 		}
 	}
 }
 
-func checkQR(t *testing.T, img *image.RGBA, s spot) {
+func checkQR(t *testing.T, img *image.RGBA, s scene.Spot) {
 	t.Helper()
 	bad := 0
-	for y, row := range s.qr {
+	for y, row := range s.QR {
 		for x, on := range row {
-			px := img.RGBAAt(int(s.bar.x+(float64(x)+0.5)*s.mod), int(s.bar.y+(float64(y)+0.5)*s.mod))
-			if want := map[bool]color.RGBA{true: colInk, false: colPanel}[on]; px != want {
+			px := img.RGBAAt(int(s.Bar.X+(float64(x)+0.5)*s.Mod), int(s.Bar.Y+(float64(y)+0.5)*s.Mod))
+			if want := map[bool]color.RGBA{true: scene.ColInk, false: scene.ColPanel}[on]; px != want {
 				bad++
 			}
 		}
 	}
 	if bad > 0 {
-		t.Errorf("QR code: %d of %d modules drawn wrong", bad, len(s.qr)*len(s.qr))
+		t.Errorf("QR code: %d of %d modules drawn wrong", bad, len(s.QR)*len(s.QR))
 	}
 }
 
@@ -167,51 +146,46 @@ func small(img image.Image, w int) image.Image {
 // and phone sizes, checks the meters' pixels against their values, checks
 // that nothing is laid out off the screen's width, and writes a PNG of each.
 func TestScreens(t *testing.T) {
-	for _, fx := range fixtures(t) {
-		sizes := []size{laptop, phone}
-		switch fx.screen {
+	for _, fx := range Fixtures(t) {
+		sizes := []Size{Laptop, Phone}
+		switch fx.Screen {
 		case model.ScreenProjector, model.ScreenFacilitator, model.ScreenReveal, model.ScreenDebrief:
-			sizes = append(sizes, bigScreen)
+			sizes = append(sizes, BigScreen)
 		}
 		for _, sz := range sizes {
-			t.Run(fx.name+"/"+sz.name, func(t *testing.T) {
-				a := NewApp(session.New(fx.m, nil, nil, &recorder{}))
-				a.JoinURL = "http://workshop.example:8080/"
+			t.Run(fx.Name+"/"+sz.Name, func(t *testing.T) {
+				a := NewApp(session.New(fx.M, nil, nil, &Recorder{}))
+				a.UI.JoinURL = "http://workshop.example:8080/"
 				img, spots, _ := render(a, sz, true)
-				if got := img.RGBAAt(2, 2); got != colInk {
+				if got := img.RGBAAt(2, 2); got != scene.ColInk {
 					t.Errorf("header bar missing: %v", got)
 				}
 				checkMeters(t, img, spots)
-				if fx.m.Room.Started && fx.screen != model.ScreenBriefing && fx.screen != model.ScreenHost && len(spots) == 0 {
+				if fx.M.Room.Started && fx.Screen != model.ScreenBriefing && fx.Screen != model.ScreenHost && len(spots) == 0 {
 					t.Error("no meter drawn")
 				}
-				if fx.screen == model.ScreenProjector && !hasQR(spots) {
+				if fx.Screen == model.ScreenProjector && !hasQR(spots) {
 					t.Error("no QR code on the projector")
 				}
 				// Nothing sticks out of the screen's width.
-				c := a.ctx(&input{}, nil)
-				scenes[fx.screen](c)
-				for _, f := range c.pass.Order {
-					if f.R.X < 0 || f.R.Right() > a.geo.W+0.5 {
-						t.Errorf("control %s at %.0f..%.0f is outside the %.0f-unit width", f.ID, f.R.X, f.R.Right(), a.geo.W)
+				// (And text stays readable: scene's TestSmallTextReadable.)
+				for _, f := range a.UI.Controls() {
+					if f.R.X < 0 || f.R.Right() > a.UI.Geo.W+0.5 {
+						t.Errorf("control %s at %.0f..%.0f is outside the %.0f-unit width", f.ID, f.R.X, f.R.Right(), a.UI.Geo.W)
 					}
 				}
-				// Text stays readable: the smallest text at least 12 device pixels.
-				if px := sizeSmall * a.geo.Scale; px < 12 {
-					t.Errorf("small text is %.1f px", px)
-				}
-				name := fmt.Sprintf("%s-%s.png", fx.name, sz.name)
+				name := fmt.Sprintf("%s-%s.png", fx.Name, sz.Name)
 				writePNG(t, *shots, name, img)
-				if *readme != "" && (sz == laptop || sz == phone && phoneShot[fx.name]) {
+				if *readme != "" && (sz == Laptop || sz == Phone && phoneShot[fx.Name]) {
 					w := 640
-					if sz == phone {
+					if sz == Phone {
 						w = 360
 					}
 					shot := image.Image(img)
-					if b := img.Bounds(); fx.screen == model.ScreenDebrief && b.Dy() > b.Dx() {
+					if b := img.Bounds(); fx.Screen == model.ScreenDebrief && b.Dy() > b.Dx() {
 						// The debrief runs long (every question of every objective): the README shows its top.
 						h := b.Dx() * 2
-						if sz != phone {
+						if sz != Phone {
 							h = b.Dx() * 9 / 16 // the first screenful
 						}
 						shot = img.SubImage(image.Rect(0, 0, b.Dx(), min(h, b.Dy())))
@@ -253,8 +227,8 @@ func fewColours(img image.Image) image.Image {
 	})
 	// The palette's own colours first, so that a small mark (a vermillion
 	// arrow) keeps its hue even where it covers few pixels.
-	pal := color.Palette{colInk, colMuted, colGround, colPanel, colLine, colTrack, colOrange, colSky, colGreen,
-		colYellow, colBlue, colVermil, colPurple, colSelected, color.RGBA{0xff, 0xff, 0xff, 0xff}}
+	pal := color.Palette{scene.ColInk, scene.ColMuted, scene.ColGround, scene.ColPanel, scene.ColLine, scene.ColTrack, scene.ColOrange, scene.ColSky, scene.ColGreen,
+		scene.ColYellow, scene.ColBlue, scene.ColVermil, scene.ColPurple, scene.ColSelected, color.RGBA{0xff, 0xff, 0xff, 0xff}}
 	for _, c := range all {
 		if len(pal) == 256 {
 			break
@@ -282,9 +256,9 @@ func fewColours(img image.Image) image.Image {
 // phoneShot says which screens the README shows at phone size too.
 var phoneShot = map[string]bool{"title": true, "manager": true, "reveal": true, "debrief": true}
 
-func hasQR(spots []spot) bool {
+func hasQR(spots []scene.Spot) bool {
 	for _, s := range spots {
-		if s.qr != nil {
+		if s.QR != nil {
 			return true
 		}
 	}
@@ -307,20 +281,15 @@ func TestMeterFill(t *testing.T) {
 		} {
 			t.Run(fmt.Sprintf("%s=%v@%.2f", g.Label, g.Value, scale), func(t *testing.T) {
 				var img *image.RGBA
-				var spots []spot
+				var spots []scene.Spot
 				onMain(func() {
 					w, h := int(520*scale), int(70*scale)
 					dst := ebiten.NewImage(w, h)
 					defer dst.Deallocate()
-					dst.Fill(colPanel)
-					st := &state{}
-					measureScale = scale
-					c := &ctx{m: model.New(model.Saved{}), st: st, p: &painter{dst: dst, scale: scale}, scale: scale}
-					c.meter(rect{10, 10, 500, 50}, g)
-					c.p.flush()
+					dst.Fill(scene.ColPanel)
+					spots = scene.PaintMeter(&canvas{dst: dst}, scale, g)
 					img = image.NewRGBA(image.Rect(0, 0, w, h))
 					dst.ReadPixels(img.Pix)
-					spots = c.p.spots
 				})
 				if g.Hidden {
 					if len(spots) != 0 {
@@ -332,7 +301,7 @@ func TestMeterFill(t *testing.T) {
 					t.Fatalf("%d spots", len(spots))
 				}
 				checkMeters(t, img, spots)
-				up, down := count(img, colUp), count(img, colDown)
+				up, down := count(img, scene.ColUp), count(img, scene.ColDown)
 				switch {
 				case g.Trend < 0 && down == 0:
 					t.Error("a fall shows no vermillion sign")
@@ -359,22 +328,22 @@ func count(img *image.RGBA, c color.RGBA) int {
 // TestRevealAnimates catches the reveal mid-animation: the trust meter is
 // drawn between its old and new values, then at the new one.
 func TestRevealAnimates(t *testing.T) {
-	tb := newTable(t)
-	tb.play(nil, func(s *sim.State) bool { return s.Turn == 2 })
-	tb.play([]sim.Seat{1}, mandatePlayed)
-	m := tb.model(1, true, 0)
+	tb := NewTable(t)
+	tb.Play(nil, func(s *sim.State) bool { return s.Turn == 2 })
+	tb.Play([]sim.Seat{1}, MandatePlayed)
+	m := tb.Model(1, true, 0)
 	from := m.Gauge(1, sim.MeterTrust).Target
-	tb.apply(sim.Command{Kind: sim.CmdRespond, Seat: 1, Response: sim.ResponseRelay})
-	tb.play([]sim.Seat{1}, atReveal)
-	tb.feed(m, 1, true, 0)
+	tb.Apply(sim.Command{Kind: sim.CmdRespond, Seat: 1, Response: sim.ResponseRelay})
+	tb.Play([]sim.Seat{1}, AtReveal)
+	tb.Feed(m, 1, true, 0)
 	to := m.Gauge(1, sim.MeterTrust).Target
 	if from == to {
 		t.Fatalf("trust did not move (%d)", from)
 	}
-	trust := func(spots []spot) float64 {
+	trust := func(spots []scene.Spot) float64 {
 		for _, s := range spots {
-			if s.gauge.Meter == sim.MeterTrust {
-				return s.gauge.Value
+			if s.Gauge.Meter == sim.MeterTrust {
+				return s.Gauge.Value
 			}
 		}
 		t.Fatal("no trust meter drawn")
@@ -384,9 +353,9 @@ func TestRevealAnimates(t *testing.T) {
 		at      time.Duration
 		between bool
 	}{{model.MeterAnimation / 3, true}, {model.MeterAnimation * 2, false}} {
-		m.Tick(t0.Add(tc.at))
-		a := NewApp(session.New(m, nil, nil, &recorder{}))
-		img, spots, _ := render(a, laptop, false)
+		m.Tick(T0.Add(tc.at))
+		a := NewApp(session.New(m, nil, nil, &Recorder{}))
+		img, spots, _ := render(a, Laptop, false)
 		checkMeters(t, img, spots)
 		v := trust(spots)
 		lo, hi := math.Min(float64(from), float64(to)), math.Max(float64(from), float64(to))
@@ -408,117 +377,68 @@ func TestRevealAnimates(t *testing.T) {
 func TestDebriefCharts(t *testing.T) {
 	var rep *report.Report
 	var m *model.Model
-	for _, fx := range fixtures(t) {
-		if fx.name == "debrief" {
-			m, rep = fx.m, fx.m.Report
+	for _, fx := range Fixtures(t) {
+		if fx.Name == "debrief" {
+			m, rep = fx.M, fx.M.Report
 		}
 	}
 	if rep == nil || rep.Played < 4 {
 		t.Fatal("no finished report among the fixtures")
 	}
-	for _, sz := range []size{laptop, phone} {
+	for _, sz := range []Size{Laptop, Phone} {
 		for _, step := range []int{0, 3, rep.Played} {
-			t.Run(fmt.Sprintf("%s/month%d", sz.name, step), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s/month%d", sz.Name, step), func(t *testing.T) {
 				m.Do(model.ShowMonth{Month: step})
-				a := NewApp(session.New(m, nil, nil, &recorder{}))
+				a := NewApp(session.New(m, nil, nil, &Recorder{}))
 				img, spots, pts := render(a, sz, true)
 				checkMeters(t, img, spots)
-				if want := len(chartMeters) * len(rep.Managers) * (step + 1); len(pts) != want {
+				if want := len(scene.ChartMeters) * len(rep.Managers) * (step + 1); len(pts) != want {
 					t.Fatalf("%d chart points drawn, want %d", len(pts), want)
 				}
 				for i, p := range pts {
-					if p.month > step {
-						t.Errorf("%s seat %d month %d drawn past the cursor %d", p.chart, p.seat, p.month, step)
+					if p.Month > step {
+						t.Errorf("%s seat %d month %d drawn past the cursor %d", p.Chart, p.Seat, p.Month, step)
 					}
-					if want := rep.Managers[p.seat-1].Meters[p.month].Get(p.chart); p.value != want {
-						t.Errorf("%s seat %d month %d: drawn value %d, report %d", p.chart, p.seat, p.month, p.value, want)
+					if want := rep.Managers[p.Seat-1].Meters[p.Month].Get(p.Chart); p.Value != want {
+						t.Errorf("%s seat %d month %d: drawn value %d, report %d", p.Chart, p.Seat, p.Month, p.Value, want)
 					}
-					if wantY := p.plot.bottom() - p.plot.h*float64(p.value)/100; math.Abs(p.y-wantY) > 0.5 {
-						t.Errorf("%s seat %d month %d = %d at y %.1f, want %.1f", p.chart, p.seat, p.month, p.value, p.y, wantY)
+					if wantY := p.Plot.Bottom() - p.Plot.H*float64(p.Value)/100; math.Abs(p.Y-wantY) > 0.5 {
+						t.Errorf("%s seat %d month %d = %d at y %.1f, want %.1f", p.Chart, p.Seat, p.Month, p.Value, p.Y, wantY)
 					}
-					if wantX := p.plot.x + p.plot.w*float64(p.month)/float64(rep.Played); math.Abs(p.x-wantX) > 0.5 {
-						t.Errorf("%s seat %d month %d at x %.1f, want %.1f", p.chart, p.seat, p.month, p.x, wantX)
+					if wantX := p.Plot.X + p.Plot.W*float64(p.Month)/float64(rep.Played); math.Abs(p.X-wantX) > 0.5 {
+						t.Errorf("%s seat %d month %d at x %.1f, want %.1f", p.Chart, p.Seat, p.Month, p.X, wantX)
 					}
 					covered := false
 					for _, q := range pts[i+1:] {
-						if q.chart == p.chart && math.Hypot(q.x-p.x, q.y-p.y) < 14*a.geo.Scale {
+						if q.Chart == p.Chart && math.Hypot(q.X-p.X, q.Y-p.Y) < 14*a.UI.Geo.Scale {
 							covered = true
 						}
 					}
-					if got := img.RGBAAt(int(p.x), int(p.y)); !covered && got != p.col {
-						t.Errorf("%s seat %d month %d: pixel at (%.0f, %.0f) is %v, want the series colour %v", p.chart, p.seat, p.month, p.x, p.y, got, p.col)
+					if got := img.RGBAAt(int(p.X), int(p.Y)); !covered && got != p.Col {
+						t.Errorf("%s seat %d month %d: pixel at (%.0f, %.0f) is %v, want the series colour %v", p.Chart, p.Seat, p.Month, p.X, p.Y, got, p.Col)
 					}
 				}
-				c := a.ctx(&input{}, nil)
-				scenes[model.ScreenDebrief](c)
-				for _, f := range c.pass.Order {
-					if f.R.X < 0 || f.R.Right() > a.geo.W+0.5 {
+				for _, f := range a.UI.Controls() {
+					if f.R.X < 0 || f.R.Right() > a.UI.Geo.W+0.5 {
 						t.Errorf("control %s sticks out of the width", f.ID)
 					}
 				}
-				writePNG(t, *shots, fmt.Sprintf("debrief-%s-month%d.png", sz.name, step), img)
+				writePNG(t, *shots, fmt.Sprintf("debrief-%s-month%d.png", sz.Name, step), img)
 			})
 		}
 	}
 }
 
-// TestDebriefKeys steps the debrief with the arrow keys and the buttons,
-// and tabs to every control, with no pointer at all.
-func TestDebriefKeys(t *testing.T) {
-	var m *model.Model
-	for _, fx := range fixtures(t) {
-		if fx.name == "debrief" {
-			m = fx.m
-		}
-	}
-	a := NewApp(session.New(m, nil, nil, &recorder{}))
-	render(a, laptop, false)
-	last := m.Report.Played
-	keys := []struct {
-		in   input
-		want int
-	}{
-		{input{left: true}, last - 1},
-		{input{left: true}, last - 2},
-		{input{rght: true}, last - 1},
-		{input{rght: true}, last},
-		{input{rght: true}, last}, // clamps
-	}
-	for i, k := range keys {
-		onMain(func() { a.step(&k.in) })
-		if m.Step != k.want {
-			t.Fatalf("key %d: cursor at %d, want %d", i, m.Step, k.want)
-		}
-	}
-	// Tab to "From the start" and press Enter.
-	for i := 0; i < 20 && a.st.nav.ID != "deb.start"; i++ {
-		onMain(func() { a.step(&input{tab: true}) })
-	}
-	if a.st.nav.ID != "deb.start" {
-		t.Fatalf("Tab never reached the From the start button (focus %q)", a.st.nav.ID)
-	}
-	onMain(func() { a.step(&input{enter: true}) })
-	if m.Step != 0 {
-		t.Fatalf("Enter on From the start: cursor at %d", m.Step)
-	}
-	for i := 0; i < 20 && a.st.nav.ID != "deb.back"; i++ {
-		onMain(func() { a.step(&input{tab: true}) })
-	}
-	onMain(func() { a.step(&input{enter: true}) })
-	if m.Screen() == model.ScreenDebrief {
-		t.Fatal("Enter on Back left the debrief up")
-	}
-}
-
 // TestDebriefEightStyles draws a debrief of eight managers on flat lines
 // apart: every manager's points are in their own colour of report.Styles
-// (the table the HTML report draws from), eight colours in all, and each
-// seat's style is the table's: its dash pattern and its marker.
+// (the table the HTML report draws from), eight colours in all. (That each
+// seat's dash pattern and marker are the table's is scene's
+// TestDebriefStylesAreTheTable.)
 func TestDebriefEightStyles(t *testing.T) {
 	var m *model.Model
-	for _, fx := range fixtures(t) {
-		if fx.name == "debrief" {
-			m = fx.m
+	for _, fx := range Fixtures(t) {
+		if fx.Name == "debrief" {
+			m = fx.M
 		}
 	}
 	rep := m.Report
@@ -536,53 +456,53 @@ func TestDebriefEightStyles(t *testing.T) {
 		rep.Scores.Managers = append(rep.Scores.Managers, 50)
 	}
 	m.Do(model.ShowMonth{Month: rep.Played})
-	a := NewApp(session.New(m, nil, nil, &recorder{}))
-	img, _, points := render(a, laptop, true)
-	colours := map[colorT]int{}
+	a := NewApp(session.New(m, nil, nil, &Recorder{}))
+	img, _, points := render(a, Laptop, true)
+	colours := map[color.RGBA]int{}
 	for _, p := range points {
-		st := report.StyleOf(p.seat - 1)
-		want := rgb(st.RGB())
-		if p.col != want {
-			t.Errorf("seat %d drawn in %v, want %v", p.seat, p.col, want)
+		st := report.StyleOf(p.Seat - 1)
+		r, g, b := st.RGB()
+		want := color.RGBA{r, g, b, 0xff}
+		if p.Col != want {
+			t.Errorf("seat %d drawn in %v, want %v", p.Seat, p.Col, want)
 		}
-		if got := img.RGBAAt(int(p.x), int(p.y)); got == want {
-			colours[got] = p.seat
+		if got := img.RGBAAt(int(p.X), int(p.Y)); got == want {
+			colours[got] = p.Seat
 		}
 	}
 	if len(colours) != len(report.Styles) {
 		t.Errorf("%d manager colours on screen, want %d: %v", len(colours), len(report.Styles), colours)
 	}
-	for i, st := range report.Styles {
-		if got := styleOf(i); got.shape != st.Marker || fmt.Sprint(got.dash) != fmt.Sprint(st.Dash) {
-			t.Errorf("seat %d drawn with marker %d dash %v, the table says %d %v", i+1, got.shape, got.dash, st.Marker, st.Dash)
-		}
-	}
 	writePNG(t, *shots, "debrief-eight-styles.png", img)
 }
 
-// Draw only reads: painting any screen changes neither the model nor the
-// state the update keeps (focus, scroll, panel heights, the mirror's nodes).
-func TestDrawOnlyReads(t *testing.T) {
-	for _, fx := range fixtures(t) {
-		t.Run(fx.name, func(t *testing.T) {
-			a := NewApp(session.New(fx.m, nil, nil, &recorder{}))
-			onMain(func() {
-				a.geo = layout.Fit(laptop.w, laptop.h, 1)
-				a.step(&input{})
-				a.step(&input{})
-				st, m := a.st, *a.M
-				st.panels = maps.Clone(a.st.panels)
-				st.nodes = slices.Clone(a.st.nodes)
-				dst := ebiten.NewImage(a.geo.DW, a.geo.DH)
-				defer dst.Deallocate()
-				a.Draw(dst)
-				if !reflect.DeepEqual(st, a.st) {
-					t.Errorf("Draw changed the UI state:\n%+v\n%+v", st, a.st)
-				}
-				if !reflect.DeepEqual(m, *a.M) {
-					t.Error("Draw changed the model")
-				}
-			})
-		})
+// TestHeaderSticksDrawn: scrolled down, the header with the month and phase
+// is still drawn at the top (scene's TestHeaderSticks: taps on it and the
+// keyboard's focus).
+func TestHeaderSticksDrawn(t *testing.T) {
+	tb := NewTable(t)
+	tb.Play([]sim.Seat{1}, MandatePlayed)
+	a := NewApp(session.New(tb.Model(1, true, 0), nil, nil, &Recorder{}))
+	render(a, Phone, false)
+	if a.UI.ContentHeight()-a.UI.Geo.H < 400 {
+		t.Fatalf("the fixture does not scroll (%.0f units below the screen)", a.UI.ContentHeight()-a.UI.Geo.H)
+	}
+	onMain(func() { a.UI.Step(&scene.Input{Drag: -500 * a.UI.Geo.Scale}) }) // a finger's drag, no tap
+	img, _, _ := render(a, Phone, false)
+	for _, y := range []int{2, 40, 70} {
+		if got := img.RGBAAt(200, y); got != scene.ColInk {
+			t.Errorf("scrolled, the header is not at y=%d: %v", y, got)
+		}
+	}
+}
+
+// TestDebriefTakeawayShots draws the debrief's reaction round, a player's
+// and the projector's, to -shots (scene's TestDebriefTakeaways checks
+// their controls).
+func TestDebriefTakeawayShots(t *testing.T) {
+	player, proj := Takeaways(t)
+	for name, m := range map[string]*model.Model{"player": player, "projector": proj} {
+		img, _, _ := render(NewApp(session.New(m, nil, nil, &Recorder{})), Laptop, true)
+		writePNG(t, *shots, "debrief-takeaways-"+name+".png", img)
 	}
 }

@@ -83,7 +83,7 @@ func (p *player) connect(ctx context.Context) (*websocket.Conn, error) {
 	p.mu.Lock()
 	m := protocol.ClientMsg{Kind: protocol.KindJoin, ID: 2, Code: g.code, Name: p.name, Role: protocol.RolePlayer}
 	if p.token != "" {
-		m = protocol.ClientMsg{Kind: protocol.KindResume, ID: 2, Token: p.token}
+		m = protocol.ClientMsg{Kind: protocol.KindResume, ID: 2, Code: g.code, Token: p.token}
 	}
 	p.mu.Unlock()
 	ans, err := wsclient.Request(ws, m, g.run.countError)
@@ -120,6 +120,7 @@ func (r *run) countError(code protocol.Code) { r.st.errorf(string(code)) }
 func (p *player) play(ctx context.Context, ws *websocket.Conn) {
 	r := p.g.run
 	backoff := 50 * time.Millisecond
+	var lost time.Time
 	for {
 		if ws != nil {
 			stop := context.AfterFunc(ctx, func() { ws.Close() })
@@ -133,9 +134,12 @@ func (p *player) play(ctx context.Context, ws *websocket.Conn) {
 				return
 			}
 			p.g.track.absent(int(seat))
-			if !ours && !r.faults() {
+			lost = time.Now()
+			// A close with 1012 (service restart) is a cluster node
+			// handing its rooms over or losing one: a reconnect, not an
+			// error.
+			if !ours && !r.faults() && !websocket.IsCloseError(err, websocket.CloseServiceRestart) {
 				r.st.errorf("disconnect")
-				_ = err
 			}
 			r.st.reconnects.Add(1)
 			if ours {
@@ -158,6 +162,7 @@ func (p *player) play(ctx context.Context, ws *websocket.Conn) {
 			continue
 		}
 		backoff = 50 * time.Millisecond
+		r.back(lost)
 	}
 }
 

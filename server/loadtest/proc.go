@@ -70,8 +70,9 @@ func (c *Child) Start() error {
 	cmd.Env = append(os.Environ(), c.Env...)
 	cmd.Stdout, cmd.Stderr = c.Log, c.Log
 	// Its own process group, so that ^C on the tool does not reach it
-	// before the tool has read its last figures.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// before the tool has read its last figures; killed if the tool dies
+	// without cleaning up (a test's timeout).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", c.Args[0], err)
 	}
@@ -98,6 +99,8 @@ func (c *Child) Start() error {
 }
 
 // Kill ends the process with SIGKILL — no shutdown code runs — and waits.
+// Its whole process group goes: nginx's workers too, which outlive a
+// killed master.
 func (c *Child) Kill() error {
 	c.mu.Lock()
 	cmd, done := c.cmd, c.done
@@ -105,9 +108,9 @@ func (c *Child) Kill() error {
 	if cmd == nil {
 		return nil
 	}
-	err := cmd.Process.Signal(syscall.SIGKILL)
+	err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	<-done
-	if errors.Is(err, os.ErrProcessDone) {
+	if errors.Is(err, syscall.ESRCH) {
 		err = nil
 	}
 	return err
@@ -127,6 +130,24 @@ func (c *Child) Stop() {
 	case <-time.After(10 * time.Second):
 		c.Kill()
 	}
+}
+
+// Signal sends sig to the running process (SIGSTOP, SIGCONT, SIGTERM, …).
+func (c *Child) Signal(sig os.Signal) error {
+	c.mu.Lock()
+	cmd := c.cmd
+	c.mu.Unlock()
+	if cmd == nil {
+		return errors.New("not started")
+	}
+	return cmd.Process.Signal(sig)
+}
+
+// Done is closed when the process last started has exited.
+func (c *Child) Done() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.done
 }
 
 // Pid is the running process's id, 0 before Start.

@@ -33,10 +33,24 @@ func (r *Report) String() string {
 	if cpu := r.Full.CPU - r.Idle.CPU; cpu > 0 && r.Full.At > r.Idle.At {
 		fmt.Fprintf(&b, "  server CPU: %.0f%% of one core over the window\n", 100*cpu/(r.Full.At-r.Idle.At).Seconds())
 	}
+	if len(r.NodeCPU) > 0 {
+		var parts []string
+		for i, c := range r.NodeCPU {
+			parts = append(parts, fmt.Sprintf("n%d %.0f%%", i+1, 100*c))
+		}
+		fmt.Fprintf(&b, "  CPU per node (of one core, over the run): %s\n", strings.Join(parts, ", "))
+	}
 	fmt.Fprintf(&b, "  frames: view %d B, command %d B on average; %d rulings a turn\n", r.ViewBytes, r.CommandBytes, r.Rulings)
 	fmt.Fprintf(&b, "  errors: %s\n", codes(r.Errors))
 	if r.Drops+r.Kills+r.Reconnects > 0 {
 		fmt.Fprintf(&b, "  faults: %d drops, %d server kills, %d reconnects, %d room setups cut short\n", r.Drops, r.Kills, r.Reconnects, r.SetupFailed)
+	}
+	if len(r.Failovers) > 0 {
+		var parts []string
+		for _, f := range r.Failovers {
+			parts = append(parts, f.Round(100*time.Millisecond).String())
+		}
+		fmt.Fprintf(&b, "  failover per kill (until every seat it cut off was back in its room): %s\n", strings.Join(parts, " "))
 	}
 	if r.Verified+len(r.Lost)+r.Unverified > 0 {
 		fmt.Fprintf(&b, "  acknowledged commands: %d found in the log, %d lost, %d unchecked\n", r.Verified, len(r.Lost), r.Unverified)

@@ -35,6 +35,7 @@ type Config struct {
 	URL      string        // ws://127.0.0.1:PORT/ws, or /base for the baseline
 	Metrics  string        // the server's metrics page, "" none
 	Server   *Child        // the server process, if the tool runs it: RSS and kills
+	Nodes    []*Child      // a cluster's nodes, if the tool runs them: CPU, RSS and kills, one node in turn
 	Rooms    int           // rooms playing at once [10]
 	Players  int           // players per room, executive included [5]
 	Scenario string        // [scenarios.Default]
@@ -44,7 +45,7 @@ type Config struct {
 	Grace    time.Duration // the longest wait for games to end [2m]
 	Ramp     int           // rooms set up at once [32]
 	Drop     float64       // share of players that drop their connection once per game and resume
-	Kill     time.Duration // SIGKILL and restart Server this often during the window; 0 never
+	Kill     time.Duration // SIGKILL and restart Server (or a node) this often during the window; 0 never
 	Every    time.Duration // progress line and sample period [5s]
 	Progress io.Writer     // progress lines, nil none
 	Seed     uint64        // bots' and faults' randomness
@@ -105,6 +106,42 @@ type run struct {
 	acks    map[string][]ackedCmd // room code → acknowledged commands
 	gameIDs atomic.Int64
 	peak    atomic.Int64
+	killed  []kill             // under mu
+	cpuDone map[*Child]float64 // CPU seconds of processes killed since, under mu
+}
+
+// kill is one SIGKILL of the run: when, and how long until the last seat
+// it disconnected was back in its room.
+type kill struct {
+	at, back time.Time
+}
+
+// back notes that a seat which lost its connection at lost is in its room
+// again: it counts toward the failover of the last kill before lost.
+func (r *run) back(lost time.Time) {
+	now := time.Now()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i := len(r.killed) - 1; i >= 0; i-- {
+		if k := &r.killed[i]; !lost.Before(k.at) {
+			if now.After(k.back) {
+				k.back = now
+			}
+			return
+		}
+	}
+}
+
+// procs are the server processes the tool runs: the cluster's nodes or the
+// one server.
+func (r *run) procs() []*Child {
+	if len(r.cfg.Nodes) > 0 {
+		return r.cfg.Nodes
+	}
+	if r.cfg.Server != nil {
+		return []*Child{r.cfg.Server}
+	}
+	return nil
 }
 
 func (r *run) faults() bool { return r.cfg.Drop > 0 || r.cfg.Kill > 0 }
@@ -196,9 +233,11 @@ type Report struct {
 	CommandBytes int // mean command frame
 	Rulings      int // mean rulings per turn, rounded
 	Turns        int
-	Verified     int      // acknowledged commands found in the log
-	Lost         []string // acknowledged commands missing from the log
-	Unverified   int      // acknowledged but not checked (no log to read)
+	Failovers    []time.Duration // per kill: until the last seat it disconnected was back in its room
+	NodeCPU      []float64       // per node: its CPU time over the run as a share of one core, restarts included
+	Verified     int             // acknowledged commands found in the log
+	Lost         []string        // acknowledged commands missing from the log
+	Unverified   int             // acknowledged but not checked (no log to read)
 
 	acks map[string][]ackedCmd
 }
@@ -228,7 +267,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Turns <= 0 {
 		cfg.Turns = scn.Turns
 	}
-	r := &run{cfg: cfg, scn: scn, acks: map[string][]ackedCmd{},
+	r := &run{cfg: cfg, scn: scn, acks: map[string][]ackedCmd{}, cpuDone: map[*Child]float64{},
 		sched: schedule{players: cfg.Players, rulings: cfg.Rulings, turns: cfg.Turns}}
 	start := time.Now()
 	stopNew := start.Add(cfg.Duration)
@@ -261,7 +300,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 	// Faults: the server killed and restarted during the window.
 	var kills sync.WaitGroup
-	if cfg.Kill > 0 && cfg.Server != nil {
+	if cfg.Kill > 0 && len(r.procs()) > 0 {
 		kills.Add(1)
 		go func() {
 			defer kills.Done()
@@ -328,6 +367,15 @@ loop:
 	if m := r.st.kinds[sim.CmdMandate].Load(); m > 0 && !cfg.Baseline {
 		rep.Rulings = int(float64(r.st.kinds[sim.CmdRule].Load())/float64(m) + 0.5)
 	}
+	r.mu.Lock()
+	for _, k := range r.killed {
+		rep.Failovers = append(rep.Failovers, max(k.back.Sub(k.at), 0))
+	}
+	for _, n := range r.cfg.Nodes {
+		cpu, _ := n.CPU()
+		rep.NodeCPU = append(rep.NodeCPU, (cpu+r.cpuDone[n])/time.Since(start).Seconds())
+	}
+	r.mu.Unlock()
 	rep.acks = r.acks
 	for _, a := range r.acks {
 		rep.Unverified += len(a)
@@ -510,9 +558,11 @@ func (r *run) connected(d int64) {
 	}
 }
 
-// killer kills the server with SIGKILL and restarts it, every cfg.Kill.
+// killer kills the server (a cluster's nodes in turn) with SIGKILL and
+// restarts it, every cfg.Kill.
 func (r *run) killer(ctx context.Context, stopNew time.Time) {
-	for {
+	procs := r.procs()
+	for k := 0; ; k++ {
 		select {
 		case <-ctx.Done():
 			return
@@ -521,13 +571,19 @@ func (r *run) killer(ctx context.Context, stopNew time.Time) {
 		if time.Now().After(stopNew) {
 			return
 		}
-		if err := r.cfg.Server.Kill(); err != nil {
+		victim := procs[k%len(procs)]
+		cpu, _ := victim.CPU()
+		r.mu.Lock()
+		r.cpuDone[victim] += cpu
+		r.killed = append(r.killed, kill{at: time.Now()})
+		r.mu.Unlock()
+		if err := victim.Kill(); err != nil {
 			r.st.errorf("kill: " + err.Error())
 			return
 		}
 		r.st.kills.Add(1)
 		time.Sleep(200 * time.Millisecond)
-		if err := r.cfg.Server.Start(); err != nil {
+		if err := victim.Start(); err != nil {
 			r.st.errorf("restart: " + shortErr(err))
 			return
 		}
@@ -537,16 +593,29 @@ func (r *run) killer(ctx context.Context, stopNew time.Time) {
 // sample reads the server's memory and goroutines.
 func (r *run) sample(ctx context.Context, start time.Time) Sample {
 	s := Sample{At: time.Since(start), Connected: r.st.connected.Load(), Games: r.st.finished.Load()}
-	if r.cfg.Server != nil {
-		s.RSS, _ = r.cfg.Server.RSS()
-		s.CPU, _ = r.cfg.Server.CPU()
+	for _, p := range r.procs() {
+		rss, _ := p.RSS()
+		cpu, _ := p.CPU()
+		s.RSS += rss
+		s.CPU += cpu
 	}
-	if r.cfg.Metrics != "" {
-		if m, err := Metrics(ctx, r.cfg.Metrics); err == nil {
-			s.HeapInuse = int64(m["go_memstats_heap_inuse_bytes"])
-			s.Goroutines = int64(m["go_goroutines"])
-			if s.RSS == 0 {
-				s.RSS = int64(m["process_resident_memory_bytes"])
+	pages := []string{r.cfg.Metrics}
+	if len(r.cfg.Nodes) > 0 { // a cluster: every node's page, summed
+		pages = nil
+		for _, n := range r.cfg.Nodes {
+			pages = append(pages, "http://"+n.Addr+"/metrics")
+		}
+	}
+	rss := s.RSS == 0
+	for _, page := range pages {
+		if page == "" {
+			continue
+		}
+		if m, err := Metrics(ctx, page); err == nil {
+			s.HeapInuse += int64(m["go_memstats_heap_inuse_bytes"])
+			s.Goroutines += int64(m["go_goroutines"])
+			if rss {
+				s.RSS += int64(m["process_resident_memory_bytes"])
 			}
 		}
 	}

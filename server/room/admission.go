@@ -196,6 +196,10 @@ func (r *table) joinAttempt(c *client, m protocol.ClientMsg, spread bool) (role,
 // false: the hub then tries the facilitator's other tables, then overflow.
 // With spread it also returns false, silently, when joinAttempt does.
 func (r *table) join(c *client, m protocol.ClientMsg, spread bool, now time.Time) bool {
+	if !r.fresh(now) {
+		r.failWith(c, m.ID, errUnavailable)
+		return true
+	}
 	role, name, ok, answered := r.joinAttempt(c, m, spread)
 	if !ok {
 		return answered
@@ -263,6 +267,10 @@ func (r *table) overflow(c *client, m protocol.ClientMsg, now time.Time) {
 // (an older one still open is told so and closed), gets the full
 // view at once, and takes the seat back from a bot.
 func (r *table) resume(c *client, m protocol.ClientMsg, now time.Time) {
+	if !r.fresh(now) {
+		r.failWith(c, m.ID, errUnavailable)
+		return
+	}
 	if m.Token == r.fac {
 		if len(r.conns) >= r.deps.limits.MaxConns {
 			r.fail(c, m.ID, protocol.CodeRoomFull, "the room has its maximum of connections")

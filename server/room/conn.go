@@ -50,10 +50,17 @@ type client struct {
 	closing bool       // close asked: nothing more is queued; the writer flushes and sends the close frame
 	sched   bool       // on the ready queue or being written: at most one writer at a time
 	done    bool       // the close frame is sent or the socket failed: nothing more is written
+	bye     []byte     // the close frame's payload; nil: a normal closure
 
 	closeBy time.Time // owned by the writer: the flush deadline once closing
 
 	room atomic.Pointer[Room] // the room it is in, nil before join
+
+	// In a cluster (forward.go): the link to the room's owner node its
+	// frames are relayed to, if this node forwards it; from: another node
+	// forwarded it here, and it is never forwarded again.
+	fwd  atomic.Pointer[relay]
+	from bool
 
 	// Owned by the reader goroutine.
 	hello   bool
@@ -163,6 +170,9 @@ func (c *client) close() {
 func (c *client) readPump() {
 	defer func() {
 		c.close()
+		if f := c.fwd.Load(); f != nil {
+			f.end()
+		}
 		if r := c.room.Load(); r != nil {
 			r.leave(c)
 		}
@@ -224,6 +234,10 @@ func (c *client) readPump() {
 			c.fail(protocol.RequestID(b), protocol.CodeRateLimited, "too many messages; slow down or be disconnected")
 			continue
 		}
+		if f := c.fwd.Load(); f != nil {
+			f.send(typ, b) // relayed to the room's owner as it came
+			continue
+		}
 		if typ != websocket.BinaryMessage {
 			c.fail(0, protocol.CodeBadMessage, "frames must be binary msgpack")
 			continue
@@ -252,7 +266,7 @@ func (c *client) write() {
 		c.mu.Unlock()
 		return
 	}
-	frames, ping, closing := c.queue, c.ping, c.closing
+	frames, ping, closing, bye := c.queue, c.ping, c.closing, c.bye
 	c.queue, c.ping = nil, false
 	c.mu.Unlock()
 
@@ -275,7 +289,10 @@ func (c *client) write() {
 		// reader drains until the client answers it, at most 2 s.
 		c.finish()
 		c.ws.SetWriteDeadline(time.Now().Add(closeWait))
-		if err != nil || c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, "")) != nil {
+		if bye == nil {
+			bye = websocket.FormatCloseMessage(websocket.CloseNormalClosure, "")
+		}
+		if err != nil || c.ws.WriteMessage(websocket.CloseMessage, bye) != nil {
 			c.ws.Close()
 			return
 		}

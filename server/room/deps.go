@@ -24,6 +24,7 @@ type deps struct {
 type roomLog interface {
 	Append(code string, seq uint64, c sim.Command, at time.Time) error
 	AppendRecords(code string, first, version uint64, bodies [][]byte, at time.Time) error
+	Room(code string) (store.Room, error)
 	Records(code string) ([]store.Record, error)
 	Log(code string) ([]store.Entry, error)
 	Finish(code string, at time.Time) error
@@ -43,4 +44,5 @@ type hubSide interface {
 	guessed(c *client)           // a wrong token: charged to the guessing budget
 	finished()                   // a game ended: one live room less
 	unload(r *Room) bool         // drop an idle room from memory (the actor asks)
+	drop(r *Room)                // forget a room that moved to another node
 }

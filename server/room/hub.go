@@ -24,6 +24,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -91,6 +92,9 @@ type Config struct {
 	Scenarios string
 	// Previews is how many balance previews may run at once (default 2).
 	Previews int
+	// Secret signs the connections one cluster node forwards to another
+	// (forward.go); required when Store is a cluster node's.
+	Secret string
 }
 
 func (c *Config) defaults() {
@@ -170,10 +174,15 @@ type Hub struct {
 
 	library      []trainerScenario // serve -scenarios DIR; read-only after New
 	previewSlots chan struct{}     // previews running now, at most Config.Previews
+
+	node     store.Node  // in a cluster: this node (Name == "" otherwise)
+	draining atomic.Bool // SIGTERM: /readyz says 503 while rooms are handed over
+	leaving  atomic.Bool // Handover began: joins and resumes are sent elsewhere
 }
 
 // New makes a Hub and rebuilds every unfinished room in the store by
-// replaying its log, with its code and tokens still valid.
+// replaying its log, with its code and tokens still valid; a cluster node
+// instead loads a room when it claims it (forward.go).
 func New(cfg Config) (*Hub, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("room: Config.Store is required")
@@ -192,6 +201,11 @@ func New(cfg Config) (*Hub, error) {
 	// about 11 KiB less per connected player (server/PERFORMANCE.md).
 	h.deps = deps{log: cfg.Store, m: h.m, limits: limits{MaxConns: cfg.MaxConns, LobbyIdle: cfg.LobbyIdle}, hub: h}
 	h.up = websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, WriteBufferPool: &sync.Pool{}, CheckOrigin: h.checkOrigin}
+	h.node = cfg.Store.Self()
+	if h.node.Name != "" && cfg.Secret == "" {
+		return nil, errors.New("room: a cluster node needs the cluster secret (Config.Secret)")
+	}
+	h.m.owned(cfg.Store)
 	// Every room's tokens, finished and idle ones included, so that they
 	// keep working after a restart; the rooms themselves load when asked.
 	all, err := h.store.All()
@@ -208,8 +222,10 @@ func New(cfg Config) (*Hub, error) {
 		h.index(sr, &m)
 		lobby[sr.Code] = !m.Started
 	}
-	rs, err := h.store.Unfinished()
-	if err != nil {
+	var rs []store.Room
+	if h.node.Name != "" {
+		go h.leaser() // in a cluster, rooms are claimed when asked for, or once their owner is gone
+	} else if rs, err = h.store.Unfinished(); err != nil {
 		return nil, err
 	}
 	for _, sr := range rs {
@@ -324,10 +340,21 @@ func (h *Hub) purge(now time.Time) {
 // room whose goroutine has ended.
 func (h *Hub) unload(r *Room) bool {
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	if r.refs > 0 || len(r.inbox) > 0 {
+		h.mu.Unlock()
 		return false
 	}
+	h.forget(r)
+	h.mu.Unlock()
+	// In a cluster, another node may take the room at once.
+	if err := h.store.Release(r.code); err != nil {
+		slog.Warn("release an unloaded room's lease", "code", r.code, "err", err)
+	}
+	return true
+}
+
+// forget drops a room from the hub's rooms; h.mu is held.
+func (h *Hub) forget(r *Room) {
 	if h.rooms[r.code] == r {
 		delete(h.rooms, r.code)
 		if !r.over {
@@ -335,7 +362,13 @@ func (h *Hub) unload(r *Room) bool {
 			h.m.rooms.Dec()
 		}
 	}
-	return true
+}
+
+// drop forgets a room that moved to another node, whoever still holds it.
+func (h *Hub) drop(r *Room) {
+	h.mu.Lock()
+	h.forget(r)
+	h.mu.Unlock()
 }
 
 // release ends an acquire once the work is queued.
@@ -428,8 +461,10 @@ func (h *Hub) finished() {
 }
 
 // acquire returns the room with that code, loading it from the store if
-// need be, held against unloading until release; nil if there is none.
-func (h *Hub) acquire(code string) *Room {
+// need be, held against unloading until release; nil if there is none, or
+// (in a cluster) if another node holds it: then the error is a
+// *store.HeldError naming the owner.
+func (h *Hub) acquire(code string) (*Room, error) {
 	h.mu.Lock()
 	r := h.rooms[code]
 	if r != nil {
@@ -437,9 +472,9 @@ func (h *Hub) acquire(code string) *Room {
 	}
 	h.mu.Unlock()
 	if r == nil {
-		r = h.lookup(code)
+		return h.lookup(code)
 	}
-	return r
+	return r, nil
 }
 
 // inMemory is the room if it is loaded, without looking in the store.
@@ -452,18 +487,28 @@ func (h *Hub) inMemory(code string) *Room {
 // lookup brings a room back from the store that is not in memory: a
 // finished one, for a late resume after everyone had left it, or an idle or
 // not yet started one. The room is returned acquired.
-func (h *Hub) lookup(code string) *Room {
+func (h *Hub) lookup(code string) (*Room, error) {
 	if code == "" {
-		return nil
+		return nil, store.ErrNotFound
+	}
+	if h.node.Name != "" {
+		if err := h.claim(code); err != nil {
+			return nil, err
+		}
 	}
 	sr, err := h.store.Room(code)
-	if err != nil {
-		return nil
+	var r *Room
+	if err == nil {
+		if r, err = restore(h, sr); err != nil {
+			slog.Error("room not restored", "code", code, "err", err)
+			err = &codeError{protocol.CodeInternal, "this room's log could not be replayed; the facilitator should start a new one"}
+		}
 	}
-	r, err := restore(h, sr)
 	if err != nil {
-		slog.Error("room not restored", "code", code, "err", err)
-		return nil
+		if h.inMemory(code) == nil {
+			h.store.Release(code) // in a cluster: no lease held for a room that is not here
+		}
+		return nil, err
 	}
 	h.mu.Lock()
 	if old := h.rooms[code]; old != nil || h.closed {
@@ -471,12 +516,12 @@ func (h *Hub) lookup(code string) *Room {
 			old.refs++
 		}
 		h.mu.Unlock()
-		return old
+		return old, nil
 	}
 	h.mu.Unlock()
 	r.refs = 1 // not yet shared
 	h.add(r)
-	return r
+	return r, nil
 }
 
 // checkOrigin allows same-origin requests, requests without an Origin
@@ -511,6 +556,15 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := h.RemoteKey(r)
+	fkey, from, err := h.forwardedKey(r)
+	if err != nil {
+		slog.Warn("forwarded connection refused", "addr", key, "err", err)
+		http.Error(w, "forbidden: "+err.Error(), http.StatusForbidden)
+		return
+	}
+	if from {
+		key = fkey // the client another node forwards: its limits are the client's
+	}
 	h.mu.Lock()
 	switch {
 	case h.open >= h.cfg.MaxClients:
@@ -538,7 +592,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return // the upgrader has answered
 	}
 	c := &client{hub: h, w: h.w, ws: ws, addr: key, key: key, quit: make(chan struct{}),
-		limiter: rate.NewLimiter(rate.Limit(h.cfg.Rate), h.cfg.Burst), seat: -2}
+		limiter: rate.NewLimiter(rate.Limit(h.cfg.Rate), h.cfg.Burst), seat: -2, from: from}
 	h.mu.Lock()
 	if h.closed {
 		if h.perAddr[key]--; h.perAddr[key] <= 0 {
@@ -664,7 +718,10 @@ func (h *Hub) enter(c *client, m protocol.ClientMsg) {
 	case protocol.KindCreate:
 		h.create(c, m)
 	case protocol.KindJoin:
-		r := h.acquire(normCode(m.Code))
+		r, answered := h.reach(c, m, normCode(m.Code))
+		if answered {
+			return
+		}
 		if r == nil {
 			h.guessed(c)
 			c.fail(m.ID, protocol.CodeUnknownRoom, fmt.Sprintf("no room %q", m.Code))
@@ -738,7 +795,10 @@ func (h *Hub) move(c *client, m protocol.ClientMsg, from *Room) {
 	})
 	var to *Room
 	if err == nil {
-		if to = h.acquire(code); to == nil {
+		var aerr error
+		if to, aerr = h.acquire(code); errors.Is(aerr, store.ErrLeaseHeld) {
+			err = &codeError{protocol.CodeBadMessage, fmt.Sprintf("table %s is served by another server of the cluster just now; people move between tables of one server only", code)}
+		} else if to == nil {
 			err = &codeError{protocol.CodeUnknownRoom, fmt.Sprintf("no table %s", code)}
 		} else {
 			defer h.release(to)
@@ -784,6 +844,11 @@ func (h *Hub) move(c *client, m protocol.ClientMsg, from *Room) {
 func (h *Hub) resume(c *client, m protocol.ClientMsg) {
 	h.mu.Lock()
 	code, ok := h.tokens[m.Token]
+	if h.node.Name != "" && m.Code != "" {
+		// A cluster routes by the code (this node's index knows only the
+		// tokens of rooms it has seen); the room checks the token.
+		code, ok = normCode(m.Code), true
+	}
 	if !ok && m.Token != "" {
 		if codes := h.facs[m.Token]; len(codes) > 0 {
 			code, ok = normCode(m.Code), slices.Contains(codes, normCode(m.Code))
@@ -795,7 +860,10 @@ func (h *Hub) resume(c *client, m protocol.ClientMsg) {
 	h.mu.Unlock()
 	var r *Room
 	if ok {
-		r = h.acquire(code)
+		var answered bool
+		if r, answered = h.reach(c, m, code); answered {
+			return
+		}
 	}
 	if r == nil {
 		h.guessed(c)

@@ -5,6 +5,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"pushback/server/store"
 )
 
 // metrics are the numbers an operator watches during a workshop. Each Hub
@@ -21,6 +23,10 @@ type metrics struct {
 	latency  prometheus.Histogram
 	commands prometheus.Counter
 	refused  *prometheus.CounterVec
+	// A cluster node's (forward.go).
+	forwarded prometheus.Gauge
+	claims    prometheus.Counter
+	leaseLost prometheus.Counter
 }
 
 func newMetrics() *metrics {
@@ -39,9 +45,19 @@ func newMetrics() *metrics {
 			Help:    "From a command's arrival in its room to every view queued: apply, durable append, bots, views.",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}),
 	}
+	m.forwarded = prometheus.NewGauge(prometheus.GaugeOpts{Name: "pushback_forwarded_connections", Help: "Connections this node relays to the node that owns their room."})
+	m.claims = prometheus.NewCounter(prometheus.CounterOpts{Name: "pushback_claims_total", Help: "Room leases this node claimed (a room loaded from the store, or taken over from a node that stopped renewing)."})
+	m.leaseLost = prometheus.NewCounter(prometheus.CounterOpts{Name: "pushback_lease_lost_total", Help: "Rooms stopped here because another node claimed their lease."})
+	m.reg.MustRegister(m.forwarded, m.claims, m.leaseLost)
 	m.reg.MustRegister(m.rooms, m.conns, m.msgsIn, m.msgsOut, m.errors, m.evicted, m.commands, m.latency, m.refused,
 		prometheus.NewGoCollector())
 	return m
+}
+
+// owned adds the gauge of rooms whose lease this node holds.
+func (m *metrics) owned(st *store.Store) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "pushback_rooms_owned", Help: "Rooms whose lease this cluster node holds."},
+		func() float64 { return float64(len(st.Held())) }))
 }
 
 func (m *metrics) handler() http.Handler {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/vmihailenco/msgpack/v5"
 
-	"pushback/server/protocol"
 	"pushback/server/store"
 	"pushback/sim"
 )
@@ -122,16 +121,24 @@ func (r *table) persist(prev meta, now time.Time) error {
 	if err == nil {
 		err = r.deps.log.AppendRecords(r.code, r.nrec+1, r.game.Version, bodies, now)
 	}
+	if err != nil && r.leaseLost(err) {
+		r.meta = prev
+		return errMoved
+	}
 	if err != nil {
 		// A failed transaction leaves nothing; but should the store have
 		// kept the records after all, the change is durable and stands.
-		if n, rerr := r.storedRecords(); rerr == nil && n == r.nrec+uint64(len(recs)) {
+		n, rerr := r.storedRecords()
+		if rerr == nil && n == r.nrec+uint64(len(recs)) {
 			r.nrec = n
 			return nil
 		}
 		slog.Error("store a room change; change refused", "code", r.code, "err", err)
 		r.meta = prev
-		return &codeError{protocol.CodeInternal, "the server could not store this change; try again"}
+		// The log holds records this memory lacks (an earlier append's
+		// outcome was unknown): reload before the next change.
+		r.stale = rerr == nil && n != r.nrec
+		return errUnavailable
 	}
 	r.nrec += uint64(len(recs))
 	return nil

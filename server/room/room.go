@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/vmihailenco/msgpack/v5"
 
 	"pushback/server/protocol"
@@ -236,6 +237,10 @@ func (r *Room) run() {
 			f()
 			r.flush()
 			r.arm()
+			if r.moved != "" {
+				r.leaveNode()
+				return
+			}
 			if r.vacated {
 				// Nobody is looking at a finished game: free it. Its log
 				// stays in the store, and a resume brings it back
@@ -248,13 +253,34 @@ func (r *Room) run() {
 			}
 		case <-r.timer.C:
 			r.armed = time.Time{} // spent
-			r.expire(time.Now())
+			now := time.Now()
+			if r.stale && r.fresh(now) {
+				r.settle(now) // the database answers again: the bots move on
+			}
+			r.expire(now)
 			r.flush()
 			r.arm()
+			if r.moved != "" {
+				r.leaveNode()
+				return
+			}
 		case <-r.stop:
 			return
 		}
 	}
+}
+
+// leaveNode stops a room that another node owns now (its lease was lost or
+// handed over): every connection is closed with 1012 (service restart), so
+// that clients reconnect, through any node, to the room's new owner; the
+// hub forgets the room without touching the store again.
+func (r *Room) leaveNode() {
+	r.deps.hub.drop(r) // first: whoever reconnects must not find it here
+	for c := range r.conns {
+		c.closeWith(websocket.CloseServiceRestart, r.moved)
+	}
+	r.idle = true
+	slog.Info("room left this node", "code", r.code, "why", r.moved)
 }
 
 // flush hands the step's frames to the connections' send queues, in order,
@@ -271,14 +297,19 @@ func (r *Room) flush() {
 	r.out = r.out[:0]
 }
 
-// arm sets the timer to the table's deadline when that changed.
+// arm sets the timer to the table's deadline when that changed, or sooner
+// while the room waits for its database (stale).
 func (r *Room) arm() {
-	if r.deadline.Equal(r.armed) {
+	at := r.deadline
+	if r.stale && (at.IsZero() || time.Until(at) > time.Second) {
+		at = time.Now().Add(time.Second) // memory may be ahead of the log: try the database again soon
+	}
+	if at.Equal(r.armed) {
 		return
 	}
-	r.armed = r.deadline
+	r.armed = at
 	r.timer.Stop()
-	if !r.deadline.IsZero() {
-		r.timer.Reset(time.Until(r.deadline))
+	if !at.IsZero() {
+		r.timer.Reset(time.Until(at))
 	}
 }

@@ -1,6 +1,7 @@
 package room
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -79,6 +80,8 @@ type table struct {
 	deadline time.Time // the running deadline, zero for none
 	over     bool
 	broken   bool
+	stale    bool           // an append failed and the log could not be read back: reload before the next change (fresh)
+	moved    string         // why the room left this node (its lease lost or handed over): the actor stops it
 	vacated  bool           // a finished game's last connection left: the actor unloads the room
 	nrec     uint64         // records in the store: the next is nrec+1
 	empty    time.Time      // since when nobody is connected, zero while someone is
@@ -158,12 +161,17 @@ func (r *table) apply(c sim.Command, now time.Time) error {
 		return err
 	}
 	if err := r.deps.log.Append(r.code, r.game.Version, c, now); err != nil {
+		if r.leaseLost(err) {
+			return errMoved
+		}
 		slog.Error("append failed; rebuilding the room from its log", "code", r.code, "err", err)
 		if lerr := r.reload(); lerr != nil {
-			slog.Error("room broken", "code", r.code, "err", lerr)
-			r.broken = true
+			// The database cannot be read either: the room reloads before
+			// its next change (fresh), and nobody hears of this one.
+			slog.Error("room waits for its database", "code", r.code, "err", lerr)
+			r.stale = true
 		}
-		return &codeError{protocol.CodeInternal, "the server could not store the command; try again"}
+		return errUnavailable
 	}
 	r.deps.m.commands.Inc()
 	if r.game.Turn != r.turn || r.game.Phase != r.phase {
@@ -171,6 +179,59 @@ func (r *table) apply(c sim.Command, now time.Time) error {
 		r.resetDeadline(now)
 	}
 	return nil
+}
+
+// errUnavailable answers a change the store could not take: nothing of it
+// was acknowledged, and the same request may be sent again.
+var errUnavailable = &codeError{protocol.CodeInternal, "the game's database cannot be reached; your move was not saved — try again in a moment"}
+
+// errMoved answers a change refused because the room's lease is lost.
+var errMoved = &codeError{protocol.CodeInternal, "this room moved to another server; reconnecting"}
+
+// leaseLost reports whether err is the store's ErrLeaseLost, and if so
+// stops the room: another node owns it now (moved; the actor closes every
+// connection with 1012 and drops the room without touching the store).
+func (r *table) leaseLost(err error) bool {
+	if !errors.Is(err, store.ErrLeaseLost) {
+		return false
+	}
+	if r.moved == "" {
+		slog.Warn("room lease lost: the room moved to another node", "code", r.code)
+		r.deps.m.leaseLost.Inc()
+		r.moved = "this room moved to another server; reconnecting"
+	}
+	return true
+}
+
+// fresh makes sure the room's memory is its log before a change: after an
+// append failed with the database out of reach, it reloads the game, the
+// seats and the record count; false while the database still cannot be
+// read.
+func (r *table) fresh(now time.Time) bool {
+	if !r.stale {
+		return true
+	}
+	sr, err := r.deps.log.Room(r.code)
+	if err != nil {
+		return false
+	}
+	m, n, err := metaOf(r.deps.log, sr)
+	if err != nil {
+		return false
+	}
+	if err := r.reload(); err != nil {
+		return false
+	}
+	for i := range m.Seats {
+		m.Seats[i].conn = r.meta.Seats[i].conn
+	}
+	r.meta, r.nrec, r.stale = m, n, false
+	if r.game.Turn != r.turn || r.game.Phase != r.phase {
+		r.turn, r.phase, r.since = r.game.Turn, r.game.Phase, r.game.Version
+		r.resetDeadline(now)
+	}
+	slog.Info("room reloaded from its log after a database outage", "code", r.code, "version", r.game.Version)
+	return true
 }
 
 func (r *table) reload() error {
@@ -192,6 +253,9 @@ func (r *table) settle(now time.Time) {
 	for moved := true; moved; {
 		moved = false
 		for s := sim.Executive; int(s) <= r.game.Managers(); s++ {
+			if r.stale || r.moved != "" {
+				return // memory may be ahead of the log: nobody sees it
+			}
 			if !r.botPlays(s) {
 				continue
 			}
@@ -250,6 +314,10 @@ func (r *table) setDeadline(t time.Time) {
 // here but silent get the documented default through sim's skip.
 func (r *table) expire(now time.Time) {
 	if r.deadline.IsZero() || now.Before(r.deadline) || r.meta.Paused || r.over {
+		return
+	}
+	if !r.fresh(now) {
+		r.deadline = now.Add(time.Second) // the database is out of reach: try again
 		return
 	}
 	r.deadline = time.Time{}
@@ -318,6 +386,10 @@ func (r *table) handle(c *client, m protocol.ClientMsg, now time.Time) bool {
 	}
 	if r.broken {
 		r.fail(c, m.ID, protocol.CodeInternal, "this room's storage failed; the facilitator should start a new one")
+		return false
+	}
+	if !r.fresh(now) {
+		r.failWith(c, m.ID, errUnavailable)
 		return false
 	}
 	if m.Kind == protocol.KindDebrief && c.role == protocol.RoleFacilitator {

@@ -76,7 +76,7 @@ func (r *table) botName(s sim.Seat) string {
 // public view). What every seat's view has alike (the seat list, the
 // counts, the clock) and the deltas' texts are made once per broadcast.
 func (r *table) broadcast(now time.Time) {
-	if len(r.conns) == 0 {
+	if len(r.conns) == 0 || r.stale || r.moved != "" { // memory may be ahead of the log: nobody sees it
 		return
 	}
 	e := viewEncoders.Get().(*viewEncoder)

@@ -25,12 +25,19 @@ var lockWait = 10 * time.Second
 // default synchronous_commit). The server creates and migrates the schema
 // itself. Until rooms have owners with leases (a cluster), one server at a
 // time uses a database: a second is refused with ErrLocked, as on a shared
-// data directory.
-func OpenURL(dsn string) (*Store, error) {
+// data directory (OpenCluster is the way to run several).
+func OpenURL(dsn string) (*Store, error) { return openPostgres(dsn, false) }
+
+// openPostgres opens the database holding its advisory lock exclusively (a
+// single server) or shared (a cluster node).
+func openPostgres(dsn string, shared bool) (*Store, error) {
 	where := redact(dsn)
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: %s: %w", where, err)
+	}
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = 5 * time.Second // a database out of reach fails a request instead of holding it
 	}
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(1) // the writer, as with SQLite: group commit needs no more
@@ -41,8 +48,10 @@ func OpenURL(dsn string) (*Store, error) {
 	rd := stdlib.OpenDB(*rcfg)
 	rd.SetMaxOpenConns(readers)
 	rd.SetMaxIdleConns(readers)
-	// The lock lives on its own connection, held until Close.
+	// The lock lives on its own connection, held until Close; a cluster
+	// node's lease statements use the pool's other connections.
 	lockDB := stdlib.OpenDB(*cfg)
+	lockDB.SetMaxOpenConns(3)
 	fail := func(format string, a ...any) (*Store, error) {
 		rd.Close()
 		db.Close()
@@ -57,9 +66,13 @@ func OpenURL(dsn string) (*Store, error) {
 	}
 	// A server killed a moment ago still holds the lock until PostgreSQL
 	// notices its connection is gone: a restart waits for that, a while.
+	try, holder := `SELECT pg_try_advisory_lock($1)`, "another server"
+	if shared {
+		try, holder = `SELECT pg_try_advisory_lock_shared($1)`, "a single server (not a cluster node)"
+	}
 	for end := time.Now().Add(lockWait); ; {
 		var got bool
-		if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, advisoryKey).Scan(&got); err != nil {
+		if err := conn.QueryRowContext(ctx, try, advisoryKey).Scan(&got); err != nil {
 			conn.Close()
 			return fail("store: %s: %w", where, err)
 		}
@@ -68,11 +81,16 @@ func OpenURL(dsn string) (*Store, error) {
 		}
 		if time.Now().After(end) {
 			conn.Close()
-			return fail("store: %s: %w (in use by another server)", where, ErrLocked)
+			return fail("store: %s: %w (in use by %s)", where, ErrLocked, holder)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	return start(db, rd, postgresDialect, where, closers{conn, lockDB}, fmt.Sprintf(`SELECT pg_advisory_xact_lock(%d)`, advisoryKey+1))
+	s, err := start(db, rd, postgresDialect, where, closers{conn, lockDB}, fmt.Sprintf(`SELECT pg_advisory_xact_lock(%d)`, advisoryKey+1))
+	if err != nil {
+		return nil, err
+	}
+	s.leaseDB = lockDB
+	return s, nil
 }
 
 type closers []interface{ Close() error }

@@ -24,6 +24,8 @@ type dialect struct {
 	// database's form.
 	q     func(string) string
 	taken func(error) bool // a unique or primary key was violated
+	// lost: the database refused an append whose lease epoch is stale.
+	lost func(error) bool
 }
 
 var sqliteDialect = &dialect{
@@ -34,6 +36,7 @@ var sqliteDialect = &dialect{
 		var se *sqlite.Error
 		return errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY || se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE)
 	},
+	lost: func(error) bool { return false },
 }
 
 var pgQueries sync.Map // query with ? → query with $N
@@ -52,6 +55,10 @@ var postgresDialect = &dialect{
 	taken: func(err error) bool {
 		var pe *pgconn.PgError
 		return errors.As(err, &pe) && pe.Code == "23505" // unique_violation
+	},
+	lost: func(err error) bool {
+		var pe *pgconn.PgError
+		return errors.As(err, &pe) && pe.Code == "PB001" // raised by pushback_epoch
 	},
 }
 
@@ -134,6 +141,24 @@ CREATE TABLE IF NOT EXISTS commands (
 	at         {int} NOT NULL,
 	PRIMARY KEY (room, seat)
 ) {norowid}`,
+	// 3: room leases of a cluster (PostgreSQL; a SQLite store never fills
+	// it): one owner node per room, its epoch and when its lease runs out
+	// (ms, the database's clock). Every command and record carries the
+	// epoch it was appended under (0: no cluster), and PostgreSQL refuses
+	// one whose epoch is no longer the room's (SQLSTATE PB001): the
+	// backstop behind the writer's own check (Store.commit).
+	`CREATE TABLE leases (
+	room    TEXT PRIMARY KEY REFERENCES rooms(code),
+	node    TEXT NOT NULL,
+	addr    TEXT NOT NULL,
+	epoch   {int} NOT NULL,
+	expires {int} NOT NULL
+);
+ALTER TABLE commands ADD COLUMN epoch {int} NOT NULL DEFAULT 0;
+ALTER TABLE records ADD COLUMN epoch {int} NOT NULL DEFAULT 0;
+{postgres}CREATE FUNCTION pushback_epoch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.epoch <> 0 THEN IF NEW.epoch IS DISTINCT FROM (SELECT epoch FROM leases WHERE room = NEW.room) THEN RAISE EXCEPTION 'room % moved: epoch % is stale', NEW.room, NEW.epoch USING ERRCODE = 'PB001'; END IF; END IF; RETURN NEW; END $$;
+{postgres}CREATE TRIGGER commands_epoch BEFORE INSERT ON commands FOR EACH ROW EXECUTE FUNCTION pushback_epoch();
+{postgres}CREATE TRIGGER records_epoch BEFORE INSERT ON records FOR EACH ROW EXECUTE FUNCTION pushback_epoch()`,
 }
 
 // SchemaVersion is the number of migrations this server knows.
@@ -172,6 +197,10 @@ func migrate(db *sql.DB, d *dialect, lock string) error {
 	}
 	for v := have; v < len(migrations); v++ {
 		for _, stmt := range strings.Split(d.types.Replace(migrations[v]), ";\n") {
+			stmt, pg := strings.CutPrefix(stmt, "{postgres}")
+			if pg && d.name != "postgres" {
+				continue // PostgreSQL only (SQLite never runs a cluster)
+			}
 			if _, err := tx.Exec(stmt); err != nil {
 				return fmt.Errorf("migration %d: %w", v+1, err)
 			}

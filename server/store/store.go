@@ -10,6 +10,12 @@
 // rooms arriving together share one transaction and one fsync (group
 // commit): that, not SQLite, bounds how many commands a second the server
 // takes.
+//
+// The same store runs on PostgreSQL (OpenURL; postgres.go, with the few
+// differences in schema.go), and on PostgreSQL several servers can share
+// it as the nodes of a cluster (OpenCluster; lease.go): each room is then
+// held by one node with a lease, and the database refuses an append under
+// a lease epoch that is no longer the room's.
 package store
 
 import (
@@ -63,6 +69,8 @@ type Store struct {
 	path    string
 	lock    io.Closer // SQLite: the data directory's flock; PostgreSQL: the connection holding the advisory lock
 	appends chan appendReq
+	cl      *cluster // nil unless OpenCluster: this node's leases (lease.go)
+	leaseDB *sql.DB  // PostgreSQL: connections beside the writer's, for lease statements
 	stop    sync.Once
 	stopped chan struct{}
 }
@@ -80,6 +88,8 @@ type appendReq struct {
 	finish  int64
 	health  bool
 	at      int64
+	epoch   int64 // the room's lease epoch it is appended under; 0 outside a cluster
+	lost    bool  // set by commit: the epoch is no longer the room's
 	done    chan error
 }
 
@@ -221,38 +231,51 @@ func (s *Store) writer() {
 			}
 		}
 		if err := s.commit(batch); err != nil {
-			for _, r := range batch {
-				r.done <- s.commit([]appendReq{r})
+			for i := range batch {
+				err := s.commit(batch[i : i+1])
+				batch[i].done <- s.answer(&batch[i], err)
 			}
 			continue
 		}
-		for _, r := range batch {
-			r.done <- nil
+		for i := range batch {
+			batch[i].done <- s.answer(&batch[i], nil)
 		}
 	}
 }
 
+// commit writes a batch in one transaction. In a cluster it first locks the
+// lease rows of the batch's rooms (FOR SHARE, so that a claim waits for
+// it) and leaves out every append whose epoch is no longer its room's,
+// marking it lost: the rest of the batch commits.
 func (s *Store) commit(batch []appendReq) error {
-	tx, err := s.db.Begin()
+	ctx, cancel := s.opContext()
+	defer cancel()
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
+		return err
+	}
+	if err := s.checkEpochs(ctx, tx, batch); err != nil {
+		tx.Rollback()
 		return err
 	}
 	for _, r := range batch {
 		var res sql.Result
 		var err error
 		switch {
+		case r.lost:
+			continue
 		case r.health:
-			_, err = tx.Exec(s.d.q(`INSERT INTO health(id, at) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET at = excluded.at`), r.at)
+			_, err = tx.ExecContext(ctx, s.d.q(`INSERT INTO health(id, at) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET at = excluded.at`), r.at)
 		case r.recs != nil:
 			for i, b := range r.recs {
-				if _, err = tx.Exec(s.d.q(`INSERT INTO records(room, n, version, record, at) VALUES (?,?,?,?,?)`), r.code, r.seq+int64(i), r.version, b, r.at); err != nil {
+				if _, err = tx.ExecContext(ctx, s.d.q(`INSERT INTO records(room, n, version, record, at, epoch) VALUES (?,?,?,?,?,?)`), r.code, r.seq+int64(i), r.version, b, r.at, r.epoch); err != nil {
 					break
 				}
 			}
 		case r.finish != 0:
-			res, err = tx.Exec(s.d.q(`UPDATE rooms SET finished = ? WHERE code = ?`), r.finish, r.code)
+			res, err = tx.ExecContext(ctx, s.d.q(`UPDATE rooms SET finished = ? WHERE code = ?`), r.finish, r.code)
 		default:
-			_, err = tx.Exec(s.d.q(`INSERT INTO commands(room, seq, command, at) VALUES (?,?,?,?)`), r.code, r.seq, r.cmd, r.at)
+			_, err = tx.ExecContext(ctx, s.d.q(`INSERT INTO commands(room, seq, command, at, epoch) VALUES (?,?,?,?,?)`), r.code, r.seq, r.cmd, r.at, r.epoch)
 		}
 		if err == nil && res != nil {
 			if n, _ := res.RowsAffected(); n != 1 {
@@ -270,8 +293,17 @@ func (s *Store) commit(batch []appendReq) error {
 	return tx.Commit()
 }
 
-// send hands one write to the writer and waits for its commit.
+// send hands one write to the writer and waits for its commit. In a
+// cluster an append carries the epoch of this node's lease on the room, and
+// a room whose lease this node does not hold is refused here at once.
 func (s *Store) send(r appendReq, what string) error {
+	if s.cl != nil && !r.health {
+		e, ok := s.cl.epoch(r.code)
+		if !ok {
+			return fmt.Errorf("store: %s: %w", what, ErrLeaseLost)
+		}
+		r.epoch = int64(e)
+	}
 	r.done = make(chan error, 1)
 	select {
 	case s.appends <- r:
@@ -296,17 +328,41 @@ func (s *Store) Health() error {
 // Path is the database file, for logs.
 func (s *Store) Path() string { return s.path }
 
-// Create records a new room; its code must be new.
+// Create records a new room; its code must be new. In a cluster this node
+// takes the room's lease (epoch 1) in the same transaction.
 func (s *Store) Create(r Room) error {
-	_, err := s.db.Exec(s.d.q(`INSERT INTO rooms(code, facilitator, scenario, source, seed, meta, created) VALUES (?,?,?,?,?,?,?)`),
-		r.Code, r.Facilitator, r.Scenario, r.Source, int64(r.Seed), r.Meta, r.Created.UnixMilli())
+	err := s.create(r)
 	if err != nil && s.d.taken(err) {
 		return fmt.Errorf("store: create room %s: %w", r.Code, ErrCodeTaken)
 	}
 	if err != nil {
 		return fmt.Errorf("store: create room %s: %w", r.Code, err)
 	}
+	if s.cl != nil {
+		s.cl.hold(r.Code, 1)
+	}
 	return nil
+}
+
+func (s *Store) create(r Room) error {
+	ctx, cancel := s.opContext()
+	defer cancel()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO rooms(code, facilitator, scenario, source, seed, meta, created) VALUES (?,?,?,?,?,?,?)`),
+		r.Code, r.Facilitator, r.Scenario, r.Source, int64(r.Seed), r.Meta, r.Created.UnixMilli()); err != nil {
+		return err
+	}
+	if s.cl != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO leases(room, node, addr, epoch, expires) VALUES ($1, $2, $3, 1, `+dbNow+` + $4)`,
+			r.Code, s.cl.Name, s.cl.Addr, s.cl.TTL.Milliseconds()); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }
 
 // AppendRecords logs a room's changes other than commands durably, numbered
@@ -431,7 +487,7 @@ func (s *Store) Delete(code string, at time.Time) error {
 	if _, err := tx.Exec(s.d.q(`INSERT INTO purged(code, facilitator, at) SELECT code, facilitator, ? FROM rooms WHERE code = ? ON CONFLICT(code) DO UPDATE SET facilitator = excluded.facilitator, at = excluded.at`), at.UnixMilli(), code); err != nil {
 		return fmt.Errorf("store: delete %s: %w", code, err)
 	}
-	for _, q := range []string{`DELETE FROM commands WHERE room = ?`, `DELETE FROM records WHERE room = ?`,
+	for _, q := range []string{`DELETE FROM leases WHERE room = ?`, `DELETE FROM commands WHERE room = ?`, `DELETE FROM records WHERE room = ?`,
 		`DELETE FROM takeaways WHERE room = ?`, `DELETE FROM rooms WHERE code = ?`} {
 		if _, err := tx.Exec(s.d.q(q), code); err != nil {
 			return fmt.Errorf("store: delete %s: %w", code, err)

@@ -10,6 +10,7 @@ package wsclient
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -127,10 +128,11 @@ type Client struct {
 	Joined *protocol.Joined
 	NextID uint32 // the id of the last request Req or Post sent
 
-	in     chan protocol.ServerMsg
-	closed chan struct{}
-	mu     sync.Mutex
-	raw    [][]byte
+	in       chan protocol.ServerMsg
+	closed   chan struct{}
+	mu       sync.Mutex
+	raw      [][]byte
+	closeErr error
 }
 
 // DialRaw connects without saying hello.
@@ -162,6 +164,9 @@ func Wrap(t TB, ws *websocket.Conn) *Client {
 		for {
 			_, b, err := ws.ReadMessage()
 			if err != nil {
+				c.mu.Lock()
+				c.closeErr = err
+				c.mu.Unlock()
 				return
 			}
 			m, err := protocol.DecodeServer(b)
@@ -182,6 +187,19 @@ func Wrap(t TB, ws *websocket.Conn) *Client {
 // Closed is closed once the connection failed or the server closed it and
 // the reader stopped.
 func (c *Client) Closed() <-chan struct{} { return c.closed }
+
+// CloseCode is the code of the close frame the server ended the
+// connection with (websocket.CloseServiceRestart, …), -1 if it is still
+// open or ended without one.
+func (c *Client) CloseCode() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var ce *websocket.CloseError
+	if errors.As(c.closeErr, &ce) {
+		return ce.Code
+	}
+	return -1
+}
 
 // Send sends m as it is (its ID included).
 func (c *Client) Send(m protocol.ClientMsg) {

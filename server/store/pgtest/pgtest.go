@@ -10,7 +10,10 @@
 //
 //	func TestMain(m *testing.M) { os.Exit(pgtest.Run(m)) }
 //
-// and in a test: url := pgtest.Database(t).
+// and in a test: url := pgtest.Database(t). A test that stops the database
+// mid-way (a restart, an outage) or a tool that needs one outside a test
+// (the load tool's cluster mode) makes a cluster of its own with New and
+// uses Down and Up on it.
 package pgtest
 
 import (
@@ -32,35 +35,31 @@ import (
 
 var (
 	once    sync.Once
-	dir     string // the cluster's directory, also its socket directory
-	proc    *exec.Cmd
+	shared  *Cluster
 	bootErr error
 	dbs     atomic.Int64
 )
 
-// Run runs the package's tests and stops the cluster if one was started.
+// Run runs the package's tests and stops the shared cluster if one was
+// started.
 func Run(m *testing.M) int {
 	code := m.Run()
 	Stop()
 	return code
 }
 
-// Stop shuts the cluster down (immediately: it holds nothing worth
-// keeping) and removes its directory.
+// Stop shuts the shared cluster down and removes its directory.
 func Stop() {
-	if proc != nil && proc.Process != nil {
-		proc.Process.Signal(syscall.SIGQUIT)
-		done := make(chan struct{})
-		go func() { proc.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			proc.Process.Kill()
-		}
+	if shared != nil {
+		shared.Remove()
 	}
-	if dir != "" {
-		os.RemoveAll(dir)
-	}
+}
+
+// Cluster is one PostgreSQL server on a data directory of its own.
+type Cluster struct {
+	Dir  string // the cluster's directory, also its socket directory
+	proc *exec.Cmd
+	done chan struct{}
 }
 
 // bin finds a PostgreSQL program: on PATH, else in Debian's versioned
@@ -84,48 +83,66 @@ func asNobody(cmd *exec.Cmd) {
 	}
 }
 
-func boot() error {
+// New makes a cluster with initdb in a new temporary directory and starts
+// it.
+func New() (*Cluster, error) {
 	initdb, err := bin("initdb")
 	if err != nil {
-		return err
+		return nil, err
 	}
+	dir, err := os.MkdirTemp("", "pgtest-")
+	if err != nil {
+		return nil, err
+	}
+	c := &Cluster{Dir: dir}
+	if os.Geteuid() == 0 {
+		if err := os.Chown(dir, 65534, 65534); err != nil {
+			c.Remove()
+			return nil, err
+		}
+	}
+	cmd := exec.Command(initdb, "-D", filepath.Join(dir, "data"), "-U", "pushback", "-A", "trust", "-E", "UTF8", "--no-sync", "--locale=C")
+	asNobody(cmd)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		c.Remove()
+		return nil, fmt.Errorf("pgtest: initdb: %v\n%s", err, out)
+	}
+	if err := c.Up(); err != nil {
+		c.Remove()
+		return nil, err
+	}
+	return c, nil
+}
+
+// Up starts the server on the cluster's data directory and waits until it
+// answers.
+func (c *Cluster) Up() error {
 	postgres, err := bin("postgres")
 	if err != nil {
 		return err
 	}
-	dir, err = os.MkdirTemp("", "pgtest-")
-	if err != nil {
-		return err
-	}
-	if os.Geteuid() == 0 {
-		if err := os.Chown(dir, 65534, 65534); err != nil {
-			return err
-		}
-	}
-	data := filepath.Join(dir, "data")
-	cmd := exec.Command(initdb, "-D", data, "-U", "pushback", "-A", "trust", "-E", "UTF8", "--no-sync", "--locale=C")
-	asNobody(cmd)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("pgtest: initdb: %v\n%s", err, out)
-	}
-	// No TCP at all; the socket lives in dir. fsync stays on: the store's
+	// No TCP at all; the socket lives in Dir. fsync stays on: the store's
 	// durability is what the tests check.
-	proc = exec.Command(postgres, "-D", data, "-k", dir, "-c", "listen_addresses=", "-c", "max_connections=200",
-		"-c", "shared_buffers=16MB")
+	proc := exec.Command(postgres, "-D", filepath.Join(c.Dir, "data"), "-k", c.Dir, "-c", "listen_addresses=",
+		"-c", "max_connections=200", "-c", "shared_buffers=16MB")
 	asNobody(proc)
 	if proc.SysProcAttr == nil {
 		proc.SysProcAttr = &syscall.SysProcAttr{}
 	}
 	proc.SysProcAttr.Pdeathsig = syscall.SIGQUIT // a test binary that dies takes its cluster along
-	logf, err := os.Create(filepath.Join(dir, "postgres.log"))
+	logf, err := os.OpenFile(filepath.Join(c.Dir, "postgres.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
 	}
+	defer logf.Close()
 	proc.Stdout, proc.Stderr = logf, logf
 	if err := proc.Start(); err != nil {
 		return fmt.Errorf("pgtest: start postgres: %w", err)
 	}
-	db, err := sql.Open("pgx", admin())
+	done := make(chan struct{})
+	go func() { proc.Wait(); close(done) }()
+	c.proc, c.done = proc, done
+	db, err := sql.Open("pgx", c.URL("postgres"))
 	if err != nil {
 		return err
 	}
@@ -138,37 +155,80 @@ func boot() error {
 		if err == nil {
 			return nil
 		}
+		select {
+		case <-done:
+			log, _ := os.ReadFile(filepath.Join(c.Dir, "postgres.log"))
+			return fmt.Errorf("pgtest: postgres exited at start\n%s", log)
+		default:
+		}
 		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(filepath.Join(dir, "postgres.log"))
+			log, _ := os.ReadFile(filepath.Join(c.Dir, "postgres.log"))
 			return fmt.Errorf("pgtest: postgres did not come up: %v\n%s", err, log)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 }
 
-func admin() string { return URL("postgres") }
-
-// URL is the address of database name in the running cluster.
-func URL(name string) string {
-	return "postgres://pushback@/" + name + "?host=" + dir + "&sslmode=disable"
+// Down stops the server with a fast shutdown (SIGINT: clients are cut off,
+// committed data stays), waiting at most ten seconds before killing it. The
+// data directory stays for Up.
+func (c *Cluster) Down() {
+	if c.proc == nil {
+		return
+	}
+	c.proc.Process.Signal(syscall.SIGINT)
+	select {
+	case <-c.done:
+	case <-time.After(10 * time.Second):
+		c.proc.Process.Kill()
+		<-c.done
+	}
+	c.proc = nil
 }
 
-// Database starts the cluster on first use and returns the URL of a new,
-// empty database for t.
-func Database(t testing.TB) string {
-	t.Helper()
-	once.Do(func() { bootErr = boot() })
-	if bootErr != nil {
-		t.Fatal(bootErr)
-	}
-	name := "t" + strconv.Itoa(os.Getpid()) + "_" + strconv.FormatInt(dbs.Add(1), 10)
-	db, err := sql.Open("pgx", admin())
+// Remove stops the server and deletes the cluster's directory.
+func (c *Cluster) Remove() {
+	c.Down()
+	os.RemoveAll(c.Dir)
+}
+
+// URL is the address of database name in the cluster.
+func (c *Cluster) URL(name string) string {
+	return "postgres://pushback@/" + name + "?host=" + c.Dir + "&sslmode=disable"
+}
+
+// Create makes a new, empty database and returns its URL.
+func (c *Cluster) Create(name string) (string, error) {
+	db, err := sql.Open("pgx", c.URL("postgres"))
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	defer db.Close()
 	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
-		t.Fatalf("pgtest: create database: %v", err)
+		return "", fmt.Errorf("pgtest: create database: %w", err)
 	}
-	return URL(name)
+	return c.URL(name), nil
+}
+
+// Shared is the package's cluster, started on first use and removed by Run
+// or Stop. A test may take it Down and Up again, but no other test may
+// use it meanwhile.
+func Shared(t testing.TB) *Cluster {
+	t.Helper()
+	once.Do(func() { shared, bootErr = New() })
+	if bootErr != nil {
+		t.Fatal(bootErr)
+	}
+	return shared
+}
+
+// Database starts the shared cluster on first use and returns the URL of a
+// new, empty database for t.
+func Database(t testing.TB) string {
+	t.Helper()
+	url, err := Shared(t).Create("t" + strconv.Itoa(os.Getpid()) + "_" + strconv.FormatInt(dbs.Add(1), 10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return url
 }
