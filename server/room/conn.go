@@ -257,8 +257,8 @@ func (c *client) readPump() {
 // write runs on a pool writer, which has the client to itself (sched): it
 // writes the queued frames and a due ping in one system call, or, once the
 // client is closing, the rest of the queue and the close frame. It
-// reschedules the client if more arrived meanwhile. On a write error (a timeout included) it closes
-// the socket, which also ends the reader.
+// reschedules the client if more arrived meanwhile. On a write error (a
+// timeout included) it closes the socket, which also ends the reader.
 func (c *client) write() {
 	c.mu.Lock()
 	if c.done {
