@@ -17,33 +17,46 @@ func midGame(b *testing.B) (*sim.Scenario, *sim.State) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg := sim.Config{Persona: scn.Personas[0].ID, ExecutiveBot: true}
-	for i, st := range []string{"yes-man", "firebrand", "diplomat", "advocate"} {
-		cfg.Managers = append(cfg.Managers, sim.SeatConfig{Name: fmt.Sprintf("Manager %d", i+1), Style: st, Bot: true})
-	}
-	s, err := sim.New(scn, cfg, 7)
-	if err != nil {
-		b.Fatal(err)
-	}
-	bots, err := sim.NewBots(s, 8)
-	if err != nil {
-		b.Fatal(err)
-	}
+	s, bots := botGame(b, scn, []string{"yes-man", "firebrand", "diplomat", "advocate"}, 7)
 	for !(s.Turn == 4 && s.Phase == sim.PhaseReveal) {
-		moved := false
-		for seat := sim.Executive; int(seat) <= s.Managers(); seat++ {
-			if c, ok := bots.Decide(s, seat); ok {
-				if err := s.Apply(c); err != nil {
-					b.Fatal(err)
-				}
-				moved = true
-			}
-		}
-		if !moved {
-			b.Fatalf("stuck in %s", s.Phase)
-		}
+		botsMove(b, s, bots)
 	}
 	return scn, s
+}
+
+// botGame starts a game of scn with a persona and one bot manager per style.
+func botGame(tb testing.TB, scn *sim.Scenario, styles []string, seed uint64) (*sim.State, *sim.Bots) {
+	tb.Helper()
+	cfg := sim.Config{Persona: scn.Personas[0].ID, ExecutiveBot: true}
+	for i, st := range styles {
+		cfg.Managers = append(cfg.Managers, sim.SeatConfig{Name: fmt.Sprintf("Manager %d", i+1), Style: st, Bot: true})
+	}
+	s, err := sim.New(scn, cfg, seed)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	bots, err := sim.NewBots(s, seed+1)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s, bots
+}
+
+// botsMove lets every seat that owes a decision make it.
+func botsMove(tb testing.TB, s *sim.State, bots *sim.Bots) {
+	tb.Helper()
+	moved := false
+	for seat := sim.Executive; int(seat) <= s.Managers(); seat++ {
+		if c, ok := bots.Decide(s, seat); ok {
+			if err := s.Apply(c); err != nil {
+				tb.Fatal(err)
+			}
+			moved = true
+		}
+	}
+	if !moved {
+		tb.Fatalf("stuck in %s", s.Phase)
+	}
 }
 
 // view builds one seat's view message the way the room does: the sim view,

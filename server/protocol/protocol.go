@@ -616,8 +616,12 @@ func DecodeClient(b []byte) (ClientMsg, error) {
 func Encode(m any) ([]byte, error) { return msgpack.Marshal(m) }
 
 // DecodeServer is the client's side: it trusts the server but still never
-// decodes into interface{}.
+// decodes into interface{}. A view as AppendView writes it is read without
+// reflection (decodeView); anything else reflectively.
 func DecodeServer(b []byte) (ServerMsg, error) {
+	if v, err := decodeView(b); err == nil {
+		return ServerMsg{Kind: KindView, View: v}, nil
+	}
 	var m ServerMsg
 	err := msgpack.Unmarshal(b, &m)
 	return m, err

@@ -255,10 +255,10 @@ func (c *client) readPump() {
 }
 
 // write runs on a pool writer, which has the client to itself (sched): it
-// writes the queued frames and a due ping, or, once the client is closing,
-// the rest of the queue and the close frame. It reschedules the client if
-// more arrived meanwhile. On a write error (a timeout included) it closes
-// the socket, which also ends the reader.
+// writes the queued frames and a due ping in one system call, or, once the
+// client is closing, the rest of the queue and the close frame. It
+// reschedules the client if more arrived meanwhile. On a write error (a
+// timeout included) it closes the socket, which also ends the reader.
 func (c *client) write() {
 	c.mu.Lock()
 	if c.done {
@@ -270,24 +270,19 @@ func (c *client) write() {
 	c.queue, c.ping = nil, false
 	c.mu.Unlock()
 
+	deadline := time.Now().Add(writeWait)
 	if closing {
 		if c.closeBy.IsZero() {
 			c.closeBy = time.Now().Add(closeWait)
 		}
-		c.ws.SetWriteDeadline(c.closeBy)
-	} else {
-		c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+		deadline = c.closeBy
 	}
+	// The frames and the ping in one write (frameConn).
 	var err error
-	for i, b := range frames {
-		if err == nil {
-			err = c.ws.WriteMessage(websocket.BinaryMessage, b)
-		}
-		frames[i] = nil
+	if ping = ping && !closing; len(frames) > 0 || ping {
+		err = c.ws.NetConn().(*frameConn).writeFrames(frames, ping, deadline)
 	}
-	if err == nil && ping && !closing {
-		err = c.ws.WriteMessage(websocket.PingMessage, nil)
-	}
+	clear(frames)
 	switch {
 	case closing:
 		// The queue is flushed (or the flush failed): the close frame. The

@@ -581,7 +581,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.perAddr[key]++ // reserved now, so that a burst of upgrades cannot pass the caps
 	h.open++
 	h.mu.Unlock()
-	ws, err := h.up.Upgrade(w, r, nil)
+	ws, err := h.up.Upgrade(framing{w}, r, nil) // the writers write the socket themselves (frames.go)
 	if err != nil {
 		h.mu.Lock()
 		if h.perAddr[key]--; h.perAddr[key] <= 0 {

@@ -386,7 +386,7 @@ func TestStalledPeerCostsOnlyItself(t *testing.T) {
 		s.hub.mu.Lock()
 		for c := range s.hub.clients {
 			if r := c.room.Load(); r != nil && r.code == code && c != nil {
-				c.ws.NetConn().(*net.TCPConn).SetWriteBuffer(1024)
+				c.ws.NetConn().(*frameConn).Conn.(*net.TCPConn).SetWriteBuffer(1024)
 				n++
 			}
 		}

@@ -3,12 +3,9 @@ package room
 import (
 	"bytes"
 	"fmt"
-	"log/slog"
 	"slices"
 	"sync"
 	"time"
-
-	"github.com/vmihailenco/msgpack/v5"
 
 	"pushback/server/protocol"
 	"pushback/sim"
@@ -93,13 +90,11 @@ func (r *table) broadcast(now time.Time) {
 		if e.frames[i] == nil {
 			e.frames[i] = r.viewBytes(e, shared, c.seat)
 		}
-		if b := e.frames[i]; len(b) > 0 {
-			r.send(c, b)
-		}
+		r.send(c, e.frames[i])
 	}
 }
 
-// viewBytes encodes seat s's view with e; empty if it cannot (logged).
+// viewBytes encodes seat s's view with e.
 func (r *table) viewBytes(e *viewEncoder, shared protocol.Room, s sim.Seat) []byte {
 	// The encoder carries a sim.View and texts reused from view to view:
 	// they live only until the bytes are copied out below.
@@ -115,24 +110,19 @@ func (r *table) viewBytes(e *viewEncoder, shared protocol.Room, s sim.Seat) []by
 		e.texts = append(e.texts, t)
 	}
 	v.Texts = e.texts
-	e.buf.Reset()
-	if err := e.enc.Encode(protocol.ServerMsg{Kind: protocol.KindView, View: v}); err != nil {
-		slog.Error("encode view", "code", r.code, "seat", s, "err", err)
-		return []byte{}
-	}
+	e.buf = protocol.AppendView(e.buf[:0], v)
 	// One exact-size copy per seat: the frame waits in send queues, and
-	// msgpack.Marshal's growing buffer would keep up to twice its size.
-	return bytes.Clone(e.buf.Bytes())
+	// the encoder's growing buffer may be up to twice its size.
+	return bytes.Clone(e.buf)
 }
 
 // viewEncoder is what building one broadcast's views needs, reused and
-// shared by rooms through viewEncoders: a msgpack encoder writing into a
-// buffer, the seat's sim.View, the deltas' texts, the texts said so far in
-// this broadcast (seats share most deltas) and each seat's frame (index
-// seat - sim.Public).
+// shared by rooms through viewEncoders: the buffer AppendView writes into,
+// the seat's sim.View, the deltas' texts, the texts said so far in this
+// broadcast (seats share most deltas) and each seat's frame (index seat -
+// sim.Public).
 type viewEncoder struct {
-	buf    bytes.Buffer
-	enc    *msgpack.Encoder
+	buf    []byte
 	game   sim.View
 	texts  []string
 	said   map[sim.Delta]string
@@ -148,9 +138,7 @@ func (e *viewEncoder) reset() {
 }
 
 var viewEncoders = sync.Pool{New: func() any {
-	e := &viewEncoder{texts: []string{}, said: map[sim.Delta]string{}}
-	e.enc = msgpack.NewEncoder(&e.buf)
-	return e
+	return &viewEncoder{texts: []string{}, said: map[sim.Delta]string{}}
 }}
 
 // listing is this room in a facilitator's list.

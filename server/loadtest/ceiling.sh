@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# ceiling.sh — where does p99 pass 100 ms? Two server binaries, driven by the
+# same load tool at a sweep of think times, interleaved (old, new, old, new …)
+# so that the machine's noise falls on both alike. One line per run.
+#
+#   server/loadtest/ceiling.sh OLD NEW [THINKS] [ROUNDS]
+#
+# OLD and NEW are server binaries (go build -o pb ./server); the load tool is
+# NEW's loadtest. THINKS is a list of -think values (default "5s 2500ms
+# 1500ms 1s"), ROUNDS how often each pair is run (default 1). Environment:
+# ROOMS (2000), PLAYERS (5), DURATION (45s, at most 60s), OUT (a directory for each run's full report; default a new temporary one).
+# Each server runs as `serve -no-limits -max-rooms 2×ROOMS -log warn` on its own new data
+# directory; RSS is its peak /proc/PID/status VmRSS at full load, CPU its
+# user+system time over the run.
+set -eu
+old=$1 new=$2
+thinks=${3:-"5s 2500ms 1500ms 1s"}
+rounds=${4:-1}
+rooms=${ROOMS:-2000} players=${PLAYERS:-5} duration=${DURATION:-45s}
+out=${OUT:-$(mktemp -d)}
+hz=$(getconf CLK_TCK)
+echo "# reports in $out"
+printf '%-6s %-4s %8s %7s %7s %8s %8s %8s %5s %8s %14s %14s\n' think bin cmds/s p50 p95 p99 max rss/pl cpu errors load-start load-end
+run() { # run NAME BINARY THINK
+	name=$1 bin=$2 think=$3
+	dir=$out/$name-$think-$r
+	mkdir -p "$dir/data"
+	port=$((20000 + RANDOM % 10000)) # below the ephemeral ports the players' connections take
+	while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((20000 + RANDOM % 10000)); done
+	"$bin" serve -no-limits -max-rooms $((2 * rooms)) -log warn -addr "127.0.0.1:$port" -data "$dir/data" >"$dir/server.log" 2>&1 &
+	pid=$!
+	i=0
+	until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+		i=$((i + 1)); [ $i -lt 100 ] || { echo "server $bin did not start" >&2; kill $pid; exit 1; }
+		sleep 0.1
+	done
+	load0=$(cut -d' ' -f1-3 /proc/loadavg)
+	t0=$(awk '{print $14+$15}' "/proc/$pid/stat")
+	peak=0
+	( while sleep 5; do awk '/VmRSS/{print $2}' "/proc/$pid/status" 2>/dev/null || exit 0; done ) >"$dir/rss" &
+	sampler=$!
+	s0=$(date +%s)
+	"$new" loadtest -url "ws://127.0.0.1:$port/ws" -baseline off -rooms "$rooms" -players "$players" \
+		-think "$think" -duration "$duration" >"$dir/report" 2>&1 || true
+	s1=$(date +%s)
+	t1=$(awk '{print $14+$15}' "/proc/$pid/stat")
+	load1=$(cut -d' ' -f1-3 /proc/loadavg)
+	kill $sampler 2>/dev/null || true
+	kill $pid; wait $pid 2>/dev/null || true
+	peak=$(sort -n "$dir/rss" | tail -1)
+	cmds=$(sed -n 's/.*commands acknowledged [0-9]* (\([0-9]*\)\/s).*/\1/p' "$dir/report")
+	lat=$(grep 'every room playing' "$dir/report" | sed 's/.*p50 \([^ ]*\)  p95 \([^ ]*\)  p99 \([^ ]*\)  max \([^ ]*\) .*/\1 \2 \3 \4/')
+	errs=$(grep -c 'errors: none' "$dir/report" || true)
+	printf '%-6s %-4s %8s %7s %7s %8s %8s %8s %4s%% %8s %14s %14s\n' "$think" "$name" "${cmds:-?}" $lat \
+		"$(awk -v k="${peak:-0}" -v n=$((rooms * players)) 'BEGIN{printf "%.1fKiB", k/n}')" \
+		"$(awk -v t=$((t1 - t0)) -v hz="$hz" -v s=$((s1 - s0)) 'BEGIN{printf "%d", 100*t/hz/s}')" \
+		"$([ "$errs" = 1 ] && echo none || echo SOME)" \
+		"$(echo $load0 | tr ' ' /)" "$(echo $load1 | tr ' ' /)"
+}
+r=0
+while [ $r -lt "$rounds" ]; do
+	r=$((r + 1))
+	for think in $thinks; do
+		if [ $((r % 2)) -eq 1 ]; then run old "$old" "$think"; run new "$new" "$think"
+		else run new "$new" "$think"; run old "$old" "$think"; fi
+	done
+done

@@ -1,0 +1,4 @@
+package protocol
+
+// DecodeView is decodeView, for the tests that compare it with msgpack.
+var DecodeView = decodeView

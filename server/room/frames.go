@@ -1,0 +1,92 @@
+package room
+
+import (
+	"bufio"
+	"encoding/binary"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// frameConn is a WebSocket connection's socket, shared by gorilla and the
+// writer pool. gorilla writes the handshake, the pongs (from the reader
+// goroutine), the close frames and the close answering a protocol error;
+// the writer pool writes a client's queued data frames and its ping
+// itself, all of them framed into one buffer and written with one system
+// call (gorilla would flush each message with its own). Every write holds
+// mu, and each is whole frames, so frames from the two never interleave.
+type frameConn struct {
+	net.Conn
+	mu sync.Mutex
+}
+
+func (f *frameConn) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.Conn.Write(p)
+}
+
+// SetWriteDeadline waits for a write in progress, so that gorilla setting
+// its own deadline does not cut short the writer's.
+func (f *frameConn) SetWriteDeadline(t time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.Conn.SetWriteDeadline(t)
+}
+
+// WebSocket opcodes with the final bit set: one unfragmented frame each.
+const (
+	finBinary = 0x80 | 2
+	finPing   = 0x80 | 9
+)
+
+// frameBufs are the writers' buffers, each as large as the largest batch
+// it has framed.
+var frameBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// writeFrames writes binary messages, and a ping when ping is set, as
+// unmasked server frames in one write that must end by deadline.
+func (f *frameConn) writeFrames(msgs [][]byte, ping bool, deadline time.Time) error {
+	bp := frameBufs.Get().(*[]byte)
+	b := (*bp)[:0]
+	for _, m := range msgs {
+		b = appendFrame(b, finBinary, m)
+	}
+	if ping {
+		b = appendFrame(b, finPing, nil)
+	}
+	f.mu.Lock()
+	err := f.Conn.SetWriteDeadline(deadline)
+	if err == nil {
+		_, err = f.Conn.Write(b)
+	}
+	f.mu.Unlock()
+	*bp = b
+	frameBufs.Put(bp)
+	return err
+}
+
+// appendFrame appends one frame (RFC 6455 §5.2; a server's is not masked).
+func appendFrame(b []byte, op byte, payload []byte) []byte {
+	switch n := len(payload); {
+	case n < 126:
+		b = append(b, op, byte(n))
+	case n <= 0xffff:
+		b = binary.BigEndian.AppendUint16(append(b, op, 126), uint16(n))
+	default:
+		b = binary.BigEndian.AppendUint64(append(b, op, 127), uint64(n))
+	}
+	return append(b, payload...)
+}
+
+// framing hands the upgrader a connection whose socket is a frameConn.
+type framing struct{ http.ResponseWriter }
+
+func (w framing) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, rw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	return &frameConn{Conn: conn}, rw, nil
+}

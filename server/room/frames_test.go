@@ -1,0 +1,200 @@
+package room
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// framedPair is a real WebSocket over loopback whose server side writes
+// through a frameConn, as the hub's connections do: the server's conn (run
+// by the test) and the client's.
+func framedPair(t testing.TB) (srv, cli *websocket.Conn) {
+	t.Helper()
+	got := make(chan *websocket.Conn, 1)
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := (&websocket.Upgrader{ReadBufferSize: 1024, WriteBufferPool: &sync.Pool{}}).Upgrade(framing{w}, r, nil)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		got <- ws
+	}))
+	t.Cleanup(hs.Close)
+	cli, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(hs.URL, "http")+"/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cli.Close() })
+	srv = <-got
+	t.Cleanup(func() { srv.Close() })
+	if _, ok := srv.NetConn().(*frameConn); !ok {
+		t.Fatalf("the upgraded socket is a %T, not a *frameConn", srv.NetConn())
+	}
+	return srv, cli
+}
+
+// message i of the interleaving test: its number and i%7 kinds of length,
+// up to past 64 KiB (the three header sizes).
+func message(i int) []byte {
+	n := []int{0, 1, 125, 126, 3000, 65535, 70_000}[i%7]
+	b := binary.BigEndian.AppendUint32(nil, uint32(i))
+	return append(b, bytes.Repeat([]byte{byte(i)}, n)...)
+}
+
+// TestFramesNeverInterleave writes batches of data frames and pings with
+// the writer's one-call path while gorilla writes pongs (from the reader
+// goroutine, answering the client's pings) and pings of its own from a
+// third goroutine, then a close frame; the client must read every message whole and in order, every
+// pong, and the close. Run with -race: frameConn is shared by goroutines.
+func TestFramesNeverInterleave(t *testing.T) {
+	srv, cli := framedPair(t)
+	const msgs = 2000
+	var pongs, serverPings int
+	cli.SetPongHandler(func(string) error { pongs++; return nil })
+	cli.SetPingHandler(func(string) error { serverPings++; return nil }) // not answered: the server reads nothing after the close
+	srvDone, end := make(chan struct{}), make(chan struct{})
+	go func() { // the server's reader: answers pings with pongs, as gorilla does
+		defer close(srvDone)
+		for {
+			if _, _, err := srv.ReadMessage(); err != nil {
+				return
+			}
+			close(end) // the client's last message: every ping before it is answered
+		}
+	}()
+	written := make(chan struct{})
+	var pings, gorillaPings, writerPings int
+	var wg sync.WaitGroup
+	wg.Add(3)
+	// control frames until the writer is done: the client pings (gorilla's
+	// reader on the server pongs), and the server pings through gorilla
+	control := func(ws *websocket.Conn, n *int) {
+		defer wg.Done()
+		for {
+			select {
+			case <-written:
+				return
+			default:
+			}
+			if err := ws.WriteControl(websocket.PingMessage, []byte(fmt.Sprint(*n)), time.Now().Add(5*time.Second)); err != nil {
+				t.Error(err)
+				return
+			}
+			*n++
+			time.Sleep(50 * time.Microsecond)
+		}
+	}
+	go control(cli, &pings)
+	go control(srv, &gorillaPings)
+	fc := srv.NetConn().(*frameConn)
+	go func() { // the writer: batches of 1..9 frames, a ping now and then
+		defer wg.Done()
+		defer close(written)
+		rnd := rand.New(rand.NewPCG(13, 13))
+		for i := 0; i < msgs; {
+			var batch [][]byte
+			for n := 1 + rnd.IntN(9); n > 0 && i < msgs; n-- {
+				batch = append(batch, message(i))
+				i++
+			}
+			ping := rnd.IntN(4) == 0
+			if ping {
+				writerPings++
+			}
+			if err := fc.writeFrames(batch, ping, time.Now().Add(5*time.Second)); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	read := make(chan error, 1)
+	go func() {
+		for i := 0; ; i++ {
+			typ, b, err := cli.ReadMessage()
+			if err != nil {
+				read <- fmt.Errorf("after %d messages: %w", i, err)
+				return
+			}
+			if typ != websocket.BinaryMessage || !bytes.Equal(b, message(i)) {
+				read <- fmt.Errorf("message %d: type %d, %d bytes, not what was sent", i, typ, len(b))
+				return
+			}
+		}
+	}()
+	wg.Wait()
+	if err := cli.WriteMessage(websocket.BinaryMessage, []byte("end")); err != nil {
+		t.Fatal(err)
+	}
+	<-end
+	if err := srv.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, "done")); err != nil {
+		t.Fatal(err)
+	}
+	err := <-read
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != websocket.CloseNormalClosure || ce.Text != "done" {
+		t.Fatalf("the client's read ended with %v, want every message then the close frame", err)
+	}
+	if !strings.HasPrefix(err.Error(), fmt.Sprintf("after %d messages", msgs)) {
+		t.Fatalf("%v; want %d messages", err, msgs)
+	}
+	if pongs != pings || serverPings != writerPings+gorillaPings {
+		t.Fatalf("the client read %d pongs and %d pings, want %d and %d", pongs, serverPings, pings, writerPings+gorillaPings)
+	}
+	if pings < 10 || gorillaPings < 10 {
+		t.Fatalf("only %d pings from the client and %d from gorilla on the server while the writer wrote", pings, gorillaPings)
+	}
+	cli.Close()
+	<-srvDone
+}
+
+// BenchmarkWriteFrames writes a turn's frames to one client over loopback
+// — a view and an ok, then a view (3 KB each, the ok 30 B) — with gorilla's
+// WriteMessage, one system call per frame (as the writers did), and with
+// writeFrames, one per batch (as they do now). frames/syscall is what each
+// write() call carries.
+func BenchmarkWriteFrames(b *testing.B) {
+	batch := [][]byte{bytes.Repeat([]byte{1}, 3000), bytes.Repeat([]byte{2}, 30), bytes.Repeat([]byte{3}, 3000)}
+	run := func(b *testing.B, write func(srv *websocket.Conn) error) {
+		srv, cli := framedPair(b)
+		go io.Copy(io.Discard, cli.NetConn())
+		b.SetBytes(int64(len(batch[0]) + len(batch[1]) + len(batch[2])))
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := write(srv); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(len(batch)), "frames/op")
+	}
+	b.Run("gorilla", func(b *testing.B) {
+		run(b, func(srv *websocket.Conn) error {
+			srv.SetWriteDeadline(time.Now().Add(writeWait))
+			for _, m := range batch {
+				if err := srv.WriteMessage(websocket.BinaryMessage, m); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+	b.Run("batched", func(b *testing.B) {
+		run(b, func(srv *websocket.Conn) error {
+			return srv.NetConn().(*frameConn).writeFrames(batch, false, time.Now().Add(writeWait))
+		})
+	})
+}
+
+var _ net.Conn = (*frameConn)(nil)
