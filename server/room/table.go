@@ -90,7 +90,6 @@ type table struct {
 
 	turned  int               // joins refused for want of a seat, for the facilitator
 	notices []protocol.Notice // the latest facilitator actions players are told of (notice.go)
-	said    saidTexts         // the deltas' texts, for the views (view.go)
 
 	out []outFrame // what the step sends, in order: the actor hands it over (Room.flush)
 }

@@ -74,8 +74,7 @@ func (r *table) botName(s sim.Seat) string {
 // each seat's bytes are built from that seat's View only, once per seat
 // however many connections share it (observers and the projector share the
 // public view). What every seat's view has alike (the seat list, the
-// counts, the clock) is made once per broadcast, the deltas' texts once
-// per turn (saidTexts).
+// counts, the clock) and the deltas' texts are made once per broadcast.
 func (r *table) broadcast(now time.Time) {
 	if len(r.conns) == 0 || r.stale || r.moved != "" { // memory may be ahead of the log: nobody sees it
 		return
@@ -103,7 +102,12 @@ func (r *table) viewBytes(e *viewEncoder, shared protocol.Room, s sim.Seat) []by
 	v := &protocol.View{Game: e.game, Room: r.roomInfo(shared, s)}
 	e.texts = e.texts[:0]
 	for _, d := range v.Game.Deltas {
-		e.texts = append(e.texts, r.said.text(r.scn, d))
+		t, ok := e.said[d]
+		if !ok {
+			t = d.Text(r.scn)
+			e.said[d] = t
+		}
+		e.texts = append(e.texts, t)
 	}
 	v.Texts = e.texts
 	e.buf = protocol.AppendView(e.buf[:0], v)
@@ -112,53 +116,29 @@ func (r *table) viewBytes(e *viewEncoder, shared protocol.Room, s sim.Seat) []by
 	return bytes.Clone(e.buf)
 }
 
-// saidTexts are a room's deltas' texts, each rendered once: every
-// broadcast shows the turn's deltas again, and seats share most of them.
-// It holds one turn's (a view shows only its turn's deltas) of one
-// scenario (a restart may change it); the zero value is empty.
-type saidTexts struct {
-	scn  *sim.Scenario
-	turn int16
-	m    map[sim.Delta]string
-}
-
-// text is d.Text(scn), rendered at most once per turn.
-func (s *saidTexts) text(scn *sim.Scenario, d sim.Delta) string {
-	if s.m == nil || s.scn != scn || s.turn != d.Turn {
-		if s.m == nil {
-			s.m = map[sim.Delta]string{}
-		}
-		clear(s.m)
-		s.scn, s.turn = scn, d.Turn
-	}
-	t, ok := s.m[d]
-	if !ok {
-		t = d.Text(scn)
-		s.m[d] = t
-	}
-	return t
-}
-
 // viewEncoder is what building one broadcast's views needs, reused and
 // shared by rooms through viewEncoders: the buffer AppendView writes into,
-// the seat's sim.View, the deltas' texts and each seat's frame (index
-// seat - sim.Public).
+// the seat's sim.View, the deltas' texts, the texts said so far in this
+// broadcast (seats share most deltas) and each seat's frame (index seat -
+// sim.Public).
 type viewEncoder struct {
 	buf    []byte
 	game   sim.View
 	texts  []string
+	said   map[sim.Delta]string
 	frames [][]byte
 }
 
 // reset readies e for the next broadcast and pools it.
 func (e *viewEncoder) reset() {
+	clear(e.said)
 	clear(e.frames)
 	e.frames = e.frames[:0]
 	viewEncoders.Put(e)
 }
 
 var viewEncoders = sync.Pool{New: func() any {
-	return &viewEncoder{texts: []string{}}
+	return &viewEncoder{texts: []string{}, said: map[sim.Delta]string{}}
 }}
 
 // listing is this room in a facilitator's list.
