@@ -74,27 +74,34 @@ type client struct {
 	name string
 }
 
-// enqueue queues a frame without ever blocking; a full queue evicts the
+// enqueue queues frames without ever blocking, all of them before a writer
+// may take them (so they go out in one write); a full queue evicts the
 // client (the writer then flushes, closes the socket and its reader
 // detaches it).
-func (c *client) enqueue(b []byte) {
+func (c *client) enqueue(bs ...[]byte) {
 	c.mu.Lock()
-	if c.closing {
-		c.mu.Unlock()
-		return
+	n, full := 0, false
+	for _, b := range bs {
+		if c.closing {
+			break
+		}
+		if full = len(c.queue) >= c.hub.cfg.SendQueue; full {
+			break
+		}
+		c.queue = append(c.queue, b)
+		n++
 	}
-	if len(c.queue) >= c.hub.cfg.SendQueue {
-		c.mu.Unlock()
+	s := n > 0 && !c.sched
+	if s {
+		c.sched = true
+	}
+	c.mu.Unlock()
+	c.hub.m.msgsOut.Add(float64(n))
+	if full {
 		c.hub.m.evicted.Inc()
 		slog.Warn("evicting slow client", "addr", c.addr, "queue", c.hub.cfg.SendQueue)
 		c.close()
-		return
 	}
-	c.queue = append(c.queue, b)
-	s := !c.sched
-	c.sched = true
-	c.mu.Unlock()
-	c.hub.m.msgsOut.Inc()
 	if s {
 		c.w.schedule(c)
 	}

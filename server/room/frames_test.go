@@ -1,6 +1,7 @@
 package room
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"errors"
@@ -12,10 +13,13 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"pushback/server/protocol"
 )
 
 // framedPair is a real WebSocket over loopback whose server side writes
@@ -198,3 +202,94 @@ func BenchmarkWriteFrames(b *testing.B) {
 }
 
 var _ net.Conn = (*frameConn)(nil)
+
+// writeCounter serves h with each upgraded socket counting its writes, by
+// the connection's remote address.
+type writeCounter struct {
+	h      http.Handler
+	mu     sync.Mutex
+	writes map[string]*atomic.Int64
+}
+
+func (wc *writeCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	wc.h.ServeHTTP(countingHijack{w, wc}, r)
+}
+
+// count is how many writes the socket of the client at addr has had.
+func (wc *writeCounter) count(addr string) int64 {
+	wc.mu.Lock()
+	defer wc.mu.Unlock()
+	return wc.writes[addr].Load()
+}
+
+type countingHijack struct {
+	http.ResponseWriter
+	wc *writeCounter
+}
+
+func (w countingHijack) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, rw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	n := new(atomic.Int64)
+	w.wc.mu.Lock()
+	w.wc.writes[conn.RemoteAddr().String()] = n
+	w.wc.mu.Unlock()
+	return countingConn{conn, n}, rw, nil
+}
+
+type countingConn struct {
+	net.Conn
+	n *atomic.Int64
+}
+
+func (c countingConn) Write(p []byte) (int, error) {
+	c.n.Add(1)
+	return c.Conn.Write(p)
+}
+
+// TestOneWritePerCommand plays a game over real WebSockets and counts the
+// system calls writing to the commander's socket for each command: its
+// view and its ok go out in one. (Queued one by one, they went out in two
+// only when a writer took the view before the ok was queued: a few
+// commands in a thousand here.)
+func TestOneWritePerCommand(t *testing.T) {
+	s := startServer(t, Config{})
+	wc := &writeCounter{h: s.hub, writes: map[string]*atomic.Int64{}}
+	hs := httptest.NewServer(wc)
+	t.Cleanup(hs.Close)
+	s.url = "ws" + strings.TrimPrefix(hs.URL, "http") + "/"
+	scn := loadScenario(t)
+	tb := newTable(t, s, scn, protocol.CreateRoom{})
+	commands := 0
+	for !tb.players[0].View.Room.Over {
+		moved := false
+		for _, p := range tb.players {
+			cmd, ok := p.Decide(scn)
+			if !ok || p.View.Room.Over {
+				continue
+			}
+			addr := p.WS.LocalAddr().String()
+			before := wc.count(addr)
+			p.Must(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &cmd, Based: p.View.Game.Version})
+			if n := wc.count(addr) - before; n != 1 {
+				t.Errorf("command %d (%s by seat %d): %d writes to its sender, not 1", commands, cmd.Kind, p.Seat, n)
+			}
+			commands++
+			v := p.View.Game.Version
+			for _, q := range tb.players {
+				q.AtLeast(v)
+			}
+			tb.fac.AtLeast(v)
+			moved = true
+		}
+		if !moved {
+			t.Fatal("nobody could move")
+		}
+	}
+	if commands < 10 {
+		t.Fatalf("only %d commands", commands)
+	}
+	t.Logf("%d commands", commands)
+}

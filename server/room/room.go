@@ -30,6 +30,7 @@ type Room struct {
 	armed   time.Time // the deadline the timer is set for, zero for none
 	idle    bool      // unloaded (Hub.unload): the goroutine ends
 	refs    int       // guarded by the hub's mu: holders about to hand it work (Hub.acquire)
+	batch   [][]byte  // flush's scratch: one connection's frames
 }
 
 // codeError is an error with its protocol code, for requests that fail
@@ -287,11 +288,30 @@ func (r *Room) leaveNode() {
 // and closes the connections the step hung up on.
 func (r *Room) flush() {
 	for i, f := range r.out {
-		if f.hangUp {
-			f.c.close()
-		} else {
-			f.c.enqueue(f.b)
+		if f.c == nil {
+			continue // handed over with an earlier frame of its connection
 		}
+		// The connection's frames of this step are queued together, so that
+		// one write sends them (a command's view and its ok): up to its
+		// hang-up, which ends it.
+		b, hangUp := r.batch[:0], f.hangUp
+		if !hangUp {
+			b = append(b, f.b)
+		}
+		for j := i + 1; j < len(r.out) && !hangUp; j++ {
+			if g := r.out[j]; g.c == f.c {
+				if hangUp = g.hangUp; !hangUp {
+					b = append(b, g.b)
+				}
+				r.out[j] = outFrame{}
+			}
+		}
+		f.c.enqueue(b...)
+		if hangUp {
+			f.c.close()
+		}
+		clear(b)
+		r.batch = b
 		r.out[i] = outFrame{}
 	}
 	r.out = r.out[:0]

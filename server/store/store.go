@@ -73,6 +73,23 @@ type Store struct {
 	leaseDB *sql.DB  // PostgreSQL: connections beside the writer's, for lease statements
 	stop    sync.Once
 	stopped chan struct{}
+	stmts   [numStmts]*sql.Stmt // the writer's statements, prepared once (start)
+}
+
+// The writer's statements, by index into stmts and stmtText.
+const (
+	stmtHealth = iota
+	stmtRecord
+	stmtFinish
+	stmtCommand
+	numStmts
+)
+
+var stmtText = [numStmts]string{
+	stmtHealth:  `INSERT INTO health(id, at) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET at = excluded.at`,
+	stmtRecord:  `INSERT INTO records(room, n, version, record, at, epoch) VALUES (?,?,?,?,?,?)`,
+	stmtFinish:  `UPDATE rooms SET finished = ? WHERE code = ?`,
+	stmtCommand: `INSERT INTO commands(room, seq, command, at, epoch) VALUES (?,?,?,?,?)`,
 }
 
 // appendReq is one write waiting for the writer: a command (cmd set), a
@@ -193,6 +210,13 @@ func start(db, rd *sql.DB, d *dialect, where string, lock io.Closer, migrateLock
 		return fail("schema", err)
 	}
 	s := &Store{db: db, rd: rd, d: d, path: where, lock: lock, appends: make(chan appendReq, maxBatch), stopped: make(chan struct{})}
+	for i, q := range stmtText {
+		st, err := db.Prepare(d.q(q))
+		if err != nil {
+			return fail("prepare", err)
+		}
+		s.stmts[i] = st
+	}
 	if err := s.commit([]appendReq{{health: true, at: time.Now().UnixMilli()}}); err != nil {
 		return fail("a test write failed", err)
 	}
@@ -204,6 +228,9 @@ func start(db, rd *sql.DB, d *dialect, where string, lock io.Closer, migrateLock
 func (s *Store) Close() error {
 	s.stop.Do(func() { close(s.stopped) })
 	s.rd.Close()
+	for _, st := range s.stmts {
+		st.Close()
+	}
 	err := s.db.Close()
 	s.lock.Close() // releases the directory's flock
 	return err
@@ -258,6 +285,13 @@ func (s *Store) commit(batch []appendReq) error {
 		tx.Rollback()
 		return err
 	}
+	var txStmts [numStmts]*sql.Stmt // the prepared statements, bound to tx as needed
+	exec := func(k int, args ...any) (sql.Result, error) {
+		if txStmts[k] == nil {
+			txStmts[k] = tx.StmtContext(ctx, s.stmts[k])
+		}
+		return txStmts[k].ExecContext(ctx, args...)
+	}
 	for _, r := range batch {
 		var res sql.Result
 		var err error
@@ -265,17 +299,17 @@ func (s *Store) commit(batch []appendReq) error {
 		case r.lost:
 			continue
 		case r.health:
-			_, err = tx.ExecContext(ctx, s.d.q(`INSERT INTO health(id, at) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET at = excluded.at`), r.at)
+			_, err = exec(stmtHealth, r.at)
 		case r.recs != nil:
 			for i, b := range r.recs {
-				if _, err = tx.ExecContext(ctx, s.d.q(`INSERT INTO records(room, n, version, record, at, epoch) VALUES (?,?,?,?,?,?)`), r.code, r.seq+int64(i), r.version, b, r.at, r.epoch); err != nil {
+				if _, err = exec(stmtRecord, r.code, r.seq+int64(i), r.version, b, r.at, r.epoch); err != nil {
 					break
 				}
 			}
 		case r.finish != 0:
-			res, err = tx.ExecContext(ctx, s.d.q(`UPDATE rooms SET finished = ? WHERE code = ?`), r.finish, r.code)
+			res, err = exec(stmtFinish, r.finish, r.code)
 		default:
-			_, err = tx.ExecContext(ctx, s.d.q(`INSERT INTO commands(room, seq, command, at, epoch) VALUES (?,?,?,?,?)`), r.code, r.seq, r.cmd, r.at, r.epoch)
+			_, err = exec(stmtCommand, r.code, r.seq, r.cmd, r.at, r.epoch)
 		}
 		if err == nil && res != nil {
 			if n, _ := res.RowsAffected(); n != 1 {
