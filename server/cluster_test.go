@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -182,6 +184,10 @@ func TestClusterPausedOwner(t *testing.T) {
 	if err := c.Nodes[own].Signal(syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
+	// kill returns before every thread has stopped: a command sent at
+	// once could still be taken and committed under the old lease,
+	// legitimately, before the pause. Send it only to a stopped node.
+	waitStopped(t, c.Nodes[own].Pid())
 	cmd, _ := p.Decide(w.scn)
 	p.Post(protocol.ClientMsg{Kind: protocol.KindCommand, Command: &cmd, Based: p.View.Game.Version})
 	time.Sleep(3 * time.Second) // the 2 s lease, renewed every 2/3 s, has run out
@@ -355,4 +361,28 @@ func TestClusterLoad(t *testing.T) {
 	case rep.Kills != 1 || len(rep.Failovers) != 1 || len(rep.NodeCPU) != 3:
 		t.Errorf("%d kills, failovers %v, CPU of %d nodes", rep.Kills, rep.Failovers, len(rep.NodeCPU))
 	}
+}
+
+// waitStopped waits until every thread of process pid is stopped (state T
+// in /proc/pid/task/*/stat).
+func waitStopped(t *testing.T, pid int) {
+	t.Helper()
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		stopped := len(tasks) > 0
+		for _, task := range tasks {
+			b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/stat", pid, task.Name()))
+			if i := bytes.LastIndexByte(b, ')'); err != nil || i < 0 || i+2 >= len(b) || b[i+2] != 'T' {
+				stopped = false
+				break
+			}
+		}
+		if stopped {
+			return
+		}
+	}
+	t.Fatalf("process %d did not stop", pid)
 }
