@@ -286,6 +286,14 @@ func (r *table) resume(c *client, m protocol.ClientMsg, now time.Time) {
 		if seat.Token != m.Token || !seat.Owned {
 			continue
 		}
+		if old := seat.conn; old != nil && old != c && c.asked.Before(old.asked) {
+			// A resume that waited (a forward held back until a dead
+			// owner's lease ran out) arrives after the same player came
+			// back another way: the newer ask keeps the seat.
+			r.fail(c, m.ID, protocol.CodeReplaced, "this seat was taken back on a newer connection")
+			r.hangUp(c)
+			return
+		}
 		if old := seat.conn; old != nil && old != c {
 			// The token's holder came back on a new connection: the old
 			// one is closed, never multiplied (a stolen or replayed token

@@ -194,8 +194,8 @@ func TestClusterForwardCarriesClientAddress(t *testing.T) {
 	c.Fails(protocol.ClientMsg{Kind: protocol.KindJoin, Code: j.Code, Name: "Third", Role: protocol.RoleObserver}, protocol.CodeRateLimited)
 
 	for _, h := range []string{
-		"127.0.0.1;" + strconv.FormatInt(time.Now().UnixMilli(), 10) + ";deadbeef",
-		b.hub.sign("127.0.0.1", time.Now().Add(-time.Hour)), // signed, but old
+		"127.0.0.1;" + strconv.FormatInt(time.Now().UnixMilli(), 10) + ";" + strconv.FormatInt(time.Now().UnixMilli(), 10) + ";deadbeef",
+		b.hub.sign("127.0.0.1", time.Now().Add(-time.Hour), time.Now()), // signed, but old
 		"anything",
 	} {
 		_, resp, err := websocket.DefaultDialer.Dial(a.url, http.Header{ForwardHeader: {h}})
@@ -467,5 +467,49 @@ func TestClusterUnloadReleases(t *testing.T) {
 	wsclient.Dial(t, b.url).Must(protocol.ClientMsg{Kind: protocol.KindResume, Code: j.Code, Token: j.Facilitator})
 	if l, _ := b.st.Owner(j.Code); l.Node != "b" {
 		t.Fatalf("owner after the resume through b: %+v", l)
+	}
+}
+
+// A forward that reaches the owner late (its node waited for a dead
+// owner's lease) cannot take a seat from the same player's newer
+// connection: of two resumes of one seat, the later ask keeps it, whatever
+// order they arrive in.
+func TestClusterLateForwardKeepsNewerSeat(t *testing.T) {
+	dsn := pgtest.Database(t)
+	a := startNode(t, dsn, "a", time.Minute, Config{})
+	code, _, p := oneManager(t, wsclient.Dial(t, a.url), wsclient.Dial(t, a.url))
+	direct := wsclient.Wrap(t, rawResume(t, a.url, code, p.Token)) // asked now, replaces p's first connection
+	p.WaitClosed()
+	seatFrom := func() bool {
+		var from bool
+		r := a.hub.inMemory(code)
+		r.call(func() { from = r.meta.Seats[1].conn.from })
+		return from
+	}
+	forward := func(asked time.Time) (protocol.ServerMsg, error) {
+		hd := http.Header{ForwardHeader: {a.hub.sign("127.0.0.1", time.Now(), asked)}}
+		ws, _, err := websocket.DefaultDialer.Dial(a.url, hd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ws.Close() })
+		if _, err := wsclient.Request(ws, protocol.ClientMsg{Kind: protocol.KindHello, V: protocol.Version, ID: 1}, nil); err != nil {
+			t.Fatal(err)
+		}
+		return wsclient.Request(ws, protocol.ClientMsg{Kind: protocol.KindResume, ID: 2, Code: code, Token: p.Token}, nil)
+	}
+	var ec wsclient.ErrCode
+	if _, err := forward(time.Now().Add(-2 * time.Second)); !errors.As(err, &ec) || ec.Code != protocol.CodeReplaced {
+		t.Fatalf("a resume asked before the seat's connection: %v, want %s", err, protocol.CodeReplaced)
+	}
+	if seatFrom() {
+		t.Fatal("the late forward took the seat from the newer connection")
+	}
+	if ans, err := forward(time.Now()); err != nil || ans.Kind != protocol.KindJoined {
+		t.Fatalf("a newer resume through a forward: %v %v", ans.Kind, err)
+	}
+	direct.WaitError(protocol.CodeReplaced)
+	if !seatFrom() {
+		t.Fatal("the newer forward did not take the seat")
 	}
 }

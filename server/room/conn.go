@@ -61,6 +61,10 @@ type client struct {
 	// forwarded it here, and it is never forwarded again.
 	fwd  atomic.Pointer[relay]
 	from bool
+	// asked: when its join, resume or create reached the first node (this
+	// one, or the forwarding node's time from the forward header). Of two
+	// connections resuming one seat the later asker keeps it (admission).
+	asked time.Time
 
 	// Owned by the reader goroutine.
 	hello   bool

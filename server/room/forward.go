@@ -33,17 +33,20 @@ import (
 // reconnects and resumes through any node.
 
 // ForwardHeader carries, on a connection one node forwards to another, the
-// real client's address group, the time and an HMAC-SHA256 of both under
-// the cluster secret: "<key>;<unix ms>;<hex>". The owner counts the
-// connection against the real client's per-address limits.
+// real client's address group, the time, when the client asked to enter the
+// room (at the forwarding node) and an HMAC-SHA256 of them under the
+// cluster secret: "<key>;<unix ms>;<asked unix ms>;<hex>". The owner counts
+// the connection against the real client's per-address limits, and a
+// forward that waited for a dead owner's lease cannot take a seat from the
+// same player's newer connection.
 const ForwardHeader = "X-Pushback-Forward"
 
 // forwardSkew is how old (or how far in the future, for nodes' clocks that
 // differ) a forward signature may be.
 const forwardSkew = time.Minute
 
-func (h *Hub) sign(key string, at time.Time) string {
-	msg := key + ";" + strconv.FormatInt(at.UnixMilli(), 10)
+func (h *Hub) sign(key string, at, asked time.Time) string {
+	msg := key + ";" + strconv.FormatInt(at.UnixMilli(), 10) + ";" + strconv.FormatInt(asked.UnixMilli(), 10)
 	mac := hmac.New(sha256.New, []byte(h.cfg.Secret))
 	mac.Write([]byte(msg))
 	return msg + ";" + hex.EncodeToString(mac.Sum(nil))
@@ -51,27 +54,28 @@ func (h *Hub) sign(key string, at time.Time) string {
 
 // forwardedKey checks a request's forward header: ok false if it has none;
 // an error if it has a bad or old one, or this node is not in a cluster.
-func (h *Hub) forwardedKey(r *http.Request) (key string, ok bool, err error) {
+func (h *Hub) forwardedKey(r *http.Request) (key string, asked time.Time, ok bool, err error) {
 	v := r.Header.Get(ForwardHeader)
 	if v == "" {
-		return "", false, nil
+		return "", time.Time{}, false, nil
 	}
 	parts := strings.Split(v, ";")
-	if h.node.Name == "" || len(parts) != 3 {
-		return "", true, errors.New("a forwarded connection, but this server is not a cluster node")
+	if h.node.Name == "" || len(parts) != 4 {
+		return "", time.Time{}, true, errors.New("a forwarded connection, but this server is not a cluster node")
 	}
 	ms, err := strconv.ParseInt(parts[1], 10, 64)
-	if err != nil {
-		return "", true, errors.New("bad forward header")
+	ams, aerr := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil || aerr != nil {
+		return "", time.Time{}, true, errors.New("bad forward header")
 	}
-	at := time.UnixMilli(ms)
+	at, asked := time.UnixMilli(ms), time.UnixMilli(ams)
 	if d := time.Since(at); d > forwardSkew || d < -forwardSkew {
-		return "", true, errors.New("old forward signature")
+		return "", time.Time{}, true, errors.New("old forward signature")
 	}
-	if !hmac.Equal([]byte(h.sign(parts[0], at)), []byte(v)) {
-		return "", true, errors.New("bad forward signature")
+	if !hmac.Equal([]byte(h.sign(parts[0], at, asked)), []byte(v)) {
+		return "", time.Time{}, true, errors.New("bad forward signature")
 	}
-	return parts[0], true, nil
+	return parts[0], asked, true, nil
 }
 
 // closeWith closes the connection with a close code and reason (e.g. 1012
@@ -165,7 +169,7 @@ type relay struct {
 // relaying c's frames both ways.
 func (h *Hub) forward(c *client, m protocol.ClientMsg, code string, l store.Lease) error {
 	u := strings.Replace(strings.TrimRight(l.Addr, "/"), "http", "ws", 1) + "/ws"
-	hd := http.Header{ForwardHeader: {h.sign(c.key, time.Now())}}
+	hd := http.Header{ForwardHeader: {h.sign(c.key, time.Now(), c.asked)}}
 	d := websocket.Dialer{HandshakeTimeout: 3 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 4096}
 	ws, resp, err := d.Dial(u, hd)
 	if err != nil {

@@ -556,7 +556,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := h.RemoteKey(r)
-	fkey, from, err := h.forwardedKey(r)
+	fkey, asked, from, err := h.forwardedKey(r)
 	if err != nil {
 		slog.Warn("forwarded connection refused", "addr", key, "err", err)
 		http.Error(w, "forbidden: "+err.Error(), http.StatusForbidden)
@@ -592,7 +592,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return // the upgrader has answered
 	}
 	c := &client{hub: h, w: h.w, ws: ws, addr: key, key: key, quit: make(chan struct{}),
-		limiter: rate.NewLimiter(rate.Limit(h.cfg.Rate), h.cfg.Burst), seat: -2, from: from}
+		limiter: rate.NewLimiter(rate.Limit(h.cfg.Rate), h.cfg.Burst), seat: -2, from: from, asked: asked}
 	h.mu.Lock()
 	if h.closed {
 		if h.perAddr[key]--; h.perAddr[key] <= 0 {
@@ -714,6 +714,9 @@ func (h *Hub) dispatch(c *client, m protocol.ClientMsg) {
 // connection stays in one room for its life, so that only that room's
 // goroutine ever touches its seat and role.
 func (h *Hub) enter(c *client, m protocol.ClientMsg) {
+	if !c.from {
+		c.asked = time.Now()
+	}
 	switch m.Kind {
 	case protocol.KindCreate:
 		h.create(c, m)
