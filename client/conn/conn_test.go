@@ -44,19 +44,7 @@ func TestReconnects(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	c := Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"))
-	next := func(want EventKind) Event {
-		t.Helper()
-		select {
-		case e := <-c.Events():
-			if e.Kind != want {
-				t.Fatalf("event %d (%v), want %d", e.Kind, e.Err, want)
-			}
-			return e
-		case <-time.After(10 * time.Second):
-			t.Fatalf("no event %d", want)
-		}
-		return Event{}
-	}
+	next := func(want EventKind) Event { t.Helper(); return nextEvent(t, c, want) }
 	next(Up)
 	if !c.Send([]byte("a")) {
 		t.Fatal("send while up failed")
@@ -103,19 +91,7 @@ func TestRedial(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	c := Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"))
-	next := func(want EventKind) Event {
-		t.Helper()
-		select {
-		case e := <-c.Events():
-			if e.Kind != want {
-				t.Fatalf("event %d (%v), want %d", e.Kind, e.Err, want)
-			}
-			return e
-		case <-time.After(10 * time.Second):
-			t.Fatalf("no event %d", want)
-		}
-		return Event{}
-	}
+	next := func(want EventKind) Event { t.Helper(); return nextEvent(t, c, want) }
 	next(Up)
 	c.Send([]byte("a"))
 	if e := next(Frame); string(e.Frame) != "1a" {
@@ -179,16 +155,24 @@ func TestReconnectsAfterServiceRestart(t *testing.T) {
 	defer cancel()
 	c := Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"))
 	for _, want := range []EventKind{Up, Down, Up} {
-		select {
-		case e := <-c.Events():
-			if e.Kind != want {
-				t.Fatalf("event %d (%v), want %d", e.Kind, e.Err, want)
-			}
-		case <-time.After(10 * time.Second):
-			t.Fatalf("no event %d", want)
-		}
+		nextEvent(t, c, want)
 	}
 	if conns.Load() != 2 {
 		t.Errorf("%d connections", conns.Load())
 	}
+}
+
+// nextEvent waits for c's next event, which must be of kind want.
+func nextEvent(t *testing.T, c *Client, want EventKind) Event {
+	t.Helper()
+	select {
+	case e := <-c.Events():
+		if e.Kind != want {
+			t.Fatalf("event %d (%v), want %d", e.Kind, e.Err, want)
+		}
+		return e
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no event %d", want)
+	}
+	return Event{}
 }

@@ -134,3 +134,20 @@ func (r *Report) Flat(tol float64) (rss, heap, goroutines float64, ok bool) {
 	goroutines = growth(func(s Sample) int64 { return s.Goroutines })
 	return rss, heap, goroutines, rss <= tol && heap <= tol && goroutines <= tol
 }
+
+// Problem is the first way a run that should have ended every game cleanly
+// did not: an error, an acknowledged command missing from the log, a game
+// that did not end, or nothing checked at all; "" if none. Verify first.
+func (r *Report) Problem() string {
+	switch {
+	case len(r.Errors) > 0:
+		return fmt.Sprintf("errors by code: %v", r.Errors)
+	case len(r.Lost) > 0:
+		return fmt.Sprintf("%d acknowledged commands lost, first: %s", len(r.Lost), r.Lost[0])
+	case r.GamesEnded != r.GamesStarted:
+		return fmt.Sprintf("%d games started, %d ended", r.GamesStarted, r.GamesEnded)
+	case r.GamesEnded == 0 || r.Verified == 0 || r.Unverified != 0:
+		return fmt.Sprintf("nothing checked: %d games, %d commands verified, %d unverified", r.GamesEnded, r.Verified, r.Unverified)
+	}
+	return ""
+}
