@@ -8,7 +8,11 @@
 # OLD and NEW are server binaries (go build -o pb ./server); the load tool is
 # NEW's loadtest. THINKS is a list of -think values (default "5s 2500ms
 # 1500ms 1s"), ROUNDS how often each pair is run (default 1). Environment:
-# ROOMS (2000), PLAYERS (5), DURATION (45s, at most 60s), OUT (a directory for each run's full report; default a new temporary one).
+# ROOMS (2000), PLAYERS (5), DURATION (45s, at most 60s), OUT (a directory
+# for each run's full report; default a new temporary one), CAP (a fraction
+# of one core, e.g. 0.5: the server runs in a cgroup of the v1 cpu
+# controller with that CPU quota per 10 ms, so that the server, not the load
+# tool beside it, saturates first; Go sizes GOMAXPROCS to the quota).
 # Each server runs as `serve -no-limits -max-rooms 2×ROOMS -log warn` on its own new data
 # directory; RSS is its peak /proc/PID/status VmRSS at full load, CPU its
 # user+system time over the run.
@@ -19,6 +23,14 @@ rounds=${4:-1}
 rooms=${ROOMS:-2000} players=${PLAYERS:-5} duration=${DURATION:-45s}
 out=${OUT:-$(mktemp -d)}
 hz=$(getconf CLK_TCK)
+srvpin=()
+if [ -n "${CAP:-}" ]; then
+	cg=/sys/fs/cgroup/cpu/pushback-ceiling
+	mkdir -p $cg
+	echo 10000 >$cg/cpu.cfs_period_us
+	awk -v c="$CAP" 'BEGIN{printf "%d\n", c*10000}' >$cg/cpu.cfs_quota_us
+	srvpin=(sh -c 'echo $$ >'$cg'/cgroup.procs && exec "$@"' capped)
+fi
 echo "# reports in $out"
 printf '%-6s %-4s %8s %7s %7s %8s %8s %8s %5s %8s %14s %14s\n' think bin cmds/s p50 p95 p99 max rss/pl cpu errors load-start load-end
 run() { # run NAME BINARY THINK
@@ -27,7 +39,7 @@ run() { # run NAME BINARY THINK
 	mkdir -p "$dir/data"
 	port=$((20000 + RANDOM % 10000)) # below the ephemeral ports the players' connections take
 	while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((20000 + RANDOM % 10000)); done
-	"$bin" serve -no-limits -max-rooms $((2 * rooms)) -log warn -addr "127.0.0.1:$port" -data "$dir/data" >"$dir/server.log" 2>&1 &
+	"${srvpin[@]}" "$bin" serve -no-limits -max-rooms $((2 * rooms)) -log warn -addr "127.0.0.1:$port" -data "$dir/data" >"$dir/server.log" 2>&1 &
 	pid=$!
 	i=0
 	until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
