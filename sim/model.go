@@ -155,9 +155,19 @@ func (s *State) resolve() {
 		seat := Seat(i + 1)
 		t := &s.Teams[i]
 		m0 := t.Meters // the month's sales come from how the team stood at its start
-		d := Decision{Turn: s.Turn, Seat: seat, Card: -1, Response: t.Response, Case: t.Case,
+		d := Decision{Turn: s.Turn, Seat: seat, Card: -1, Response: t.Response,
 			Action: t.Action, Verdict: t.Verdict, Escalated: t.Escalate, Visited: s.Visit == seat,
-			Evidence: t.Evidence, Grade: Grade{Cited: -1}}
+			Grade: Grade{Cited: -1}, kase: noCase}
+		for k, e := range t.Evidence {
+			d.Evidence[k] = int16(e)
+		}
+		if !t.Case.empty() {
+			card := s.Card
+			if t.Escalate >= 0 {
+				card = t.Escalate
+			}
+			d.kase = s.indexCase(card, &t.Case)
+		}
 		told := t.Action == ActionCandid
 		// Drag of mandates already in force (landed in earlier turns).
 		for _, f := range t.InForce {

@@ -136,23 +136,87 @@ type Snapshot struct {
 }
 
 // Decision is what happened to one manager in one turn, for the debrief.
-// Its one-byte fields sit together: a game records one per manager and turn.
+// It holds no pointers (104 bytes, not 184): a
+// game records one per manager and turn, all allocated by New. The case is
+// kept as indexes; State.Case gives it back.
 type Decision struct {
-	Turn       int          `msgpack:"turn"`
-	Card       int          `msgpack:"card"`      // the mandate, -1 if none targeted this seat
-	Escalated  int          `msgpack:"escalated"` // card escalated, -1 for none
-	Seat       Seat         `msgpack:"seat"`
-	Response   ResponseKind `msgpack:"response"`
-	Action     TeamAction   `msgpack:"action"`
-	Verdict    Verdict      `msgpack:"verdict"`
-	Discovered bool         `msgpack:"discovered"`
-	Visited    bool         `msgpack:"visited"` // the executive visited this team this turn
-	Case       Case         `msgpack:"case"`
 	// Harm is how harmful the mandate (or the escalated card) really was
 	// for this team this month; Grade is the case part by part.
-	Harm     float64           `msgpack:"harm"`
-	Grade    Grade             `msgpack:"grade"`
-	Evidence [EvidenceHand]int `msgpack:"evidence"` // what the manager held
+	Harm       float64             `msgpack:"harm"`
+	Grade      Grade               `msgpack:"grade"`
+	Turn       int                 `msgpack:"turn"`
+	Card       int                 `msgpack:"card"`      // the mandate, -1 if none targeted this seat
+	Escalated  int                 `msgpack:"escalated"` // card escalated, -1 for none
+	Evidence   [EvidenceHand]int16 `msgpack:"evidence"`  // what the manager held
+	Seat       Seat                `msgpack:"seat"`
+	Response   ResponseKind        `msgpack:"response"`
+	Action     TeamAction          `msgpack:"action"`
+	Verdict    Verdict             `msgpack:"verdict"`
+	Discovered bool                `msgpack:"discovered"`
+	Visited    bool                `msgpack:"visited"` // the executive visited this team this turn
+	kase       caseIndex           // the case: State.Case
+}
+
+// caseIndex is a Case as a Decision keeps it: its IDs as indexes (of the
+// card's alternatives, of the scenario's evidence, of State.texts; -1 for
+// none), so that the record holds no pointers.
+type caseIndex struct {
+	alternative  int16
+	evidence     [EvidenceHand]int16
+	text         int16
+	data, impact Lever
+	ask          Ask
+}
+
+var noCase = caseIndex{alternative: -1, evidence: [EvidenceHand]int16{-1, -1}, text: -1}
+
+// indexCase is k as a Decision keeps it. Apply has checked that the case's
+// alternative is one of the card's and that its evidence is the team's.
+func (s *State) indexCase(card int, k *Case) caseIndex {
+	x := noCase
+	x.data, x.impact, x.ask = k.Data, k.Impact, k.Ask
+	if k.Alternative != "" {
+		alts := s.Scn.Mandates[card].Alternatives
+		for i := range alts {
+			if alts[i].ID == k.Alternative {
+				x.alternative = int16(i)
+				break
+			}
+		}
+	}
+	for i, id := range k.Evidence {
+		if id != "" {
+			x.evidence[i] = int16(s.Scn.EvidenceIndex(id))
+		}
+	}
+	if k.Text != "" {
+		x.text = int16(len(s.texts))
+		s.texts = append(s.texts, k.Text)
+	}
+	return x
+}
+
+// Case is the business case a decision made, as the manager sent it (the
+// zero Case for none).
+func (s *State) Case(d *Decision) Case {
+	x := &d.kase
+	k := Case{Data: x.data, Impact: x.impact, Ask: x.ask}
+	card := d.Card
+	if d.Escalated >= 0 {
+		card = d.Escalated
+	}
+	if x.alternative >= 0 {
+		k.Alternative = s.Scn.Mandates[card].Alternatives[x.alternative].ID
+	}
+	for i, e := range x.evidence {
+		if e >= 0 {
+			k.Evidence[i] = s.Scn.Evidence[e].ID
+		}
+	}
+	if x.text >= 0 {
+		k.Text = s.texts[x.text]
+	}
+	return k
 }
 
 // Sound reports whether the decision's card was sound for that team that
@@ -186,6 +250,7 @@ type State struct {
 	Decisions []Decision
 	Scores    *Scores
 	histTeams []Meters // backing arrays of History, allocated once
+	texts     []string // the cases' free texts that Decisions index
 	histPulse []int
 	pool      []int // scratch for drawing evidence
 	// conditional lists the evidence cards that have a condition (When),
@@ -266,6 +331,7 @@ func (s *State) begin() {
 func (s *State) Reset(seed uint64) {
 	scn := s.Scn
 	old := *s
+	clear(old.texts)
 	*s = State{
 		Scn: scn, Cfg: old.Cfg, Seed: seed,
 		rng:  *rand.NewPCG(seed, seed^0x9e3779b97f4a7c15),
@@ -275,7 +341,7 @@ func (s *State) Reset(seed uint64) {
 			Pressure: scn.Start.Pressure, Market: scn.Start.Market,
 		},
 		Teams: old.Teams, PlayedTurn: old.PlayedTurn, deck: old.deck,
-		News: old.News[:0], Deltas: old.Deltas[:0], History: old.History[:0], Decisions: old.Decisions[:0],
+		News: old.News[:0], Deltas: old.Deltas[:0], History: old.History[:0], Decisions: old.Decisions[:0], texts: old.texts[:0],
 		histTeams: old.histTeams, histPulse: old.histPulse, pool: old.pool[:0], conditional: old.conditional,
 	}
 	clear(s.PlayedTurn)
@@ -525,6 +591,7 @@ func (s *State) Clone() *State {
 	c.News = append(make([]int, 0, cap(s.News)), s.News...)
 	c.Deltas = append(make([]Delta, 0, cap(s.Deltas)), s.Deltas...)
 	c.Decisions = append(make([]Decision, 0, cap(s.Decisions)), s.Decisions...)
+	c.texts = append([]string(nil), s.texts...)
 	c.histTeams = append([]Meters(nil), s.histTeams...)
 	c.histPulse = append([]int(nil), s.histPulse...)
 	c.pool = make([]int, 0, cap(s.pool))
