@@ -155,9 +155,13 @@ func (s *State) resolve() {
 		seat := Seat(i + 1)
 		t := &s.Teams[i]
 		m0 := t.Meters // the month's sales come from how the team stood at its start
-		d := Decision{Turn: s.Turn, Seat: seat, Card: -1, Response: t.Response,
-			Action: t.Action, Verdict: t.Verdict, Escalated: t.Escalate, Visited: s.Visit == seat,
-			Grade: Grade{Cited: -1}, kase: noCase}
+		// The record is filled in place, field by field: a Decision built
+		// whole and then copied is read back across its narrow stores,
+		// which stalls the processor (the stores cannot be forwarded).
+		s.Decisions = append(s.Decisions, Decision{})
+		d := &s.Decisions[len(s.Decisions)-1]
+		d.Turn, d.Seat, d.Card, d.Response, d.Action, d.Verdict = s.Turn, seat, -1, t.Response, t.Action, t.Verdict
+		d.Escalated, d.Visited, d.Grade, d.kase = t.Escalate, s.Visit == seat, Grade{Cited: -1}, noCase
 		for k, e := range t.Evidence {
 			d.Evidence[k] = int16(e)
 		}
@@ -166,7 +170,7 @@ func (s *State) resolve() {
 			if t.Escalate >= 0 {
 				card = t.Escalate
 			}
-			d.kase = s.indexCase(card, &t.Case)
+			s.indexCase(&d.kase, card, &t.Case, t.held())
 		}
 		told := t.Action == ActionCandid
 		// Drag of mandates already in force (landed in earlier turns).
@@ -177,10 +181,10 @@ func (s *State) resolve() {
 		}
 		if s.Targeted(seat) {
 			d.Card = s.Card
-			compliance += s.land(seat, t, &d, told)
+			compliance += s.land(seat, t, d, told)
 		}
 		if t.Escalate >= 0 {
-			s.escalate(seat, t, &d, told)
+			s.escalate(seat, t, d, told)
 		}
 		t.Grade = d.Grade
 		if d.Response.Voiced() && t.Verdict > VerdictUphold {
@@ -205,7 +209,6 @@ func (s *State) resolve() {
 			s.company(MeterCost, 1, CauseResignation, int(seat))
 		}
 		t.Pulse = clamp(m0.Morale+int(math.Round((s.float()-0.5)*16)), 0, 100)
-		s.Decisions = append(s.Decisions, d)
 	}
 	if s.Turn == s.Scn.Turns || (s.Scn.Turns >= 4 && s.Turn == (s.Scn.Turns+1)/2) {
 		s.boardReview()
@@ -501,7 +504,12 @@ func (s *State) team(seat Seat, m Meter, amount int, cause Cause, ref int) {
 
 func (s *State) teamChange(seat Seat, m Meter, amount int, cause Cause, ref int) {
 	p := s.Team(seat).ptr(m)
-	s.record(p, seat, m, amount, cause, ref, cause == CauseShielded)
+	v := clamp(*p+amount, 0, 100)
+	if v == *p && cause != CauseShielded {
+		return
+	}
+	s.addDelta(seat, m, v-*p, cause, ref)
+	*p = v
 }
 
 // company changes a company meter and records it; a zero change records
@@ -527,17 +535,18 @@ func (s *State) companyChange(m Meter, amount int, cause Cause, ref int) {
 	if v == *p {
 		return
 	}
-	s.Deltas = append(s.Deltas, Delta{Turn: int16(s.Turn), Seat: Executive, Meter: m, Amount: int16(v - *p), Cause: cause, Ref: int16(ref)})
+	s.addDelta(Executive, m, v-*p, cause, ref)
 	*p = v
 }
 
-func (s *State) record(p *int, seat Seat, m Meter, amount int, cause Cause, ref int, keepZero bool) {
-	v := clamp(*p+amount, 0, 100)
-	if v == *p && !keepZero {
-		return
-	}
-	s.Deltas = append(s.Deltas, Delta{Turn: int16(s.Turn), Seat: seat, Meter: m, Amount: int16(v - *p), Cause: cause, Ref: int16(ref)})
-	*p = v
+// addDelta appends a meter change, its fields stored one by one into the
+// record: a Delta built whole and then copied is read back in wide loads
+// across its narrow stores, which stalls the processor (the store cannot
+// be forwarded) — a tenth of a game's time, with a few hundred changes.
+func (s *State) addDelta(seat Seat, m Meter, amount int, cause Cause, ref int) {
+	s.Deltas = append(s.Deltas, Delta{})
+	d := &s.Deltas[len(s.Deltas)-1]
+	d.Turn, d.Amount, d.Ref, d.Seat, d.Meter, d.Cause = int16(s.Turn), int16(amount), int16(ref), seat, m, cause
 }
 
 func (s *State) snapshot() {

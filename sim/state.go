@@ -170,10 +170,10 @@ type caseIndex struct {
 
 var noCase = caseIndex{alternative: -1, evidence: [EvidenceHand]int16{-1, -1}, text: -1}
 
-// indexCase is k as a Decision keeps it. Apply has checked that the case's
-// alternative is one of the card's and that its evidence is the team's.
-func (s *State) indexCase(card int, k *Case) caseIndex {
-	x := noCase
+// indexCase keeps k in x (noCase before), as a Decision does. Apply has
+// checked that the case's alternative is one of the card's and that its
+// evidence is among held, the evidence the team holds.
+func (s *State) indexCase(x *caseIndex, card int, k *Case, held []int) {
 	x.data, x.impact, x.ask = k.Data, k.Impact, k.Ask
 	if k.Alternative != "" {
 		alts := s.Scn.Mandates[card].Alternatives
@@ -185,15 +185,16 @@ func (s *State) indexCase(card int, k *Case) caseIndex {
 		}
 	}
 	for i, id := range k.Evidence {
-		if id != "" {
-			x.evidence[i] = int16(s.Scn.EvidenceIndex(id))
+		for _, e := range held {
+			if id != "" && s.Scn.Evidence[e].ID == id {
+				x.evidence[i] = int16(e)
+			}
 		}
 	}
 	if k.Text != "" {
 		x.text = int16(len(s.texts))
 		s.texts = append(s.texts, k.Text)
 	}
-	return x
 }
 
 // Case is the business case a decision made, as the manager sent it (the
