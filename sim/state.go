@@ -285,24 +285,32 @@ func New(scn *Scenario, cfg Config, seed uint64) (*State, error) {
 			Revenue: scn.Start.Revenue, Cost: scn.Start.Cost,
 			Pressure: scn.Start.Pressure, Market: scn.Start.Market,
 		},
-		Teams:      make([]Team, n),
-		PlayedTurn: make([]int, len(scn.Mandates)),
-		deck:       make([]int, len(scn.Events)),
-		News:       make([]int, 0, 4),
-		Deltas:     make([]Delta, 0, scn.Turns*n*12+16),
-		History:    make([]Snapshot, 0, scn.Turns+1),
-		Decisions:  make([]Decision, 0, scn.Turns*n),
-		pool:       make([]int, 0, len(scn.Evidence)),
+		Teams:     make([]Team, n),
+		Deltas:    make([]Delta, 0, scn.Turns*n*12+16),
+		History:   make([]Snapshot, 0, scn.Turns+1),
+		Decisions: make([]Decision, 0, scn.Turns*n),
 	}
+	// The lists of numbers share one allocation, each capped at its length.
+	conditional := 0
 	for i := range scn.Evidence {
 		if scn.Evidence[i].When != (Condition{}) {
-			s.pool = append(s.pool, i)
+			conditional++
 		}
 	}
-	s.conditional = append([]int(nil), s.pool...) // one allocation
+	ints := make([]int, 0, len(scn.Mandates)+len(scn.Events)+4+len(scn.Evidence)+conditional+n*(scn.Turns+1))
+	take := func(k int) []int {
+		ints = ints[:len(ints)+k]
+		return ints[len(ints)-k : len(ints) : len(ints)]
+	}
+	s.PlayedTurn, s.deck, s.News, s.pool = take(len(scn.Mandates)), take(len(scn.Events)), take(4)[:0], take(len(scn.Evidence))[:0]
+	s.conditional, s.histPulse = take(conditional)[:0], take(n*(scn.Turns+1))
+	for i := range scn.Evidence {
+		if scn.Evidence[i].When != (Condition{}) {
+			s.conditional = append(s.conditional, i)
+		}
+	}
 	forces := make([]Force, n*scn.Turns)
 	s.histTeams = make([]Meters, n*(scn.Turns+1))
-	s.histPulse = make([]int, n*(scn.Turns+1))
 	for i := range s.Teams {
 		t := &s.Teams[i]
 		t.Meters = Meters{scn.Start.Morale, scn.Start.Trust, scn.Start.Quota, scn.Start.Standing}
