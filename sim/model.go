@@ -38,15 +38,20 @@ type Grade struct {
 // it (else 0.3 of it), and one lever used twice counts once. In a scenario
 // without evidence (Legacy) the levers stand in for evidence, as before.
 func GradeCase(scn *Scenario, card int, k Case, news []int) Grade {
-	return gradeCase(scn, card, &k, news, nil)
+	var x caseIndex
+	return gradeCase(scn, card, &k, news, nil, &x)
 }
 
 // gradeCase is GradeCase looking a cited evidence ID up first among held,
-// the evidence the manager holds (what it can cite), not the whole deck.
-func gradeCase(scn *Scenario, card int, k *Case, news, held []int) Grade {
+// the evidence the manager holds (what it can cite), not the whole deck; it
+// keeps the case's alternative and evidence as indexes in x, as a Decision
+// does (the IDs are looked up here anyway).
+func gradeCase(scn *Scenario, card int, k *Case, news, held []int, x *caseIndex) Grade {
 	m := &scn.Mandates[card]
 	g := Grade{Cited: -1}
 	h := NewsHarm(scn, card, news)
+	*x = noCase
+	x.data, x.impact, x.ask = k.Data, k.Impact, k.Ask
 	var r1, r2 float64
 	if scn.Legacy() {
 		r1, r2 = m.Arguments[k.Data], m.Arguments[k.Impact]
@@ -59,7 +64,11 @@ func gradeCase(scn *Scenario, card int, k *Case, news, held []int) Grade {
 		g.Backed = 0xff
 	} else {
 		for i, id := range k.Evidence {
-			if id == "" || (i > 0 && id == k.Evidence[0]) {
+			if id == "" {
+				continue
+			}
+			if i > 0 && id == k.Evidence[0] {
+				x.evidence[i] = x.evidence[0]
 				continue
 			}
 			e := -1
@@ -71,6 +80,7 @@ func gradeCase(scn *Scenario, card int, k *Case, news, held []int) Grade {
 			if e < 0 {
 				e = scn.EvidenceIndex(id)
 			}
+			x.evidence[i] = int16(e)
 			if e < 0 {
 				continue
 			}
@@ -100,7 +110,10 @@ func gradeCase(scn *Scenario, card int, k *Case, news, held []int) Grade {
 	if k.Impact != k.Data {
 		g.Framing += frame(k.Impact) / 2
 	}
-	g.Alternative = k.Alternative != "" && m.Alternative(k.Alternative) != nil
+	if k.Alternative != "" {
+		x.alternative = int16(m.alternative(k.Alternative))
+	}
+	g.Alternative = x.alternative >= 0
 	if k.Ask == AskWithdraw {
 		g.AskFits = g.Harm >= 0.6
 	} else {
@@ -120,7 +133,7 @@ func gradeCase(scn *Scenario, card int, k *Case, news, held []int) Grade {
 // it was made, unless news came since (an event the facilitator injected).
 func (s *State) caseGrade(t *Team, card int) Grade {
 	if t.gradedNews != len(s.News) {
-		t.Grade, t.gradedNews = gradeCase(s.Scn, card, &t.Case, s.News, t.held()), len(s.News)
+		t.Grade, t.gradedNews = gradeCase(s.Scn, card, &t.Case, s.News, t.held(), &t.kase), len(s.News)
 	}
 	return t.Grade
 }
@@ -166,11 +179,7 @@ func (s *State) resolve() {
 			d.Evidence[k] = int16(e)
 		}
 		if !t.Case.empty() {
-			card := s.Card
-			if t.Escalate >= 0 {
-				card = t.Escalate
-			}
-			s.indexCase(&d.kase, card, &t.Case, t.held())
+			s.keepCase(d, t)
 		}
 		told := t.Action == ActionCandid
 		// Drag of mandates already in force (landed in earlier turns).

@@ -204,7 +204,10 @@ func (k *seen) fromState(s *State, seat Seat, cards []int) []int {
 	} else if s.Visit > 0 {
 		evidence = s.Team(s.Visit).held()
 	}
-	share(&k.evidence, k.held[:copy(k.held[:], evidence)])
+	for i, e := range evidence {
+		k.held[i] = e
+	}
+	share(&k.evidence, k.held[:len(evidence)])
 	share(&k.inForce, cards)
 	if seat != Executive {
 		return cards

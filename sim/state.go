@@ -91,14 +91,16 @@ type Team struct {
 	Meters
 	Pulse        int // the executive's lagging, noisy survey of morale
 	Resignations int
-	// This turn's answer.
+	// This turn's answer (the one-byte fields together, with the case as
+	// indexes, kept as it is graded: a Decision copies it).
 	Answered bool
 	Response ResponseKind
-	Case     Case
 	Action   TeamAction
-	Escalate int // in-force card escalated, or -1
 	Verdict  Verdict
 	Ready    bool
+	kase     caseIndex
+	Case     Case
+	Escalate int // in-force card escalated, or -1
 	// What the executive saw on a visit (the truth at that moment).
 	VisitTurn  int
 	SeenMorale int
@@ -170,30 +172,13 @@ type caseIndex struct {
 
 var noCase = caseIndex{alternative: -1, evidence: [EvidenceHand]int16{-1, -1}, text: -1}
 
-// indexCase keeps k in x (noCase before), as a Decision does. Apply has
-// checked that the case's alternative is one of the card's and that its
-// evidence is among held, the evidence the team holds.
-func (s *State) indexCase(x *caseIndex, card int, k *Case, held []int) {
-	x.data, x.impact, x.ask = k.Data, k.Impact, k.Ask
-	if k.Alternative != "" {
-		alts := s.Scn.Mandates[card].Alternatives
-		for i := range alts {
-			if alts[i].ID == k.Alternative {
-				x.alternative = int16(i)
-				break
-			}
-		}
-	}
-	for i, id := range k.Evidence {
-		for _, e := range held {
-			if id != "" && s.Scn.Evidence[e].ID == id {
-				x.evidence[i] = int16(e)
-			}
-		}
-	}
-	if k.Text != "" {
-		x.text = int16(len(s.texts))
-		s.texts = append(s.texts, k.Text)
+// keepCase keeps the team's case in its decision: as indexes, as it was
+// graded (gradeCase), and its free text among the game's texts.
+func (s *State) keepCase(d *Decision, t *Team) {
+	d.kase = t.kase
+	if t.Case.Text != "" {
+		d.kase.text = int16(len(s.texts))
+		s.texts = append(s.texts, t.Case.Text)
 	}
 }
 
