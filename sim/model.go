@@ -579,7 +579,13 @@ func (s *State) snapshot() {
 // worst line); for the executive, revenue and cost less board pressure,
 // attrition and lost trust.
 func (s *State) score() *Scores {
-	sc := &Scores{Managers: make([]int, len(s.Teams))}
+	// One allocation for the scorecards and their list.
+	x := new(struct {
+		sc Scores
+		m  [MaxManagers]int
+	})
+	sc := &x.sc
+	sc.Managers = x.m[:len(s.Teams)]
 	for i := range s.Teams {
 		sc.Managers[i] = ManagerScore(s.Teams[i].Meters)
 	}

@@ -16,22 +16,21 @@ import (
 // and replay from the log.
 type Bots struct {
 	rng     *rand.Rand
-	pcg     *rand.PCG
+	pcg     rand.PCG
 	k       seen  // what the seat deciding now knows, refilled for each decision
 	cards   []int // scratch: a manager's cards in force
 	persona *Persona
-	styles  []*Style // per manager seat
+	styles  [MaxManagers]*Style // per manager seat
 }
 
 // NewBots prepares the policies named in the game's Config.
 func NewBots(s *State, seed uint64) (*Bots, error) {
-	pcg := rand.NewPCG(seed, seed^0x5851f42d4c957f2d)
-	b := &Bots{rng: rand.New(pcg), pcg: pcg, cards: make([]int, 0, s.Scn.Turns)}
+	b := &Bots{pcg: *rand.NewPCG(seed, seed^0x5851f42d4c957f2d), cards: make([]int, 0, s.Scn.Turns)}
+	b.rng = rand.New(&b.pcg)
 	b.persona = s.Scn.Persona(s.Cfg.Persona)
 	if b.persona == nil {
 		return nil, fmt.Errorf("%w: no persona %q in scenario %q", ErrBadCommand, s.Cfg.Persona, s.Scn.ID)
 	}
-	b.styles = make([]*Style, len(s.Cfg.Managers))
 	for i, m := range s.Cfg.Managers {
 		b.styles[i] = s.Scn.Style(m.Style)
 		if b.styles[i] == nil {
