@@ -299,7 +299,7 @@ func (s *State) land(seat Seat, t *Team, d *Decision, told bool) float64 {
 	eff := 1.0
 	if t.Response == ResponsePushBack || t.Response == ResponseNegotiate {
 		d.Grade = s.caseGrade(t, s.Card)
-		eff = verdictEff(t.Verdict, m, t.Case)
+		eff = verdictEff(t.Verdict, m, t.kase.alternative)
 		s.objectionCost(seat, s.Card, d.Grade, c.PushCost, CausePushBack, sound, t.Response == ResponseNegotiate)
 	}
 	landed := h * eff
@@ -324,7 +324,9 @@ func (s *State) land(seat Seat, t *Team, d *Decision, told bool) float64 {
 		scale := eff * (1 + h - m.Harm)
 		s.team(seat, MeterMorale, roundf(float64(m.Effects.Morale)*scale), CauseMandate, s.Card)
 		s.team(seat, MeterQuota, roundf(float64(m.Effects.Quota)*scale), CauseMandate, s.Card)
-		t.InForce = append(t.InForce, Force{Card: s.Card, Eff: eff, Turn: s.Turn, Harm: h})
+		t.InForce = append(t.InForce, Force{})
+		f := &t.InForce[len(t.InForce)-1] // in place (see addDelta)
+		f.Card, f.Eff, f.Turn, f.Harm = s.Card, eff, s.Turn, h
 	}
 	switch t.Response {
 	case ResponseRelay, ResponseEscalate:
@@ -367,14 +369,15 @@ func (s *State) voiceCredit(h float64) float64 {
 }
 
 // verdictEff is the share of a card that lands after a ruling: an amendment
-// keeps the offered alternative's share, or the card's own.
-func verdictEff(v Verdict, m *Mandate, k Case) float64 {
+// keeps the offered alternative's share (alt, its index; -1 for none), or
+// the card's own.
+func verdictEff(v Verdict, m *Mandate, alt int16) float64 {
 	switch v {
 	case VerdictWithdraw:
 		return 0
 	case VerdictAmend:
-		if a := m.Alternative(k.Alternative); a != nil {
-			return a.Keep
+		if alt >= 0 {
+			return m.Alternatives[alt].Keep
 		}
 		return m.Amend
 	}
@@ -399,7 +402,7 @@ func (s *State) escalate(seat Seat, t *Team, d *Decision, told bool) {
 			t.InForce = append(t.InForce[:k], t.InForce[k+1:]...)
 			kept = 0
 		case VerdictAmend:
-			kept = verdictEff(VerdictAmend, m, t.Case)
+			kept = verdictEff(VerdictAmend, m, t.kase.alternative)
 			t.InForce[k].Eff *= kept
 		}
 		break
@@ -553,8 +556,12 @@ func (s *State) companyChange(m Meter, amount int, cause Cause, ref int) {
 // across its narrow stores, which stalls the processor (the store cannot
 // be forwarded) — a tenth of a game's time, with a few hundred changes.
 func (s *State) addDelta(seat Seat, m Meter, amount int, cause Cause, ref int) {
-	s.Deltas = append(s.Deltas, Delta{})
-	d := &s.Deltas[len(s.Deltas)-1]
+	n := len(s.Deltas)
+	if n == cap(s.Deltas) {
+		s.Deltas = append(s.Deltas, Delta{})
+	}
+	s.Deltas = s.Deltas[:n+1]
+	d := &s.Deltas[n]
 	d.Turn, d.Amount, d.Ref, d.Seat, d.Meter, d.Cause = int16(s.Turn), int16(amount), int16(ref), seat, m, cause
 }
 
