@@ -138,9 +138,9 @@ type Snapshot struct {
 }
 
 // Decision is what happened to one manager in one turn, for the debrief.
-// It holds no pointers (104 bytes, not 184): a
-// game records one per manager and turn, all allocated by New. The case is
-// kept as indexes; State.Case gives it back.
+// It holds no pointers (104 bytes, not 184): a game records one per manager
+// and turn, all allocated by New. The case is kept as indexes; State.Case
+// gives it back.
 type Decision struct {
 	// Harm is how harmful the mandate (or the escalated card) really was
 	// for this team this month; Grade is the case part by part.
