@@ -185,7 +185,7 @@ func (s *State) resolve() {
 		// Drag of mandates already in force (landed in earlier turns).
 		for _, f := range t.InForce {
 			if dr := s.Scn.Mandates[f.Card].Effects.Drag; dr != 0 && float64(s.Turn-f.Turn) <= c.DragTurns {
-				s.team(seat, MeterMorale, roundf(float64(dr)*f.Eff), CauseDrag, f.Card)
+				s.morale(seat, roundf(float64(dr)*f.Eff), CauseDrag, f.Card)
 			}
 		}
 		if s.Targeted(seat) {
@@ -208,13 +208,13 @@ func (s *State) resolve() {
 			s.trust(seat, c.Repair*float64(short), CauseRepair, -1)
 		}
 		// Morale drifts toward trust: a team that second-guesses its manager slows.
-		s.team(seat, MeterMorale, roundf(c.MoraleFromTrust*float64(t.Trust-t.Morale)), CauseTrustDrift, -1)
+		s.morale(seat, roundf(c.MoraleFromTrust*float64(t.Trust-t.Morale)), CauseTrustDrift, -1)
 		s.sales(seat, t, m0)
-		s.team(seat, MeterStanding, roundf(c.QuotaStanding*float64(t.Quota-70)), CauseResults, -1)
+		s.standing(seat, roundf(c.QuotaStanding*float64(t.Quota-70)), CauseResults, -1)
 		if t.Morale < 35 && s.float() < float64(35-t.Morale)/50 {
 			t.Resignations++
-			s.team(seat, MeterQuota, -4, CauseResignation, -1)
-			s.team(seat, MeterMorale, -3, CauseResignation, -1)
+			s.quota(seat, -4, CauseResignation, -1)
+			s.morale(seat, -3, CauseResignation, -1)
 			s.company(MeterCost, 1, CauseResignation, int(seat))
 		}
 		t.Pulse = clamp(m0.Morale+int(math.Round((s.float()-0.5)*16)), 0, 100)
@@ -245,7 +245,7 @@ func (s *State) boardReview() {
 		t := &s.Teams[i]
 		r := float64(t.Quota) + 3*(float64(t.Quota)-mean) - 5*float64(t.Resignations)
 		r = min(max(r, 0), 100)
-		s.team(Seat(i+1), MeterStanding, roundf(s.Scn.Coeff.ReviewWeight*(r-float64(t.Standing))), CauseBoardReview, -1)
+		s.standing(Seat(i+1), roundf(s.Scn.Coeff.ReviewWeight*(r-float64(t.Standing))), CauseBoardReview, -1)
 	}
 }
 
@@ -283,9 +283,9 @@ func (s *State) objectionCost(seat Seat, card int, g Grade, base float64, baseCa
 	case !g.Alternative:
 		cause = CauseNoAlternative
 	}
-	s.team(seat, MeterStanding, -roundf(base), baseCause, card)
-	s.team(seat, MeterStanding, -roundf(weak), cause, card)
-	s.team(seat, MeterStanding, -roundf(wolf), CauseWolf, card)
+	s.standing(seat, -roundf(base), baseCause, card)
+	s.standing(seat, -roundf(weak), cause, card)
+	s.standing(seat, -roundf(wolf), CauseWolf, card)
 }
 
 // land applies this turn's mandate to one targeted team and returns the
@@ -313,17 +313,17 @@ func (s *State) land(seat Seat, t *Team, d *Decision, told bool) float64 {
 		if s.float() < risk {
 			d.Discovered = true
 			t.Discovered++
-			s.team(seat, MeterStanding, -roundf(c.ShieldCost), CauseShieldFound, s.Card)
+			s.standing(seat, -roundf(c.ShieldCost), CauseShieldFound, s.Card)
 			shielded = false
 		} else {
-			s.team(seat, MeterMorale, 0, CauseShielded, s.Card)
+			s.teamChange(seat, &t.Morale, MeterMorale, 0, CauseShielded, s.Card)
 		}
 	}
 	if !shielded && eff > 0 {
 		// The card hurts this team as much as its situation makes it.
 		scale := eff * (1 + h - m.Harm)
-		s.team(seat, MeterMorale, roundf(float64(m.Effects.Morale)*scale), CauseMandate, s.Card)
-		s.team(seat, MeterQuota, roundf(float64(m.Effects.Quota)*scale), CauseMandate, s.Card)
+		s.morale(seat, roundf(float64(m.Effects.Morale)*scale), CauseMandate, s.Card)
+		s.quota(seat, roundf(float64(m.Effects.Quota)*scale), CauseMandate, s.Card)
 		t.InForce = append(t.InForce, Force{})
 		f := &t.InForce[len(t.InForce)-1] // in place (see addDelta)
 		f.Card, f.Eff, f.Turn, f.Harm = s.Card, eff, s.Turn, h
@@ -331,14 +331,14 @@ func (s *State) land(seat Seat, t *Team, d *Decision, told bool) float64 {
 	switch t.Response {
 	case ResponseRelay, ResponseEscalate:
 		s.trust(seat, -(c.RelayLoss * landed), CauseRelay, s.Card)
-		s.team(seat, MeterStanding, 1, CauseCompliance, s.Card)
+		s.standing(seat, 1, CauseCompliance, s.Card)
 	case ResponseExplain:
 		share, cause := c.ExplainShare, CauseExplain
 		if Framed(s.Framing) {
 			share, cause = share*c.FramingShare, CauseExplainFramed
 		}
 		s.trust(seat, -(c.RelayLoss * share * landed), cause, s.Card)
-		s.team(seat, MeterStanding, 1, CauseCompliance, s.Card)
+		s.standing(seat, 1, CauseCompliance, s.Card)
 	case ResponseShield:
 		if !shielded { // discovered: the team gets the mandate after all, from above
 			s.trust(seat, -(c.RelayLoss * c.ExplainShare * landed), CauseShieldFound, s.Card)
@@ -420,22 +420,22 @@ func (s *State) escalate(seat Seat, t *Team, d *Decision, told bool) {
 func (s *State) teamAction(seat Seat, t *Team) {
 	switch t.Action {
 	case ActionCoach:
-		s.team(seat, MeterMorale, 3, CauseCoach, -1)
+		s.morale(seat, 3, CauseCoach, -1)
 	case ActionCelebrate:
 		// A win lifts a team that is on plan; celebrating thin numbers
 		// rings hollow.
 		if t.Quota >= 70 {
-			s.team(seat, MeterMorale, 4, CauseCelebrate, -1)
+			s.morale(seat, 4, CauseCelebrate, -1)
 		} else {
-			s.team(seat, MeterMorale, -1, CauseCelebrateThin, -1)
+			s.morale(seat, -1, CauseCelebrateThin, -1)
 		}
 	case ActionCandid:
 		// Telling the team how you managed up lifts them most when there
 		// was a fight to tell about.
 		if t.Response.Voiced() {
-			s.team(seat, MeterMorale, 2, CauseCandid, -1)
+			s.morale(seat, 2, CauseCandid, -1)
 		} else {
-			s.team(seat, MeterMorale, 1, CauseCandid, -1)
+			s.morale(seat, 1, CauseCandid, -1)
 			if t.Response != ResponseShield {
 				s.trust(seat, 1, CauseCandid, -1)
 			}
@@ -465,7 +465,7 @@ func (s *State) sales(seat Seat, t *Team, m0 Meters) {
 		bonus += out
 	}
 	attain := float64(s.Company.Market) * p * (1 + bonus)
-	s.team(seat, MeterQuota, roundf(0.5*(attain-float64(t.Quota))), CauseSales, -1)
+	s.quota(seat, roundf(0.5*(attain-float64(t.Quota))), CauseSales, -1)
 }
 
 // companyTurn books the mandate's saving in proportion to the teams that
@@ -502,20 +502,35 @@ func (s *State) trust(seat Seat, x float64, cause Cause, ref int) {
 	if x > 0 {
 		x *= s.Scn.Coeff.TrustGainRate
 	}
-	s.team(seat, MeterTrust, roundf(x), cause, ref)
-}
-
-// team changes a manager's meter, clamped to 0..100, and records the change.
-// A zero change records nothing (but a quiet shield's), and is not even a
-// call: a third of the changes a game works out are zero.
-func (s *State) team(seat Seat, m Meter, amount int, cause Cause, ref int) {
-	if amount != 0 || cause == CauseShielded {
-		s.teamChange(seat, m, amount, cause, ref)
+	if x := roundf(x); x != 0 {
+		s.teamChange(seat, &s.Teams[seat-1].Trust, MeterTrust, x, cause, ref)
 	}
 }
 
-func (s *State) teamChange(seat Seat, m Meter, amount int, cause Cause, ref int) {
-	p := s.Team(seat).ptr(m)
+// morale, quota and standing change a manager's meter, clamped to 0..100,
+// and record the change. A zero change records nothing, and is not even a
+// call: a third of the changes a game works out are zero.
+func (s *State) morale(seat Seat, amount int, cause Cause, ref int) {
+	if amount != 0 {
+		s.teamChange(seat, &s.Teams[seat-1].Morale, MeterMorale, amount, cause, ref)
+	}
+}
+
+func (s *State) quota(seat Seat, amount int, cause Cause, ref int) {
+	if amount != 0 {
+		s.teamChange(seat, &s.Teams[seat-1].Quota, MeterQuota, amount, cause, ref)
+	}
+}
+
+func (s *State) standing(seat Seat, amount int, cause Cause, ref int) {
+	if amount != 0 {
+		s.teamChange(seat, &s.Teams[seat-1].Standing, MeterStanding, amount, cause, ref)
+	}
+}
+
+// teamChange changes the meter p points at, seat's meter m, and records
+// it; no change records nothing (but a quiet shield's).
+func (s *State) teamChange(seat Seat, p *int, m Meter, amount int, cause Cause, ref int) {
 	v := clamp(*p+amount, 0, 100)
 	if v == *p && cause != CauseShielded {
 		return

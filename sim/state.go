@@ -490,7 +490,7 @@ func (s *State) applyEvent(e int) {
 	s.company(MeterPressure, ev.Pressure, CauseNews, e)
 	if ev.Morale != 0 {
 		for i := range s.Teams {
-			s.team(Seat(i+1), MeterMorale, ev.Morale, CauseNews, e)
+			s.morale(Seat(i+1), ev.Morale, CauseNews, e)
 		}
 	}
 }
