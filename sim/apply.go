@@ -197,7 +197,7 @@ func (s *State) checkResponse(c *Command) error {
 
 func (t *Team) inForce(card int) bool {
 	for _, f := range t.InForce {
-		if f.Card == card {
+		if int(f.Card) == card {
 			return true
 		}
 	}

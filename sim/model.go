@@ -184,8 +184,8 @@ func (s *State) resolve() {
 		told := t.Action == ActionCandid
 		// Drag of mandates already in force (landed in earlier turns).
 		for _, f := range t.InForce {
-			if dr := s.Scn.Mandates[f.Card].Effects.Drag; dr != 0 && float64(s.Turn-f.Turn) <= c.DragTurns {
-				s.morale(seat, roundf(float64(dr)*f.Eff), CauseDrag, f.Card)
+			if dr := s.Scn.Mandates[f.Card].Effects.Drag; dr != 0 && float64(s.Turn-int(f.Turn)) <= c.DragTurns {
+				s.morale(seat, roundf(float64(dr)*f.Eff), CauseDrag, int(f.Card))
 			}
 		}
 		if s.Targeted(seat) {
@@ -326,7 +326,7 @@ func (s *State) land(seat Seat, t *Team, d *Decision, told bool) float64 {
 		s.quota(seat, roundf(float64(m.Effects.Quota)*scale), CauseMandate, s.Card)
 		t.InForce = append(t.InForce, Force{})
 		f := &t.InForce[len(t.InForce)-1] // in place (see addDelta)
-		f.Card, f.Eff, f.Turn, f.Harm = s.Card, eff, s.Turn, h
+		f.Card, f.Eff, f.Turn, f.Harm = int32(s.Card), eff, int32(s.Turn), h
 	}
 	switch t.Response {
 	case ResponseRelay, ResponseEscalate:
@@ -393,10 +393,10 @@ func (s *State) escalate(seat Seat, t *Team, d *Decision, told bool) {
 	d.Grade = g // an escalation relays this turn's mandate, so the case is the escalation's
 	age, h, kept := 0, m.Harm, 1.0
 	for k, f := range t.InForce {
-		if f.Card != t.Escalate {
+		if int(f.Card) != t.Escalate {
 			continue
 		}
-		age, h = s.Turn-f.Turn, f.Harm
+		age, h = s.Turn-int(f.Turn), f.Harm
 		switch t.Verdict {
 		case VerdictWithdraw:
 			t.InForce = append(t.InForce[:k], t.InForce[k+1:]...)
@@ -459,7 +459,7 @@ func (s *State) sales(seat Seat, t *Team, m0 Meters) {
 		if e.Stretch && commit < c.CommitFloor {
 			out = -out
 		}
-		if out < 0 && float64(s.Turn-f.Turn) > c.DragTurns {
+		if out < 0 && float64(s.Turn-int(f.Turn)) > c.DragTurns {
 			out /= 2 // the team has found its way around it, mostly
 		}
 		bonus += out

@@ -197,7 +197,7 @@ func (k *seen) fromState(s *State, seat Seat, cards []int) []int {
 	if seat != Executive {
 		t := s.Team(seat)
 		for _, f := range t.InForce {
-			cards = append(cards, f.Card)
+			cards = append(cards, int(f.Card))
 		}
 		evidence = t.held()
 	} else if s.Visit > 0 {

@@ -80,10 +80,9 @@ type Config struct {
 
 // Force is a mandate in force on a team, with the share that landed.
 type Force struct {
-	Card int
-	Eff  float64
-	Turn int
-	Harm float64 // the card's harm for this team when it landed
+	Card, Turn int32 // narrow: New allocates one per manager and turn
+	Eff        float64
+	Harm       float64 // the card's harm for this team when it landed
 }
 
 // Team is one manager's state.
