@@ -39,19 +39,45 @@ type Grade struct {
 // without evidence (Legacy) the levers stand in for evidence, as before.
 func GradeCase(scn *Scenario, card int, k Case, news []int) Grade {
 	var x caseIndex
-	return gradeCase(scn, card, &k, news, nil, &x)
+	resolveCase(scn, card, &k, nil, true, &x)
+	return gradeCase(scn, card, &k, &x, news)
 }
 
-// gradeCase is GradeCase looking a cited evidence ID up first among held,
-// the evidence the manager holds (what it can cite), not the whole deck; it
-// keeps the case's alternative and evidence as indexes in x, as a Decision
-// does (the IDs are looked up here anyway).
-func gradeCase(scn *Scenario, card int, k *Case, news, held []int, x *caseIndex) Grade {
+// resolveCase keeps a case against card in x with its IDs as indexes (-1
+// for none or not found), as a Decision does: its alternative among the
+// card's, its cited evidence among held, the evidence the manager holds
+// (what it can cite), and with deck then in the whole deck.
+func resolveCase(scn *Scenario, card int, k *Case, held []int, deck bool, x *caseIndex) {
+	*x = noCase
+	x.data, x.impact, x.ask = k.Data, k.Impact, k.Ask
+	if k.Alternative != "" {
+		x.alternative = int16(scn.Mandates[card].alternative(k.Alternative))
+	}
+	for i, id := range k.Evidence {
+		switch {
+		case id == "":
+		case i > 0 && id == k.Evidence[0]:
+			x.evidence[i] = x.evidence[0]
+		default:
+			e := -1
+			for _, h := range held {
+				if scn.Evidence[h].ID == id {
+					e = h
+				}
+			}
+			if e < 0 && deck {
+				e = scn.EvidenceIndex(id)
+			}
+			x.evidence[i] = int16(e)
+		}
+	}
+}
+
+// gradeCase is GradeCase on a case resolved (resolveCase) into x.
+func gradeCase(scn *Scenario, card int, k *Case, x *caseIndex, news []int) Grade {
 	m := &scn.Mandates[card]
 	g := Grade{Cited: -1}
 	h := NewsHarm(scn, card, news)
-	*x = noCase
-	x.data, x.impact, x.ask = k.Data, k.Impact, k.Ask
 	var r1, r2 float64
 	if scn.Legacy() {
 		r1, r2 = m.Arguments[k.Data], m.Arguments[k.Impact]
@@ -63,25 +89,8 @@ func gradeCase(scn *Scenario, card int, k *Case, news, held []int, x *caseIndex)
 		}
 		g.Backed = 0xff
 	} else {
-		for i, id := range k.Evidence {
-			if id == "" {
-				continue
-			}
-			if i > 0 && id == k.Evidence[0] {
-				x.evidence[i] = x.evidence[0]
-				continue
-			}
-			e := -1
-			for _, h := range held {
-				if scn.Evidence[h].ID == id {
-					e = h
-				}
-			}
-			if e < 0 {
-				e = scn.EvidenceIndex(id)
-			}
-			x.evidence[i] = int16(e)
-			if e < 0 {
+		for i, e := range x.evidence {
+			if e < 0 || (i > 0 && e == x.evidence[0]) { // one card cited twice counts once
 				continue
 			}
 			by := scn.Evidence[e].Shift(card)
@@ -92,7 +101,7 @@ func gradeCase(scn *Scenario, card int, k *Case, news, held []int, x *caseIndex)
 			}
 			switch {
 			case r > r1:
-				r1, r2, g.Cited = r, r1, e
+				r1, r2, g.Cited = r, r1, int(e)
 			case r > r2:
 				r2 = r
 			}
@@ -109,9 +118,6 @@ func gradeCase(scn *Scenario, card int, k *Case, news, held []int, x *caseIndex)
 	g.Framing = frame(k.Data) / 2
 	if k.Impact != k.Data {
 		g.Framing += frame(k.Impact) / 2
-	}
-	if k.Alternative != "" {
-		x.alternative = int16(m.alternative(k.Alternative))
 	}
 	g.Alternative = x.alternative >= 0
 	if k.Ask == AskWithdraw {
@@ -133,7 +139,7 @@ func gradeCase(scn *Scenario, card int, k *Case, news, held []int, x *caseIndex)
 // it was made, unless news came since (an event the facilitator injected).
 func (s *State) caseGrade(t *Team, card int) Grade {
 	if t.gradedNews != len(s.News) {
-		t.Grade, t.gradedNews = gradeCase(s.Scn, card, &t.Case, s.News, t.held(), &t.kase), len(s.News)
+		t.Grade, t.gradedNews = gradeCase(s.Scn, card, &t.Case, &t.kase, s.News), len(s.News)
 	}
 	return t.Grade
 }

@@ -430,16 +430,6 @@ func (s *State) drawEvidence(t *Team) {
 	s.pool = s.pool[:0]
 }
 
-// Holds reports whether the team holds the evidence card with this ID.
-func (t *Team) Holds(scn *Scenario, id string) bool {
-	for _, e := range t.Evidence {
-		if e >= 0 && scn.Evidence[e].ID == id {
-			return true
-		}
-	}
-	return false
-}
-
 // TeamHarm is how harmful a card really is for one team this month: its
 // typical harm, moved by the month's news and by the evidence the team
 // holds, within the card's band. Only the manager's evidence reveals it.
