@@ -424,7 +424,9 @@ func (s *State) drawEvidence(t *Team) {
 	for k := 0; k < EvidenceHand && n > 0; k++ {
 		j := int(s.rng.Uint64() % uint64(n))
 		t.Evidence[k] = at(j, k)
-		moved[k].card, moved[k].at = at(n-1, k), j
+		if k+1 < EvidenceHand { // the last draw moves nothing that is read
+			moved[k].card, moved[k].at = at(n-1, k), j
+		}
 		n--
 	}
 	s.pool = s.pool[:0]
