@@ -88,7 +88,7 @@ func (b *Bots) move(s *State, seat Seat, c *Command) {
 		c.Kind, c.Seat = CmdReady, seat
 		return
 	}
-	b.cards = b.k.fromState(s, seat, b.cards)
+	share(&b.cards, b.k.fromState(s, seat, b.cards)) // the same scratch, unless it grew
 	if seat == Executive {
 		personaMove(b.persona, s.Scn, &b.k, b.rng, c)
 	} else {
