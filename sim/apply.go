@@ -7,8 +7,17 @@ import "fmt"
 // comes before the first change.
 func (s *State) Apply(c Command) error { return s.apply(&c) }
 
+// checked is what check found out while validating a command, for apply to
+// use rather than look up again: the card it names, and an objection's case
+// with its IDs as indexes.
+type checked struct {
+	card int
+	kase caseIndex
+}
+
 func (s *State) apply(c *Command) error {
-	if err := s.check(c); err != nil {
+	var ck checked
+	if err := s.check(c, &ck); err != nil {
 		return err
 	}
 	s.Version++
@@ -16,7 +25,7 @@ func (s *State) apply(c *Command) error {
 	case CmdVisit:
 		s.visit(c.Target)
 	case CmdMandate:
-		s.Card = s.MandateIndex(c.Card)
+		s.Card = ck.card
 		s.PlayedTurn[s.Card] = s.Turn
 		s.Target, s.Framing = c.Target, c.Framing
 		s.Phase = PhaseResponse
@@ -25,14 +34,14 @@ func (s *State) apply(c *Command) error {
 		t.Answered, t.Response, t.Action = true, c.Response, c.Action
 		t.Escalate = -1
 		if c.Response == ResponseEscalate {
-			t.Escalate = s.MandateIndex(c.Card)
+			t.Escalate = ck.card
 		}
 		if t.Response.Voiced() {
 			card := s.Card
 			if t.Escalate >= 0 {
 				card = t.Escalate
 			}
-			t.Case, t.gradedNews = c.Case, -1
+			t.Case, t.kase, t.gradedNews = c.Case, ck.kase, -1
 			s.caseGrade(t, card)
 		} else {
 			t.Grade, t.gradedNews = Grade{Cited: -1}, -1 // a case revised away
@@ -61,8 +70,9 @@ func (s *State) apply(c *Command) error {
 	return nil
 }
 
-// check validates c against the current state without changing anything.
-func (s *State) check(c *Command) error {
+// check validates c against the current state without changing anything;
+// what it looked up it leaves in ck.
+func (s *State) check(c *Command, ck *checked) error {
 	if s.Phase == PhaseOver {
 		return ErrGameOver
 	}
@@ -107,6 +117,7 @@ func (s *State) check(c *Command) error {
 		if i < 0 {
 			return fmt.Errorf("%w: %q", ErrUnknownCard, c.Card)
 		}
+		ck.card = i
 		if s.PlayedTurn[i] != 0 {
 			return fmt.Errorf("%w: %q was already played", ErrUnknownCard, c.Card)
 		}
@@ -120,7 +131,7 @@ func (s *State) check(c *Command) error {
 		if s.Phase != PhaseResponse {
 			return fmt.Errorf("%w: response during %s", ErrWrongPhase, s.Phase)
 		}
-		return s.checkResponse(c)
+		return s.checkResponse(c, ck)
 	case CmdRule:
 		if s.Phase != PhaseRuling {
 			return fmt.Errorf("%w: ruling during %s", ErrWrongPhase, s.Phase)
@@ -149,7 +160,7 @@ func (s *State) check(c *Command) error {
 	return nil
 }
 
-func (s *State) checkResponse(c *Command) error {
+func (s *State) checkResponse(c *Command, ck *checked) error {
 	if c.Response >= NumResponses {
 		return fmt.Errorf("%w: response %d", ErrBadCommand, c.Response)
 	}
@@ -166,13 +177,14 @@ func (s *State) checkResponse(c *Command) error {
 		if !s.Team(c.Seat).inForce(i) {
 			return fmt.Errorf("%w: %q is not in force on seat %d", ErrBadCommand, c.Card, c.Seat)
 		}
+		ck.card = i
 	case targeted && c.Response == ResponseNone:
 		return fmt.Errorf("%w: the mandate needs an answer", ErrBadCommand)
 	case !targeted && c.Response != ResponseNone:
 		return fmt.Errorf("%w: no mandate to answer this turn", ErrBadCommand)
 	}
 	if c.Response.Voiced() {
-		k := c.Case
+		k := &c.Case
 		if k.Data >= NumLevers || k.Impact >= NumLevers || k.Ask >= NumAsks {
 			return fmt.Errorf("%w: malformed business case", ErrBadCommand)
 		}
@@ -181,13 +193,15 @@ func (s *State) checkResponse(c *Command) error {
 		}
 		card := s.Card
 		if c.Response == ResponseEscalate {
-			card = s.MandateIndex(c.Card)
+			card = ck.card
 		}
-		if k.Alternative != "" && s.Scn.Mandates[card].Alternative(k.Alternative) == nil {
+		x := &ck.kase
+		resolveCase(s.Scn, card, k, s.Team(c.Seat).held(), false, x)
+		if k.Alternative != "" && x.alternative < 0 {
 			return fmt.Errorf("%w: %q is not one of the alternatives to %q", ErrBadCommand, k.Alternative, s.Scn.Mandates[card].ID)
 		}
-		for _, id := range k.Evidence {
-			if id != "" && !s.Team(c.Seat).Holds(s.Scn, id) {
+		for i, id := range k.Evidence {
+			if id != "" && x.evidence[i] < 0 {
 				return fmt.Errorf("%w: seat %d holds no evidence %q this month", ErrBadCommand, c.Seat, id)
 			}
 		}
@@ -197,7 +211,7 @@ func (s *State) checkResponse(c *Command) error {
 
 func (t *Team) inForce(card int) bool {
 	for _, f := range t.InForce {
-		if f.Card == card {
+		if int(f.Card) == card {
 			return true
 		}
 	}

@@ -6,9 +6,9 @@ import "slices"
 // does) and from the seat's full View (as a client does), from the same
 // randomness; the bots' randomness is left as it was.
 func (b *Bots) DecideBothWays(s *State, seat Seat) (fromState, fromView Command, ok bool) {
-	saved := *b.pcg
+	saved := b.pcg
 	fromState, ok = b.Decide(s, seat)
-	*b.pcg = saved
+	b.pcg = saved
 	if ok && s.Phase != PhaseReveal {
 		v := s.View(seat)
 		if seat == Executive {
@@ -16,7 +16,7 @@ func (b *Bots) DecideBothWays(s *State, seat Seat) (fromState, fromView Command,
 		} else {
 			fromView = StyleMove(b.styles[seat-1], s.Scn, &v, b.rng)
 		}
-		*b.pcg = saved
+		b.pcg = saved
 	} else {
 		fromView = fromState
 	}

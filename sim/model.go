@@ -38,12 +38,43 @@ type Grade struct {
 // it (else 0.3 of it), and one lever used twice counts once. In a scenario
 // without evidence (Legacy) the levers stand in for evidence, as before.
 func GradeCase(scn *Scenario, card int, k Case, news []int) Grade {
-	return gradeCase(scn, card, &k, news, nil)
+	var x caseIndex
+	resolveCase(scn, card, &k, nil, true, &x)
+	return gradeCase(scn, card, &k, &x, news)
 }
 
-// gradeCase is GradeCase looking a cited evidence ID up first among held,
-// the evidence the manager holds (what it can cite), not the whole deck.
-func gradeCase(scn *Scenario, card int, k *Case, news, held []int) Grade {
+// resolveCase keeps a case against card in x with its IDs as indexes (-1
+// for none or not found), as a Decision does: its alternative among the
+// card's, its cited evidence among held, the evidence the manager holds
+// (what it can cite), and with deck then in the whole deck.
+func resolveCase(scn *Scenario, card int, k *Case, held []int, deck bool, x *caseIndex) {
+	*x = noCase
+	x.data, x.impact, x.ask = k.Data, k.Impact, k.Ask
+	if k.Alternative != "" {
+		x.alternative = int16(scn.Mandates[card].alternative(k.Alternative))
+	}
+	for i, id := range k.Evidence {
+		switch {
+		case id == "":
+		case i > 0 && id == k.Evidence[0]:
+			x.evidence[i] = x.evidence[0]
+		default:
+			e := -1
+			for _, h := range held {
+				if scn.Evidence[h].ID == id {
+					e = h
+				}
+			}
+			if e < 0 && deck {
+				e = scn.EvidenceIndex(id)
+			}
+			x.evidence[i] = int16(e)
+		}
+	}
+}
+
+// gradeCase is GradeCase on a case resolved (resolveCase) into x.
+func gradeCase(scn *Scenario, card int, k *Case, x *caseIndex, news []int) Grade {
 	m := &scn.Mandates[card]
 	g := Grade{Cited: -1}
 	h := NewsHarm(scn, card, news)
@@ -58,20 +89,8 @@ func gradeCase(scn *Scenario, card int, k *Case, news, held []int) Grade {
 		}
 		g.Backed = 0xff
 	} else {
-		for i, id := range k.Evidence {
-			if id == "" || (i > 0 && id == k.Evidence[0]) {
-				continue
-			}
-			e := -1
-			for _, h := range held {
-				if scn.Evidence[h].ID == id {
-					e = h
-				}
-			}
-			if e < 0 {
-				e = scn.EvidenceIndex(id)
-			}
-			if e < 0 {
+		for i, e := range x.evidence {
+			if e < 0 || (i > 0 && e == x.evidence[0]) { // one card cited twice counts once
 				continue
 			}
 			by := scn.Evidence[e].Shift(card)
@@ -82,7 +101,7 @@ func gradeCase(scn *Scenario, card int, k *Case, news, held []int) Grade {
 			}
 			switch {
 			case r > r1:
-				r1, r2, g.Cited = r, r1, e
+				r1, r2, g.Cited = r, r1, int(e)
 			case r > r2:
 				r2 = r
 			}
@@ -100,7 +119,7 @@ func gradeCase(scn *Scenario, card int, k *Case, news, held []int) Grade {
 	if k.Impact != k.Data {
 		g.Framing += frame(k.Impact) / 2
 	}
-	g.Alternative = k.Alternative != "" && m.Alternative(k.Alternative) != nil
+	g.Alternative = x.alternative >= 0
 	if k.Ask == AskWithdraw {
 		g.AskFits = g.Harm >= 0.6
 	} else {
@@ -120,7 +139,7 @@ func gradeCase(scn *Scenario, card int, k *Case, news, held []int) Grade {
 // it was made, unless news came since (an event the facilitator injected).
 func (s *State) caseGrade(t *Team, card int) Grade {
 	if t.gradedNews != len(s.News) {
-		t.Grade, t.gradedNews = gradeCase(s.Scn, card, &t.Case, s.News, t.held()), len(s.News)
+		t.Grade, t.gradedNews = gradeCase(s.Scn, card, &t.Case, &t.kase, s.News), len(s.News)
 	}
 	return t.Grade
 }
@@ -155,22 +174,32 @@ func (s *State) resolve() {
 		seat := Seat(i + 1)
 		t := &s.Teams[i]
 		m0 := t.Meters // the month's sales come from how the team stood at its start
-		d := Decision{Turn: s.Turn, Seat: seat, Card: -1, Response: t.Response, Case: t.Case,
-			Action: t.Action, Verdict: t.Verdict, Escalated: t.Escalate, Visited: s.Visit == seat,
-			Evidence: t.Evidence, Grade: Grade{Cited: -1}}
+		// The record is filled in place, field by field: a Decision built
+		// whole and then copied is read back across its narrow stores,
+		// which stalls the processor (the stores cannot be forwarded).
+		s.Decisions = append(s.Decisions, Decision{})
+		d := &s.Decisions[len(s.Decisions)-1]
+		d.Turn, d.Seat, d.Card, d.Response, d.Action, d.Verdict = s.Turn, seat, -1, t.Response, t.Action, t.Verdict
+		d.Escalated, d.Visited, d.Grade, d.kase = t.Escalate, s.Visit == seat, Grade{Cited: -1}, noCase
+		for k, e := range t.Evidence {
+			d.Evidence[k] = int16(e)
+		}
+		if !t.Case.empty() {
+			s.keepCase(d, t)
+		}
 		told := t.Action == ActionCandid
 		// Drag of mandates already in force (landed in earlier turns).
 		for _, f := range t.InForce {
-			if dr := s.Scn.Mandates[f.Card].Effects.Drag; dr != 0 && float64(s.Turn-f.Turn) <= c.DragTurns {
-				s.team(seat, MeterMorale, roundf(float64(dr)*f.Eff), CauseDrag, f.Card)
+			if dr := s.Scn.Mandates[f.Card].Effects.Drag; dr != 0 && float64(s.Turn-int(f.Turn)) <= c.DragTurns {
+				s.morale(seat, roundf(float64(dr)*f.Eff), CauseDrag, int(f.Card))
 			}
 		}
 		if s.Targeted(seat) {
 			d.Card = s.Card
-			compliance += s.land(seat, t, &d, told)
+			compliance += s.land(seat, t, d, told)
 		}
 		if t.Escalate >= 0 {
-			s.escalate(seat, t, &d, told)
+			s.escalate(seat, t, d, told)
 		}
 		t.Grade = d.Grade
 		if d.Response.Voiced() && t.Verdict > VerdictUphold {
@@ -185,17 +214,16 @@ func (s *State) resolve() {
 			s.trust(seat, c.Repair*float64(short), CauseRepair, -1)
 		}
 		// Morale drifts toward trust: a team that second-guesses its manager slows.
-		s.team(seat, MeterMorale, roundf(c.MoraleFromTrust*float64(t.Trust-t.Morale)), CauseTrustDrift, -1)
+		s.morale(seat, roundf(c.MoraleFromTrust*float64(t.Trust-t.Morale)), CauseTrustDrift, -1)
 		s.sales(seat, t, m0)
-		s.team(seat, MeterStanding, roundf(c.QuotaStanding*float64(t.Quota-70)), CauseResults, -1)
+		s.standing(seat, roundf(c.QuotaStanding*float64(t.Quota-70)), CauseResults, -1)
 		if t.Morale < 35 && s.float() < float64(35-t.Morale)/50 {
 			t.Resignations++
-			s.team(seat, MeterQuota, -4, CauseResignation, -1)
-			s.team(seat, MeterMorale, -3, CauseResignation, -1)
+			s.quota(seat, -4, CauseResignation, -1)
+			s.morale(seat, -3, CauseResignation, -1)
 			s.company(MeterCost, 1, CauseResignation, int(seat))
 		}
 		t.Pulse = clamp(m0.Morale+int(math.Round((s.float()-0.5)*16)), 0, 100)
-		s.Decisions = append(s.Decisions, d)
 	}
 	if s.Turn == s.Scn.Turns || (s.Scn.Turns >= 4 && s.Turn == (s.Scn.Turns+1)/2) {
 		s.boardReview()
@@ -223,7 +251,7 @@ func (s *State) boardReview() {
 		t := &s.Teams[i]
 		r := float64(t.Quota) + 3*(float64(t.Quota)-mean) - 5*float64(t.Resignations)
 		r = min(max(r, 0), 100)
-		s.team(Seat(i+1), MeterStanding, roundf(s.Scn.Coeff.ReviewWeight*(r-float64(t.Standing))), CauseBoardReview, -1)
+		s.standing(Seat(i+1), roundf(s.Scn.Coeff.ReviewWeight*(r-float64(t.Standing))), CauseBoardReview, -1)
 	}
 }
 
@@ -261,9 +289,9 @@ func (s *State) objectionCost(seat Seat, card int, g Grade, base float64, baseCa
 	case !g.Alternative:
 		cause = CauseNoAlternative
 	}
-	s.team(seat, MeterStanding, -roundf(base), baseCause, card)
-	s.team(seat, MeterStanding, -roundf(weak), cause, card)
-	s.team(seat, MeterStanding, -roundf(wolf), CauseWolf, card)
+	s.standing(seat, -roundf(base), baseCause, card)
+	s.standing(seat, -roundf(weak), cause, card)
+	s.standing(seat, -roundf(wolf), CauseWolf, card)
 }
 
 // land applies this turn's mandate to one targeted team and returns the
@@ -277,7 +305,7 @@ func (s *State) land(seat Seat, t *Team, d *Decision, told bool) float64 {
 	eff := 1.0
 	if t.Response == ResponsePushBack || t.Response == ResponseNegotiate {
 		d.Grade = s.caseGrade(t, s.Card)
-		eff = verdictEff(t.Verdict, m, t.Case)
+		eff = verdictEff(t.Verdict, m, t.kase.alternative)
 		s.objectionCost(seat, s.Card, d.Grade, c.PushCost, CausePushBack, sound, t.Response == ResponseNegotiate)
 	}
 	landed := h * eff
@@ -291,30 +319,32 @@ func (s *State) land(seat Seat, t *Team, d *Decision, told bool) float64 {
 		if s.float() < risk {
 			d.Discovered = true
 			t.Discovered++
-			s.team(seat, MeterStanding, -roundf(c.ShieldCost), CauseShieldFound, s.Card)
+			s.standing(seat, -roundf(c.ShieldCost), CauseShieldFound, s.Card)
 			shielded = false
 		} else {
-			s.team(seat, MeterMorale, 0, CauseShielded, s.Card)
+			s.teamChange(seat, &t.Morale, MeterMorale, 0, CauseShielded, s.Card)
 		}
 	}
 	if !shielded && eff > 0 {
 		// The card hurts this team as much as its situation makes it.
 		scale := eff * (1 + h - m.Harm)
-		s.team(seat, MeterMorale, roundf(float64(m.Effects.Morale)*scale), CauseMandate, s.Card)
-		s.team(seat, MeterQuota, roundf(float64(m.Effects.Quota)*scale), CauseMandate, s.Card)
-		t.InForce = append(t.InForce, Force{Card: s.Card, Eff: eff, Turn: s.Turn, Harm: h})
+		s.morale(seat, roundf(float64(m.Effects.Morale)*scale), CauseMandate, s.Card)
+		s.quota(seat, roundf(float64(m.Effects.Quota)*scale), CauseMandate, s.Card)
+		t.InForce = append(t.InForce, Force{})
+		f := &t.InForce[len(t.InForce)-1] // in place (see addDelta)
+		f.Card, f.Eff, f.Turn, f.Harm = int32(s.Card), eff, int32(s.Turn), h
 	}
 	switch t.Response {
 	case ResponseRelay, ResponseEscalate:
 		s.trust(seat, -(c.RelayLoss * landed), CauseRelay, s.Card)
-		s.team(seat, MeterStanding, 1, CauseCompliance, s.Card)
+		s.standing(seat, 1, CauseCompliance, s.Card)
 	case ResponseExplain:
 		share, cause := c.ExplainShare, CauseExplain
 		if Framed(s.Framing) {
 			share, cause = share*c.FramingShare, CauseExplainFramed
 		}
 		s.trust(seat, -(c.RelayLoss * share * landed), cause, s.Card)
-		s.team(seat, MeterStanding, 1, CauseCompliance, s.Card)
+		s.standing(seat, 1, CauseCompliance, s.Card)
 	case ResponseShield:
 		if !shielded { // discovered: the team gets the mandate after all, from above
 			s.trust(seat, -(c.RelayLoss * c.ExplainShare * landed), CauseShieldFound, s.Card)
@@ -345,14 +375,15 @@ func (s *State) voiceCredit(h float64) float64 {
 }
 
 // verdictEff is the share of a card that lands after a ruling: an amendment
-// keeps the offered alternative's share, or the card's own.
-func verdictEff(v Verdict, m *Mandate, k Case) float64 {
+// keeps the offered alternative's share (alt, its index; -1 for none), or
+// the card's own.
+func verdictEff(v Verdict, m *Mandate, alt int16) float64 {
 	switch v {
 	case VerdictWithdraw:
 		return 0
 	case VerdictAmend:
-		if a := m.Alternative(k.Alternative); a != nil {
-			return a.Keep
+		if alt >= 0 {
+			return m.Alternatives[alt].Keep
 		}
 		return m.Amend
 	}
@@ -368,16 +399,16 @@ func (s *State) escalate(seat Seat, t *Team, d *Decision, told bool) {
 	d.Grade = g // an escalation relays this turn's mandate, so the case is the escalation's
 	age, h, kept := 0, m.Harm, 1.0
 	for k, f := range t.InForce {
-		if f.Card != t.Escalate {
+		if int(f.Card) != t.Escalate {
 			continue
 		}
-		age, h = s.Turn-f.Turn, f.Harm
+		age, h = s.Turn-int(f.Turn), f.Harm
 		switch t.Verdict {
 		case VerdictWithdraw:
 			t.InForce = append(t.InForce[:k], t.InForce[k+1:]...)
 			kept = 0
 		case VerdictAmend:
-			kept = verdictEff(VerdictAmend, m, t.Case)
+			kept = verdictEff(VerdictAmend, m, t.kase.alternative)
 			t.InForce[k].Eff *= kept
 		}
 		break
@@ -395,22 +426,22 @@ func (s *State) escalate(seat Seat, t *Team, d *Decision, told bool) {
 func (s *State) teamAction(seat Seat, t *Team) {
 	switch t.Action {
 	case ActionCoach:
-		s.team(seat, MeterMorale, 3, CauseCoach, -1)
+		s.morale(seat, 3, CauseCoach, -1)
 	case ActionCelebrate:
 		// A win lifts a team that is on plan; celebrating thin numbers
 		// rings hollow.
 		if t.Quota >= 70 {
-			s.team(seat, MeterMorale, 4, CauseCelebrate, -1)
+			s.morale(seat, 4, CauseCelebrate, -1)
 		} else {
-			s.team(seat, MeterMorale, -1, CauseCelebrateThin, -1)
+			s.morale(seat, -1, CauseCelebrateThin, -1)
 		}
 	case ActionCandid:
 		// Telling the team how you managed up lifts them most when there
 		// was a fight to tell about.
 		if t.Response.Voiced() {
-			s.team(seat, MeterMorale, 2, CauseCandid, -1)
+			s.morale(seat, 2, CauseCandid, -1)
 		} else {
-			s.team(seat, MeterMorale, 1, CauseCandid, -1)
+			s.morale(seat, 1, CauseCandid, -1)
 			if t.Response != ResponseShield {
 				s.trust(seat, 1, CauseCandid, -1)
 			}
@@ -434,13 +465,13 @@ func (s *State) sales(seat Seat, t *Team, m0 Meters) {
 		if e.Stretch && commit < c.CommitFloor {
 			out = -out
 		}
-		if out < 0 && float64(s.Turn-f.Turn) > c.DragTurns {
+		if out < 0 && float64(s.Turn-int(f.Turn)) > c.DragTurns {
 			out /= 2 // the team has found its way around it, mostly
 		}
 		bonus += out
 	}
 	attain := float64(s.Company.Market) * p * (1 + bonus)
-	s.team(seat, MeterQuota, roundf(0.5*(attain-float64(t.Quota))), CauseSales, -1)
+	s.quota(seat, roundf(0.5*(attain-float64(t.Quota))), CauseSales, -1)
 }
 
 // companyTurn books the mandate's saving in proportion to the teams that
@@ -477,21 +508,41 @@ func (s *State) trust(seat Seat, x float64, cause Cause, ref int) {
 	if x > 0 {
 		x *= s.Scn.Coeff.TrustGainRate
 	}
-	s.team(seat, MeterTrust, roundf(x), cause, ref)
-}
-
-// team changes a manager's meter, clamped to 0..100, and records the change.
-// A zero change records nothing (but a quiet shield's), and is not even a
-// call: a third of the changes a game works out are zero.
-func (s *State) team(seat Seat, m Meter, amount int, cause Cause, ref int) {
-	if amount != 0 || cause == CauseShielded {
-		s.teamChange(seat, m, amount, cause, ref)
+	if x := roundf(x); x != 0 {
+		s.teamChange(seat, &s.Teams[seat-1].Trust, MeterTrust, x, cause, ref)
 	}
 }
 
-func (s *State) teamChange(seat Seat, m Meter, amount int, cause Cause, ref int) {
-	p := s.Team(seat).ptr(m)
-	s.record(p, seat, m, amount, cause, ref, cause == CauseShielded)
+// morale, quota and standing change a manager's meter, clamped to 0..100,
+// and record the change. A zero change records nothing, and is not even a
+// call: a third of the changes a game works out are zero.
+func (s *State) morale(seat Seat, amount int, cause Cause, ref int) {
+	if amount != 0 {
+		s.teamChange(seat, &s.Teams[seat-1].Morale, MeterMorale, amount, cause, ref)
+	}
+}
+
+func (s *State) quota(seat Seat, amount int, cause Cause, ref int) {
+	if amount != 0 {
+		s.teamChange(seat, &s.Teams[seat-1].Quota, MeterQuota, amount, cause, ref)
+	}
+}
+
+func (s *State) standing(seat Seat, amount int, cause Cause, ref int) {
+	if amount != 0 {
+		s.teamChange(seat, &s.Teams[seat-1].Standing, MeterStanding, amount, cause, ref)
+	}
+}
+
+// teamChange changes the meter p points at, seat's meter m, and records
+// it; no change records nothing (but a quiet shield's).
+func (s *State) teamChange(seat Seat, p *int, m Meter, amount int, cause Cause, ref int) {
+	v := clamp(*p+amount, 0, 100)
+	if v == *p && cause != CauseShielded {
+		return
+	}
+	s.addDelta(seat, m, v-*p, cause, ref)
+	*p = v
 }
 
 // company changes a company meter and records it; a zero change records
@@ -517,17 +568,22 @@ func (s *State) companyChange(m Meter, amount int, cause Cause, ref int) {
 	if v == *p {
 		return
 	}
-	s.Deltas = append(s.Deltas, Delta{Turn: int16(s.Turn), Seat: Executive, Meter: m, Amount: int16(v - *p), Cause: cause, Ref: int16(ref)})
+	s.addDelta(Executive, m, v-*p, cause, ref)
 	*p = v
 }
 
-func (s *State) record(p *int, seat Seat, m Meter, amount int, cause Cause, ref int, keepZero bool) {
-	v := clamp(*p+amount, 0, 100)
-	if v == *p && !keepZero {
-		return
+// addDelta appends a meter change, its fields stored one by one into the
+// record: a Delta built whole and then copied is read back in wide loads
+// across its narrow stores, which stalls the processor (the store cannot
+// be forwarded) — a tenth of a game's time, with a few hundred changes.
+func (s *State) addDelta(seat Seat, m Meter, amount int, cause Cause, ref int) {
+	n := len(s.Deltas)
+	if n == cap(s.Deltas) {
+		s.Deltas = append(s.Deltas, Delta{})
 	}
-	s.Deltas = append(s.Deltas, Delta{Turn: int16(s.Turn), Seat: seat, Meter: m, Amount: int16(v - *p), Cause: cause, Ref: int16(ref)})
-	*p = v
+	s.Deltas = s.Deltas[:n+1]
+	d := &s.Deltas[n]
+	d.Turn, d.Amount, d.Ref, d.Seat, d.Meter, d.Cause = int16(s.Turn), int16(amount), int16(ref), seat, m, cause
 }
 
 func (s *State) snapshot() {
@@ -551,7 +607,13 @@ func (s *State) snapshot() {
 // worst line); for the executive, revenue and cost less board pressure,
 // attrition and lost trust.
 func (s *State) score() *Scores {
-	sc := &Scores{Managers: make([]int, len(s.Teams))}
+	// One allocation for the scorecards and their list.
+	x := new(struct {
+		sc Scores
+		m  [MaxManagers]int
+	})
+	sc := &x.sc
+	sc.Managers = x.m[:len(s.Teams)]
 	for i := range s.Teams {
 		sc.Managers[i] = ManagerScore(s.Teams[i].Meters)
 	}

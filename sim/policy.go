@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"unsafe"
 )
 
 // Bots plays seats for whoever is absent: personas for the executive, styles
@@ -15,22 +16,21 @@ import (
 // and replay from the log.
 type Bots struct {
 	rng     *rand.Rand
-	pcg     *rand.PCG
+	pcg     rand.PCG
 	k       seen  // what the seat deciding now knows, refilled for each decision
 	cards   []int // scratch: a manager's cards in force
 	persona *Persona
-	styles  []*Style // per manager seat
+	styles  [MaxManagers]*Style // per manager seat
 }
 
 // NewBots prepares the policies named in the game's Config.
 func NewBots(s *State, seed uint64) (*Bots, error) {
-	pcg := rand.NewPCG(seed, seed^0x5851f42d4c957f2d)
-	b := &Bots{rng: rand.New(pcg), pcg: pcg, cards: make([]int, 0, s.Scn.Turns)}
+	b := &Bots{pcg: *rand.NewPCG(seed, seed^0x5851f42d4c957f2d), cards: make([]int, 0, s.Scn.Turns)}
+	b.rng = rand.New(&b.pcg)
 	b.persona = s.Scn.Persona(s.Cfg.Persona)
 	if b.persona == nil {
 		return nil, fmt.Errorf("%w: no persona %q in scenario %q", ErrBadCommand, s.Cfg.Persona, s.Scn.ID)
 	}
-	b.styles = make([]*Style, len(s.Cfg.Managers))
 	for i, m := range s.Cfg.Managers {
 		b.styles[i] = s.Scn.Style(m.Style)
 		if b.styles[i] == nil {
@@ -88,7 +88,7 @@ func (b *Bots) move(s *State, seat Seat, c *Command) {
 		c.Kind, c.Seat = CmdReady, seat
 		return
 	}
-	b.cards = b.k.fromState(s, seat, b.cards)
+	share(&b.cards, b.k.fromState(s, seat, b.cards)) // the same scratch, unless it grew
 	if seat == Executive {
 		personaMove(b.persona, s.Scn, &b.k, b.rng, c)
 	} else {
@@ -114,6 +114,7 @@ type seen struct {
 	inForce       []int // a manager's own cards in force
 	n             int   // the executive's managers, in mgr
 	mgr           [MaxManagers]seenManager
+	held          [EvidenceHand]int // evidence's array when filled from the state
 	// The source, one of the two: where caseOf finds a shown objection's case.
 	st *State
 	v  *View
@@ -175,34 +176,63 @@ func (k *seen) fromView(v *View) {
 // returns the scratch for the next call.
 func (k *seen) fromState(s *State, seat Seat, cards []int) []int {
 	// Field by field: the managers past n are never read, and clearing
-	// them all would cost more than the rest.
+	// them all would cost more than the rest. The slices and pointers are
+	// those k holds already, decision after decision: share writes one
+	// only when it changes, for while the collector marks, every pointer
+	// written costs a write barrier (a fresh game's largest share of them).
 	k.seat, k.phase, k.turn, k.card, k.target, k.visit = seat, s.Phase, s.Turn, s.Card, s.Target, s.Visit
-	k.company, k.news, k.played, k.evidence, k.inForce, k.n = s.Company.seenBy(seat), s.News, s.PlayedTurn, nil, nil, 0
-	k.st, k.v = s, nil
+	k.company, k.n = s.Company.seenBy(seat), 0
+	share(&k.news, s.News)
+	share(&k.played, s.PlayedTurn)
+	if k.st != s {
+		k.st = s
+	}
+	if k.v != nil {
+		k.v = nil
+	}
+	// The evidence is copied into k's own array, and the executive sees
+	// no cards in force through the same scratch.
+	cards = cards[:0]
+	var evidence []int
 	if seat != Executive {
 		t := s.Team(seat)
-		cards = cards[:0]
 		for _, f := range t.InForce {
-			cards = append(cards, f.Card)
+			cards = append(cards, int(f.Card))
 		}
-		k.evidence, k.inForce = t.held(), cards
-		return cards
+		evidence = t.held()
+	} else if s.Visit > 0 {
+		evidence = s.Team(s.Visit).held()
 	}
-	if s.Visit > 0 {
-		k.evidence = s.Team(s.Visit).held()
+	for i, e := range evidence {
+		k.held[i] = e
+	}
+	share(&k.evidence, k.held[:len(evidence)])
+	share(&k.inForce, cards)
+	if seat != Executive {
+		return cards
 	}
 	shown, revealed := s.answersShown(true), s.Phase >= PhaseReveal
 	for i := range s.Teams {
-		t := &s.Teams[i]
-		m := seenManager{seat: Seat(i + 1), response: ResponseNone, verdict: VerdictPending,
-			quota: t.Quota, standing: t.Standing, escalate: -1, idx: i}
+		// In place, field by field: a whole seenManager built and then
+		// copied is read back across its narrow stores, which stalls.
+		t, m := &s.Teams[i], &k.mgr[i]
+		m.seat, m.quota, m.standing, m.idx = Seat(i+1), t.Quota, t.Standing, i
+		m.response, m.verdict, m.escalate = ResponseNone, VerdictPending, -1
 		if shown {
 			m.response, m.verdict, m.escalate = shownResponse(t.Response, true, revealed), t.Verdict, t.Escalate
 		}
-		k.mgr[i] = m
 	}
 	k.n = len(s.Teams)
 	return cards
+}
+
+// share sets *dst to src, writing the slice's pointer only when it changes.
+func share(dst *[]int, src []int) {
+	if cap(*dst) == cap(src) && unsafe.SliceData(*dst) == unsafe.SliceData(src) {
+		*dst = (*dst)[:len(src)]
+		return
+	}
+	*dst = src
 }
 
 // Run plays every seat by bot until the game ends; for bot-only games,

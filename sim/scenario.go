@@ -194,12 +194,20 @@ func (m *Mandate) Saving() int { return max(0, -m.Effects.Cost) }
 
 // Alternative finds one of the card's alternatives by ID, or returns nil.
 func (m *Mandate) Alternative(id string) *Alternative {
-	for i := range m.Alternatives {
-		if m.Alternatives[i].ID == id {
-			return &m.Alternatives[i]
-		}
+	if i := m.alternative(id); i >= 0 {
+		return &m.Alternatives[i]
 	}
 	return nil
+}
+
+// alternative is the index of one of the card's alternatives, or -1.
+func (m *Mandate) alternative(id string) int {
+	for i := range m.Alternatives {
+		if m.Alternatives[i].ID == id {
+			return i
+		}
+	}
+	return -1
 }
 
 // Sound reports whether the card, at its typical harm, is sound: pushing

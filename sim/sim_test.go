@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -409,4 +410,77 @@ func TestResetEqualsNew(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestDecisionsKeepTheCase: each decision gives back (State.Case) exactly
+// the case its manager's last answer of the turn sent — evidence,
+// alternative, free text — and none for an answer without one; so does a
+// clone, and a table reset for another game.
+func TestDecisionsKeepTheCase(t *testing.T) {
+	var cases, texts, alternatives, evidence int
+	later := 0 // cases citing an alternative other than the card's first
+	for _, name := range scenarios.Names() {
+		scn := load(t, name)
+		cfg := table(scn.Personas[0].ID, "firebrand", "diplomat", "advocate", "late-escalator", "yes-man")
+		s, _ := sim.New(scn, cfg, 0)
+		for g := range 60 {
+			r := rand.New(rand.NewPCG(uint64(g), 7))
+			s.Reset(uint64(g))
+			bots, _ := sim.NewBots(s, uint64(g))
+			sent := map[[2]int]sim.Case{}
+			for step := 0; s.Phase != sim.PhaseOver && step < 2000; step++ {
+				c := randomCommand(r, s, bots, scn)
+				if c.Kind == sim.CmdRespond && r.IntN(2) == 0 {
+					c.Case.Text = fmt.Sprintf("step %d", step)
+				}
+				if card := s.Card; c.Kind == sim.CmdRespond && c.Response.Voiced() && r.IntN(2) == 0 {
+					if c.Response == sim.ResponseEscalate {
+						card = s.MandateIndex(c.Card)
+					}
+					if alts := scn.Mandates[max(card, 0)].Alternatives; len(alts) > 0 {
+						c.Case.Alternative = alts[r.IntN(len(alts))].ID // any of the card's
+					}
+				}
+				if s.Apply(c) != nil || c.Kind != sim.CmdRespond {
+					continue
+				}
+				k := c.Case
+				if !c.Response.Voiced() {
+					k = sim.Case{}
+				}
+				sent[[2]int{s.Turn, int(c.Seat)}] = k
+			}
+			clone := s.Clone()
+			for i := range s.Decisions {
+				d := &s.Decisions[i]
+				want := sent[[2]int{d.Turn, int(d.Seat)}]
+				if got := s.Case(d); got != want || clone.Case(&clone.Decisions[i]) != want {
+					t.Fatalf("%s game %d turn %d seat %d: the decision keeps the case %+v, the manager sent %+v", name, g, d.Turn, d.Seat, got, want)
+				}
+				if want != (sim.Case{}) {
+					cases++
+				}
+				if want.Text != "" {
+					texts++
+				}
+				if want.Alternative != "" {
+					alternatives++
+					card := d.Card
+					if d.Escalated >= 0 {
+						card = d.Escalated
+					}
+					if want.Alternative != scn.Mandates[card].Alternatives[0].ID {
+						later++
+					}
+				}
+				if want.Evidence != [sim.EvidenceHand]string{} {
+					evidence++
+				}
+			}
+		}
+	}
+	if texts == 0 || later == 0 || evidence == 0 {
+		t.Fatalf("%d cases, %d with a text, %d with an alternative (%d not the first), %d citing evidence: not every part was tried", cases, texts, alternatives, later, evidence)
+	}
+	t.Logf("%d cases, %d with a text, %d with an alternative (%d not the first), %d citing evidence", cases, texts, alternatives, later, evidence)
 }

@@ -80,10 +80,9 @@ type Config struct {
 
 // Force is a mandate in force on a team, with the share that landed.
 type Force struct {
-	Card int
-	Eff  float64
-	Turn int
-	Harm float64 // the card's harm for this team when it landed
+	Card, Turn int32 // narrow: New allocates one per manager and turn
+	Eff        float64
+	Harm       float64 // the card's harm for this team when it landed
 }
 
 // Team is one manager's state.
@@ -91,14 +90,16 @@ type Team struct {
 	Meters
 	Pulse        int // the executive's lagging, noisy survey of morale
 	Resignations int
-	// This turn's answer.
+	// This turn's answer (the one-byte fields together, with the case as
+	// indexes, kept as it is graded: a Decision copies it).
 	Answered bool
 	Response ResponseKind
-	Case     Case
 	Action   TeamAction
-	Escalate int // in-force card escalated, or -1
 	Verdict  Verdict
 	Ready    bool
+	kase     caseIndex
+	Case     Case
+	Escalate int // in-force card escalated, or -1
 	// What the executive saw on a visit (the truth at that moment).
 	VisitTurn  int
 	SeenMorale int
@@ -136,23 +137,71 @@ type Snapshot struct {
 }
 
 // Decision is what happened to one manager in one turn, for the debrief.
-// Its one-byte fields sit together: a game records one per manager and turn.
+// It holds no pointers (104 bytes, not 184): a game records one per manager
+// and turn, all allocated by New. The case is kept as indexes; State.Case
+// gives it back.
 type Decision struct {
-	Turn       int          `msgpack:"turn"`
-	Card       int          `msgpack:"card"`      // the mandate, -1 if none targeted this seat
-	Escalated  int          `msgpack:"escalated"` // card escalated, -1 for none
-	Seat       Seat         `msgpack:"seat"`
-	Response   ResponseKind `msgpack:"response"`
-	Action     TeamAction   `msgpack:"action"`
-	Verdict    Verdict      `msgpack:"verdict"`
-	Discovered bool         `msgpack:"discovered"`
-	Visited    bool         `msgpack:"visited"` // the executive visited this team this turn
-	Case       Case         `msgpack:"case"`
 	// Harm is how harmful the mandate (or the escalated card) really was
 	// for this team this month; Grade is the case part by part.
-	Harm     float64           `msgpack:"harm"`
-	Grade    Grade             `msgpack:"grade"`
-	Evidence [EvidenceHand]int `msgpack:"evidence"` // what the manager held
+	Harm       float64             `msgpack:"harm"`
+	Grade      Grade               `msgpack:"grade"`
+	Turn       int                 `msgpack:"turn"`
+	Card       int                 `msgpack:"card"`      // the mandate, -1 if none targeted this seat
+	Escalated  int                 `msgpack:"escalated"` // card escalated, -1 for none
+	Evidence   [EvidenceHand]int16 `msgpack:"evidence"`  // what the manager held
+	Seat       Seat                `msgpack:"seat"`
+	Response   ResponseKind        `msgpack:"response"`
+	Action     TeamAction          `msgpack:"action"`
+	Verdict    Verdict             `msgpack:"verdict"`
+	Discovered bool                `msgpack:"discovered"`
+	Visited    bool                `msgpack:"visited"` // the executive visited this team this turn
+	kase       caseIndex           // the case: State.Case
+}
+
+// caseIndex is a Case as a Decision keeps it: its IDs as indexes (of the
+// card's alternatives, of the scenario's evidence, of State.texts; -1 for
+// none), so that the record holds no pointers.
+type caseIndex struct {
+	alternative  int16
+	evidence     [EvidenceHand]int16
+	text         int16
+	data, impact Lever
+	ask          Ask
+}
+
+var noCase = caseIndex{alternative: -1, evidence: [EvidenceHand]int16{-1, -1}, text: -1}
+
+// keepCase keeps the team's case in its decision: as indexes, as it was
+// graded (gradeCase), and its free text among the game's texts.
+func (s *State) keepCase(d *Decision, t *Team) {
+	d.kase = t.kase
+	if t.Case.Text != "" {
+		d.kase.text = int16(len(s.texts))
+		s.texts = append(s.texts, t.Case.Text)
+	}
+}
+
+// Case is the business case a decision made, as the manager sent it (the
+// zero Case for none).
+func (s *State) Case(d *Decision) Case {
+	x := &d.kase
+	k := Case{Data: x.data, Impact: x.impact, Ask: x.ask}
+	card := d.Card
+	if d.Escalated >= 0 {
+		card = d.Escalated
+	}
+	if x.alternative >= 0 {
+		k.Alternative = s.Scn.Mandates[card].Alternatives[x.alternative].ID
+	}
+	for i, e := range x.evidence {
+		if e >= 0 {
+			k.Evidence[i] = s.Scn.Evidence[e].ID
+		}
+	}
+	if x.text >= 0 {
+		k.Text = s.texts[x.text]
+	}
+	return k
 }
 
 // Sound reports whether the decision's card was sound for that team that
@@ -186,6 +235,7 @@ type State struct {
 	Decisions []Decision
 	Scores    *Scores
 	histTeams []Meters // backing arrays of History, allocated once
+	texts     []string // the cases' free texts that Decisions index
 	histPulse []int
 	pool      []int // scratch for drawing evidence
 	// conditional lists the evidence cards that have a condition (When),
@@ -219,24 +269,32 @@ func New(scn *Scenario, cfg Config, seed uint64) (*State, error) {
 			Revenue: scn.Start.Revenue, Cost: scn.Start.Cost,
 			Pressure: scn.Start.Pressure, Market: scn.Start.Market,
 		},
-		Teams:      make([]Team, n),
-		PlayedTurn: make([]int, len(scn.Mandates)),
-		deck:       make([]int, len(scn.Events)),
-		News:       make([]int, 0, 4),
-		Deltas:     make([]Delta, 0, scn.Turns*n*12+16),
-		History:    make([]Snapshot, 0, scn.Turns+1),
-		Decisions:  make([]Decision, 0, scn.Turns*n),
-		pool:       make([]int, 0, len(scn.Evidence)),
+		Teams:     make([]Team, n),
+		Deltas:    make([]Delta, 0, scn.Turns*n*12+16),
+		History:   make([]Snapshot, 0, scn.Turns+1),
+		Decisions: make([]Decision, 0, scn.Turns*n),
 	}
+	// The lists of numbers share one allocation, each capped at its length.
+	conditional := 0
 	for i := range scn.Evidence {
 		if scn.Evidence[i].When != (Condition{}) {
-			s.pool = append(s.pool, i)
+			conditional++
 		}
 	}
-	s.conditional = append([]int(nil), s.pool...) // one allocation
+	ints := make([]int, 0, len(scn.Mandates)+len(scn.Events)+4+len(scn.Evidence)+conditional+n*(scn.Turns+1))
+	take := func(k int) []int {
+		ints = ints[:len(ints)+k]
+		return ints[len(ints)-k : len(ints) : len(ints)]
+	}
+	s.PlayedTurn, s.deck, s.News, s.pool = take(len(scn.Mandates)), take(len(scn.Events)), take(4)[:0], take(len(scn.Evidence))[:0]
+	s.conditional, s.histPulse = take(conditional)[:0], take(n*(scn.Turns+1))
+	for i := range scn.Evidence {
+		if scn.Evidence[i].When != (Condition{}) {
+			s.conditional = append(s.conditional, i)
+		}
+	}
 	forces := make([]Force, n*scn.Turns)
 	s.histTeams = make([]Meters, n*(scn.Turns+1))
-	s.histPulse = make([]int, n*(scn.Turns+1))
 	for i := range s.Teams {
 		t := &s.Teams[i]
 		t.Meters = Meters{scn.Start.Morale, scn.Start.Trust, scn.Start.Quota, scn.Start.Standing}
@@ -266,6 +324,7 @@ func (s *State) begin() {
 func (s *State) Reset(seed uint64) {
 	scn := s.Scn
 	old := *s
+	clear(old.texts)
 	*s = State{
 		Scn: scn, Cfg: old.Cfg, Seed: seed,
 		rng:  *rand.NewPCG(seed, seed^0x9e3779b97f4a7c15),
@@ -275,7 +334,7 @@ func (s *State) Reset(seed uint64) {
 			Pressure: scn.Start.Pressure, Market: scn.Start.Market,
 		},
 		Teams: old.Teams, PlayedTurn: old.PlayedTurn, deck: old.deck,
-		News: old.News[:0], Deltas: old.Deltas[:0], History: old.History[:0], Decisions: old.Decisions[:0],
+		News: old.News[:0], Deltas: old.Deltas[:0], History: old.History[:0], Decisions: old.Decisions[:0], texts: old.texts[:0],
 		histTeams: old.histTeams, histPulse: old.histPulse, pool: old.pool[:0], conditional: old.conditional,
 	}
 	clear(s.PlayedTurn)
@@ -365,20 +424,12 @@ func (s *State) drawEvidence(t *Team) {
 	for k := 0; k < EvidenceHand && n > 0; k++ {
 		j := int(s.rng.Uint64() % uint64(n))
 		t.Evidence[k] = at(j, k)
-		moved[k].card, moved[k].at = at(n-1, k), j
+		if k+1 < EvidenceHand { // the last draw moves nothing that is read
+			moved[k].card, moved[k].at = at(n-1, k), j
+		}
 		n--
 	}
 	s.pool = s.pool[:0]
-}
-
-// Holds reports whether the team holds the evidence card with this ID.
-func (t *Team) Holds(scn *Scenario, id string) bool {
-	for _, e := range t.Evidence {
-		if e >= 0 && scn.Evidence[e].ID == id {
-			return true
-		}
-	}
-	return false
 }
 
 // TeamHarm is how harmful a card really is for one team this month: its
@@ -430,7 +481,7 @@ func (s *State) applyEvent(e int) {
 	s.company(MeterPressure, ev.Pressure, CauseNews, e)
 	if ev.Morale != 0 {
 		for i := range s.Teams {
-			s.team(Seat(i+1), MeterMorale, ev.Morale, CauseNews, e)
+			s.morale(Seat(i+1), ev.Morale, CauseNews, e)
 		}
 	}
 }
@@ -525,6 +576,7 @@ func (s *State) Clone() *State {
 	c.News = append(make([]int, 0, cap(s.News)), s.News...)
 	c.Deltas = append(make([]Delta, 0, cap(s.Deltas)), s.Deltas...)
 	c.Decisions = append(make([]Decision, 0, cap(s.Decisions)), s.Decisions...)
+	c.texts = append([]string(nil), s.texts...)
 	c.histTeams = append([]Meters(nil), s.histTeams...)
 	c.histPulse = append([]int(nil), s.histPulse...)
 	c.pool = make([]int, 0, cap(s.pool))

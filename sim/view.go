@@ -129,7 +129,7 @@ func (s *State) ViewInto(v *View, seat Seat) {
 				mv.Case = t.Case
 			}
 			for _, f := range t.InForce {
-				mv.InForce = append(mv.InForce, f.Card)
+				mv.InForce = append(mv.InForce, int(f.Card))
 			}
 			if revealed {
 				mv.Grade = t.Grade

@@ -328,8 +328,9 @@ func decision(s *sim.State, d sim.Decision, changes []string) Decision {
 	}
 	if d.Response.Voiced() {
 		out.Verdict = d.Verdict.String()
-		out.Case = &Case{Data: d.Case.Data.String(), Impact: d.Case.Impact.String(),
-			Alternative: d.Case.Alternative, Ask: d.Case.Ask.String(), Text: d.Case.Text, Quality: CaseQuality(scn, d),
+		k := s.Case(&d)
+		out.Case = &Case{Data: k.Data.String(), Impact: k.Impact.String(),
+			Alternative: k.Alternative, Ask: k.Ask.String(), Text: k.Text, Quality: CaseQuality(scn, d),
 			Grade: d.Grade, Feedback: Feedback(s, d.Grade)}
 	}
 	return out

@@ -153,8 +153,9 @@ func checkReport(t *testing.T, g debrief.Game, s *sim.State, r *debrief.Report) 
 			}
 			if d.Response.Voiced() {
 				want.Verdict = d.Verdict.String()
-				want.Case = &debrief.Case{Data: d.Case.Data.String(), Impact: d.Case.Impact.String(), Alternative: d.Case.Alternative,
-					Ask: d.Case.Ask.String(), Text: d.Case.Text, Quality: quality(scn, d), Grade: d.Grade, Feedback: feedback(s, d.Grade)}
+				k := s.Case(&d)
+				want.Case = &debrief.Case{Data: k.Data.String(), Impact: k.Impact.String(), Alternative: k.Alternative,
+					Ask: k.Ask.String(), Text: k.Text, Quality: quality(scn, d), Grade: d.Grade, Feedback: feedback(s, d.Grade)}
 			}
 			for _, x := range s.Deltas {
 				if x.Seat == seat && int(x.Turn) == d.Turn && x.Amount != 0 {
@@ -299,7 +300,7 @@ func checkPrompts(t *testing.T, s *sim.State, r *debrief.Report) {
 				continue
 			}
 			rulings++
-			if len(d.Case.Evidence[0]+d.Case.Evidence[1]) > 0 && d.Grade.Evidence > 0 {
+			if k := s.Case(&d); len(k.Evidence[0]+k.Evidence[1]) > 0 && d.Grade.Evidence > 0 {
 				cited++
 			}
 			q := d.Grade.Quality

@@ -70,8 +70,9 @@ func Summarize(s *sim.State) *Summary {
 	}
 	for _, d := range s.Decisions {
 		if h := at(d.Turn); h != nil {
+			k := s.Case(&d)
 			fmt.Fprintf(h, "c %d %d %d %d %d %d %t %.9f %d %d %q %d %q\n", d.Seat, d.Card, d.Response, d.Verdict,
-				d.Action, d.Escalated, d.Discovered, d.Grade.Quality, d.Case.Data, d.Case.Impact, d.Case.Alternative, d.Case.Ask, d.Case.Text+"|"+strings.Join(d.Case.Evidence[:], ","))
+				d.Action, d.Escalated, d.Discovered, d.Grade.Quality, k.Data, k.Impact, k.Alternative, k.Ask, k.Text+"|"+strings.Join(k.Evidence[:], ","))
 		}
 	}
 	for k, h := range s.History {

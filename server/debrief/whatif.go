@@ -173,7 +173,7 @@ type did struct {
 func didInWords(scn *sim.Scenario, s *sim.State, seat sim.Seat, turn int) did {
 	for _, d := range s.Decisions {
 		if d.Turn == turn && d.Seat == seat {
-			c := sim.Command{Response: d.Response, Action: d.Action, Case: d.Case}
+			c := sim.Command{Response: d.Response, Action: d.Action, Case: s.Case(&d)}
 			if d.Escalated >= 0 {
 				c.Card = scn.Mandates[d.Escalated].ID
 			}
