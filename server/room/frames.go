@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -41,17 +42,50 @@ const (
 	finPing   = 0x80 | 9
 )
 
+// queued is a frame in a connection's send queue. Its bytes are either its
+// own (buf nil) or a broadcast view's shared buffer (buf), which the writer
+// releases once it has copied them.
+type queued struct {
+	b   []byte
+	buf *viewBuf
+}
+
+// viewBuf holds one seat's view of one broadcast, encoded into a pooled
+// buffer and queued on every connection of that seat (observers and the
+// projector share the public one). Each queue it is on holds a reference
+// (refs, counted by the room before it hands the frames over); the writer
+// drops its reference once it has copied the bytes into its write buffer,
+// and the last one returns the buffer to viewBufs. So a view's bytes are
+// never rewritten while a queue still holds them, and a broadcast makes no
+// garbage (a frame dropped from a queue unwritten is left to the garbage
+// collector).
+type viewBuf struct {
+	b    []byte
+	refs atomic.Int32
+}
+
+var viewBufs = sync.Pool{New: func() any { return new(viewBuf) }}
+
+// release drops one reference; nil is allowed.
+func (v *viewBuf) release() {
+	if v != nil && v.refs.Add(-1) == 0 {
+		viewBufs.Put(v)
+	}
+}
+
 // frameBufs are the writers' buffers, each as large as the largest batch
 // it has framed.
 var frameBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // writeFrames writes binary messages, and a ping when ping is set, as
-// unmasked server frames in one write that must end by deadline.
-func (f *frameConn) writeFrames(msgs [][]byte, ping bool, deadline time.Time) error {
+// unmasked server frames in one write that must end by deadline. It
+// releases the messages' view buffers.
+func (f *frameConn) writeFrames(msgs []queued, ping bool, deadline time.Time) error {
 	bp := frameBufs.Get().(*[]byte)
 	b := (*bp)[:0]
 	for _, m := range msgs {
-		b = appendFrame(b, finBinary, m)
+		b = appendFrame(b, finBinary, m.b)
+		m.buf.release() // copied: the view's buffer may be reused
 	}
 	if ping {
 		b = appendFrame(b, finPing, nil)
