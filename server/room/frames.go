@@ -20,6 +20,7 @@ import (
 type frameConn struct {
 	net.Conn
 	mu sync.Mutex
+	dl time.Time // the write deadline last set, under mu
 }
 
 func (f *frameConn) Write(p []byte) (int, error) {
@@ -33,8 +34,22 @@ func (f *frameConn) Write(p []byte) (int, error) {
 func (f *frameConn) SetWriteDeadline(t time.Time) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.dl = t
 	return f.Conn.SetWriteDeadline(t)
 }
+
+// SetDeadline is SetWriteDeadline for both directions.
+func (f *frameConn) SetDeadline(t time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.dl = t
+	return f.Conn.SetDeadline(t)
+}
+
+// deadlineSlack is how much earlier than asked a write's deadline may be:
+// writeFrames keeps the socket's deadline when it is at most this much
+// earlier, rather than setting the runtime's timer again for each write.
+const deadlineSlack = time.Second
 
 // WebSocket opcodes with the final bit set: one unfragmented frame each.
 const (
@@ -78,8 +93,8 @@ func (v *viewBuf) release() {
 var frameBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // writeFrames writes binary messages, and a ping when ping is set, as
-// unmasked server frames in one write that must end by deadline. It
-// releases the messages' view buffers.
+// unmasked server frames in one write that must end by deadline (or up to
+// deadlineSlack before it). It releases the messages' view buffers.
 func (f *frameConn) writeFrames(msgs []queued, ping bool, deadline time.Time) error {
 	bp := frameBufs.Get().(*[]byte)
 	b := (*bp)[:0]
@@ -91,7 +106,11 @@ func (f *frameConn) writeFrames(msgs []queued, ping bool, deadline time.Time) er
 		b = appendFrame(b, finPing, nil)
 	}
 	f.mu.Lock()
-	err := f.Conn.SetWriteDeadline(deadline)
+	var err error
+	if f.dl.After(deadline) || f.dl.Before(deadline.Add(-deadlineSlack)) {
+		f.dl = deadline
+		err = f.Conn.SetWriteDeadline(deadline)
+	}
 	if err == nil {
 		_, err = f.Conn.Write(b)
 	}

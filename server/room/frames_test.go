@@ -343,3 +343,35 @@ func TestQueuedViewIsNeverRewritten(t *testing.T) {
 		}
 	}
 }
+
+// A write keeps the socket's deadline while it is at most deadlineSlack
+// earlier than asked, and sets it again when it is earlier still or later
+// than asked (a close's shorter deadline); gorilla's own deadlines are seen.
+func TestWriteDeadlineWithinSlack(t *testing.T) {
+	srv, cli := framedPair(t)
+	go io.Copy(io.Discard, cli.NetConn())
+	fc := srv.NetConn().(*frameConn)
+	t0 := time.Now().Add(time.Hour)
+	for _, step := range []struct {
+		ask, want time.Time
+	}{
+		{t0, t0},
+		{t0.Add(deadlineSlack / 2), t0}, // kept
+		{t0.Add(deadlineSlack), t0},     // kept, just
+		{t0.Add(deadlineSlack + time.Millisecond), t0.Add(deadlineSlack + time.Millisecond)}, // set
+		{t0, t0}, // earlier than the socket's: set
+	} {
+		if err := fc.writeFrames([]queued{{b: []byte{1}}}, false, step.ask); err != nil {
+			t.Fatal(err)
+		}
+		if !fc.dl.Equal(step.want) {
+			t.Fatalf("asked %v: deadline %v, want %v", step.ask.Sub(t0), fc.dl.Sub(t0), step.want.Sub(t0))
+		}
+	}
+	if err := srv.WriteControl(websocket.PingMessage, nil, t0.Add(-time.Minute)); err != nil || !fc.dl.Equal(t0.Add(-time.Minute)) { // gorilla's own
+		t.Fatalf("gorilla's deadline: %v, %v", fc.dl.Sub(t0), err)
+	}
+	if err := fc.writeFrames([]queued{{b: []byte{1}}}, false, t0); err != nil || !fc.dl.Equal(t0) {
+		t.Fatalf("after gorilla's deadline: %v, %v", fc.dl.Sub(t0), err)
+	}
+}
