@@ -385,6 +385,10 @@ func (s *Store) send(r appendReq, what string) error {
 	}
 }
 
+// Commits is how many transactions the writer has committed (or tried):
+// with the count of appends, how well the group commit batches.
+func (s *Store) Commits() int64 { return s.commits.Load() }
+
 // Health writes a row through the same path as every command and answers
 // whether it was committed: a health check that only reads would say ok on
 // a read-only or full disk.
