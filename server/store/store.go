@@ -363,11 +363,11 @@ func (s *Store) commit(batch []appendReq) error {
 // send hands one write to the writer and waits for its commit. In a
 // cluster an append carries the epoch of this node's lease on the room, and
 // a room whose lease this node does not hold is refused here at once.
-func (s *Store) send(r appendReq, what string) error {
+func (s *Store) send(r appendReq) error {
 	if s.cl != nil && !r.health {
 		e, ok := s.cl.epoch(r.code)
 		if !ok {
-			return fmt.Errorf("store: %s: %w", what, ErrLeaseLost)
+			return fmt.Errorf("store: %s: %w", r.what(), ErrLeaseLost)
 		}
 		r.epoch = int64(e)
 	}
@@ -375,14 +375,28 @@ func (s *Store) send(r appendReq, what string) error {
 	select {
 	case s.appends <- r:
 	case <-s.stopped:
-		return fmt.Errorf("store: %s: the store is closed", what)
+		return fmt.Errorf("store: %s: the store is closed", r.what())
 	}
 	select {
 	case err := <-r.done:
 		return err
 	case <-s.stopped:
-		return fmt.Errorf("store: %s: the store closed before the commit", what)
+		return fmt.Errorf("store: %s: the store closed before the commit", r.what())
 	}
+}
+
+// what names the write for an error: made only when one is returned, not
+// for every append.
+func (r *appendReq) what() string {
+	switch {
+	case r.health:
+		return "health check"
+	case r.recs != nil:
+		return fmt.Sprintf("room %s record %d", r.code, r.seq)
+	case r.finish != 0:
+		return "room " + r.code + " finish"
+	}
+	return fmt.Sprintf("room %s command %d", r.code, r.seq)
 }
 
 // Commits is how many transactions the writer has committed (or tried):
@@ -393,7 +407,7 @@ func (s *Store) Commits() int64 { return s.commits.Load() }
 // whether it was committed: a health check that only reads would say ok on
 // a read-only or full disk.
 func (s *Store) Health() error {
-	return s.send(appendReq{health: true, at: time.Now().UnixMilli()}, "health check")
+	return s.send(appendReq{health: true, at: time.Now().UnixMilli()})
 }
 
 // Path is the database file, for logs.
@@ -441,8 +455,7 @@ func (s *Store) create(r Room) error {
 // returns nil they are on disk, and only then may the room acknowledge
 // them. A number used already is refused.
 func (s *Store) AppendRecords(code string, first, version uint64, bodies [][]byte, at time.Time) error {
-	return s.send(appendReq{code: code, seq: int64(first), version: int64(version), recs: bodies, at: at.UnixMilli()},
-		fmt.Sprintf("room %s record %d", code, first))
+	return s.send(appendReq{code: code, seq: int64(first), version: int64(version), recs: bodies, at: at.UnixMilli()})
 }
 
 // Records returns a room's records in order.
@@ -473,7 +486,7 @@ func (s *Store) Records(code string) ([]Record, error) {
 // Finish marks a room's game as over: it is no longer rebuilt on start but
 // kept for the debrief.
 func (s *Store) Finish(code string, at time.Time) error {
-	return s.send(appendReq{code: code, finish: at.UnixMilli()}, "room "+code+" finish")
+	return s.send(appendReq{code: code, finish: at.UnixMilli()})
 }
 
 // Append logs one accepted command durably: when it returns nil the command
@@ -485,7 +498,7 @@ func (s *Store) Append(code string, seq uint64, c sim.Command, at time.Time) err
 	if err != nil {
 		return fmt.Errorf("store: room %s command %d: %w", code, seq, err)
 	}
-	return s.send(appendReq{code: code, seq: int64(seq), cmd: b, at: at.UnixMilli()}, fmt.Sprintf("room %s command %d", code, seq))
+	return s.send(appendReq{code: code, seq: int64(seq), cmd: b, at: at.UnixMilli()})
 }
 
 // Room returns one room.
