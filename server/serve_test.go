@@ -102,7 +102,7 @@ func TestHTTPEndpoints(t *testing.T) {
 		t.Errorf("tables JSON %s: %v", body, err)
 	}
 	_, metrics := get(t, srv.URL+"/metrics")
-	for _, m := range []string{"pushback_rooms 0", "pushback_connections 2", `pushback_errors_total{code="unknown_room"} 1`, "pushback_messages_in_total", "pushback_messages_out_total", "pushback_commands_total"} {
+	for _, m := range []string{"pushback_rooms 0", "pushback_connections 2", `pushback_errors_total{code="unknown_room"} 1`, "pushback_messages_in_total", "pushback_messages_out_total", "pushback_commands_total", "pushback_store_commits_total"} {
 		if !bytes.Contains(metrics, []byte(m)) {
 			t.Errorf("/metrics lacks %q", m)
 		}

@@ -15,7 +15,8 @@
 # tool beside it, saturates first; Go sizes GOMAXPROCS to the quota).
 # Each server runs as `serve -no-limits -max-rooms 2×ROOMS -log warn` on its own new data
 # directory; RSS is its peak /proc/PID/status VmRSS at full load, CPU its
-# user+system time over the run.
+# user+system time over the run; cmds/commit is pushback_commands_total over
+# pushback_store_commits_total at the end (records share the commits too).
 set -eu
 old=$1 new=$2
 thinks=${3:-"5s 2500ms 1500ms 1s"}
@@ -32,7 +33,7 @@ if [ -n "${CAP:-}" ]; then
 	srvpin=(sh -c 'echo $$ >'$cg'/cgroup.procs && exec "$@"' capped)
 fi
 echo "# reports in $out"
-printf '%-6s %-4s %8s %7s %7s %8s %8s %8s %5s %8s %14s %14s\n' think bin cmds/s p50 p95 p99 max rss/pl cpu errors load-start load-end
+printf '%-6s %-4s %8s %7s %7s %8s %8s %8s %5s %8s %14s %14s %11s\n' think bin cmds/s p50 p95 p99 max rss/pl cpu errors load-start load-end cmds/commit
 run() { # run NAME BINARY THINK
 	name=$1 bin=$2 think=$3
 	dir=$out/$name-$think-$r
@@ -58,16 +59,18 @@ run() { # run NAME BINARY THINK
 	t1=$(awk '{print $14+$15}' "/proc/$pid/stat")
 	load1=$(cut -d' ' -f1-3 /proc/loadavg)
 	kill $sampler 2>/dev/null || true
+	# commands per group commit, from the server's counters (? where it has none)
+	percommit=$(curl -s --max-time 5 "http://127.0.0.1:$port/metrics" | awk '/^pushback_commands_total /{c=$2} /^pushback_store_commits_total /{n=$2} END{if (n > 0) printf "%.2f", c/n; else print "?"}')
 	kill $pid; wait $pid 2>/dev/null || true
 	peak=$(sort -n "$dir/rss" | tail -1)
 	cmds=$(sed -n 's/.*commands acknowledged [0-9]* (\([0-9]*\)\/s).*/\1/p' "$dir/report")
 	lat=$(grep 'every room playing' "$dir/report" | sed 's/.*p50 \([^ ]*\)  p95 \([^ ]*\)  p99 \([^ ]*\)  max \([^ ]*\) .*/\1 \2 \3 \4/')
 	errs=$(grep -c 'errors: none' "$dir/report" || true)
-	printf '%-6s %-4s %8s %7s %7s %8s %8s %8s %4s%% %8s %14s %14s\n' "$think" "$name" "${cmds:-?}" $lat \
+	printf '%-6s %-4s %8s %7s %7s %8s %8s %8s %4s%% %8s %14s %14s %11s\n' "$think" "$name" "${cmds:-?}" $lat \
 		"$(awk -v k="${peak:-0}" -v n=$((rooms * players)) 'BEGIN{printf "%.1fKiB", k/n}')" \
 		"$(awk -v t=$((t1 - t0)) -v hz="$hz" -v s=$((s1 - s0)) 'BEGIN{printf "%d", 100*t/hz/s}')" \
 		"$([ "$errs" = 1 ] && echo none || echo SOME)" \
-		"$(echo $load0 | tr ' ' /)" "$(echo $load1 | tr ' ' /)"
+		"$(echo $load0 | tr ' ' /)" "$(echo $load1 | tr ' ' /)" "$percommit"
 }
 r=0
 while [ $r -lt "$rounds" ]; do

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/vmihailenco/msgpack/v5"
 
@@ -591,8 +592,15 @@ func DecodeClient(b []byte) (ClientMsg, error) {
 	if err := CheckRanges(b, &m); err != nil {
 		return m, err
 	}
-	dec := msgpack.NewDecoder(bytes.NewReader(b))
-	if err := dec.Decode(&m); err != nil {
+	rd := readers.Get().(*bytes.Reader)
+	rd.Reset(b)
+	dec := msgpack.GetDecoder()
+	dec.Reset(rd)
+	err := dec.Decode(&m)
+	msgpack.PutDecoder(dec)
+	rd.Reset(nil)
+	readers.Put(rd)
+	if err != nil {
 		return ClientMsg{}, fmt.Errorf("decode: %w", err)
 	}
 	if !slices.Contains(ClientKinds, m.Kind) {
@@ -611,6 +619,11 @@ func DecodeClient(b []byte) (ClientMsg, error) {
 	}
 	return m, nil
 }
+
+// readers are DecodeClient's, reused like msgpack's pooled decoders: a
+// decoded message never refers to the bytes it was read from (msgpack
+// copies strings and byte slices out).
+var readers = sync.Pool{New: func() any { return new(bytes.Reader) }}
 
 // Encode marshals any message; the server and clients use it alike.
 func Encode(m any) ([]byte, error) { return msgpack.Marshal(m) }

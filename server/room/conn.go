@@ -1,6 +1,7 @@
 package room
 
 import (
+	"bytes"
 	"errors"
 	"log/slog"
 	"net"
@@ -18,7 +19,7 @@ import (
 
 // Connection timing. The hub pings every connection well within the
 // reader's pong deadline. A write (one batch of a client's queued frames)
-// gets writeWait: the writers are a small shared pool, so a client whose
+// gets writeWait (or up to deadlineSlack less): the writers are a small shared pool, so a client whose
 // socket stops taking data must not hold one of them for long; a write that
 // times out closes the connection like any write error.
 const (
@@ -45,7 +46,7 @@ type client struct {
 	once sync.Once
 
 	mu      sync.Mutex // guards the fields below
-	queue   [][]byte   // frames not yet written; nil when empty
+	queue   []queued   // frames not yet written; nil when empty
 	ping    bool       // a ping is due
 	closing bool       // close asked: nothing more is queued; the writer flushes and sends the close frame
 	sched   bool       // on the ready queue or being written: at most one writer at a time
@@ -82,18 +83,29 @@ type client struct {
 // may take them (so they go out in one write); a full queue evicts the
 // client (the writer then flushes, closes the socket and its reader
 // detaches it).
-func (c *client) enqueue(bs ...[]byte) {
+func (c *client) enqueue(qs ...queued) {
+	if c.push(qs...) {
+		c.w.schedule(c)
+	}
+}
+
+// push is enqueue that leaves the scheduling to its caller: true when c
+// must be handed to the writers (Room.flush hands all of a step's at once).
+func (c *client) push(qs ...queued) bool {
 	c.mu.Lock()
 	n, full := 0, false
-	for _, b := range bs {
+	for _, q := range qs {
 		if c.closing {
 			break
 		}
 		if full = len(c.queue) >= c.hub.cfg.SendQueue; full {
 			break
 		}
-		c.queue = append(c.queue, b)
+		c.queue = append(c.queue, q)
 		n++
+	}
+	for _, q := range qs[n:] {
+		q.buf.release() // not queued
 	}
 	s := n > 0 && !c.sched
 	if s {
@@ -106,9 +118,7 @@ func (c *client) enqueue(bs ...[]byte) {
 		slog.Warn("evicting slow client", "addr", c.addr, "queue", c.hub.cfg.SendQueue)
 		c.close()
 	}
-	if s {
-		c.w.schedule(c)
-	}
+	return s
 }
 
 // pingSoon asks the writers for a ping; the hub's pinger calls it.
@@ -130,7 +140,7 @@ func (c *client) pingSoon() {
 // reply encodes and queues a message.
 func (c *client) reply(m protocol.ServerMsg) {
 	if b := frame(m); b != nil {
-		c.enqueue(b)
+		c.enqueue(queued{b: b})
 	}
 }
 
@@ -222,47 +232,70 @@ func (c *client) readPump() {
 		return nil
 	})
 	for {
-		typ, b, err := c.ws.ReadMessage()
+		typ, rd, err := c.ws.NextReader()
+		if err == nil {
+			buf := readBufs.Get().(*bytes.Buffer)
+			buf.Reset()
+			if _, err = buf.ReadFrom(rd); err == nil {
+				c.received(typ, buf.Bytes())
+			}
+			if buf.Cap() <= maxPooledRead {
+				readBufs.Put(buf)
+			}
+		}
 		if err != nil {
 			if websocket.IsUnexpectedCloseError(err, websocket.CloseGoingAway, websocket.CloseNormalClosure, websocket.CloseNoStatusReceived) {
 				slog.Debug("read", "addr", c.addr, "err", err)
 			}
 			return
 		}
-		select {
-		case <-c.quit:
-			continue // closing: drain
-		default:
-		}
-		c.hub.m.msgsIn.Inc()
-		if !c.limiter.Allow() {
-			c.strikes++
-			if c.strikes > c.hub.cfg.Strikes {
-				slog.Warn("disconnecting a flooding client", "addr", c.addr)
-				c.close()
-				continue
-			}
-			c.fail(protocol.RequestID(b), protocol.CodeRateLimited, "too many messages; slow down or be disconnected")
-			continue
-		}
-		if f := c.fwd.Load(); f != nil {
-			f.send(typ, b) // relayed to the room's owner as it came
-			continue
-		}
-		if typ != websocket.BinaryMessage {
-			c.fail(0, protocol.CodeBadMessage, "frames must be binary msgpack")
-			continue
-		}
-		m, err := protocol.DecodeClient(b)
-		if err != nil {
-			c.fail(protocol.RequestID(b), protocol.CodeBadMessage, err.Error())
-			continue
-		}
-		if m.Kind == protocol.KindHello && !c.hello && m.V == protocol.Version {
-			c.ws.SetReadDeadline(time.Now().Add(pongWait))
-		}
-		c.hub.dispatch(c, m)
 	}
+}
+
+// readBufs hold a message while readPump handles it: one is taken only once
+// a message has begun to arrive, so an idle connection holds none. A buffer
+// grown past maxPooledRead by a scenario upload is dropped.
+var readBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledRead = 16 << 10
+
+// received handles one message, on the reader goroutine. b is readPump's
+// buffer, reused once this returns: nothing here keeps it (DecodeClient
+// copies what it decodes; a relay writes it before returning).
+func (c *client) received(typ int, b []byte) {
+	select {
+	case <-c.quit:
+		return // closing: drain
+	default:
+	}
+	c.hub.m.msgsIn.Inc()
+	if !c.limiter.Allow() {
+		c.strikes++
+		if c.strikes > c.hub.cfg.Strikes {
+			slog.Warn("disconnecting a flooding client", "addr", c.addr)
+			c.close()
+			return
+		}
+		c.fail(protocol.RequestID(b), protocol.CodeRateLimited, "too many messages; slow down or be disconnected")
+		return
+	}
+	if f := c.fwd.Load(); f != nil {
+		f.send(typ, b) // relayed to the room's owner as it came
+		return
+	}
+	if typ != websocket.BinaryMessage {
+		c.fail(0, protocol.CodeBadMessage, "frames must be binary msgpack")
+		return
+	}
+	m, err := protocol.DecodeClient(b)
+	if err != nil {
+		c.fail(protocol.RequestID(b), protocol.CodeBadMessage, err.Error())
+		return
+	}
+	if m.Kind == protocol.KindHello && !c.hello && m.V == protocol.Version {
+		c.ws.SetReadDeadline(time.Now().Add(pongWait))
+	}
+	c.hub.dispatch(c, m)
 }
 
 // write runs on a pool writer, which has the client to itself (sched): it
@@ -365,21 +398,26 @@ func newWriters(n int) *writers {
 
 func defaultWriters() int { return 4 * runtime.GOMAXPROCS(0) }
 
-func (w *writers) schedule(c *client) {
+// schedule puts clients on the ready queue and wakes one writer, which
+// writes for them in turn (a room's broadcast: one wakeup, not one per
+// connection); another writer wakes with the next schedule.
+func (w *writers) schedule(cs ...*client) {
 	w.mu.Lock()
 	if w.stopped {
 		w.mu.Unlock()
 		return
 	}
-	if w.n == len(w.buf) {
-		nb := make([]*client, max(64, 2*len(w.buf)))
-		for i := range w.n {
-			nb[i] = w.buf[(w.head+i)%len(w.buf)]
+	for _, c := range cs {
+		if w.n == len(w.buf) {
+			nb := make([]*client, max(64, 2*len(w.buf)))
+			for i := range w.n {
+				nb[i] = w.buf[(w.head+i)%len(w.buf)]
+			}
+			w.buf, w.head = nb, 0
 		}
-		w.buf, w.head = nb, 0
+		w.buf[(w.head+w.n)%len(w.buf)] = c
+		w.n++
 	}
-	w.buf[(w.head+w.n)%len(w.buf)] = c
-	w.n++
 	w.mu.Unlock()
 	w.cond.Signal()
 }

@@ -227,7 +227,7 @@ func (f *relay) pump() {
 			f.c.closeWith(code, text)
 			return
 		}
-		f.c.enqueue(b)
+		f.c.enqueue(queued{b: b})
 	}
 }
 

@@ -109,9 +109,9 @@ func TestFramesNeverInterleave(t *testing.T) {
 		defer close(written)
 		rnd := rand.New(rand.NewPCG(13, 13))
 		for i := 0; i < msgs; {
-			var batch [][]byte
+			var batch []queued
 			for n := 1 + rnd.IntN(9); n > 0 && i < msgs; n-- {
-				batch = append(batch, message(i))
+				batch = append(batch, queued{b: message(i)})
 				i++
 			}
 			ping := rnd.IntN(4) == 0
@@ -170,11 +170,11 @@ func TestFramesNeverInterleave(t *testing.T) {
 // writeFrames, one per batch (as they do now). frames/syscall is what each
 // write() call carries.
 func BenchmarkWriteFrames(b *testing.B) {
-	batch := [][]byte{bytes.Repeat([]byte{1}, 3000), bytes.Repeat([]byte{2}, 30), bytes.Repeat([]byte{3}, 3000)}
+	batch := []queued{{b: bytes.Repeat([]byte{1}, 3000)}, {b: bytes.Repeat([]byte{2}, 30)}, {b: bytes.Repeat([]byte{3}, 3000)}}
 	run := func(b *testing.B, write func(srv *websocket.Conn) error) {
 		srv, cli := framedPair(b)
 		go io.Copy(io.Discard, cli.NetConn())
-		b.SetBytes(int64(len(batch[0]) + len(batch[1]) + len(batch[2])))
+		b.SetBytes(int64(len(batch[0].b) + len(batch[1].b) + len(batch[2].b)))
 		b.ReportAllocs()
 		for b.Loop() {
 			if err := write(srv); err != nil {
@@ -187,7 +187,7 @@ func BenchmarkWriteFrames(b *testing.B) {
 		run(b, func(srv *websocket.Conn) error {
 			srv.SetWriteDeadline(time.Now().Add(writeWait))
 			for _, m := range batch {
-				if err := srv.WriteMessage(websocket.BinaryMessage, m); err != nil {
+				if err := srv.WriteMessage(websocket.BinaryMessage, m.b); err != nil {
 					return err
 				}
 			}
@@ -292,4 +292,86 @@ func TestOneWritePerCommand(t *testing.T) {
 		t.Fatalf("only %d commands", commands)
 	}
 	t.Logf("%d commands", commands)
+}
+
+// A broadcast view's pooled buffer is queued on every connection of its
+// seat and goes back to the pool only once the last of them has written
+// it: later broadcasts, which take their buffers from the same pool, never
+// rewrite a view that a queue still holds. Here one connection's writer is
+// late while two more broadcasts go to the others.
+func TestQueuedViewIsNeverRewritten(t *testing.T) {
+	s := startServer(t, Config{})
+	w := newWriters(0) // the test is the writer, one connection at a time
+	var cs [3]*client
+	var peers [3]*websocket.Conn
+	for i := range cs {
+		srv, cli := framedPair(t)
+		cs[i] = &client{hub: s.hub, w: w, ws: srv, quit: make(chan struct{})}
+		peers[i] = cli
+	}
+	r := newRoom(&table{})
+	broadcast := func(text string, to ...*client) {
+		v := viewBufs.Get().(*viewBuf)
+		v.b = append(v.b[:0], text...)
+		for _, c := range to {
+			r.sendView(c, v)
+		}
+		r.flush()
+		for _, c := range to[:min(2, len(to))] { // the third is late
+			c.write()
+		}
+	}
+	broadcast("the first view", cs[:]...)
+	broadcast("the second view", cs[0], cs[1])
+	broadcast("the third view", cs[0], cs[1])
+	cs[2].write()
+	want := [3][]string{
+		{"the first view", "the second view", "the third view"},
+		{"the first view", "the second view", "the third view"},
+		{"the first view"},
+	}
+	for i, p := range peers {
+		for _, v := range want[i] {
+			p.SetReadDeadline(time.Now().Add(10 * time.Second))
+			_, b, err := p.ReadMessage()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(b) != v {
+				t.Fatalf("connection %d read %q, want %q", i, b, v)
+			}
+		}
+	}
+}
+
+// A write keeps the socket's deadline while it is at most deadlineSlack
+// earlier than asked, and sets it again when it is earlier still or later
+// than asked (a close's shorter deadline); gorilla's own deadlines are seen.
+func TestWriteDeadlineWithinSlack(t *testing.T) {
+	srv, cli := framedPair(t)
+	go io.Copy(io.Discard, cli.NetConn())
+	fc := srv.NetConn().(*frameConn)
+	t0 := time.Now().Add(time.Hour)
+	for _, step := range []struct {
+		ask, want time.Time
+	}{
+		{t0, t0},
+		{t0.Add(deadlineSlack / 2), t0}, // kept
+		{t0.Add(deadlineSlack), t0},     // kept, just
+		{t0.Add(deadlineSlack + time.Millisecond), t0.Add(deadlineSlack + time.Millisecond)}, // set
+		{t0, t0}, // earlier than the socket's: set
+	} {
+		if err := fc.writeFrames([]queued{{b: []byte{1}}}, false, step.ask); err != nil {
+			t.Fatal(err)
+		}
+		if !fc.dl.Equal(step.want) {
+			t.Fatalf("asked %v: deadline %v, want %v", step.ask.Sub(t0), fc.dl.Sub(t0), step.want.Sub(t0))
+		}
+	}
+	if err := srv.WriteControl(websocket.PingMessage, nil, t0.Add(-time.Minute)); err != nil || !fc.dl.Equal(t0.Add(-time.Minute)) { // gorilla's own
+		t.Fatalf("gorilla's deadline: %v, %v", fc.dl.Sub(t0), err)
+	}
+	if err := fc.writeFrames([]queued{{b: []byte{1}}}, false, t0); err != nil || !fc.dl.Equal(t0) {
+		t.Fatalf("after gorilla's deadline: %v, %v", fc.dl.Sub(t0), err)
+	}
 }

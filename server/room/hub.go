@@ -205,7 +205,7 @@ func New(cfg Config) (*Hub, error) {
 	if h.node.Name != "" && cfg.Secret == "" {
 		return nil, errors.New("room: a cluster node needs the cluster secret (Config.Secret)")
 	}
-	h.m.owned(cfg.Store)
+	h.m.storeMetrics(cfg.Store)
 	// Every room's tokens, finished and idle ones included, so that they
 	// keep working after a restart; the rooms themselves load when asked.
 	all, err := h.store.All()

@@ -54,10 +54,14 @@ func newMetrics() *metrics {
 	return m
 }
 
-// owned adds the gauge of rooms whose lease this node holds.
-func (m *metrics) owned(st *store.Store) {
+// storeMetrics adds the gauge of rooms whose lease this node holds and the
+// count of the store's group commits.
+func (m *metrics) storeMetrics(st *store.Store) {
 	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "pushback_rooms_owned", Help: "Rooms whose lease this cluster node holds."},
-		func() float64 { return float64(len(st.Held())) }))
+		func() float64 { return float64(len(st.Held())) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "pushback_store_commits_total",
+			Help: "Transactions of the store's group commit: commands and records share them when they arrive together."},
+			func() float64 { return float64(st.Commits()) }))
 }
 
 func (m *metrics) handler() http.Handler {

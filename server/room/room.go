@@ -30,7 +30,8 @@ type Room struct {
 	armed   time.Time // the deadline the timer is set for, zero for none
 	idle    bool      // unloaded (Hub.unload): the goroutine ends
 	refs    int       // guarded by the hub's mu: holders about to hand it work (Hub.acquire)
-	batch   [][]byte  // flush's scratch: one connection's frames
+	batch   []queued  // flush's scratch: one connection's frames
+	ready   []*client // flush's scratch: the connections to hand to the writers
 }
 
 // codeError is an error with its protocol code, for requests that fail
@@ -285,7 +286,8 @@ func (r *Room) leaveNode() {
 }
 
 // flush hands the step's frames to the connections' send queues, in order,
-// and closes the connections the step hung up on.
+// and closes the connections the step hung up on; then the writers take
+// them all with one wakeup.
 func (r *Room) flush() {
 	for i, f := range r.out {
 		if f.c == nil {
@@ -296,17 +298,19 @@ func (r *Room) flush() {
 		// hang-up, which ends it.
 		b, hangUp := r.batch[:0], f.hangUp
 		if !hangUp {
-			b = append(b, f.b)
+			b = append(b, queued{f.b, f.buf})
 		}
 		for j := i + 1; j < len(r.out) && !hangUp; j++ {
 			if g := r.out[j]; g.c == f.c {
 				if hangUp = g.hangUp; !hangUp {
-					b = append(b, g.b)
+					b = append(b, queued{g.b, g.buf})
 				}
 				r.out[j] = outFrame{}
 			}
 		}
-		f.c.enqueue(b...)
+		if f.c.push(b...) {
+			r.ready = append(r.ready, f.c)
+		}
 		if hangUp {
 			f.c.close()
 		}
@@ -315,6 +319,11 @@ func (r *Room) flush() {
 		r.out[i] = outFrame{}
 	}
 	r.out = r.out[:0]
+	if len(r.ready) > 0 {
+		r.ready[0].w.schedule(r.ready...) // a hub's connections share its writers
+		clear(r.ready)
+		r.ready = r.ready[:0]
+	}
 }
 
 // arm sets the timer to the table's deadline when that changed, or sooner

@@ -345,14 +345,14 @@ func TestSlowClientIsEvicted(t *testing.T) {
 	s := startServer(t, Config{SendQueue: 2})
 	c := &client{hub: s.hub, w: newWriters(0), quit: make(chan struct{})}
 	for range 2 {
-		c.enqueue([]byte{0x80})
+		c.enqueue(queued{b: []byte{0x80}})
 	}
 	select {
 	case <-c.quit:
 		t.Fatal("evicted with room in its queue")
 	default:
 	}
-	c.enqueue([]byte{0x80}) // must return at once, not block
+	c.enqueue(queued{b: []byte{0x80}}) // must return at once, not block
 	select {
 	case <-c.quit:
 	default:

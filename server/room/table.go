@@ -99,11 +99,19 @@ type table struct {
 type outFrame struct {
 	c      *client
 	b      []byte
+	buf    *viewBuf // b's shared buffer, if it is a broadcast view
 	hangUp bool
 }
 
 // send queues frame b for c, to go out after the step.
 func (r *table) send(c *client, b []byte) { r.out = append(r.out, outFrame{c: c, b: b}) }
+
+// sendView queues a broadcast view for c, taking a reference on its buffer
+// for c's queue.
+func (r *table) sendView(c *client, v *viewBuf) {
+	v.refs.Add(1)
+	r.out = append(r.out, outFrame{c: c, b: v.b, buf: v})
+}
 
 // reply queues a message for c.
 func (r *table) reply(c *client, m protocol.ServerMsg) {

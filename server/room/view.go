@@ -1,7 +1,6 @@
 package room
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 	"sync"
@@ -88,14 +87,14 @@ func (r *table) broadcast(now time.Time) {
 			e.frames = append(e.frames, nil)
 		}
 		if e.frames[i] == nil {
-			e.frames[i] = r.viewBytes(e, shared, c.seat)
+			e.frames[i] = r.viewBuf(e, shared, c.seat)
 		}
-		r.send(c, e.frames[i])
+		r.sendView(c, e.frames[i])
 	}
 }
 
-// viewBytes encodes seat s's view with e.
-func (r *table) viewBytes(e *viewEncoder, shared protocol.Room, s sim.Seat) []byte {
+// viewBuf encodes seat s's view with e into a pooled buffer.
+func (r *table) viewBuf(e *viewEncoder, shared protocol.Room, s sim.Seat) *viewBuf {
 	// The encoder carries a sim.View and texts reused from view to view:
 	// they live only until the bytes are copied out below.
 	r.game.ViewInto(&e.game, s)
@@ -110,23 +109,22 @@ func (r *table) viewBytes(e *viewEncoder, shared protocol.Room, s sim.Seat) []by
 		e.texts = append(e.texts, t)
 	}
 	v.Texts = e.texts
-	e.buf = protocol.AppendView(e.buf[:0], v)
-	// One exact-size copy per seat: the frame waits in send queues, and
-	// the encoder's growing buffer may be up to twice its size.
-	return bytes.Clone(e.buf)
+	// Written straight into a pooled buffer: the frame waits in send
+	// queues, and the last writer to copy it out returns it (viewBuf).
+	vb := viewBufs.Get().(*viewBuf)
+	vb.b = protocol.AppendView(vb.b[:0], v)
+	return vb
 }
 
 // viewEncoder is what building one broadcast's views needs, reused and
-// shared by rooms through viewEncoders: the buffer AppendView writes into,
-// the seat's sim.View, the deltas' texts, the texts said so far in this
-// broadcast (seats share most deltas) and each seat's frame (index seat -
-// sim.Public).
+// shared by rooms through viewEncoders: the seat's sim.View, the deltas'
+// texts, the texts said so far in this broadcast (seats share most deltas)
+// and each seat's frame (index seat - sim.Public).
 type viewEncoder struct {
-	buf    []byte
 	game   sim.View
 	texts  []string
 	said   map[sim.Delta]string
-	frames [][]byte
+	frames []*viewBuf
 }
 
 // reset readies e for the next broadcast and pools it.

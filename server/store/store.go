@@ -26,6 +26,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vmihailenco/msgpack/v5"
@@ -74,6 +75,8 @@ type Store struct {
 	stop    sync.Once
 	stopped chan struct{}
 	stmts   [numStmts]*sql.Stmt // the writer's statements, prepared once (start)
+	commits atomic.Int64        // the writer's batches committed so far
+	linger  time.Duration       // maxLinger when the store was opened
 }
 
 // The writer's statements, by index into stmts and stmtText.
@@ -112,6 +115,10 @@ type appendReq struct {
 
 // maxBatch bounds how many appends share a transaction.
 const maxBatch = 256
+
+// maxLinger is how long a busy writer waits for more appends before it
+// commits (Store.writer); a variable for tests.
+var maxLinger = time.Millisecond
 
 // readers bounds the read-only connections.
 const readers = 4
@@ -209,7 +216,8 @@ func start(db, rd *sql.DB, d *dialect, where string, lock io.Closer, migrateLock
 	if err := migrate(db, d, migrateLock); err != nil {
 		return fail("schema", err)
 	}
-	s := &Store{db: db, rd: rd, d: d, path: where, lock: lock, appends: make(chan appendReq, maxBatch), stopped: make(chan struct{})}
+	s := &Store{db: db, rd: rd, d: d, path: where, lock: lock, appends: make(chan appendReq, maxBatch), stopped: make(chan struct{}),
+		linger: maxLinger}
 	for i, q := range stmtText {
 		st, err := db.Prepare(d.q(q))
 		if err != nil {
@@ -239,8 +247,19 @@ func (s *Store) Close() error {
 // writer commits appends in batches: it takes whatever is waiting (at most
 // maxBatch), writes it in one transaction, and answers each caller. A failed
 // batch is retried one by one so that one bad append fails alone.
+//
+// When it is busy — more than one append came in while the last commit ran
+// — it lingers for more before committing: s.linger (1 ms), ended early by a
+// full batch. At the ceiling (≈ 2,400 commands a second) that shares each
+// commit (BEGIN, COMMIT, the WAL's fsync) among ≈ 4 commands instead of ≈
+// 1.5, for at most a millisecond more per command. A lone append, the rule
+// while the server is quiet (at 350 commands a second two arrive within one
+// commit about one time in fifty), is committed at once. Durability is the
+// same: every append is answered only after the commit that holds it.
 func (s *Store) writer() {
 	batch := make([]appendReq, 0, maxBatch)
+	linger := time.NewTimer(time.Hour)
+	linger.Stop()
 	for {
 		select {
 		case <-s.stopped:
@@ -257,6 +276,20 @@ func (s *Store) writer() {
 				break more
 			}
 		}
+		if len(batch) > 1 && len(batch) < maxBatch {
+			linger.Reset(s.linger)
+		wait:
+			for len(batch) < maxBatch {
+				select {
+				case r := <-s.appends:
+					batch = append(batch, r)
+				case <-linger.C:
+					break wait
+				}
+			}
+			linger.Stop()
+		}
+		s.commits.Add(1)
 		if err := s.commit(batch); err != nil {
 			for i := range batch {
 				err := s.commit(batch[i : i+1])
@@ -330,11 +363,11 @@ func (s *Store) commit(batch []appendReq) error {
 // send hands one write to the writer and waits for its commit. In a
 // cluster an append carries the epoch of this node's lease on the room, and
 // a room whose lease this node does not hold is refused here at once.
-func (s *Store) send(r appendReq, what string) error {
+func (s *Store) send(r appendReq) error {
 	if s.cl != nil && !r.health {
 		e, ok := s.cl.epoch(r.code)
 		if !ok {
-			return fmt.Errorf("store: %s: %w", what, ErrLeaseLost)
+			return fmt.Errorf("store: %s: %w", r.what(), ErrLeaseLost)
 		}
 		r.epoch = int64(e)
 	}
@@ -342,21 +375,39 @@ func (s *Store) send(r appendReq, what string) error {
 	select {
 	case s.appends <- r:
 	case <-s.stopped:
-		return fmt.Errorf("store: %s: the store is closed", what)
+		return fmt.Errorf("store: %s: the store is closed", r.what())
 	}
 	select {
 	case err := <-r.done:
 		return err
 	case <-s.stopped:
-		return fmt.Errorf("store: %s: the store closed before the commit", what)
+		return fmt.Errorf("store: %s: the store closed before the commit", r.what())
 	}
 }
+
+// what names the write for an error: made only when one is returned, not
+// for every append.
+func (r *appendReq) what() string {
+	switch {
+	case r.health:
+		return "health check"
+	case r.recs != nil:
+		return fmt.Sprintf("room %s record %d", r.code, r.seq)
+	case r.finish != 0:
+		return "room " + r.code + " finish"
+	}
+	return fmt.Sprintf("room %s command %d", r.code, r.seq)
+}
+
+// Commits is how many transactions the writer has committed (or tried):
+// with the count of appends, how well the group commit batches.
+func (s *Store) Commits() int64 { return s.commits.Load() }
 
 // Health writes a row through the same path as every command and answers
 // whether it was committed: a health check that only reads would say ok on
 // a read-only or full disk.
 func (s *Store) Health() error {
-	return s.send(appendReq{health: true, at: time.Now().UnixMilli()}, "health check")
+	return s.send(appendReq{health: true, at: time.Now().UnixMilli()})
 }
 
 // Path is the database file, for logs.
@@ -404,8 +455,7 @@ func (s *Store) create(r Room) error {
 // returns nil they are on disk, and only then may the room acknowledge
 // them. A number used already is refused.
 func (s *Store) AppendRecords(code string, first, version uint64, bodies [][]byte, at time.Time) error {
-	return s.send(appendReq{code: code, seq: int64(first), version: int64(version), recs: bodies, at: at.UnixMilli()},
-		fmt.Sprintf("room %s record %d", code, first))
+	return s.send(appendReq{code: code, seq: int64(first), version: int64(version), recs: bodies, at: at.UnixMilli()})
 }
 
 // Records returns a room's records in order.
@@ -436,7 +486,7 @@ func (s *Store) Records(code string) ([]Record, error) {
 // Finish marks a room's game as over: it is no longer rebuilt on start but
 // kept for the debrief.
 func (s *Store) Finish(code string, at time.Time) error {
-	return s.send(appendReq{code: code, finish: at.UnixMilli()}, "room "+code+" finish")
+	return s.send(appendReq{code: code, finish: at.UnixMilli()})
 }
 
 // Append logs one accepted command durably: when it returns nil the command
@@ -448,7 +498,7 @@ func (s *Store) Append(code string, seq uint64, c sim.Command, at time.Time) err
 	if err != nil {
 		return fmt.Errorf("store: room %s command %d: %w", code, seq, err)
 	}
-	return s.send(appendReq{code: code, seq: int64(seq), cmd: b, at: at.UnixMilli()}, fmt.Sprintf("room %s command %d", code, seq))
+	return s.send(appendReq{code: code, seq: int64(seq), cmd: b, at: at.UnixMilli()})
 }
 
 // Room returns one room.

@@ -1,7 +1,9 @@
 package store
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"os"
 	"reflect"
 	"testing"
@@ -410,5 +412,74 @@ func testSchemaVersioned(t *testing.T, open func() (*Store, error)) {
 			s.Close()
 		}
 		t.Fatalf("open of a newer schema: %v, want refusal", err)
+	}
+}
+
+// A busy writer lingers for more: appends that came in while a commit ran
+// are not committed at once but with those that follow them, up to a full
+// batch; a lone append is committed at once. The linger is set to an hour
+// here, so that only a full batch ends it: without the linger, what queued
+// during the first commit would be a commit of its own, and with a linger
+// for a lone append the last one would never return.
+func TestBusyWriterLingers(t *testing.T) {
+	defer func(d time.Duration) { maxLinger = d }(maxLinger)
+	maxLinger = time.Hour
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	code := func(i int) string { return fmt.Sprintf("R%03d", i) }
+	for i := range maxBatch + 1 {
+		if err := s.Create(Room{Code: code(i), Facilitator: "f", Scenario: "x", Source: []byte("x"), Meta: []byte{}, Created: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	errs := make(chan error, maxBatch+1)
+	appendTo := func(i int, seq uint64) {
+		go func() { errs <- s.Append(code(i), seq, sim.Command{Kind: sim.CmdReady, Seat: 1}, time.Now()) }()
+	}
+	held, err := s.db.Conn(context.Background()) // the writer's only connection: its next commit waits
+	if err != nil {
+		t.Fatal(err)
+	}
+	c0 := s.commits.Load()
+	appendTo(0, 1)
+	for s.commits.Load() == c0 { // the writer took it and waits for the connection
+		time.Sleep(time.Millisecond)
+	}
+	const early = 10
+	for i := 1; i <= early; i++ {
+		appendTo(i, 1)
+	}
+	for len(s.appends) < early {
+		time.Sleep(time.Millisecond)
+	}
+	held.Close()
+	if err := <-errs; err != nil {
+		t.Fatal(err)
+	}
+	for i := early + 1; i <= maxBatch; i++ {
+		appendTo(i, 1)
+	}
+	for range maxBatch {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := s.commits.Load() - c0; n != 2 {
+		t.Fatalf("%d commits for one append and then %d more, want 2: those queued during the first commit waited for the rest", n, maxBatch)
+	}
+	if err := s.Append(code(0), 2, sim.Command{Kind: sim.CmdReady, Seat: 1}, time.Now()); err != nil { // alone: at once
+		t.Fatal(err)
+	}
+	for i := range maxBatch + 1 {
+		want := 1
+		if i == 0 {
+			want = 2
+		}
+		if log, err := s.Log(code(i)); err != nil || len(log) != want {
+			t.Fatalf("room %d: %d commands logged, %v", i, len(log), err)
+		}
 	}
 }
