@@ -49,9 +49,12 @@ vet:
 
 # sim starts no goroutine (it is pure), so the race detector has nothing to
 # watch there and would only make its thousands of balance games 10x slower.
+# -pgo=off: the server's profile (server/default.pgo) would make the race
+# build compile every package a second time; the server binaries the tests
+# build and run themselves (security, e2e) are built as shipped, with it.
 test-go:
 	$(GO) test -count=1 ./sim/...
-	$(GO) test -race -count=1 ./scenarios/... ./server/... ./client/model/...
+	$(GO) test -race -pgo=off -count=1 ./scenarios/... ./server/... ./client/model/...
 
 ## test-client: the client's link and session over loopback, its screens' input, focus and semantics
 ## without a display, and the render test (pixels) in a real window under Xvfb
@@ -63,6 +66,7 @@ test-client:
 test-e2e: web
 	$(GO) test -count=1 -timeout 20m -tags e2e ./client/e2e/...
 
-## bench: the benchmarks, reported in sim/README.md and server/PERFORMANCE.md
+## bench: the benchmarks, reported in sim/README.md and server/PERFORMANCE.md,
+## compiled as the server binary is: with its profile (server/pgo.sh)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./sim/... ./server/...
+	$(GO) test -pgo=server/default.pgo -run '^$$' -bench . -benchmem ./sim/... ./server/...

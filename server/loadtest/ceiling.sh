@@ -60,7 +60,8 @@ run() { # run NAME BINARY THINK
 	load1=$(cut -d' ' -f1-3 /proc/loadavg)
 	kill $sampler 2>/dev/null || true
 	# commands per group commit, from the server's counters (? where it has none)
-	percommit=$(curl -s --max-time 5 "http://127.0.0.1:$port/metrics" | awk '/^pushback_commands_total /{c=$2} /^pushback_store_commits_total /{n=$2} END{if (n > 0) printf "%.2f", c/n; else print "?"}')
+	curl -s --max-time 5 -o "$dir/metrics" "http://127.0.0.1:$port/metrics" || true
+	percommit=$(awk '/^pushback_commands_total /{c=$2} /^pushback_store_commits_total /{n=$2} END{if (n > 0) printf "%.2f", c/n; else print "?"}' "$dir/metrics" 2>/dev/null || echo '?')
 	kill $pid; wait $pid 2>/dev/null || true
 	peak=$(sort -n "$dir/rss" | tail -1)
 	cmds=$(sed -n 's/.*commands acknowledged [0-9]* (\([0-9]*\)\/s).*/\1/p' "$dir/report")
