@@ -483,3 +483,44 @@ func TestBusyWriterLingers(t *testing.T) {
 		}
 	}
 }
+
+// Under heavy load every batch lingers, a lone append's too. heavyRate 0
+// makes any window heavy and heavyLinger an hour makes only a full batch
+// end the linger: one append, then the rest of a batch, make one commit.
+// (Below the rate a lone append commits at once: TestBusyWriterLingers.)
+func TestHeavyLoadLingers(t *testing.T) {
+	defer func(r int, d time.Duration) { heavyRate, heavyLinger = r, d }(heavyRate, heavyLinger)
+	heavyRate, heavyLinger = 0, time.Hour
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	code := func(i int) string { return fmt.Sprintf("R%03d", i) }
+	for i := range maxBatch {
+		if err := s.Create(Room{Code: code(i), Facilitator: "f", Scenario: "x", Source: []byte("x"), Meta: []byte{}, Created: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(rateWindow) // the writer's first window ends: from now on it is heavy
+	c0 := s.commits.Load()
+	errs := make(chan error, maxBatch)
+	appendTo := func(i int) {
+		go func() { errs <- s.Append(code(i), 1, sim.Command{Kind: sim.CmdReady, Seat: 1}, time.Now()) }()
+	}
+	appendTo(0)
+	for len(s.appends) > 0 { // the writer took it and lingers
+		time.Sleep(time.Millisecond)
+	}
+	for i := 1; i < maxBatch; i++ {
+		appendTo(i)
+	}
+	for range maxBatch {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := s.commits.Load() - c0; n != 1 {
+		t.Fatalf("%d commits for a lone append and %d more under heavy load, want 1", n, maxBatch-1)
+	}
+}
