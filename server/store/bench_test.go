@@ -41,12 +41,7 @@ func benchAppendPaced(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	code := func(i int) string { return fmt.Sprintf("R%05d", i) }
-	for i := range rooms {
-		if err := s.Create(Room{Code: code(i), Facilitator: "f", Scenario: "x", Source: []byte("x"), Meta: []byte{}, Created: time.Now()}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	code := createRooms(b, s, rooms)
 	// A command as big as a typical one in the log (a response with its text).
 	cmd := sim.Command{Kind: sim.CmdRespond, Seat: 2, Framing: "numbers", Case: sim.Case{Alternative: "travel", Text: "We keep the headcount and cut travel."}}
 	var n atomic.Int64

@@ -429,12 +429,7 @@ func TestBusyWriterLingers(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	code := func(i int) string { return fmt.Sprintf("R%03d", i) }
-	for i := range maxBatch + 1 {
-		if err := s.Create(Room{Code: code(i), Facilitator: "f", Scenario: "x", Source: []byte("x"), Meta: []byte{}, Created: time.Now()}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	code := createRooms(t, s, maxBatch+1)
 	errs := make(chan error, maxBatch+1)
 	appendTo := func(i int, seq uint64) {
 		go func() { errs <- s.Append(code(i), seq, sim.Command{Kind: sim.CmdReady, Seat: 1}, time.Now()) }()
@@ -496,12 +491,7 @@ func TestHeavyLoadLingers(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	code := func(i int) string { return fmt.Sprintf("R%03d", i) }
-	for i := range maxBatch {
-		if err := s.Create(Room{Code: code(i), Facilitator: "f", Scenario: "x", Source: []byte("x"), Meta: []byte{}, Created: time.Now()}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	code := createRooms(t, s, maxBatch)
 	time.Sleep(rateWindow) // the writer's first window ends: from now on it is heavy
 	c0 := s.commits.Load()
 	errs := make(chan error, maxBatch)
@@ -523,4 +513,16 @@ func TestHeavyLoadLingers(t *testing.T) {
 	if n := s.commits.Load() - c0; n != 1 {
 		t.Fatalf("%d commits for a lone append and %d more under heavy load, want 1", n, maxBatch-1)
 	}
+}
+
+// createRooms creates n rooms and returns the code of the i-th.
+func createRooms(tb testing.TB, s *Store, n int) func(int) string {
+	tb.Helper()
+	code := func(i int) string { return fmt.Sprintf("R%05d", i) }
+	for i := range n {
+		if err := s.Create(Room{Code: code(i), Facilitator: "f", Scenario: "x", Source: []byte("x"), Meta: []byte{}, Created: time.Now()}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return code
 }
