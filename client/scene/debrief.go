@@ -113,30 +113,13 @@ func (c *ctx) debriefTop(g, y float64, r *report.Report, n int) float64 {
 	if n == 0 {
 		month = fmt.Sprintf("The start (0 of %d)", r.Played)
 	}
-	row := p.take(ctlH)
-	x := row.x
-	btn := func(id, label string, on bool, in model.Intent) {
-		w := measure(label, sizeBody, true) + 28
-		if x > row.x && x+w > row.right() {
-			row = p.take(ctlH)
-			x = row.x
-		}
-		if c.button(rect{x, row.y, w, ctlH}, id, label, on) {
-			c.do(in)
-		}
-		x += w + 10
-	}
+	row := p.controls()
+	btn := func(id, label string, on bool, in model.Intent) { row.button(id, label, 28, on, in) }
 	btn("deb.prev", "← Earlier", n > 0, model.StepDebrief{By: -1})
 	// The month, large, between the arrows.
-	mw := measure(month, sizeHead, true) + 16
-	if x > row.x && x+mw > row.right() {
-		row = p.take(ctlH)
-		x = row.x
+	if at := row.place(measure(month, sizeHead, true) + 16); c.drawing() {
+		c.p.text(month, at.x+8, at.y+(ctlH-lineHeight(sizeHead))/2+2, sizeHead, true, ColInk, alignLeft)
 	}
-	if c.drawing() {
-		c.p.text(month, x+8, row.y+(ctlH-lineHeight(sizeHead))/2+2, sizeHead, true, ColInk, alignLeft)
-	}
-	x += mw + 10
 	btn("deb.next", "Later →", n < r.Played, model.StepDebrief{By: 1})
 	btn("deb.all", "Whole game", n < r.Played, model.ShowMonth{Month: r.Played})
 	btn("deb.start", "From the start", n > 0, model.ShowMonth{Month: 0})

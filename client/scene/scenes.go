@@ -854,19 +854,8 @@ func console(c *ctx) {
 	y := c.consoleTop(c.header())
 	g := c.margin()
 	ctl := c.panel("controls", g, y, c.w-2*g, "Room "+m.Room.Code+" · "+m.Info.Title)
-	row := ctl.take(ctlH)
-	x := row.x
-	btn := func(id, label string, on bool, order model.Intent) {
-		w := measure(label, sizeBody, true) + 32
-		if x > row.x && x+w > row.right() {
-			row = ctl.take(ctlH)
-			x = row.x
-		}
-		if c.button(rect{x, row.y, w, ctlH}, id, label, on) {
-			c.do(order)
-		}
-		x += w + 10
-	}
+	row := ctl.controls()
+	btn := func(id, label string, on bool, order model.Intent) { row.button(id, label, 32, on, order) }
 	started, over := m.Room.Started, m.View.Phase == sim.PhaseOver && m.HasView
 	btn("start", "Start", !started, model.Order{Kind: protocol.KindStart})
 	if m.Room.Paused {

@@ -140,6 +140,39 @@ func (c *ctx) button(r rect, id, label string, enabled bool) bool {
 	return hit
 }
 
+// controls lays controls left to right on rows of a column, taking a new
+// row when the next one would overflow the current.
+type controls struct {
+	f   *flow
+	row rect
+	x   float64
+}
+
+// controls starts a row of controls in the column.
+func (f *flow) controls() *controls {
+	r := f.take(ctlH)
+	return &controls{f: f, row: r, x: r.x}
+}
+
+// place reserves w units of the row, or of a new one, and returns them.
+func (cs *controls) place(w float64) rect {
+	if cs.x > cs.row.x && cs.x+w > cs.row.right() {
+		cs.row = cs.f.take(ctlH)
+		cs.x = cs.row.x
+	}
+	r := rect{cs.x, cs.row.y, w, ctlH}
+	cs.x += w + 10
+	return r
+}
+
+// button places a button as wide as its label plus pad; tapped, it does in.
+func (cs *controls) button(id, label string, pad float64, on bool, in model.Intent) {
+	c := cs.f.c
+	if c.button(cs.place(measure(label, sizeBody, true)+pad), id, label, on) {
+		c.do(in)
+	}
+}
+
 // buttonIn places a button of its text's width at the left of the column.
 func (f *flow) button(id, label string, enabled bool) bool {
 	w := math.Max(measure(label, sizeBody, true)+40, 120)
