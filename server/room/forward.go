@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -370,10 +372,7 @@ func (h *Hub) Handover() {
 	h.Drain()
 	h.leaving.Store(true) // no room is claimed here any more
 	h.mu.Lock()
-	rooms := make([]*Room, 0, len(h.rooms))
-	for _, r := range h.rooms {
-		rooms = append(rooms, r)
-	}
+	rooms := slices.Collect(maps.Values(h.rooms)) // a snapshot, to call them without h.mu
 	h.mu.Unlock()
 	for _, r := range rooms {
 		r.call(func() {

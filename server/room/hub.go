@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -271,10 +272,7 @@ func (h *Hub) janitor() {
 			return
 		case now := <-t.C:
 			h.mu.Lock()
-			rooms := make([]*Room, 0, len(h.rooms))
-			for _, r := range h.rooms {
-				rooms = append(rooms, r)
-			}
+			rooms := slices.Collect(maps.Values(h.rooms)) // a snapshot, to call them without h.mu
 			h.mu.Unlock()
 			for _, r := range rooms {
 				r.do(func() { r.unloadIfIdle(now) })
@@ -396,10 +394,7 @@ func (h *Hub) Close() {
 		return
 	}
 	h.closed = true
-	rooms := make([]*Room, 0, len(h.rooms))
-	for _, r := range h.rooms {
-		rooms = append(rooms, r)
-	}
+	rooms := slices.Collect(maps.Values(h.rooms)) // a snapshot, to call them without h.mu
 	close(h.stop)
 	for c := range h.clients {
 		c.close()
