@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,7 +23,38 @@ var ErrRange = fmt.Errorf("%w: integer out of range", ErrHostile)
 // integer that does not fit its field. Fields the type does not have and
 // values of the wrong kind are left to the decoder.
 func CheckRanges(b []byte, v any) error {
-	_, err := walkRanges(b, 0, reflect.TypeOf(v).Elem(), "")
+	_, err := walkRanges(b, 0, reflect.TypeOf(v).Elem())
+	return err
+}
+
+// rangeError is an integer that does not fit its field. Its path (the
+// field's keys and the elements' indexes, innermost first) is filled in as
+// walkRanges returns through the levels it came down, so that a message
+// that fits, the rule, costs no string.
+type rangeError struct {
+	steps []string
+	value string
+	kind  reflect.Kind
+}
+
+func (e *rangeError) Error() string {
+	var path strings.Builder
+	for i, s := range slices.Backward(e.steps) {
+		if i < len(e.steps)-1 && !strings.HasPrefix(s, "[") {
+			path.WriteByte('.')
+		}
+		path.WriteString(s)
+	}
+	return fmt.Sprintf("%s: %s = %s does not fit %s", ErrRange, path.String(), e.value, e.kind)
+}
+
+func (e *rangeError) Unwrap() error { return ErrRange }
+
+// within adds a step to err's path if it is a rangeError.
+func within(err error, step string) error {
+	if e, ok := err.(*rangeError); ok {
+		e.steps = append(e.steps, step)
+	}
 	return err
 }
 
@@ -128,7 +160,7 @@ func bitsOf(t reflect.Type) int {
 	return t.Bits()
 }
 
-func walkRanges(b []byte, pos int, t reflect.Type, path string) (int, error) {
+func walkRanges(b []byte, pos int, t reflect.Type) (int, error) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -144,7 +176,7 @@ func walkRanges(b []byte, pos int, t reflect.Type, path string) (int, error) {
 		fields := fieldsOf(t)
 		var err error
 		for range n {
-			var key string
+			var key []byte
 			if c := b[p]; c >= 0xa0 && c <= 0xbf || c == 0xd9 || c == 0xda || c == 0xdb {
 				var ks int
 				if ks, err = skip(b, p, 0); err != nil {
@@ -160,20 +192,20 @@ func walkRanges(b []byte, pos int, t reflect.Type, path string) (int, error) {
 				case 0xdb:
 					hl = 5
 				}
-				key = string(b[p+hl : ks])
+				key = b[p+hl : ks]
 				p = ks
 			} else if p, err = skip(b, p, 0); err != nil {
 				return 0, err
 			}
-			ft, known := fields[key]
+			ft, known := fields[string(key)]
 			if !known {
 				if p, err = skip(b, p, 0); err != nil {
 					return 0, err
 				}
 				continue
 			}
-			if p, err = walkRanges(b, p, ft, path+"."+key); err != nil {
-				return 0, err
+			if p, err = walkRanges(b, p, ft); err != nil {
+				return 0, within(err, string(key))
 			}
 		}
 		return p, nil
@@ -184,8 +216,8 @@ func walkRanges(b []byte, pos int, t reflect.Type, path string) (int, error) {
 		}
 		var err error
 		for i := range n {
-			if p, err = walkRanges(b, p, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); err != nil {
-				return 0, err
+			if p, err = walkRanges(b, p, t.Elem()); err != nil {
+				return 0, within(err, "["+strconv.Itoa(i)+"]")
 			}
 		}
 		return p, nil
@@ -211,7 +243,7 @@ func walkRanges(b []byte, pos int, t reflect.Type, path string) (int, error) {
 				if isNeg {
 					v = strconv.FormatInt(neg, 10)
 				}
-				return 0, fmt.Errorf("%w: %s = %s does not fit %s", ErrRange, strings.TrimPrefix(path, "."), v, t.Kind())
+				return 0, &rangeError{value: v, kind: t.Kind()}
 			}
 		}
 	}

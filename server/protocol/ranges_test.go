@@ -3,6 +3,7 @@ package protocol
 import (
 	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/vmihailenco/msgpack/v5"
@@ -48,5 +49,38 @@ func TestOutOfRangeIntegersAreRefused(t *testing.T) {
 		if got := RequestID(b); got != tc.id {
 			t.Errorf("%s: RequestID = %d, want %d", tc.name, got, tc.id)
 		}
+	}
+}
+
+// The error names where the integer is: its fields' keys and its elements'
+// indexes, outermost first.
+func TestOutOfRangeSaysWhere(t *testing.T) {
+	type inner struct {
+		B int8 `msgpack:"b"`
+	}
+	var v struct {
+		A []inner             `msgpack:"a"`
+		C struct{ D []uint8 } `msgpack:"c"`
+	}
+	for _, tc := range []struct {
+		msg  map[string]any
+		want string
+	}{
+		{map[string]any{"a": []any{map[string]any{"b": 1}, map[string]any{"b": 300}}}, "a[1].b = 300 does not fit int8"},
+		{map[string]any{"c": map[string]any{"D": []any{1, 2, -3}}}, "c.D[2] = -3 does not fit uint8"},
+		{map[string]any{"a": []any{map[string]any{"b": -129}}}, "a[0].b = -129 does not fit int8"},
+	} {
+		b, err := msgpack.Marshal(tc.msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = CheckRanges(b, &v)
+		if !errors.Is(err, ErrRange) || !errors.Is(err, ErrHostile) || !strings.HasSuffix(err.Error(), ": "+tc.want) {
+			t.Errorf("CheckRanges(%v) = %v, want ErrRange ending %q", tc.msg, err, tc.want)
+		}
+	}
+	b, _ := msgpack.Marshal(map[string]any{"a": []any{map[string]any{"b": 127}}, "c": map[string]any{"D": []any{255}}})
+	if err := CheckRanges(b, &v); err != nil {
+		t.Errorf("fitting message refused: %v", err)
 	}
 }
