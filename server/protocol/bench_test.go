@@ -79,8 +79,11 @@ func seatp(s sim.Seat) *sim.Seat { return &s }
 
 // clientMsgs is one message of every client kind, as clients send them.
 func clientMsgs(b *testing.B) map[string]protocol.ClientMsg {
-	scn, s := midGame(b)
-	_ = s
+	scn, _ := midGame(b)
+	src, err := scenarios.Source(scn.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
 	pb := sim.Command{Kind: sim.CmdRespond, Seat: 2, Response: sim.ResponsePushBack, Action: sim.ActionCandid,
 		Case: sim.Case{Data: 1, Impact: 2, Alternative: "travel-key-accounts", Evidence: [2]string{"renewals-due", "visits-win"},
 			Ask: sim.AskAmend, Text: "Our two biggest accounts renew next month; a freeze now costs us both."}}
@@ -103,6 +106,13 @@ func clientMsgs(b *testing.B) map[string]protocol.ClientMsg {
 		protocol.KindBot:      {Kind: protocol.KindBot, ID: 12, Seat: seatp(2), On: true},
 		protocol.KindAssign:   {Kind: protocol.KindAssign, ID: 13, Seat: seatp(1), Conn: 4},
 		protocol.KindEnd:      {Kind: protocol.KindEnd, ID: 14},
+		protocol.KindDebrief:  {Kind: protocol.KindDebrief, ID: 15},
+		protocol.KindReaction: {Kind: protocol.KindReaction, ID: 16, Word: "heard", Scale: 4},
+		protocol.KindCommitment: {Kind: protocol.KindCommitment, ID: 17,
+			Text: "Next month I will bring my director one page on the renewals before the quota call."},
+		protocol.KindScenarios: {Kind: protocol.KindScenarios, ID: 18},
+		protocol.KindCheck:     {Kind: protocol.KindCheck, ID: 19, Source: src, File: "mine.yaml"},
+		protocol.KindPreview:   {Kind: protocol.KindPreview, ID: 20, Source: src, File: "mine.yaml"},
 	}
 }
 
