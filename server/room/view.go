@@ -101,12 +101,7 @@ func (r *table) viewBuf(e *viewEncoder, shared protocol.Room, s sim.Seat) *viewB
 	v := &protocol.View{Game: e.game, Room: r.roomInfo(shared, s)}
 	e.texts = e.texts[:0]
 	for _, d := range v.Game.Deltas {
-		t, ok := e.said[d]
-		if !ok {
-			t = d.Text(r.scn)
-			e.said[d] = t
-		}
-		e.texts = append(e.texts, t)
+		e.texts = append(e.texts, deltaText(r.scn, d))
 	}
 	v.Texts = e.texts
 	// Written straight into a pooled buffer: the frame waits in send
@@ -118,26 +113,63 @@ func (r *table) viewBuf(e *viewEncoder, shared protocol.Room, s sim.Seat) *viewB
 
 // viewEncoder is what building one broadcast's views needs, reused and
 // shared by rooms through viewEncoders: the seat's sim.View, the deltas'
-// texts, the texts said so far in this broadcast (seats share most deltas)
-// and each seat's frame (index seat - sim.Public).
+// texts and each seat's frame (index seat - sim.Public).
 type viewEncoder struct {
 	game   sim.View
 	texts  []string
-	said   map[sim.Delta]string
 	frames []*viewBuf
 }
 
 // reset readies e for the next broadcast and pools it.
 func (e *viewEncoder) reset() {
-	clear(e.said)
 	clear(e.frames)
 	e.frames = e.frames[:0]
 	viewEncoders.Put(e)
 }
 
 var viewEncoders = sync.Pool{New: func() any {
-	return &viewEncoder{texts: []string{}, said: map[sim.Delta]string{}}
+	return &viewEncoder{texts: []string{}}
 }}
+
+// deltaText is d's text (sim.Delta.Text) in scenario scn. A text depends
+// only on the scenario and the delta's meter, amount, cause and reference,
+// and the rooms of a scenario share its parse, so texts are remembered
+// across broadcasts and rooms: nearly every view repeats texts made before
+// (making them anew, five views a command, was 6 % of the server's CPU at
+// the ceiling). At most maxDeltaTexts are kept; past that the memory starts
+// again, which also lets go of the parses of uploaded scenarios it holds.
+func deltaText(scn *sim.Scenario, d sim.Delta) string {
+	k := textKey{scn, d.Amount, d.Ref, d.Meter, d.Cause}
+	deltaTexts.RLock()
+	t, ok := deltaTexts.m[k]
+	deltaTexts.RUnlock()
+	if ok {
+		return t
+	}
+	t = d.Text(scn)
+	deltaTexts.Lock()
+	if deltaTexts.m == nil || len(deltaTexts.m) >= maxDeltaTexts {
+		deltaTexts.m = make(map[textKey]string)
+	}
+	deltaTexts.m[k] = t
+	deltaTexts.Unlock()
+	return t
+}
+
+// textKey is what a delta's text depends on.
+type textKey struct {
+	scn         *sim.Scenario
+	amount, ref int16
+	meter       sim.Meter
+	cause       sim.Cause
+}
+
+const maxDeltaTexts = 1 << 14
+
+var deltaTexts struct {
+	sync.RWMutex
+	m map[textKey]string
+}
 
 // listing is this room in a facilitator's list.
 func (r *table) listing() protocol.Table {
