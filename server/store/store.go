@@ -126,7 +126,7 @@ var maxLinger = time.Millisecond
 // (Store.writer). Variables for tests.
 var (
 	heavyRate   = 800
-	heavyLinger = 3 * time.Millisecond
+	heavyLinger = 8 * time.Millisecond
 )
 
 const rateWindow = 100 * time.Millisecond
@@ -270,15 +270,17 @@ func (s *Store) Close() error {
 //
 // Under heavy load (at least heavyRate, 800, appends a second over the
 // last rateWindow) every batch, a lone append's too, lingers up to s.heavy
-// (3 ms). Near the ceiling that shares a commit among ≈ 5.7 commands
-// instead of ≈ 2.1, and the commits' fsyncs, their transactions and the
-// scheduler's hand-offs around each blocking fsync cost less: the server
-// took 38 % instead of 44 % of a core for the same ≈ 1,025 commands a
-// second (server/PERFORMANCE.md, ninth round), for at most 3 ms more per
-// command where p99 is tens of milliseconds. Below the rate (the
-// 10,000-player target run logs ≈ 355 a second) nothing changes: lingering
-// on every busy batch there doubled the target run's p50 (0.9 → 2.0 ms),
-// and a threshold of 600 a second still caught its bursts (p99 5.2 → 7.7 ms).
+// (8 ms). Near the ceiling that shares a commit among ≈ 7 commands instead
+// of ≈ 2, and the commits' fsyncs, their transactions and the scheduler's
+// hand-offs around each blocking fsync cost less. Under half a core at ≈
+// 940 commands a second: 2.1 commands a commit with no linger, 4.4 with 3
+// ms, 7.2 with 8 ms, and 12 ms (10.8) saved nothing more; at 8 ms the
+// median command waits ≈ 3 ms more than at 3 ms, where p99 is tens of
+// milliseconds (server/PERFORMANCE.md, ninth and eleventh rounds). Below
+// the rate (the 10,000-player target run logs ≈ 355 a second) nothing
+// changes: lingering on every busy batch there doubled the target run's
+// p50 (0.9 → 2.0 ms), and a threshold of 600 a second still caught its
+// bursts (p99 5.2 → 7.7 ms).
 func (s *Store) writer() {
 	batch := make([]appendReq, 0, maxBatch)
 	linger := time.NewTimer(time.Hour)
