@@ -17,6 +17,12 @@
 # directory; RSS is its peak /proc/PID/status VmRSS at full load, CPU its
 # user+system time over the run; cmds/commit is pushback_commands_total over
 # pushback_store_commits_total at the end (records share the commits too).
+# steady/s is the commands a second once every room plays (the latency
+# samples after the ramp over the window's rest): unlike cmds/s it leaves
+# the ramp out. ended counts the games that ended in the window: with every
+# room started at once they all end together, a burst of game ends and new
+# rooms that the 5 s-think ceiling run never reaches; pick DURATION so that
+# it is 0 (at 500 rooms, 25 s holds down to ≈ 550 ms think).
 set -eu
 old=$1 new=$2
 thinks=${3:-"5s 2500ms 1500ms 1s"}
@@ -33,7 +39,7 @@ if [ -n "${CAP:-}" ]; then
 	srvpin=(sh -c 'echo $$ >'$cg'/cgroup.procs && exec "$@"' capped)
 fi
 echo "# reports in $out"
-printf '%-6s %-4s %8s %7s %7s %8s %8s %8s %5s %8s %14s %14s %11s\n' think bin cmds/s p50 p95 p99 max rss/pl cpu errors load-start load-end cmds/commit
+printf '%-6s %-4s %8s %8s %7s %7s %8s %8s %8s %5s %8s %5s %14s %14s %11s\n' think bin cmds/s steady/s p50 p95 p99 max rss/pl cpu errors ended load-start load-end cmds/commit
 run() { # run NAME BINARY THINK
 	name=$1 bin=$2 think=$3
 	dir=$out/$name-$think-$r
@@ -67,10 +73,16 @@ run() { # run NAME BINARY THINK
 	cmds=$(sed -n 's/.*commands acknowledged [0-9]* (\([0-9]*\)\/s).*/\1/p' "$dir/report")
 	lat=$(grep 'every room playing' "$dir/report" | sed 's/.*p50 \([^ ]*\)  p95 \([^ ]*\)  p99 \([^ ]*\)  max \([^ ]*\) .*/\1 \2 \3 \4/')
 	errs=$(grep -c 'errors: none' "$dir/report" || true)
-	printf '%-6s %-4s %8s %7s %7s %8s %8s %8s %4s%% %8s %14s %14s %11s\n' "$think" "$name" "${cmds:-?}" $lat \
+	steady=$(awk -v w="$duration" '
+		function secs(d) { if (d ~ /ms$/) return substr(d, 1, length(d) - 2) / 1000; if (d ~ /m[0-9.]+s$/) { split(d, a, "m"); return a[1] * 60 + substr(a[2], 1, length(a[2]) - 1) } return substr(d, 1, length(d) - 1) + 0 }
+		/ramp [0-9]/ { for (i = 1; i <= NF; i++) if ($i == "ramp") ramp = secs($(i + 1)) }
+		/every room playing/ { n = $NF; gsub(/[^0-9]/, "", n) }
+		END { if (n > 0 && secs(w) > ramp) printf "%d", n / (secs(w) - ramp); else print "?" }' "$dir/report")
+	ended=$(sed -n 's/.*games: [0-9]* started, \([0-9]*\) ended.*/\1/p' "$dir/report")
+	printf '%-6s %-4s %8s %8s %7s %7s %8s %8s %8s %4s%% %8s %5s %14s %14s %11s\n' "$think" "$name" "${cmds:-?}" "$steady" $lat \
 		"$(awk -v k="${peak:-0}" -v n=$((rooms * players)) 'BEGIN{printf "%.1fKiB", k/n}')" \
 		"$(awk -v t=$((t1 - t0)) -v hz="$hz" -v s=$((s1 - s0)) 'BEGIN{printf "%d", 100*t/hz/s}')" \
-		"$([ "$errs" = 1 ] && echo none || echo SOME)" \
+		"$([ "$errs" = 1 ] && echo none || echo SOME)" "${ended:-?}" \
 		"$(echo $load0 | tr ' ' /)" "$(echo $load1 | tr ' ' /)" "$percommit"
 }
 r=0
