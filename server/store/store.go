@@ -25,6 +25,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -77,7 +78,7 @@ type Store struct {
 	stmts   [numStmts]*sql.Stmt // the writer's statements, prepared once (start)
 	commits atomic.Int64        // the writer's batches committed so far
 	linger  time.Duration       // maxLinger when the store was opened
-	heavy   time.Duration       // heavyLinger when the store was opened
+	heavy   []lingerStep        // heavyLingers when the store was opened, highest rate first
 }
 
 // The writer's statements, by index into stmts and stmtText.
@@ -121,13 +122,32 @@ const maxBatch = 256
 // commits (Store.writer); a variable for tests.
 var maxLinger = time.Millisecond
 
-// Under heavy load — the log took at least heavyRate appends a second over
-// the last window of rateWindow — every batch lingers up to heavyLinger
-// (Store.writer). Variables for tests.
-var (
-	heavyRate   = 800
-	heavyLinger = 8 * time.Millisecond
-)
+// Under heavy load — the log took at least a step's rate of appends a
+// second over the last window of rateWindow — every batch lingers up to
+// that step's hold, the highest step reached counting (Store.writer). A
+// variable for tests.
+var heavyLingers = []lingerStep{
+	{rate: 1600, hold: 8 * time.Millisecond},
+	{rate: 800, hold: 3 * time.Millisecond},
+}
+
+// lingerStep is a rate of appends a second and how long every batch
+// lingers from that rate on.
+type lingerStep struct {
+	rate int
+	hold time.Duration
+}
+
+// heavyHold is how long every batch lingers at perSecond appends a second:
+// the hold of the highest step reached, 0 below them all.
+func (s *Store) heavyHold(perSecond float64) time.Duration {
+	for _, st := range s.heavy {
+		if perSecond >= float64(st.rate) {
+			return st.hold
+		}
+	}
+	return 0
+}
 
 const rateWindow = 100 * time.Millisecond
 
@@ -228,7 +248,7 @@ func start(db, rd *sql.DB, d *dialect, where string, lock io.Closer, migrateLock
 		return fail("schema", err)
 	}
 	s := &Store{db: db, rd: rd, d: d, path: where, lock: lock, appends: make(chan appendReq, maxBatch), stopped: make(chan struct{}),
-		linger: maxLinger, heavy: heavyLinger}
+		linger: maxLinger, heavy: slices.Clone(heavyLingers)}
 	for i, q := range stmtText {
 		st, err := db.Prepare(d.q(q))
 		if err != nil {
@@ -268,27 +288,28 @@ func (s *Store) Close() error {
 // commit about one time in fifty), is committed at once. Durability is the
 // same: every append is answered only after the commit that holds it.
 //
-// Under heavy load (at least heavyRate, 800, appends a second over the
-// last rateWindow) every batch, a lone append's too, lingers up to s.heavy
-// (8 ms). Near the ceiling that shares a commit among ≈ 7 commands instead
-// of ≈ 2, and the commits' fsyncs, their transactions and the scheduler's
-// hand-offs around each blocking fsync cost less. Under half a core at ≈
-// 940 commands a second: 2.1 commands a commit with no linger, 4.4 with 3
-// ms, 7.2 with 8 ms, and 12 ms (10.8) saved nothing more; at 8 ms the
-// median command waits ≈ 3 ms more than at 3 ms, where p99 is tens of
-// milliseconds (server/PERFORMANCE.md, ninth and eleventh rounds). Below
-// the rate (the 10,000-player target run logs ≈ 355 a second) nothing
-// changes: lingering on every busy batch there doubled the target run's
-// p50 (0.9 → 2.0 ms), and a threshold of 600 a second still caught its
-// bursts (p99 5.2 → 7.7 ms).
+// Under heavy load every batch, a lone append's too, lingers: up to 3 ms
+// from 800 appends a second over the last rateWindow, up to 8 ms from 1,600
+// (heavyLingers). Near the ceiling that shares a commit among many commands
+// (≈ 16 at 1,700 a second, ≈ 30 at 2,600, under half a core), and the
+// commits' fsyncs, their transactions and the scheduler's hand-offs around
+// each blocking fsync cost less: at ≈ 1,670 commands a second the server
+// took 35 % of a core with 8 ms instead of 42 % with 3 ms, for ≈ 4 ms more
+// at the median where p99 is tens of milliseconds (server/PERFORMANCE.md,
+// ninth and eleventh rounds). The 10,000-player target run logs ≈ 355 a
+// second, in bursts: its 5 s intervals reach 680 a second, and 8 ms from
+// 800 a second caught enough of them to raise its p99 (5.8 → 9.0 ms),
+// hence the steps; lingering on every busy batch there doubled its p50
+// (0.9 → 2.0 ms), and a first threshold of 600 a second raised its p99
+// (5.2 → 7.7 ms).
 func (s *Store) writer() {
 	batch := make([]appendReq, 0, maxBatch)
 	linger := time.NewTimer(time.Hour)
 	linger.Stop()
 	var (
-		since = time.Now() // the window's start
-		taken int          // appends taken in the window
-		heavy bool         // the last window's rate was heavyRate or more
+		since = time.Now()  // the window's start
+		taken int           // appends taken in the window
+		heavy time.Duration // how long every batch lingers: the last window's heavyHold
 	)
 	for {
 		select {
@@ -307,13 +328,13 @@ func (s *Store) writer() {
 			}
 		}
 		if now := time.Now(); now.Sub(since) >= rateWindow {
-			heavy = float64(taken) >= float64(heavyRate)*now.Sub(since).Seconds()
+			heavy = s.heavyHold(float64(taken) / now.Sub(since).Seconds())
 			since, taken = now, 0
 		}
 		hold := time.Duration(0)
 		switch {
-		case heavy:
-			hold = s.heavy
+		case heavy > 0:
+			hold = heavy
 		case len(batch) > 1:
 			hold = s.linger
 		}

@@ -479,13 +479,14 @@ func TestBusyWriterLingers(t *testing.T) {
 	}
 }
 
-// Under heavy load every batch lingers, a lone append's too. heavyRate 0
-// makes any window heavy and heavyLinger an hour makes only a full batch
-// end the linger: one append, then the rest of a batch, make one commit.
-// (Below the rate a lone append commits at once: TestBusyWriterLingers.)
+// Under heavy load every batch lingers, a lone append's too. A step from
+// rate 0 makes any window heavy, and its hold of an hour makes only a full
+// batch end the linger: one append, then the rest of a batch, make one
+// commit. (Below the rate a lone append commits at once:
+// TestBusyWriterLingers.)
 func TestHeavyLoadLingers(t *testing.T) {
-	defer func(r int, d time.Duration) { heavyRate, heavyLinger = r, d }(heavyRate, heavyLinger)
-	heavyRate, heavyLinger = 0, time.Hour
+	defer func(l []lingerStep) { heavyLingers = l }(heavyLingers)
+	heavyLingers = []lingerStep{{rate: 0, hold: time.Hour}}
 	s, err := Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -512,6 +513,21 @@ func TestHeavyLoadLingers(t *testing.T) {
 	}
 	if n := s.commits.Load() - c0; n != 1 {
 		t.Fatalf("%d commits for a lone append and %d more under heavy load, want 1", n, maxBatch-1)
+	}
+}
+
+// The highest step of heavyLingers reached counts; below them all no batch
+// lingers for the rate.
+func TestHeavyHoldSteps(t *testing.T) {
+	s := &Store{heavy: heavyLingers}
+	for _, c := range []struct {
+		perSecond float64
+		want      time.Duration
+	}{{0, 0}, {355, 0}, {799.9, 0}, {800, 3 * time.Millisecond}, {1599, 3 * time.Millisecond},
+		{1600, 8 * time.Millisecond}, {5000, 8 * time.Millisecond}} {
+		if got := s.heavyHold(c.perSecond); got != c.want {
+			t.Errorf("heavyHold(%v) = %v, want %v", c.perSecond, got, c.want)
+		}
 	}
 }
 
