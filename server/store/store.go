@@ -294,12 +294,12 @@ func (s *Store) Close() error {
 // (≈ 16 at 1,700 a second, ≈ 30 at 2,600, under half a core), and the
 // commits' fsyncs, their transactions and the scheduler's hand-offs around
 // each blocking fsync cost less: at ≈ 1,670 commands a second the server
-// took 35 % of a core with 8 ms instead of 42 % with 3 ms, for ≈ 4 ms more
-// at the median where p99 is tens of milliseconds (server/PERFORMANCE.md,
-// ninth and eleventh rounds). The 10,000-player target run logs ≈ 355 a
-// second, in bursts: its 5 s intervals reach 680 a second, and 8 ms from
-// 800 a second caught enough of them to raise its p99 (5.8 → 9.0 ms),
-// hence the steps; lingering on every busy batch there doubled its p50
+// took 35 % of a core with 8 ms (and two other changes) instead of 42 %
+// with 3 ms, for ≈ 4 ms more at the median where p99 is tens of
+// milliseconds (server/PERFORMANCE.md, ninth and eleventh rounds). The
+// 10,000-player target run logs ≈ 355 a second, in bursts: its 5 s
+// intervals reach 680 a second, and 8 ms from 800 a second gave it a p99
+// of 9.0 ms in one run (5.1 and 5.2 ms with the steps), hence the steps; lingering on every busy batch there doubled its p50
 // (0.9 → 2.0 ms), and a first threshold of 600 a second raised its p99
 // (5.2 → 7.7 ms).
 func (s *Store) writer() {
