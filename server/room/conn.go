@@ -19,9 +19,10 @@ import (
 
 // Connection timing. The hub pings every connection well within the
 // reader's pong deadline. A write (one batch of a client's queued frames)
-// gets writeWait (or up to deadlineSlack less): the writers are a small shared pool, so a client whose
-// socket stops taking data must not hold one of them for long; a write that
-// times out closes the connection like any write error.
+// gets writeWait (or up to deadlineSlack less): the writers are a small
+// shared pool, so a client whose socket stops taking data must not hold one
+// of them for long; a write that times out closes the connection like any
+// write error.
 const (
 	writeWait  = 3 * time.Second
 	pongWait   = 60 * time.Second

@@ -299,9 +299,9 @@ func (s *Store) Close() error {
 // milliseconds (server/PERFORMANCE.md, ninth and eleventh rounds). The
 // 10,000-player target run logs ≈ 355 a second, in bursts: its 5 s
 // intervals reach 680 a second, and 8 ms from 800 a second gave it a p99
-// of 9.0 ms in one run (5.1 and 5.2 ms with the steps), hence the steps; lingering on every busy batch there doubled its p50
-// (0.9 → 2.0 ms), and a first threshold of 600 a second raised its p99
-// (5.2 → 7.7 ms).
+// of 9.0 ms in one run (5.1 and 5.2 ms with the steps), hence the steps;
+// lingering on every busy batch there doubled its p50 (0.9 → 2.0 ms), and
+// a first threshold of 600 a second raised its p99 (5.2 → 7.7 ms).
 func (s *Store) writer() {
 	batch := make([]appendReq, 0, maxBatch)
 	linger := time.NewTimer(time.Hour)
